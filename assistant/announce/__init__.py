@@ -1,0 +1,1 @@
+"""Announce: debouncing, phrasing and modes; decides what is worth saying."""

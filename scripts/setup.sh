@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh machine: Debian packages, .venv, the package, the models.
+# Each step is a fast no-op when already done. Usage: scripts/setup.sh [dev]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+EXTRAS=${1:-}
+DEBS="espeak-ng libportaudio2"
+
+missing=""
+for pkg in $DEBS; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian packages:$missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+  else
+    echo "Missing system packages:$missing. Install them with: sudo apt-get install$missing" >&2
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "Creating .venv with $($PYTHON --version)"
+  "$PYTHON" -m venv .venv
+fi
+
+spec="."
+[ "$EXTRAS" = dev ] && spec=".[dev]"
+stamp=".venv/.assistant-installed-${EXTRAS:-run}"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "Installing the assistant and its dependencies into .venv"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e "$spec"
+  touch "$stamp"
+fi
+
+.venv/bin/assistant models build

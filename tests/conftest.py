@@ -1,0 +1,36 @@
+"""Shared fixtures. Every test runs under the offline guard: a socket opened anywhere fails the build."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.offline import no_network
+from assistant.paths import dev_data_dir
+from assistant.vision.preprocess import read_image
+
+
+@pytest.fixture(autouse=True)
+def offline():
+    with no_network():
+        yield
+
+
+@pytest.fixture(scope="session")
+def dev_dir() -> Path:
+    path = dev_data_dir()
+    if not (path / "imagenet-dev" / "labels.csv").exists():
+        pytest.fail(f"shared test photos not found at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def imagenet_dev(dev_dir: Path) -> list[tuple[np.ndarray, int, str]]:
+    """(BGR image, class index, file name) for the 200 dev photos."""
+    folder = dev_dir / "imagenet-dev"
+    with open(folder / "labels.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return [(read_image(folder / r["file"]), int(r["class_index"]), r["file"]) for r in rows]

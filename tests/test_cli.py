@@ -1,0 +1,96 @@
+"""The command line: subcommands, help, not-built ones, logging to stderr, configuration."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from assistant.cli import HANDLERS, main
+
+SUBCOMMANDS = ["run", "demo", "describe", "classify", "read", "say", "voices", "models", "bench", "check", "config"]
+
+
+def test_help_lists_every_subcommand(capsys):
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    for name in SUBCOMMANDS:
+        assert name in out
+    assert sorted(HANDLERS) == sorted(SUBCOMMANDS)
+
+
+@pytest.mark.parametrize("name", SUBCOMMANDS)
+def test_each_subcommand_has_its_own_help(name, capsys):
+    with pytest.raises(SystemExit) as info:
+        main([name, "--help"])
+    assert info.value.code == 0
+    assert f"usage: assistant {name}" in capsys.readouterr().out
+
+
+def test_python_dash_m_runs_the_cli():
+    done = subprocess.run([sys.executable, "-m", "assistant", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("assistant ")
+
+
+def test_config_show_prints_toml_with_docs(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert main(["config", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "[speech]" in out and 'engine = "piper"' in out
+    assert "# Speaking rate as a multiplier" in out
+
+
+def test_config_path_follows_xdg(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert main(["config", "path"]) == 0
+    assert capsys.readouterr().out.strip() == str(tmp_path / "assistant" / "config.toml")
+
+
+def test_file_then_flags_override_defaults(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    (tmp_path / "assistant").mkdir()
+    (tmp_path / "assistant" / "config.toml").write_text('[speech]\nrate = 1.5\nvoice = "a"\n')
+    assert main(["config", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "rate = 1.5" in out and 'voice = "a"' in out
+    from assistant.config import load
+
+    config = load(None, {"speech": {"voice": "b"}})
+    assert config.speech.voice == "b" and config.speech.rate == 1.5
+
+
+def test_unknown_key_names_key_and_file(capsys, tmp_path):
+    bad = tmp_path / "c.toml"
+    bad.write_text("[speech]\nspeed = 2\n")
+    assert main(["--config", str(bad), "config", "show"]) == 2
+    err = capsys.readouterr().err
+    assert "speech.speed" in err and str(bad) in err
+
+
+def test_wrong_type_names_key_and_file(capsys, tmp_path):
+    bad = tmp_path / "c.toml"
+    bad.write_text('[vision]\nthreads = "two"\n')
+    assert main(["--config", str(bad), "config", "show"]) == 2
+    err = capsys.readouterr().err
+    assert "vision.threads" in err and str(bad) in err and "int" in err
+
+
+def test_logging_goes_to_stderr_not_stdout(capsys):
+    import logging
+
+    main(["-v", "config", "path"])
+    logging.getLogger("assistant.test").info("a log line")
+    captured = capsys.readouterr()
+    assert "a log line" in captured.err and "a log line" not in captured.out
+
+
+NOT_BUILT_YET = [["run"], ["demo"], ["describe", "x.jpg"], ["read", "x.jpg"], ["say", "hi"], ["voices"],
+                 ["bench", "loop"]]
+
+
+@pytest.mark.parametrize("argv", NOT_BUILT_YET)
+def test_later_capabilities_say_not_built_yet(argv, capsys):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert "not built yet" in captured.err and captured.out == ""

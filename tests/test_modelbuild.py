@@ -1,0 +1,103 @@
+"""The torch-free build: weights parsed with pickle and numpy, the graph's shape, determinism, no-op rebuild."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import onnx
+import pytest
+
+from assistant.paths import models_dir
+from assistant.vision import modelbuild
+from assistant.vision.effnet import same_pads
+from assistant.vision.manifest import read_manifest, sha256_file
+from assistant.vision.torchfile import TorchFileError, load_state_dict
+
+
+@pytest.fixture(scope="module")
+def state():
+    return load_state_dict(modelbuild.weights_path())
+
+
+def test_weights_parse_into_the_lite0_layout(state):
+    assert state["_conv_stem.weight"].shape == (32, 3, 3, 3)
+    assert state["_fc.weight"].shape == (1000, 1280)
+    assert sum(v.size for k, v in state.items() if "num_batches" not in k) > 4_600_000
+    # Stored channels-last / column-major: a strided rebuild must not scramble values. Running
+    # variances are never negative (a few dead channels are exactly 0); a misread layout would mix
+    # weights in. The accuracy tests are the real proof.
+    variances = [v for k, v in state.items() if k.endswith("running_var")]
+    assert all((v >= 0).all() for v in variances)
+    assert np.mean(np.concatenate(variances) > 0) > 0.95
+    assert all(v.flags["C_CONTIGUOUS"] for v in state.values())
+
+
+def test_a_non_torch_file_is_refused(tmp_path):
+    bad = tmp_path / "bad.pth"
+    import pickle
+
+    bad.write_bytes(pickle.dumps(12345))
+    with pytest.raises(TorchFileError):
+        load_state_dict(bad)
+
+
+def test_tensorflow_same_padding():
+    assert same_pads(224, 3, 2) == (0, 1, 112)
+    assert same_pads(112, 5, 2) == (1, 2, 56)
+    assert same_pads(28, 3, 1) == (1, 1, 28)
+
+
+def test_graph_has_folded_bn_relu6_and_int8_per_channel():
+    directory = models_dir()
+    fp32 = onnx.load(str(directory / "lite0-fp32.onnx"))
+    ops = {n.op_type for n in fp32.graph.node}
+    assert "BatchNormalization" not in ops and {"Conv", "Clip", "GlobalAveragePool", "Gemm"} <= ops
+    int8 = onnx.load(str(directory / "lite0-int8.onnx"))
+    q_ops = [n.op_type for n in int8.graph.node]
+    assert q_ops.count("QuantizeLinear") > 40 and q_ops.count("DequantizeLinear") > 40
+    inits = {i.name: i for i in int8.graph.initializer}
+    per_channel = [n for n in int8.graph.node if n.op_type == "DequantizeLinear"
+                   and n.input[1] in inits and len(inits[n.input[1]].dims) == 1 and inits[n.input[1]].dims[0] > 1]
+    assert len(per_channel) >= 40
+
+
+def test_manifest_lists_every_variant_with_hashes_and_accuracy():
+    manifest = read_manifest()
+    models = manifest["models"]
+    assert set(models) == {"lite0-int8", "lite0-int8-192", "lite0-int8-160", "lite0-fp32"}
+    for entry in models.values():
+        assert sha256_file(models_dir() / entry["file"]) == entry["sha256"]
+        assert entry["source_sha256"] == sha256_file(modelbuild.weights_path())
+        assert {"input_size", "normalisation", "labels", "top1", "top5"} <= set(entry)
+    assert models["lite0-int8-160"]["input_size"] == 160
+
+
+def test_build_is_deterministic_and_a_rebuild_is_a_no_op(tmp_path, monkeypatch):
+    import shutil
+
+    shutil.copy(models_dir() / "labels.csv", tmp_path / "labels.csv")
+    monkeypatch.setenv("ASSISTANT_DEV_DATA", str(tmp_path / "none"))  # skip accuracy: only the bytes matter here
+    lines: list[str] = []
+    assert modelbuild.build(progress=lines.append, directory=tmp_path) is True
+    assert len(lines) >= 6  # a progress line per step
+    ours = read_manifest(tmp_path)["models"]
+    reference = read_manifest()["models"]
+    for name, entry in ours.items():
+        assert entry["sha256"] == reference[name]["sha256"], f"{name} differs between two builds"
+    started = time.perf_counter()
+    assert modelbuild.build(progress=lines.append, directory=tmp_path) is False
+    assert time.perf_counter() - started < 5
+    assert lines[-1] == "Models are up to date."
+    (tmp_path / "lite0-int8.onnx").write_bytes(b"stale")
+    assert not modelbuild.up_to_date(tmp_path, sha256_file(modelbuild.weights_path()))
+
+
+def test_build_needs_no_torch():
+    import sys
+
+    assert "torch" not in sys.modules or not hasattr(modelbuild, "torch")
+    source = open(modelbuild.__file__, encoding="utf-8").read() + open(
+        modelbuild.load_state_dict.__code__.co_filename, encoding="utf-8").read()
+    assert "import torch" not in source
+    assert np.__name__ == "numpy"

@@ -1,0 +1,21 @@
+"""The offline guard itself: with it on, no socket of any kind can be created."""
+
+import socket
+import urllib.request
+
+import pytest
+
+from assistant.offline import NetworkAccessError
+
+
+def test_socket_creation_raises_under_the_guard():
+    with pytest.raises(NetworkAccessError):
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    with pytest.raises(NetworkAccessError):
+        socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+
+
+def test_a_library_fetch_is_refused_under_the_guard():
+    with pytest.raises((NetworkAccessError, OSError)) as info:
+        urllib.request.urlopen("http://127.0.0.1:9/", timeout=1)
+    assert "offline guard" in str(info.value)
