@@ -9,6 +9,12 @@ from assistant.config import Config
 
 
 def cmd_run(args: argparse.Namespace, config: Config) -> int:
+    from assistant.capture.camera import camera_opens
+
+    source = config.camera.source
+    if source.isdigit() and args.demo_if_no_camera and not camera_opens(source):
+        print(f"No camera could be opened (camera {source}), so the demo runs instead.", flush=True)
+        return cmd_demo(args, config)
     return not_built("run")
 
 

@@ -127,17 +127,10 @@ def check_audio() -> Iterator[Result]:
 
 
 def check_camera(config: Config) -> Iterator[Result]:
-    import cv2
+    from assistant.capture.camera import camera_opens
 
     source = config.camera.source
-    index = int(source) if source.isdigit() else source
-    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)  # the result line says it all
-    cap = cv2.VideoCapture(index)
-    try:
-        ok = cap.isOpened() and cap.read()[0]
-    finally:
-        cap.release()
-    if ok:
+    if camera_opens(source):
         yield Result(OK, "camera", f"{source} opens")
     else:
         yield Result(WARN, "camera", f"{source} does not open; `assistant demo` runs without one",

@@ -45,11 +45,12 @@ def not_built(name: str) -> int:
 
 def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     # Sub-commands leave these unset unless given, so flags before the sub-command are not overwritten.
-    keep = {} if top else {"default": argparse.SUPPRESS}
-    parser.add_argument("-v", "--verbose", action="count", help="more logging on stderr", **({"default": 0} | keep))
-    parser.add_argument("-q", "--quiet", action="count", help="less logging on stderr", **({"default": 0} | keep))
-    parser.add_argument("--config", type=Path, help="config file (default: $XDG_CONFIG_HOME/assistant/config.toml)",
-                        **keep)
+    count: Any = 0 if top else argparse.SUPPRESS
+    path: Any = None if top else argparse.SUPPRESS
+    parser.add_argument("-v", "--verbose", action="count", default=count, help="more logging on stderr")
+    parser.add_argument("-q", "--quiet", action="count", default=count, help="less logging on stderr")
+    parser.add_argument("--config", type=Path, default=path,
+                        help="config file (default: $XDG_CONFIG_HOME/assistant/config.toml)")
 
 
 def _source_args(parser: argparse.ArgumentParser) -> None:

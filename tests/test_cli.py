@@ -85,7 +85,7 @@ def test_logging_goes_to_stderr_not_stdout(capsys):
     assert "a log line" in captured.err and "a log line" not in captured.out
 
 
-NOT_BUILT_YET = [["run"], ["demo"], ["describe", "x.jpg"], ["read", "x.jpg"], ["say", "hi"], ["voices"],
+NOT_BUILT_YET = [["run"], ["demo"], ["describe", "x.jpg"], ["read", "--document", "x.jpg"], ["say", "hi"], ["voices"],
                  ["bench", "loop"]]
 
 
@@ -94,3 +94,27 @@ def test_later_capabilities_say_not_built_yet(argv, capsys):
     assert main(argv) == 2
     captured = capsys.readouterr()
     assert "not built yet" in captured.err and captured.out == ""
+
+
+def test_run_without_a_camera_says_so_in_one_sentence_and_turns_to_the_demo(capsys):
+    # These machines have no camera: index 9 never opens here.
+    assert main(["run", "--camera", "9", "--demo-if-no-camera"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out.strip() == "No camera could be opened (camera 9), so the demo runs instead."
+    assert "assistant demo: not built yet" in captured.err
+
+
+def test_check_reports_each_requirement(capsys):
+    assert main(["check", "--no-camera"]) == 0
+    out = capsys.readouterr().out
+    for what in ("Python", "package onnxruntime", "onnxruntime providers", "model lite0-int8", "neural voice",
+                 "audio output", "offline"):
+        assert what in out
+    assert "OK   model lite0-int8" in out and out.strip().endswith("The assistant can run.")
+
+
+def test_check_fails_with_the_fix_when_models_are_missing(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_MODELS_DIR", str(tmp_path))
+    assert main(["check", "--no-camera"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL models" in out and "assistant models build" in out

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     frames = camera_frames(ocr_dir)
     rounds = max(1, (args.frames or 36) // len(frames))
     times: dict[str, list[float]] = {name: [] for name in readers}
-    for name, read in readers.items():
+    for read in readers.values():
         read(frames[0])  # warm-up
     for _ in range(rounds):
         for frame in frames:

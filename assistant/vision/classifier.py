@@ -66,7 +66,8 @@ class Classifier:
         try:
             self.labels = load_labels(directory / entry["labels"])
         except (OSError, ValueError) as exc:
-            raise ModelError(f"The label file for {model} is missing or damaged: run `assistant models build`.") from exc
+            raise ModelError(f"The label file for {model} is missing or damaged: "
+                             "run `assistant models build`.") from exc
         self.session = ort.InferenceSession(str(path), session_options(threads), providers=["CPUExecutionProvider"])
         log.debug("Loaded %s (%d px) from %s", model, self.input_size, path)
 

@@ -110,7 +110,9 @@ def cmd_models(args: argparse.Namespace, config: Config) -> int:
     models: dict[str, Any] = manifest.get("models", {})
     if args.action == "list":
         for name, entry in models.items():
-            acc = f"top-1 {entry['top1']:.1%}, top-5 {entry['top5']:.1%}" if "top1" in entry else "accuracy not measured"
+            acc = "accuracy not measured"
+            if "top1" in entry:
+                acc = f"top-1 {entry['top1']:.1%}, top-5 {entry['top5']:.1%}"
             print(f"{name}: {entry['precision']}, {entry['input_size']} px, {acc}, {entry['file']}")
         return 0
     from assistant.paths import models_dir

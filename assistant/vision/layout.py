@@ -133,7 +133,7 @@ def _rows(lines: list[Line], unit: float) -> list[Line]:
     keyed.sort(key=lambda item: (item[0], item[1]))
     # Pieces of one row within a block are one spoken line: "Total :" ... "9.00" -> "Total : 9.00".
     merged: list[Line] = []
-    for row_id, group in itertools.groupby(keyed, key=lambda item: item[0]):
+    for _, group in itertools.groupby(keyed, key=lambda item: item[0]):
         pieces = [ln for _, _, ln in group]
         merged.append(pieces[0] if len(pieces) == 1 else _merge(pieces))
     return merged

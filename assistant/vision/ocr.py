@@ -51,7 +51,7 @@ class TextResult:
 
 
 class TextReader(Protocol):
-    name: str
+    name: ClassVar[str]
 
     @classmethod
     def is_available(cls) -> bool: ...
