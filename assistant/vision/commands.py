@@ -6,8 +6,11 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from assistant.config import Config
 from assistant.vision.manifest import ModelError, read_manifest, sha256_file
@@ -24,6 +27,27 @@ def _error_line(path: Path, message: str, as_json: bool) -> None:
         print(f"{path}: {message}", file=sys.stderr, flush=True)
 
 
+class _Images:
+    """The readable images among `paths`, in order; each unreadable one gets its error line and is counted."""
+
+    def __init__(self, paths: list[Path], as_json: bool) -> None:
+        self.paths, self.as_json, self.failures = paths, as_json, 0
+
+    def __iter__(self) -> Iterator[tuple[Path, np.ndarray]]:
+        for path in self.paths:
+            try:
+                image = read_image(path)
+            except ImageError as exc:
+                self.failures += 1
+                _error_line(path, str(exc), self.as_json)
+                continue
+            yield path, image
+
+    @property
+    def status(self) -> int:
+        return 1 if self.failures == len(self.paths) else 0
+
+
 def cmd_classify(args: argparse.Namespace, config: Config) -> int:
     from assistant.vision.classifier import Classifier
 
@@ -32,14 +56,9 @@ def cmd_classify(args: argparse.Namespace, config: Config) -> int:
     except ModelError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    failures = 0
-    for path in args.images:
-        try:
-            result = classifier(read_image(path), args.top)
-        except ImageError as exc:
-            failures += 1
-            _error_line(path, str(exc), args.json)
-            continue
+    images = _Images(args.images, args.json)
+    for path, image in images:
+        result = classifier(image, args.top)
         if args.json:
             labels = [{"index": lb.index, "name": lb.name, "imagenet_name": lb.imagenet_name,
                        "score": round(lb.score, 5)} for lb in result.labels]
@@ -47,7 +66,7 @@ def cmd_classify(args: argparse.Namespace, config: Config) -> int:
         else:
             best = ", ".join(f"{lb.name} {lb.score:.0%}" for lb in result.labels)
             print(f"{path}: {best}", flush=True)
-    return 1 if failures == len(args.images) else 0
+    return images.status
 
 
 def make_reader(config: Config, max_side: int | None = None):  # type: ignore[no-untyped-def]
@@ -72,14 +91,9 @@ def cmd_read(args: argparse.Namespace, config: Config) -> int:
     except OcrUnavailable as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    failures = 0
-    for path in args.images:
-        try:
-            result = reader.read(read_image(path))
-        except ImageError as exc:
-            failures += 1
-            _error_line(path, str(exc), args.json)
-            continue
+    images = _Images(args.images, args.json)
+    for path, image in images:
+        result = reader.read(image)
         if args.json:
             lines = [{"text": line.text, "score": round(line.score, 4),
                       "box": [[int(x), int(y)] for x, y in line.box]} for line in result.lines]
@@ -89,7 +103,7 @@ def cmd_read(args: argparse.Namespace, config: Config) -> int:
             if len(args.images) > 1:
                 print(f"{path}:", flush=True)
             print(result.text or "No text found.", flush=True)
-    return 1 if failures == len(args.images) else 0
+    return images.status
 
 
 def cmd_models(args: argparse.Namespace, config: Config) -> int:
