@@ -9,7 +9,7 @@ import onnx
 import pytest
 
 from assistant.paths import models_dir
-from assistant.vision import modelbuild
+from assistant.vision import modelbuild, ocrbuild
 from assistant.vision.effnet import same_pads
 from assistant.vision.manifest import read_manifest, sha256_file
 from assistant.vision.torchfile import TorchFileError, load_state_dict
@@ -65,11 +65,13 @@ def test_graph_has_folded_bn_relu6_and_int8_per_channel():
 def test_manifest_lists_every_variant_with_hashes_and_accuracy():
     manifest = read_manifest()
     models = manifest["models"]
-    assert set(models) == {"lite0-int8", "lite0-int8-192", "lite0-int8-160", "lite0-fp32"}
+    assert set(models) == {"lite0-int8", "lite0-int8-192", "lite0-int8-160", "lite0-fp32", "ppocrv5-det-int8"}
     for entry in models.values():
         assert sha256_file(models_dir() / entry["file"]) == entry["sha256"]
-        assert entry["source_sha256"] == sha256_file(modelbuild.weights_path())
-        assert {"input_size", "normalisation", "labels", "top1", "top5"} <= set(entry)
+    for name in ("lite0-int8", "lite0-int8-192", "lite0-int8-160", "lite0-fp32"):
+        assert models[name]["source_sha256"] == sha256_file(modelbuild.weights_path())
+        assert {"input_size", "normalisation", "labels", "top1", "top5"} <= set(models[name])
+    assert models["ppocrv5-det-int8"]["source_sha256"] == sha256_file(ocrbuild.source_path())
     assert models["lite0-int8-160"]["input_size"] == 160
 
 

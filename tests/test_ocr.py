@@ -70,3 +70,24 @@ def test_easyocr_without_weights_falls_back_in_one_sentence(caplog, monkeypatch,
     monkeypatch.setattr(ocr.EasyReader, "MODEL_DIR", str(tmp_path / "nowhere"))
     assert ocr.load_reader("easyocr", 960, 0.5, 1) is None
     assert "EasyOCR is not installed or its weights are not in" in caplog.text
+
+
+def test_live_reader_rereads_only_lines_that_changed(dev_dir, monkeypatch):
+    from assistant.bench.ocrdata import camera_frames, held_still
+    from assistant.vision.ocr import RapidReader
+
+    live = RapidReader(reuse=True)
+    calls: list[int] = []
+    recognise = live.recognise
+    monkeypatch.setattr(live, "recognise", lambda crops: calls.append(len(crops)) or recognise(crops))
+    scenes = camera_frames(dev_dir / "ocr-dev", 2)
+    shaky = held_still(scenes[0], 4, seed=1)
+    first = live.read(shaky[0])
+    assert calls[-1] == len(first.fragments) > 2
+    for frame in shaky[1:]:
+        result = live.read(frame)
+        assert result.text  # still read out, from the cache where unchanged
+    assert sum(calls[1:]) < len(first.fragments) * 3 / 2, f"re-read too much while held still: {calls}"
+    other = live.read(scenes[1])  # a different receipt: everything is read afresh
+    assert calls[-1] == len(other.fragments)
+    assert live.read(scenes[1]).text == other.text

@@ -25,7 +25,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     photos = calibration.sample_photos()
     results: dict[tuple[str, int], float] = {}
     rows = []
-    for name, threads in itertools.product(manifest, (1, 2)):
+    classifiers = [name for name, entry in manifest.items() if "labels" in entry]
+    for name, threads in itertools.product(classifiers, (1, 2)):
         classifier = Classifier(name, threads)
         tensors = itertools.cycle([preprocess.to_tensor(p, classifier.input_size) for p in photos])
         session = classifier.session

@@ -15,21 +15,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from assistant.textdist import levenshtein
 from assistant.vision.preprocess import read_image
 
 PUNCTUATION = ".,:;!?()[]{}\"'"
-
-
-def levenshtein(a: str, b: str) -> int:
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
 
 
 def words(text: str) -> Counter[str]:
@@ -67,11 +56,26 @@ def ground_truth(ocr_dir: Path, prefix: str = "") -> list[dict]:
 
 
 def camera_frames(ocr_dir: Path, count: int = 12) -> list[np.ndarray]:
-    """640x480 frames with a few lines of text: the top of each receipt, as a camera held over it sees it."""
+    """640x480 frames with a few lines of text: a camera held over each receipt, a little below its top."""
     frames = []
     for item in ground_truth(ocr_dir, "sroie")[:count]:
         image = read_image(ocr_dir / item["file"])
         h, w = image.shape[:2]
-        top = image[: min(h, int(w * 0.75))]
-        frames.append(cv2.resize(top, (640, 480), interpolation=cv2.INTER_AREA))
+        cw = int(0.6 * w)
+        ch, x, y = int(cw * 0.75), (w - cw) // 2, int(h * 0.1)
+        frames.append(cv2.resize(image[y : y + ch, x : x + cw], (640, 480), interpolation=cv2.INTER_AREA))
     return frames
+
+
+def held_still(frame: np.ndarray, count: int, seed: int) -> list[np.ndarray]:
+    """The frames a camera held still over `frame` gives: a pixel or two of shake and sensor noise each."""
+    rng = np.random.default_rng(seed)
+    out = [frame]
+    for _ in range(count - 1):
+        dx, dy = rng.uniform(-2, 2, size=2)
+        shift = np.array([[1, 0, dx], [0, 1, dy]], dtype=np.float32)
+        shaken = cv2.warpAffine(frame, shift, (frame.shape[1], frame.shape[0]),
+                                borderMode=cv2.BORDER_REPLICATE)
+        noise = rng.normal(0, 2.0, size=frame.shape)
+        out.append(np.clip(shaken + noise, 0, 255).astype(np.uint8))
+    return out

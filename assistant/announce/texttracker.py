@@ -1,0 +1,57 @@
+"""Live short text: decide which lines seen by the camera are worth reading out, and when.
+
+A line is read once it has been seen consistently: in `needed` of the last `window` OCR runs, similar
+by edit distance, above the confidence floor. Flickering partial reads never reach that. While it stays
+in view it is not read again; once it has been out of view for `repeat_after` seconds it may be.
+Pure: the clock is injected and nothing here touches a camera or a model.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from assistant.textdist import similar
+
+
+@dataclass
+class _Seen:
+    text: str
+    score: float
+    last_seen: float
+
+
+class TextTracker:
+    def __init__(self, needed: int = 2, window: int = 3, min_score: float = 0.5, repeat_after: float = 20.0,
+                 min_chars: int = 2, clock: Callable[[], float] = time.monotonic) -> None:
+        self.needed, self.min_score, self.repeat_after, self.min_chars = needed, min_score, repeat_after, min_chars
+        self.clock = clock
+        self.runs: deque[list[tuple[str, float]]] = deque(maxlen=window)
+        self.announced: list[_Seen] = []
+
+    def update(self, lines: Iterable[tuple[str, float]]) -> list[str]:
+        """Feed one OCR run's (text, score) lines; returns the lines to read out now, in the order given."""
+        now = self.clock()
+        run = [(t.strip(), s) for t, s in lines if s >= self.min_score and len(t.strip()) >= self.min_chars]
+        self.runs.append(run)
+        self.announced = [a for a in self.announced if now - a.last_seen < self.repeat_after]
+        out: list[str] = []
+        for text, _score in run:
+            known = next((a for a in self.announced if similar(a.text, text)), None)
+            if known is not None:
+                known.last_seen = now
+                continue
+            variants = [(t, s) for past in self.runs for t, s in past if similar(t, text)]
+            runs_with_it = sum(any(similar(t, text) for t, _ in past) for past in self.runs)
+            if runs_with_it >= self.needed:
+                best, best_score = max(variants, key=lambda v: v[1])
+                self.announced.append(_Seen(best, best_score, now))
+                out.append(best)
+        return out
+
+    def forget(self) -> None:
+        """Start afresh (a new mode, or the user asked to hear everything again)."""
+        self.runs.clear()
+        self.announced.clear()
