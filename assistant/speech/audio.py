@@ -1,0 +1,230 @@
+"""Audio out: sinks that take float32 mono samples and play them, and the generated earcons.
+
+A sink buffers what it is given and plays it in blocks, like a sound card: the speech thread can
+synthesize the next sentence while this one plays, and `clear()` drops everything not yet played at
+once (that is what makes stop prompt). `SoundDeviceSink` is the real device; `RecordingSink` is a fake
+device with an injected clock, for tests and benchmarks; `WavSink` writes what would be played.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import wave
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 22050
+BLOCK = 441  # 20 ms at 22.05 kHz
+
+
+class AudioSink(Protocol):
+    def write(self, samples: np.ndarray, sample_rate: int) -> None: ...
+
+    def clear(self) -> None: ...
+
+    def pending(self) -> float: ...
+
+    def close(self) -> None: ...
+
+
+def resample(samples: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
+    if rate == target or not len(samples):
+        return samples.astype(np.float32, copy=False)
+    n = int(round(len(samples) * target / rate))
+    return np.interp(np.linspace(0, len(samples) - 1, n), np.arange(len(samples)), samples).astype(np.float32)
+
+
+class BufferedSink:
+    """The buffer shared by the device-like sinks; the device side calls `pull(n)` for each block."""
+
+    def __init__(self) -> None:
+        self._chunks: deque[np.ndarray] = deque()
+        self._queued = 0
+        self._lock = threading.Lock()
+
+    def write(self, samples: np.ndarray, sample_rate: int) -> None:
+        data = resample(np.asarray(samples, dtype=np.float32), sample_rate)
+        if len(data):
+            with self._lock:
+                self._chunks.append(data)
+                self._queued += len(data)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._chunks.clear()
+            self._queued = 0
+
+    def pending(self) -> float:
+        return self._queued / SAMPLE_RATE
+
+    def pull(self, n: int) -> np.ndarray:
+        out = np.zeros(n, dtype=np.float32)
+        filled = 0
+        with self._lock:
+            while filled < n and self._chunks:
+                chunk = self._chunks[0]
+                take = min(n - filled, len(chunk))
+                out[filled : filled + take] = chunk[:take]
+                filled += take
+                if take == len(chunk):
+                    self._chunks.popleft()
+                else:
+                    self._chunks[0] = chunk[take:]
+            self._queued -= filled
+        return out
+
+    def close(self) -> None:
+        self.clear()
+
+
+class SoundDeviceSink(BufferedSink):
+    """The default output device, through sounddevice (PortAudio); the device pulls in 20 ms blocks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        import sounddevice as sd
+
+        def callback(outdata: np.ndarray, frames: int, _time: Any, _status: Any) -> None:
+            outdata[:, 0] = self.pull(frames)
+
+        self.stream = sd.OutputStream(samplerate=SAMPLE_RATE, channels=1, dtype="float32", blocksize=BLOCK,
+                                      latency="low", callback=callback)
+        self.stream.start()
+
+    @staticmethod
+    def available() -> bool:
+        try:
+            import sounddevice as sd
+
+            return any(d["max_output_channels"] > 0 for d in sd.query_devices())
+        except Exception:  # PortAudio missing (OSError) or no devices (PortAudioError)
+            return False
+
+    def close(self) -> None:
+        super().close()
+        self.stream.abort()
+        self.stream.close()
+
+
+@dataclass(frozen=True)
+class Played:
+    """One block that a `RecordingSink` played: when it started, and how loud it was."""
+
+    at: float
+    samples: int
+    peak: float
+
+
+class RecordingSink(BufferedSink):
+    """A fake sound card: a thread pulls a block every 20 ms of its clock and records what was audible."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        super().__init__()
+        self.clock, self.sleep = clock, sleep
+        self.played: list[Played] = []
+        self.audio: list[np.ndarray] = []
+        self._closed = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="fake-sound-card", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._closed.is_set():
+            block = self.pull(BLOCK)
+            peak = float(np.abs(block).max())
+            if peak > 1e-4:
+                self.played.append(Played(self.clock(), len(block), peak))
+                self.audio.append(block)
+            self.sleep(BLOCK / SAMPLE_RATE)
+
+    def first_sound_after(self, t: float) -> float | None:
+        return next((p.at for p in self.played if p.at >= t), None)
+
+    def last_sound(self) -> float | None:
+        return self.played[-1].at if self.played else None
+
+    def seconds_played(self) -> float:
+        return sum(p.samples for p in self.played) / SAMPLE_RATE
+
+    def close(self) -> None:
+        self._closed.set()
+        self._thread.join(timeout=1)
+        super().close()
+
+
+class WavSink(BufferedSink):
+    """Writes everything it is given to a WAV file, as it comes (nothing to wait for, nothing to stop)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.wav = wave.open(str(path), "wb")
+        self.wav.setnchannels(1)
+        self.wav.setsampwidth(2)
+        self.wav.setframerate(SAMPLE_RATE)
+
+    def write(self, samples: np.ndarray, sample_rate: int) -> None:
+        data = resample(np.asarray(samples, dtype=np.float32), sample_rate)
+        self.wav.writeframes((np.clip(data, -1, 1) * 32767).astype("<i2").tobytes())
+
+    def close(self) -> None:
+        self.wav.close()
+
+
+class NullSink(BufferedSink):
+    """No audio device and no file: nothing is played (the words are still printed)."""
+
+    def write(self, samples: np.ndarray, sample_rate: int) -> None:
+        return None
+
+
+def open_sink(wav: Path | None = None) -> AudioSink:
+    """A WAV file when asked, else the sound card when there is one, else nothing (text only)."""
+    if wav is not None:
+        return WavSink(wav)
+    if SoundDeviceSink.available():
+        try:
+            return SoundDeviceSink()
+        except Exception as exc:  # a device that lists but will not open
+            log.warning("The audio device would not open (%s); text only.", exc)
+    return NullSink()
+
+
+def tone(freq: float, seconds: float, volume: float = 0.3) -> np.ndarray:
+    """A sine tone with 10 ms fades, so it does not click."""
+    n = int(SAMPLE_RATE * seconds)
+    t = np.arange(n) / SAMPLE_RATE
+    wave_ = np.sin(2 * np.pi * freq * t) * volume
+    fade = min(n // 2, int(0.01 * SAMPLE_RATE))
+    envelope = np.ones(n)
+    envelope[:fade] = np.linspace(0, 1, fade)
+    envelope[n - fade :] = np.linspace(1, 0, fade)
+    return (wave_ * envelope).astype(np.float32)
+
+
+def earcon(name: str, level: float = 0.5) -> np.ndarray:
+    """Short tones: `mode` (two rising), `text` (three quick high), `camera-lost` (falling), `camera-back`
+    (rising), `light` (pitch from 220 Hz in the dark to 880 Hz in bright light, `level` 0..1)."""
+    gap = np.zeros(int(0.03 * SAMPLE_RATE), dtype=np.float32)
+    if name == "mode":
+        parts = [tone(523, 0.08), gap, tone(784, 0.1)]
+    elif name == "text":
+        parts = [tone(1047, 0.05), gap, tone(1047, 0.05), gap, tone(1319, 0.06)]
+    elif name == "camera-lost":
+        parts = [tone(660, 0.12), gap, tone(440, 0.12), gap, tone(330, 0.18)]
+    elif name == "camera-back":
+        parts = [tone(330, 0.1), gap, tone(440, 0.1), gap, tone(660, 0.14)]
+    elif name == "light":
+        parts = [tone(220 * 2 ** (2 * max(0.0, min(1.0, level))), 0.15)]
+    else:
+        raise ValueError(f"no earcon named {name!r}")
+    return np.concatenate(parts)

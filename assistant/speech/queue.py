@@ -1,0 +1,184 @@
+"""The speech queue: one thread owns synthesis and playback; everyone else only enqueues.
+
+Priorities: `NOW` cuts off whatever is playing and clears what was queued before it; `NEXT` goes ahead
+of the queue; `NORMAL` waits its turn, and is dropped as stale if it waited longer than `stale_seconds`.
+An utterance identical to one already queued is not queued twice. `stop()` silences at once,
+`repeat()` says the last utterance again. Long text is spoken sentence by sentence: the next sentence
+is synthesized while this one plays, and a stop cuts within a sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+import numpy as np
+
+from assistant.speech.audio import SAMPLE_RATE, AudioSink, earcon
+from assistant.speech.synth import Synthesizer, sentences
+
+log = logging.getLogger(__name__)
+
+
+class Priority(IntEnum):
+    NORMAL = 0
+    NEXT = 1
+    NOW = 2
+
+
+@dataclass
+class Utterance:
+    text: str
+    priority: Priority
+    kind: str
+    created: float
+    generation: int
+    audio: np.ndarray | None = None  # set for earcons: already audio, nothing to synthesize
+
+
+@dataclass
+class SpeechStats:
+    spoken: int = 0
+    dropped_stale: int = 0
+    dropped_duplicate: int = 0
+    first_audio_ms: list[float] = field(default_factory=list)
+
+
+class Speech:
+    def __init__(self, synth: Synthesizer, sink: AudioSink, rate: float = 1.0, volume: float = 1.0,
+                 stale_seconds: float = 4.0, clock: Callable[[], float] = time.monotonic,
+                 on_start: Callable[[Utterance], None] | None = None) -> None:
+        self.synth, self.sink = synth, sink
+        self.rate, self.volume, self.stale_seconds = rate, volume, stale_seconds
+        self.clock = clock
+        self.on_start = on_start
+        self.stats = SpeechStats()
+        self.last: Utterance | None = None
+        self._queue: list[Utterance] = []
+        self._cond = threading.Condition()
+        self._generation = 0  # an utterance older than the last cut is abandoned
+        self._cut = 0
+        self._speaking: Utterance | None = None
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="speech", daemon=True)
+        self._thread.start()
+
+    # --- called from any thread -------------------------------------------------------------
+    def say(self, text: str, priority: Priority = Priority.NORMAL, kind: str = "speech") -> bool:
+        """Queue `text`; False when it was not queued (empty, or identical to one already waiting)."""
+        text = " ".join(text.split())
+        if not text:
+            return False
+        return self._put(text, priority, kind, None)
+
+    def earcon(self, name: str, level: float = 0.5, priority: Priority = Priority.NEXT) -> bool:
+        return self._put(f"[{name} tone]", priority, "earcon", earcon(name, level))
+
+    def _put(self, text: str, priority: Priority, kind: str, audio: np.ndarray | None) -> bool:
+        with self._cond:
+            if priority == Priority.NOW:
+                self._cut_locked()
+            elif any(u.text == text for u in self._queue):
+                self.stats.dropped_duplicate += 1
+                return False
+            self._generation += 1
+            item = Utterance(text, priority, kind, self.clock(), self._generation, audio)
+            index = len(self._queue)
+            if priority > Priority.NORMAL:
+                index = next((i for i, u in enumerate(self._queue) if u.priority < priority), len(self._queue))
+            self._queue.insert(index, item)
+            self._cond.notify()
+        return True
+
+    def _cut_locked(self) -> None:
+        self._queue.clear()
+        self._cut = self._generation + 1
+        self.sink.clear()
+
+    def stop(self) -> None:
+        """Silence at once: what is playing stops, and nothing queued is said."""
+        with self._cond:
+            self._cut_locked()
+            self._generation += 1
+
+    def repeat(self) -> bool:
+        last = self.last
+        return self.say(last.text, Priority.NOW, last.kind) if last else False
+
+    @property
+    def busy(self) -> bool:
+        with self._cond:
+            return bool(self._queue) or self._speaking is not None or self.sink.pending() > 0
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.busy:
+                return True
+            time.sleep(0.01)
+        return False
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+        self._thread.join(timeout=2)
+        self.sink.close()
+
+    # --- the speech thread ----------------------------------------------------------------------
+    def _cancelled(self, item: Utterance) -> bool:
+        return item.generation < self._cut or self._closed
+
+    def _next(self) -> Utterance | None:
+        with self._cond:
+            while True:
+                while not self._queue and not self._closed:
+                    self._cond.wait(timeout=0.1)
+                if self._closed:
+                    return None
+                item = self._queue.pop(0)
+                if item.priority == Priority.NORMAL and self.clock() - item.created > self.stale_seconds:
+                    self.stats.dropped_stale += 1
+                    log.debug("Dropped stale: %s", item.text)
+                    continue
+                self._speaking = item
+                return item
+
+    def _run(self) -> None:
+        while True:
+            item = self._next()
+            if item is None:
+                return
+            try:
+                self._speak(item)
+            except Exception:  # a failing voice must never kill the speech thread
+                log.exception("Speaking %r failed", item.text)
+            finally:
+                with self._cond:
+                    self._speaking = None
+
+    def _speak(self, item: Utterance) -> None:
+        if self.on_start is not None:
+            self.on_start(item)
+        if item.kind != "earcon":
+            self.last = item
+        self.stats.spoken += 1
+        started = self.clock()
+        pieces: list[str] = [] if item.audio is not None else sentences(item.text)
+        if item.audio is not None:
+            self.sink.write(item.audio, SAMPLE_RATE)
+        for i, piece in enumerate(pieces):
+            if self._cancelled(item):
+                return
+            audio = self.synth.synthesize(piece, self.rate, self.volume)
+            if self._cancelled(item):
+                return
+            if i == 0:
+                self.stats.first_audio_ms.append((self.clock() - started) * 1000)
+            self.sink.write(audio, self.synth.sample_rate)
+        while self.sink.pending() > 0 and not self._cancelled(item):
+            time.sleep(0.005)

