@@ -150,7 +150,8 @@ class RecordingSink(BufferedSink):
         return next((p.at for p in self.played if p.at >= t), None)
 
     def last_sound(self) -> float | None:
-        return self.played[-1].at if self.played else None
+        """When the last audible block finished playing."""
+        return self.played[-1].at + self.played[-1].samples / SAMPLE_RATE if self.played else None
 
     def seconds_played(self) -> float:
         return sum(p.samples for p in self.played) / SAMPLE_RATE
