@@ -59,14 +59,15 @@ class AnnounceConfig:
     """When and how things are said."""
 
     mode: str = setting("both", "Start mode: scene, text, both, quiet or document.")
-    enter_score: float = setting(0.45, "A label's score must reach this to count as a hit.")
-    exit_score: float = setting(0.2, "A label below this counts as gone.")
+    enter_score: float = setting(0.3, "A label's score must reach this to count as a hit; below it nothing is said.")
+    exit_score: float = setting(0.15, "A label below this counts as gone.")
     sure_score: float = setting(0.7, "At or above this a label is said plainly; below it, 'probably'.")
     hits_needed: int = setting(3, "Hits needed among the last `window` frames before a label is said.")
     window: int = setting(5, "Frames looked at for the hits.")
     absent_seconds: float = setting(2.0, "Seconds below the exit score before a label counts as gone.")
     cooldown_seconds: float = setting(15.0, "Seconds a label must be gone before it is said again.")
     text_repeat_seconds: float = setting(20.0, "Seconds a line of text must be gone before it is read again.")
+    text_lines: int = setting(3, "Lines of live text read at once; more are counted, and R reads them all.")
     guidance: str = setting("speech", "Framing guidance as speech, tones, or off.")
 
 

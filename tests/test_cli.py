@@ -85,7 +85,7 @@ def test_logging_goes_to_stderr_not_stdout(capsys):
     assert "a log line" in captured.err and "a log line" not in captured.out
 
 
-NOT_BUILT_YET = [["run"], ["demo"], ["describe", "x.jpg"], ["read", "--document", "x.jpg"],
+NOT_BUILT_YET = [["read", "--document", "x.jpg"],
                  ["bench", "loop"]]
 
 
@@ -98,10 +98,15 @@ def test_later_capabilities_say_not_built_yet(argv, capsys):
 
 def test_run_without_a_camera_says_so_in_one_sentence_and_turns_to_the_demo(capsys):
     # These machines have no camera: index 9 never opens here.
-    assert main(["run", "--camera", "9", "--demo-if-no-camera"]) == 2
-    captured = capsys.readouterr()
-    assert captured.out.strip() == "No camera could be opened (camera 9), so the demo runs instead."
-    assert "assistant demo: not built yet" in captured.err
+    assert main(["run", "--camera", "9", "--demo-if-no-camera", "--engine", "text", "--max-seconds", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "No camera could be opened (camera 9), so the demo runs instead."
+    assert lines[1].startswith("Ready. Scene and text mode.")
+
+
+def test_run_on_a_missing_camera_says_so(capsys):
+    assert main(["run", "--camera", "9", "--engine", "text"]) == 1
+    assert "Could not open camera 9." in capsys.readouterr().out
 
 
 def test_check_reports_each_requirement(capsys):

@@ -51,11 +51,12 @@ class SpeechStats:
 class Speech:
     def __init__(self, synth: Synthesizer, sink: AudioSink, rate: float = 1.0, volume: float = 1.0,
                  stale_seconds: float = 4.0, clock: Callable[[], float] = time.monotonic,
-                 on_start: Callable[[Utterance], None] | None = None) -> None:
+                 on_start: Callable[[Utterance], None] | None = None,
+                 on_drop: Callable[[Utterance], None] | None = None) -> None:
         self.synth, self.sink = synth, sink
         self.rate, self.volume, self.stale_seconds = rate, volume, stale_seconds
         self.clock = clock
-        self.on_start = on_start
+        self.on_start, self.on_drop = on_start, on_drop
         self.stats = SpeechStats()
         self.last: Utterance | None = None
         self._queue: list[Utterance] = []
@@ -70,7 +71,7 @@ class Speech:
     # --- called from any thread -------------------------------------------------------------
     def say(self, text: str, priority: Priority = Priority.NORMAL, kind: str = "speech") -> bool:
         """Queue `text`; False when it was not queued (empty, or identical to one already waiting)."""
-        text = " ".join(text.split())
+        text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
         if not text:
             return False
         return self._put(text, priority, kind, None)
@@ -112,7 +113,8 @@ class Speech:
     @property
     def busy(self) -> bool:
         with self._cond:
-            return bool(self._queue) or self._speaking is not None or self.sink.pending() > 0
+            speaking = self._speaking is not None and not self._cancelled(self._speaking)
+            return bool(self._queue) or speaking or self.sink.pending() > 0
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         deadline = time.monotonic() + timeout
@@ -144,6 +146,8 @@ class Speech:
                 if item.priority == Priority.NORMAL and self.clock() - item.created > self.stale_seconds:
                     self.stats.dropped_stale += 1
                     log.debug("Dropped stale: %s", item.text)
+                    if self.on_drop is not None:
+                        self.on_drop(item)
                     continue
                 self._speaking = item
                 return item

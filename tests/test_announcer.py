@@ -1,0 +1,70 @@
+"""The debounced announcer on scripted score sequences with a fake clock (no threads, no models)."""
+
+from __future__ import annotations
+
+from assistant.announce.announcer import Announcer
+from assistant.announce.phrasing import label_sentence
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def feed(announcer: Announcer, clock: Clock, frames: list[list[tuple[str, float]]], dt: float = 0.1) -> list[str]:
+    said = []
+    for labels in frames:
+        said += [a.text for a in announcer.update(labels)]
+        clock.now += dt
+    return said
+
+
+def test_announced_once_after_n_of_m_hits_then_quiet_while_present():
+    clock = Clock()
+    a = Announcer(clock=clock)
+    said = feed(a, clock, [[("dog", 0.9)]] * 2)
+    assert said == []
+    said = feed(a, clock, [[("dog", 0.9)]] * 20)
+    assert said == ["A dog."]
+
+
+def test_single_frame_flicker_is_never_announced():
+    clock = Clock()
+    a = Announcer(clock=clock)
+    frames = [[("cat", 0.9)], [], [], [("cat", 0.9)], [], [], [("cat", 0.8)], []]
+    assert feed(a, clock, frames * 3) == []
+
+
+def test_same_spoken_name_merges_and_confidence_is_honest():
+    clock = Clock()
+    a = Announcer(clock=clock)
+    breeds = [("dog", 0.2), ("dog", 0.15), ("cat", 0.05)]  # two breeds: 0.35 together
+    assert feed(a, clock, [breeds] * 5) == ["Probably a dog."]
+    assert label_sentence("espresso", 0.95, 0.7) == "Espresso."
+    assert label_sentence("umbrella", 0.5, 0.7) == "Probably an umbrella."
+
+
+def test_below_the_floor_nothing_is_said():
+    clock = Clock()
+    a = Announcer(clock=clock)
+    assert feed(a, clock, [[("laptop", 0.25)]] * 30) == []
+
+
+def test_again_only_after_absent_for_the_cooldown():
+    clock = Clock()
+    a = Announcer(absent_seconds=1.0, cooldown_seconds=5.0, clock=clock)
+    assert feed(a, clock, [[("cup", 0.9)]] * 5) == ["A cup."]
+    assert feed(a, clock, [[]] * 20) == []  # gone for 2 s: absent, but not for the cooldown yet
+    assert feed(a, clock, [[("cup", 0.9)]] * 5) == []
+    assert feed(a, clock, [[]] * 80) == []  # 8 s away
+    assert feed(a, clock, [[("cup", 0.9)]] * 5) == ["A cup."]
+
+
+def test_describe_lists_what_is_present_best_first():
+    clock = Clock()
+    a = Announcer(clock=clock)
+    feed(a, clock, [[("cup", 0.9), ("laptop", 0.5)]] * 5)
+    assert [name for name, _ in a.present()] == ["cup", "laptop"]
