@@ -20,6 +20,32 @@ from assistant.config import Config
 log = logging.getLogger(__name__)
 
 
+class Preview:
+    """An optional window showing the camera; the same keys work in it. Off, with one log line, without a display."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        # OpenCV's Qt window aborts the whole process without a display: check first.
+        self.on = sys.platform != "linux" or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+        if not self.on:
+            log.warning("No display for the preview window; it stays off.")
+
+    def __call__(self, frame: Any) -> None:
+        if not self.on:
+            return
+        import cv2
+
+        try:
+            cv2.imshow("assistant", frame)
+            key = cv2.waitKey(1) & 0xFF
+        except cv2.error as exc:
+            log.warning("No display for the preview window; it stays off (%s).", str(exc).splitlines()[0])
+            self.on = False
+            return
+        if key != 0xFF:
+            self.handle(chr(key))
+
+
 class KeyReader:
     """Keys from a terminal in cbreak mode, or commands one per line when stdin is not a terminal."""
 
@@ -99,6 +125,8 @@ def _live(args: argparse.Namespace, config: Config, source_spec: str, fps: float
         live = LiveAssistant(config, grabber, speech, classifier, reader, stop)
         grabber.on_event = live.on_grabber_event
         speech.on_drop = live.on_dropped
+        if getattr(args, "preview", False):
+            live.preview = Preview(live.command)
         if not grabber.start():
             speech.say(f"Could not open {source.name}. Check the camera, or pass --camera with a video file.")
             speech.wait_idle(20)

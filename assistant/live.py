@@ -111,6 +111,7 @@ class LiveAssistant:
         self.events: list[tuple[float, str]] = []  # (time, what) for benchmarks and tests
         self.classified = 0
         self.interrupted = False  # quit or Ctrl+C, rather than the end of a file source
+        self.preview: Callable[[np.ndarray], None] | None = None
 
     # --- keys ----------------------------------------------------------------------------------
     def command(self, key: str) -> None:
@@ -173,7 +174,9 @@ class LiveAssistant:
 
     def _ocr_worker(self) -> None:
         period = 1.0 / max(0.1, self.config.vision.ocr_rate)
-        while not self.stop_event.wait(period):
+        next_at = time.monotonic()
+        while not self.stop_event.wait(max(0.0, next_at - time.monotonic())):
+            next_at = max(next_at + period, time.monotonic())  # a slow read is not followed by a full wait
             item = self.grabber.newest
             if item is None or self.mode not in ("text", "both"):
                 continue
@@ -231,6 +234,8 @@ class LiveAssistant:
                     continue
                 last = time.monotonic()
                 self._classify(item[0], item[2])
+                if self.preview is not None:
+                    self.preview(item[2])
         except KeyboardInterrupt:
             log.info("Interrupted")
             self.interrupted = True

@@ -215,3 +215,25 @@ def test_demo_needs_the_clip(monkeypatch, tmp_path, capsys):
     assert main(["demo"]) == 1
     assert "assistant models build" in capsys.readouterr().err
     assert Path(tmp_path).exists()
+
+
+def test_commands_come_one_per_line_when_stdin_is_not_a_terminal():
+    import io
+
+    from assistant.app import KeyReader
+
+    got: list[str] = []
+    reader = KeyReader(got.append, threading.Event(), io.StringIO("m\n\nread\nq\n"))
+    reader.start()
+    reader.thread.join(2)
+    assert got == ["m", " ", "read", "q"]
+
+
+def test_preview_without_a_display_stays_off(monkeypatch, caplog):
+    from assistant.app import Preview
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    preview = Preview(lambda key: None)
+    preview(np.zeros((48, 64, 3), np.uint8))
+    assert not preview.on and "No display for the preview window" in caplog.text

@@ -8,7 +8,12 @@ import importlib
 from assistant.cli import not_built
 from assistant.config import Config
 
-BENCHES = {"classifier": "assistant.bench.classifier", "ocr": "assistant.bench.ocr", "speech": "assistant.bench.speech"}
+BENCHES = {
+    "classifier": "assistant.bench.classifier",
+    "ocr": "assistant.bench.ocr",
+    "speech": "assistant.bench.speech",
+    "loop": "assistant.bench.loop",
+}
 
 
 def cmd_bench(args: argparse.Namespace, config: Config) -> int:
