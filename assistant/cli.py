@@ -19,8 +19,6 @@ from assistant.config import Config, ConfigError, load
 
 log = logging.getLogger("assistant")
 
-NOT_BUILT = 2
-
 # Subcommand name -> "module:function" that takes (args, config) and returns an exit status.
 HANDLERS: dict[str, str] = {
     "run": "assistant.app:cmd_run",
@@ -35,12 +33,6 @@ HANDLERS: dict[str, str] = {
     "check": "assistant.check:cmd_check",
     "config": "assistant.cli:cmd_config",
 }
-
-
-def not_built(name: str) -> int:
-    """A capability that a later issue brings: say so, fake nothing."""
-    print(f"assistant {name}: not built yet", file=sys.stderr)
-    return NOT_BUILT
 
 
 def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:

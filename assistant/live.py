@@ -23,21 +23,31 @@ from assistant.announce.phrasing import label_sentence
 from assistant.announce.texttracker import TextTracker
 from assistant.capture.sources import Grabber
 from assistant.config import Config
+from assistant.docmode import DocumentMode
 from assistant.speech.queue import Priority, Speech, Utterance
-from assistant.vision import scene
+from assistant.vision import framing, scene
 from assistant.vision.classifier import Classifier
+from assistant.vision.framing import FramingAdvisor
 from assistant.vision.ocr import TextReader, TextResult
 
 log = logging.getLogger(__name__)
 
 MODES = ("both", "scene", "text", "quiet")
-MODE_NAMES = {"both": "Scene and text mode.", "scene": "Scene mode.", "text": "Text mode.", "quiet": "Quiet mode."}
-KEYS_HELP = ("Keys: space, describe now. R, read all text. S or escape, stop speaking. Full stop, repeat. "
-             "M, next mode. Plus and minus, faster or slower. H, these keys. Q, quit.")
-COMMANDS = {" ": "describe", "space": "describe", "describe": "describe", "r": "read", "read": "read",
-            "s": "stop", "\x1b": "stop", "esc": "stop", "stop": "stop", ".": "repeat", "repeat": "repeat",
-            "m": "mode", "mode": "mode", "+": "faster", "=": "faster", "faster": "faster", "-": "slower",
-            "slower": "slower", "h": "help", "help": "help", "?": "help", "q": "quit", "quit": "quit"}
+MODE_NAMES = {"both": "Scene and text mode.", "scene": "Scene mode.", "text": "Text mode.", "quiet": "Quiet mode.",
+              "document": "Document mode. Hold the page in front of the camera."}
+KEYS_HELP = ("Keys: space, describe now. R, read all text. D, document mode. S or escape, stop speaking. "
+             "Full stop, repeat. M, next mode. Plus and minus, faster or slower. H, these keys. Q, quit.")
+COMMANDS = {
+    " ": "describe", "space": "describe", "describe": "describe",
+    "r": "read", "read": "read",
+    "d": "document", "document": "document",
+    "s": "stop", "\x1b": "stop", "esc": "stop", "stop": "stop",
+    ".": "repeat", "repeat": "repeat",
+    "m": "mode", "mode": "mode",
+    "+": "faster", "=": "faster", "faster": "faster", "-": "slower", "slower": "slower",
+    "h": "help", "help": "help", "?": "help",
+    "q": "quit", "quit": "quit",
+}
 
 
 @dataclass
@@ -105,7 +115,9 @@ class LiveAssistant:
                                    a.absent_seconds, a.cooldown_seconds, clock)
         self.tracker = TextTracker(min_score=config.vision.ocr_min_score, repeat_after=a.text_repeat_seconds,
                                    clock=clock)
-        self.mode = a.mode if a.mode in MODES else "both"
+        self.mode = a.mode if a.mode in MODE_NAMES else "both"
+        self.advisor = FramingAdvisor()
+        self.document = DocumentMode(self)
         self.snapshot = Snapshot([], None, None, None)
         self.ocr_lock = threading.Lock()
         self.events: list[tuple[float, str]] = []  # (time, what) for benchmarks and tests
@@ -127,7 +139,9 @@ class LiveAssistant:
         elif action == "repeat":
             self.speech.repeat()
         elif action == "mode":
-            self.set_mode(MODES[(MODES.index(self.mode) + 1) % len(MODES)])
+            self.set_mode(MODES[(MODES.index(self.mode) + 1) % len(MODES)] if self.mode in MODES else "both")
+        elif action == "document":
+            self.set_mode("document" if self.mode != "document" else "both")
         elif action in ("faster", "slower"):
             self.speech.rate = max(0.5, min(3.0, self.speech.rate * (1.2 if action == "faster" else 1 / 1.2)))
             self.speech.say("Faster." if action == "faster" else "Slower.", Priority.NOW, "control")
@@ -142,6 +156,7 @@ class LiveAssistant:
         self.mode = mode
         self.announcer.reset()
         self.tracker.forget()
+        self.document.reset()
         if self.config.speech.earcons:
             self.speech.earcon("mode", priority=Priority.NOW)
         self.speech.say(MODE_NAMES[mode], Priority.NOW if not self.config.speech.earcons else Priority.NEXT, "mode")
@@ -178,7 +193,10 @@ class LiveAssistant:
         while not self.stop_event.wait(max(0.0, next_at - time.monotonic())):
             next_at = max(next_at + period, time.monotonic())  # a slow read is not followed by a full wait
             item = self.grabber.newest
-            if item is None or self.mode not in ("text", "both"):
+            if item is None or self.mode not in ("text", "both", "document"):
+                continue
+            if self.mode == "document":
+                self.document.step(item[2])
                 continue
             try:
                 with self.ocr_lock:
@@ -187,6 +205,8 @@ class LiveAssistant:
                 log.exception("OCR failed on a frame")
                 continue
             self.snapshot.text = result
+            self.guide(framing.advise([f.box for f in result.fragments], item[2].shape[1], item[2].shape[0],
+                                      scene.measure(item[2])))
             new_lines = self.tracker.update((ln.text, ln.score) for ln in result.lines)
             if new_lines:  # one utterance per run: lines read together are not dropped one by one as stale
                 self.events.append((self.clock(), "text:" + "\n".join(new_lines)))
@@ -209,6 +229,21 @@ class LiveAssistant:
             self.events.append((captured, f"label:{ann.name}"))
             # NEXT: a new object is said as soon as what is playing ends, ahead of queued text.
             self.speech.say(ann.text, Priority.NEXT, f"label:{ann.name}")
+
+    def reading(self) -> bool:
+        """Text is being read out now: guidance must not talk over it."""
+        speaking = self.speech.speaking_kind
+        return speaking in ("text", "read", "document")
+
+    def guide(self, guidance: framing.Guidance | None) -> None:
+        said = self.advisor.update(guidance, self.clock()) if not self.reading() else None
+        if said is None or self.config.announce.guidance == "off":
+            return
+        self.events.append((self.clock(), f"guidance:{said.code}"))
+        if self.config.announce.guidance == "tones":
+            self.speech.earcon("guidance-" + said.code.split("-")[0])
+        else:
+            self.speech.say(said.sentence, Priority.NORMAL, "guidance")
 
     def on_dropped(self, item: Utterance) -> None:
         if item.kind.startswith("label:"):

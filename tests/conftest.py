@@ -19,6 +19,16 @@ def offline():
         yield
 
 
+@pytest.fixture(autouse=True)
+def fresh_logging():
+    """main() points logging at the stderr of its test; later threads must not write to that closed stream."""
+    import logging
+
+    yield
+    for handler in logging.getLogger().handlers[:]:
+        logging.getLogger().removeHandler(handler)
+
+
 @pytest.fixture(scope="session")
 def dev_dir() -> Path:
     path = dev_data_dir()

@@ -24,3 +24,9 @@ def test_loop_bench_prints_every_measure(capsys):
                     "peak memory, MB", "frames grabbed / dropped"):
         assert measure in out
     assert "A cat." in out
+
+
+def test_document_bench_times_page_in_view_to_first_word(capsys):
+    assert main(["bench", "document", "--frames", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "page fully in view -> first word" in out and "lines read" in out

@@ -85,17 +85,6 @@ def test_logging_goes_to_stderr_not_stdout(capsys):
     assert "a log line" in captured.err and "a log line" not in captured.out
 
 
-NOT_BUILT_YET = [["read", "--document", "x.jpg"],
-                 ["bench", "loop"]]
-
-
-@pytest.mark.parametrize("argv", NOT_BUILT_YET)
-def test_later_capabilities_say_not_built_yet(argv, capsys):
-    assert main(argv) == 2
-    captured = capsys.readouterr()
-    assert "not built yet" in captured.err and captured.out == ""
-
-
 def test_run_without_a_camera_says_so_in_one_sentence_and_turns_to_the_demo(capsys):
     # These machines have no camera: index 9 never opens here.
     assert main(["run", "--camera", "9", "--demo-if-no-camera", "--engine", "text", "--max-seconds", "2"]) == 0

@@ -79,3 +79,20 @@ def held_still(frame: np.ndarray, count: int, seed: int) -> list[np.ndarray]:
         noise = rng.normal(0, 2.0, size=frame.shape)
         out.append(np.clip(shaken + noise, 0, 255).astype(np.uint8))
     return out
+
+
+def on_table(page: np.ndarray, frac: float = 0.85, dx: int = 0, dy: int = 0, size: tuple[int, int] = (640, 480),
+             table: tuple[int, int, int] = (70, 80, 90)) -> np.ndarray:
+    """A page lying on a darker table as a camera sees it: scaled to `frac` of the view, moved by (dx, dy)
+    pixels; whatever falls outside the view is cut off."""
+    w_out, h_out = size
+    canvas = np.full((h_out, w_out, 3), table, np.uint8)
+    h, w = page.shape[:2]
+    s = min(frac * h_out / h, frac * w_out / w)
+    p = cv2.resize(page, None, fx=s, fy=s, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
+    ph, pw = p.shape[:2]
+    y, x = (h_out - ph) // 2 + dy, (w_out - pw) // 2 + dx
+    y0, x0, y1, x1 = max(0, y), max(0, x), min(h_out, y + ph), min(w_out, x + pw)
+    if y1 > y0 and x1 > x0:
+        canvas[y0:y1, x0:x1] = p[y0 - y : y1 - y, x0 - x : x1 - x]
+    return canvas

@@ -226,6 +226,14 @@ def earcon(name: str, level: float = 0.5) -> np.ndarray:
         parts = [tone(330, 0.1), gap, tone(440, 0.1), gap, tone(660, 0.14)]
     elif name == "light":
         parts = [tone(220 * 2 ** (2 * max(0.0, min(1.0, level))), 0.15)]
+    elif name == "guidance-cut":  # framing: text cut off at an edge
+        parts = [tone(392, 0.07), gap, tone(392, 0.07)]
+    elif name == "guidance-back":
+        parts = [tone(523, 0.09), gap, tone(392, 0.12)]
+    elif name == "guidance-closer":
+        parts = [tone(392, 0.09), gap, tone(523, 0.12)]
+    elif name in ("guidance-blur", "guidance-dark"):
+        parts = [tone(300 if name.endswith("blur") else 200, 0.25)]
     else:
         raise ValueError(f"no earcon named {name!r}")
     return np.concatenate(parts)

@@ -111,6 +111,12 @@ class Speech:
         return self.say(last.text, Priority.NOW, last.kind) if last else False
 
     @property
+    def speaking_kind(self) -> str | None:
+        """The kind of the utterance being spoken now, if any."""
+        item = self._speaking
+        return item.kind if item is not None and not self._cancelled(item) else None
+
+    @property
     def busy(self) -> bool:
         with self._cond:
             speaking = self._speaking is not None and not self._cancelled(self._speaking)

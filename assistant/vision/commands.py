@@ -82,10 +82,6 @@ def make_reader(config: Config, max_side: int | None = None, reuse: bool = False
 def cmd_read(args: argparse.Namespace, config: Config) -> int:
     from assistant.vision.ocr import OcrUnavailable
 
-    if args.document:
-        from assistant.cli import not_built
-
-        return not_built("read --document")
     try:
         # Still images are often whole pages: give detection more pixels than a live frame gets.
         reader = make_reader(config, max(config.vision.ocr_max_side, 1600))
@@ -94,7 +90,13 @@ def cmd_read(args: argparse.Namespace, config: Config) -> int:
         return 1
     images = _Images(args.images, args.json)
     for path, image in images:
-        result = reader.read(image)
+        if args.document:
+            from assistant.vision.document import read_document
+
+            document = read_document(image, reader)
+            result = document.text
+        else:
+            result = reader.read(image)
         if args.json:
             lines = [{"text": line.text, "score": round(line.score, 4),
                       "box": [[int(x), int(y)] for x, y in line.box]} for line in result.lines]
@@ -104,6 +106,8 @@ def cmd_read(args: argparse.Namespace, config: Config) -> int:
             if len(args.images) > 1:
                 print(f"{path}:", flush=True)
             print(result.text or "No text found.", flush=True)
+            if args.document and result.text:
+                print(f"{len(result.spoken_lines)} lines read.", flush=True)
     return images.status
 
 

@@ -12,6 +12,7 @@ import numpy as np
 class SceneMeasures:
     brightness: float  # mean luma, 0..255
     sharpness: float  # variance of the Laplacian of the grey image (higher is sharper)
+    contrast: float = 0.0  # standard deviation of the grey image: a blank wall is low, a blurred page is not
 
     @property
     def light_words(self) -> str:
@@ -31,4 +32,4 @@ class SceneMeasures:
 def measure(frame_bgr: np.ndarray) -> SceneMeasures:
     grey = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2GRAY)
     small = cv2.resize(grey, (320, 240), interpolation=cv2.INTER_AREA) if grey.shape[1] > 320 else grey
-    return SceneMeasures(float(small.mean()), float(cv2.Laplacian(small, cv2.CV_64F).var()))
+    return SceneMeasures(float(small.mean()), float(cv2.Laplacian(small, cv2.CV_64F).var()), float(small.std()))

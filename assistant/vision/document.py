@@ -1,0 +1,192 @@
+"""Document reading: find the page, straighten it, read it whole.
+
+The page is the largest convex four-sided contour in the frame (edges from Canny, closed by a
+dilation); when the page edge is not visible, the hull of the text boxes stands in for it. The page is
+warped to a flat, upright rectangle and read in reading order.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from assistant.vision import framing, scene
+from assistant.vision.ocr import TextReader, TextResult
+
+MIN_PAGE_AREA = 0.015  # of the frame: a small page far away is still found, to say "Move closer."
+CORNER_MARGIN = 0.01  # a corner closer than this (of the side) to the frame edge is not in view
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    page: np.ndarray | None  # 4 x 2 corners (tl, tr, br, bl) in the frame, or None when no page was found
+    straightened: np.ndarray
+    text: TextResult
+    ms: float
+
+    @property
+    def line_count(self) -> int:
+        return len(self.text.spoken_lines)
+
+
+def order_corners(pts: np.ndarray) -> np.ndarray:
+    """Top-left, top-right, bottom-right, bottom-left."""
+    pts = pts.reshape(4, 2).astype(np.float32)
+    s, d = pts.sum(axis=1), np.diff(pts, axis=1).ravel()
+    return np.array([pts[s.argmin()], pts[d.argmin()], pts[s.argmax()], pts[d.argmax()]], dtype=np.float32)
+
+
+def _quad(contour: np.ndarray) -> np.ndarray | None:
+    """Four corners for a page-like contour: its polygon when that has four convex corners, else its
+    bounding rotated rectangle when the contour fills at least 85% of it (a page with a worn corner)."""
+    approx = cv2.approxPolyDP(contour, 0.02 * cv2.arcLength(contour, True), True)
+    if len(approx) == 4 and cv2.isContourConvex(approx):
+        return approx.reshape(4, 2).astype(np.float32)
+    rect = cv2.minAreaRect(contour)
+    if rect[1][0] * rect[1][1] > 0 and cv2.contourArea(contour) >= 0.85 * rect[1][0] * rect[1][1]:
+        return cv2.boxPoints(rect).astype(np.float32)
+    return None
+
+
+def find_page(frame: np.ndarray) -> np.ndarray | None:
+    """The largest page-like quadrilateral covering at least 1.5% of the frame (and not all of it), or None.
+
+    Two outlines are tried: edges (Canny, closed by a dilation) and the bright paper against a darker
+    table (Otsu's threshold)."""
+    h, w = frame.shape[:2]
+    scale = 640.0 / max(h, w) if max(h, w) > 640 else 1.0
+    small = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else frame
+    grey = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0)
+    edges = cv2.dilate(cv2.Canny(grey, 40, 120), np.ones((3, 3), np.uint8))
+    _, bright = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    frame_area = small.shape[0] * small.shape[1]
+    best: tuple[float, np.ndarray] | None = None
+    for mask in (edges, bright):
+        contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+        for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
+            area = cv2.contourArea(contour)
+            if area < MIN_PAGE_AREA * frame_area:
+                break
+            if area > 0.97 * frame_area:
+                continue  # the frame itself, not a page in it
+            quad = _quad(contour)
+            if quad is not None and (best is None or area > best[0]):
+                best = (area, quad)
+                break
+    return order_corners(best[1] / scale) if best else None
+
+
+def text_hull(quads: list[np.ndarray]) -> np.ndarray | None:
+    """The rotated rectangle around all text boxes: the page's stand-in when its edge is not visible."""
+    if not quads:
+        return None
+    box = cv2.boxPoints(cv2.minAreaRect(np.concatenate(quads).astype(np.float32)))
+    return order_corners(box)
+
+
+def locate_page(frame: np.ndarray, detect: Callable[[np.ndarray], list[np.ndarray]] | None = None
+                ) -> np.ndarray | None:
+    """The page outline; the hull of the detected text when the page edge is not visible."""
+    page = find_page(frame)
+    if page is None and detect is not None:
+        page = text_hull(detect(frame))
+    return page
+
+
+def corners_in_view(page: np.ndarray, width: int, height: int) -> set[str]:
+    """The frame sides that the page's corners touch or cross (empty: all four corners are in view)."""
+    mx, my = CORNER_MARGIN * width, CORNER_MARGIN * height
+    sides = set()
+    if page[:, 0].min() <= mx:
+        sides.add("left")
+    if page[:, 0].max() >= width - 1 - mx:
+        sides.add("right")
+    if page[:, 1].min() <= my:
+        sides.add("top")
+    if page[:, 1].max() >= height - 1 - my:
+        sides.add("bottom")
+    return sides
+
+
+SMALL_PAGE = 0.35  # a page less than 35% of the frame's height is too far away to read
+
+
+def page_guidance(frame: np.ndarray, page: np.ndarray | None) -> framing.Guidance | None:
+    """What to say until the whole page is in view, sharp and lit; None once it can be read."""
+    h, w = frame.shape[:2]
+    measures = scene.measure(frame)
+    if page is None:
+        if measures.brightness >= framing.DARK and measures.sharpness < framing.BLURRY and measures.contrast > 20:
+            return framing.Guidance("blur", framing.SENTENCES["blur"])  # something is there, too blurred to see
+        return framing.advise([], w, h, measures) or framing.Guidance(
+            "no-page", "No page found. Hold the page in front of the camera.")
+    advice = framing.advise([], w, h, measures, page=page)
+    if advice is not None and advice.code in ("dark", "blur"):
+        return advice
+    sides = corners_in_view(page, w, h)
+    if len(sides) >= 2:
+        return framing.Guidance("back", framing.SENTENCES["back"])
+    if sides:
+        side = sides.pop()
+        return framing.Guidance(f"cut-{side}", framing.SENTENCES[f"cut-{side}"])
+    if float(page[:, 1].max() - page[:, 1].min()) < SMALL_PAGE * h:
+        return framing.Guidance("closer", framing.SENTENCES["closer"])
+    return None
+
+
+def straighten(frame: np.ndarray, page: np.ndarray) -> np.ndarray:
+    """The page warped to an upright rectangle of its own size."""
+    tl, tr, br, bl = page
+    width = int(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
+    height = int(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
+    target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(page.astype(np.float32), target)
+    return cv2.warpPerspective(frame, matrix, (max(width, 1), max(height, 1)), flags=cv2.INTER_CUBIC,
+                               borderMode=cv2.BORDER_REPLICATE)
+
+
+def sharpest(frames: list[np.ndarray]) -> np.ndarray:
+    """The frame with the highest variance of the Laplacian."""
+    def sharpness(f: np.ndarray) -> float:
+        return float(cv2.Laplacian(cv2.cvtColor(f, cv2.COLOR_BGR2GRAY), cv2.CV_64F).var())
+
+    return max(frames, key=sharpness)
+
+
+def widen(page: np.ndarray, frame_shape: tuple[int, ...], by: float = 0.04) -> np.ndarray:
+    """The page outline pushed out by `by` of its size, inside the frame: an outline found a little inside
+    the paper's real edge (shadow, worn corner) must not cut off the first letters of each line."""
+    centre = page.mean(axis=0)
+    wide = centre + (page - centre) * (1.0 + by)
+    wide[:, 0] = np.clip(wide[:, 0], 0, frame_shape[1] - 1)
+    wide[:, 1] = np.clip(wide[:, 1], 0, frame_shape[0] - 1)
+    return wide.astype(np.float32)
+
+
+def covers_text(page: np.ndarray, quads: list[np.ndarray], tolerance: float = 4.0) -> bool:
+    """True when every corner of every text box lies inside the page outline."""
+    outline = page.reshape(-1, 1, 2).astype(np.float32)
+    return all(cv2.pointPolygonTest(outline, (float(x), float(y)), True) >= -tolerance
+               for q in quads for x, y in q)
+
+
+def read_document(frame: np.ndarray, reader: TextReader) -> DocumentResult:
+    """Find the page, straighten it when it is tilted, and read it whole.
+
+    An outline found inside the paper's real edge (a shadowed margin, a curled page) would cut lines
+    short, so when text lies outside it, the rectangle around the page and all the text is used instead."""
+    started = time.perf_counter()
+    page = find_page(frame)
+    detect = getattr(reader, "detect", None)
+    if page is not None and detect is not None:
+        quads = list(detect(frame)[0])
+        if quads and not covers_text(page, quads):
+            page = text_hull([page, *quads])
+    flat = straighten(frame, widen(page, frame.shape)) if page is not None else frame
+    text = reader.read(flat)
+    return DocumentResult(page, flat, text, (time.perf_counter() - started) * 1000)

@@ -1,0 +1,152 @@
+"""Framing guidance and document reading on real pages (receipts from the dev set and scikit-image's page),
+moved, cut at each edge, shrunk, enlarged, blurred and darkened with OpenCV."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import cv2
+import numpy as np
+import pytest
+
+from assistant.bench.ocrdata import Score, ground_truth, on_table
+from assistant.cli import main
+from assistant.vision import framing
+from assistant.vision.document import locate_page, page_guidance, read_document
+from assistant.vision.ocr import RapidReader
+from assistant.vision.preprocess import read_image
+from assistant.vision.scene import measure
+
+
+@pytest.fixture(scope="module")
+def receipt(dev_dir):
+    return read_image(dev_dir / "ocr-dev" / "sroie_000.jpg")
+
+
+@pytest.fixture(scope="module")
+def page():
+    from skimage import data
+
+    return cv2.cvtColor(np.asarray(data.page()), cv2.COLOR_GRAY2BGR)
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return RapidReader(max_side=1600)
+
+
+DETECTOR = RapidReader(max_side=960)
+
+
+def say(frame: np.ndarray) -> str | None:
+    advice = page_guidance(frame, locate_page(frame, lambda image: DETECTOR.detect(image)[0]))
+    return advice.sentence if advice else None
+
+
+@pytest.mark.parametrize("which", ["receipt", "page"])
+def test_the_right_guidance_for_each_framing_fault(which, request):
+    doc = request.getfixturevalue(which)
+    assert say(on_table(doc, 0.8)) is None  # whole, sharp, lit: read it
+    assert say(on_table(doc, 0.8, dx=-250)) == "Text cut off on the left, move the camera left."
+    assert say(on_table(doc, 0.8, dx=250)) == "Text cut off on the right, move the camera right."
+    assert say(on_table(doc, 0.8, dy=-150)) == "Text cut off at the top, move the camera up."
+    assert say(on_table(doc, 0.8, dy=150)) == "Text cut off at the bottom, move the camera down."
+    assert say(on_table(doc, 0.25)) == "Move closer."
+    assert say(on_table(doc, 2.5)) == "Move back."
+    assert say(cv2.GaussianBlur(on_table(doc, 0.8), (0, 0), 4)) == "Hold steady."
+    assert say((on_table(doc, 0.8) * 0.15).astype(np.uint8)) == "More light needed."
+
+
+def test_guidance_for_any_text_in_view(receipt, reader):
+    h = receipt.shape[0]
+    cut = receipt[: h // 3, receipt.shape[1] // 3 :]  # lines run off the left edge
+    frame = cv2.resize(cut, (640, 480))
+    quads = [f.box for f in reader.read(frame).fragments]
+    assert framing.advise(quads, 640, 480, measure(frame)).code in ("cut-left", "back")
+    small = on_table(receipt, 0.2)
+    small_quads = [f.box for f in RapidReader(max_side=640).read(small).fragments]
+    advice = framing.advise(small_quads, 640, 480, measure(small))
+    assert advice is None or advice.code == "closer"
+
+
+def test_advice_only_when_it_changes_and_not_too_often():
+    advisor = framing.FramingAdvisor(every=3.0)
+    left = framing.Guidance("cut-left", framing.SENTENCES["cut-left"])
+    closer = framing.Guidance("closer", framing.SENTENCES["closer"])
+    assert advisor.update(left, 0.0) == left
+    assert advisor.update(left, 1.0) is None  # unchanged
+    assert advisor.update(closer, 2.0) is None  # changed, but too soon
+    assert advisor.update(closer, 3.5) == closer
+    assert advisor.update(None, 4.0) is None and advisor.update(closer, 8.0) == closer
+
+
+def test_a_whole_sharp_page_reads_as_the_single_image_read(page, reader):
+    frame = on_table(page, 0.85)
+    document = read_document(frame, reader)
+    assert document.page is not None and document.line_count >= 6
+    same = Score()
+    same.add(document.text.text, reader.read(frame).text)  # `read --document` against `read`, same photo
+    assert same.word_recall >= 0.9 and same.cer <= 0.05, (document.text.text, reader.read(frame).text)
+    original = Score()
+    original.add(document.text.text, reader.read(page).text)  # and against the scan itself
+    assert original.word_recall >= 0.8
+
+
+def test_perspective_correction_on_a_receipt_warped_by_a_known_homography(dev_dir, reader):
+    ocr_dir = dev_dir / "ocr-dev"
+    item = ground_truth(ocr_dir, "sroie_000")[0]
+    flat = on_table(read_image(ocr_dir / item["file"]), 0.92, size=(1200, 1600))
+    h, w = flat.shape[:2]
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([[0.12 * w, 0.06 * h], [0.9 * w, 0.0], [w, h], [0.02 * w, 0.95 * h]])
+    warped = cv2.warpPerspective(flat, cv2.getPerspectiveTransform(src, dst), (w, h),
+                                 borderValue=(70, 80, 90))
+    straight, reference = Score(), Score()
+    reference.add(read_document(flat, reader).text.text, item["text"])
+    straight.add(read_document(warped, reader).text.text, item["text"])
+    assert straight.word_recall >= reference.word_recall - 0.05, (straight.word_recall, reference.word_recall)
+
+
+def test_read_document_cli_says_how_many_lines(page, tmp_path, capsys):
+    path = tmp_path / "page-on-table.png"
+    cv2.imwrite(str(path), on_table(page, 0.85, size=(1280, 960)))
+    assert main(["read", "--document", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Region-based segmentation" and out[-1].endswith(" lines read.")
+
+
+def test_document_mode_guides_then_reads_the_page_and_keeps_it(page, tmp_path):
+    from assistant.capture.sources import FolderSource, Grabber
+    from assistant.config import Config
+    from assistant.live import LiveAssistant
+    from assistant.speech.audio import RecordingSink
+    from assistant.speech.queue import Speech
+    from assistant.speech.synth import PiperSynth
+    from assistant.vision.classifier import Classifier
+
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    for i in range(40):
+        cv2.imwrite(str(frames / f"{i:03d}.png"), on_table(page, 0.8, dx=-250))
+    for i in range(40, 70):
+        cv2.imwrite(str(frames / f"{i:03d}.png"), on_table(page, 0.85))
+    stop = threading.Event()
+    said: list[tuple[float, str, str]] = []
+    sink = RecordingSink()
+    speech = Speech(PiperSynth(), sink, on_start=lambda u: said.append((time.monotonic(), u.kind, u.text)))
+    grabber = Grabber(FolderSource(frames), 10.0, stop)
+    live = LiveAssistant(Config(), grabber, speech, Classifier(), RapidReader(reuse=True), stop)
+    live.document.save_dir = tmp_path / "saved"
+    assert grabber.start()
+    live.command("d")
+    live.run(max_seconds=12)
+    speech.wait_idle(60)
+    speech.close()
+    texts = [(k, t) for _, k, t in said]
+    assert ("guidance", "Text cut off on the left, move the camera left.") in texts
+    document = [t for k, t in texts if k == "document"]
+    assert len(document) == 1 and document[0].split("\n")[0].endswith("lines read.")
+    assert "Region-based segmentation" in document[0]
+    saved = list((tmp_path / "saved").glob("page-*.txt"))
+    assert len(saved) == 1 and "markers of the coins" in saved[0].read_text()
