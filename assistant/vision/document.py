@@ -100,17 +100,7 @@ def locate_page(frame: np.ndarray, detect: Callable[[np.ndarray], list[np.ndarra
 
 def corners_in_view(page: np.ndarray, width: int, height: int) -> set[str]:
     """The frame sides that the page's corners touch or cross (empty: all four corners are in view)."""
-    mx, my = CORNER_MARGIN * width, CORNER_MARGIN * height
-    sides = set()
-    if page[:, 0].min() <= mx:
-        sides.add("left")
-    if page[:, 0].max() >= width - 1 - mx:
-        sides.add("right")
-    if page[:, 1].min() <= my:
-        sides.add("top")
-    if page[:, 1].max() >= height - 1 - my:
-        sides.add("bottom")
-    return sides
+    return framing.edges_touched([page], width, height, CORNER_MARGIN)
 
 
 SMALL_PAGE = 0.35  # a page less than 35% of the frame's height is too far away to read

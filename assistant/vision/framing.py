@@ -40,9 +40,10 @@ SENTENCES = {
 }
 
 
-def edges_touched(quads: list[np.ndarray], width: int, height: int) -> set[str]:
+def edges_touched(quads: list[np.ndarray], width: int, height: int, margin: float = EDGE) -> set[str]:
+    """The frame sides that any box touches or crosses (within `margin` of the side's length)."""
     touched: set[str] = set()
-    mx, my = EDGE * width, EDGE * height
+    mx, my = margin * width, margin * height
     for q in quads:
         if q[:, 0].min() <= mx:
             touched.add("left")
