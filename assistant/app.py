@@ -124,7 +124,6 @@ def _live(args: argparse.Namespace, config: Config, source_spec: str, fps: float
         grabber = Grabber(source, fps, stop, reopen_seconds=config.camera.reopen_seconds)
         live = LiveAssistant(config, grabber, speech, classifier, reader, stop)
         grabber.on_event = live.on_grabber_event
-        speech.on_drop = live.on_dropped
         live.document.save_dir = getattr(args, "save_dir", None)
         if getattr(args, "preview", False):
             live.preview = Preview(live.command)

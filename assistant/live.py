@@ -227,7 +227,8 @@ class LiveAssistant:
             return
         for ann in self.announcer.update(labels):
             self.events.append((captured, f"label:{ann.name}"))
-            # NEXT: a new object is said as soon as what is playing ends, ahead of queued text.
+            # NEXT: a new object is said as soon as what is playing ends, ahead of queued text; it waits
+            # rather than going stale (only NORMAL items do).
             self.speech.say(ann.text, Priority.NEXT, f"label:{ann.name}")
 
     def reading(self) -> bool:
@@ -244,10 +245,6 @@ class LiveAssistant:
             self.speech.earcon("guidance-" + said.code.split("-")[0])
         else:
             self.speech.say(said.sentence, Priority.NORMAL, "guidance")
-
-    def on_dropped(self, item: Utterance) -> None:
-        if item.kind.startswith("label:"):
-            self.announcer.retract(item.kind.split(":", 1)[1])
 
     def run(self, max_seconds: float | None = None) -> int:
         """Until quit, Ctrl+C, the end of a file source, or `max_seconds`."""

@@ -47,7 +47,6 @@ def make_live(models, source, fps, **speech_kwargs):
     grabber = Grabber(source, fps, stop, reopen_seconds=0.3)
     live = LiveAssistant(Config(), grabber, speech, classifier, reader, stop)
     grabber.on_event = live.on_grabber_event
-    speech.on_drop = live.on_dropped
     assert grabber.start()
     return live, speech, sink, said, stop
 

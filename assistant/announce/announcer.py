@@ -84,11 +84,5 @@ class Announcer:
         items = [(name, float(statistics.median(t.scores))) for name, t in self.tracks.items() if t.present]
         return sorted(items, key=lambda kv: -kv[1])
 
-    def retract(self, name: str) -> None:
-        """An announcement of `name` was never heard (dropped as stale): say it again if it is still in view."""
-        track = self.tracks.get(name)
-        if track is not None:
-            track.present = track.announced = False
-
     def reset(self) -> None:
         self.tracks.clear()

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     grabber.captured = {}
     live = LiveAssistant(config, grabber, speech, Classifier(config.vision.model, config.vision.threads),
                          make_reader(config, reuse=True), stop)
-    grabber.on_event, speech.on_drop = live.on_grabber_event, live.on_dropped
+    grabber.on_event = live.on_grabber_event
     presses: list[float] = []
 
     def press_keys() -> None:

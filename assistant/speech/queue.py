@@ -51,12 +51,11 @@ class SpeechStats:
 class Speech:
     def __init__(self, synth: Synthesizer, sink: AudioSink, rate: float = 1.0, volume: float = 1.0,
                  stale_seconds: float = 4.0, clock: Callable[[], float] = time.monotonic,
-                 on_start: Callable[[Utterance], None] | None = None,
-                 on_drop: Callable[[Utterance], None] | None = None) -> None:
+                 on_start: Callable[[Utterance], None] | None = None) -> None:
         self.synth, self.sink = synth, sink
         self.rate, self.volume, self.stale_seconds = rate, volume, stale_seconds
         self.clock = clock
-        self.on_start, self.on_drop = on_start, on_drop
+        self.on_start = on_start
         self.stats = SpeechStats()
         self.last: Utterance | None = None
         self._queue: list[Utterance] = []
@@ -152,8 +151,6 @@ class Speech:
                 if item.priority == Priority.NORMAL and self.clock() - item.created > self.stale_seconds:
                     self.stats.dropped_stale += 1
                     log.debug("Dropped stale: %s", item.text)
-                    if self.on_drop is not None:
-                        self.on_drop(item)
                     continue
                 self._speaking = item
                 return item
