@@ -180,3 +180,22 @@ def test_a_dropped_in_voice_is_listed(tmp_path, monkeypatch, capsys):
     assert "my-voice\tpiper" in out and "\tsystem\t" in out
     synth = PiperSynth("my-voice")
     assert synth.info.name == "my-voice"
+
+
+def test_voice_rate_and_volume_change_while_running(piper):
+    speech, sink, started = speaking(piper)
+    try:
+        speech.say("The neural voice.")
+        assert speech.wait_idle(15)
+        neural = sink.seconds_played()
+        speech.set_voice(SystemSynth())
+        speech.volume = 0.5
+        speech.rate = 2.0
+        speech.say("The neural voice.")
+        assert speech.wait_idle(15)
+        system = sink.seconds_played() - neural
+        assert 0.1 < system < neural  # espeak at double speed is shorter than joe at normal speed
+        quiet_peak = max(p.peak for p in sink.played[-5:])
+        assert quiet_peak <= 0.55
+    finally:
+        speech.close()

@@ -105,6 +105,11 @@ class Speech:
             self._cut_locked()
             self._generation += 1
 
+    def set_voice(self, synth: Synthesizer) -> None:
+        """Another voice from the next sentence on (rate and volume are plain attributes, read per sentence)."""
+        with self._cond:
+            self.synth = synth
+
     def repeat(self) -> bool:
         last = self.last
         return self.say(last.text, Priority.NOW, last.kind) if last else False
