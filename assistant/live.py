@@ -193,26 +193,31 @@ class LiveAssistant:
         while not self.stop_event.wait(max(0.0, next_at - time.monotonic())):
             next_at = max(next_at + period, time.monotonic())  # a slow read is not followed by a full wait
             item = self.grabber.newest
-            if item is None or self.mode not in ("text", "both", "document"):
-                continue
-            if self.mode == "document":
-                self.document.step(item[2])
-                continue
-            try:
-                with self.ocr_lock:
-                    result = self.reader.read(item[2])
-            except Exception:  # a failed stage returns nothing; the loop goes on
-                log.exception("OCR failed on a frame")
-                continue
-            self.snapshot.text = result
-            self.guide(framing.advise([f.box for f in result.fragments], item[2].shape[1], item[2].shape[0],
-                                      scene.measure(item[2])))
-            new_lines = self.tracker.update((ln.text, ln.score) for ln in result.lines)
-            if new_lines:  # one utterance per run: lines read together are not dropped one by one as stale
-                self.events.append((self.clock(), "text:" + "\n".join(new_lines)))
-                if self.config.speech.earcons:
-                    self.speech.earcon("text")
-                self.speech.say(live_text(new_lines, self.config.announce.text_lines), Priority.NORMAL, "text")
+            if item is not None:
+                self.ocr_step(item[2])
+
+    def ocr_step(self, frame: np.ndarray) -> None:
+        """One OCR tick: live text (with framing advice) or, in document mode, the document step."""
+        if self.mode == "document":
+            self.document.step(frame)
+            return
+        if self.mode not in ("text", "both"):
+            return
+        try:
+            with self.ocr_lock:
+                result = self.reader.read(frame)
+        except Exception:  # a failed stage returns nothing; the loop goes on
+            log.exception("OCR failed on a frame")
+            return
+        self.snapshot.text = result
+        self.guide(framing.advise([f.box for f in result.fragments], frame.shape[1], frame.shape[0],
+                                  scene.measure(frame)))
+        new_lines = self.tracker.update((ln.text, ln.score) for ln in result.lines)
+        if new_lines:  # one utterance per run: lines read together are not dropped one by one as stale
+            self.events.append((self.clock(), "text:" + "\n".join(new_lines)))
+            if self.config.speech.earcons:
+                self.speech.earcon("text")
+            self.speech.say(live_text(new_lines, self.config.announce.text_lines), Priority.NORMAL, "text")
 
     def _classify(self, captured: float, frame: np.ndarray) -> None:
         try:

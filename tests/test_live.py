@@ -236,3 +236,38 @@ def test_preview_without_a_display_stays_off(monkeypatch, caplog):
     preview = Preview(lambda key: None)
     preview(np.zeros((48, 64, 3), np.uint8))
     assert not preview.on and "No display for the preview window" in caplog.text
+
+
+def test_the_clip_on_a_fake_clock_announces_each_thing_once_and_a_corrupt_frame_is_survived(models):
+    """No threads: the clip's frames are fed in order at their own (fake) times, classifier at 10 per second
+    and OCR at 2 per second as in the live loop, so the decisions are the same on any machine."""
+    from assistant.speech.synth import TextSynth
+
+    classifier, _, _ = models
+    now = [0.0]
+    stop = threading.Event()
+    said: list[tuple[str, str]] = []
+    speech = Speech(TextSynth(), RecordingSink(), on_start=lambda u: said.append((u.kind, u.text)))
+    live = LiveAssistant(Config(), Grabber(VideoFileSource(clip_path()), 10.0, stop), speech, classifier,
+                         RapidReader(reuse=True), stop, clock=lambda: now[0])
+    cap = cv2.VideoCapture(str(clip_path()))
+    index = 0
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        now[0] = index / 10.0
+        live._classify(now[0], frame)
+        if index % 5 == 0:
+            live.ocr_step(frame)
+        if index == 42:
+            live._classify(now[0], np.zeros((0, 0, 3), np.uint8))  # an empty frame: logged, skipped
+            live.ocr_step(np.zeros((2, 2, 3), np.uint8))
+        index += 1
+    assert speech.wait_idle(10)
+    speech.close()
+    labels = [t for k, t in said if k.startswith("label")]
+    assert labels == ["A cat.", "Espresso.", "Probably a moped."], labels
+    texts = [t for k, t in said if k == "text"]
+    assert len(texts) == 1 and texts[0].startswith("Region-based segmentation")
+    assert ("guidance", "More light needed.") in said  # the dark scene at the end
