@@ -174,7 +174,7 @@ def cmd_describe(args: argparse.Namespace, config: Config) -> int:
     from assistant.live import describe_sentence
     from assistant.vision import scene
     from assistant.vision.classifier import Classifier
-    from assistant.vision.commands import _Images, make_reader
+    from assistant.vision.commands import ImageFiles, make_reader
     from assistant.vision.manifest import ModelError
 
     try:
@@ -190,7 +190,7 @@ def cmd_describe(args: argparse.Namespace, config: Config) -> int:
         speech = open_speech(config, args.wav)
         speech.on_start = None
     a = config.announce
-    images = _Images(args.images, args.json)
+    images = ImageFiles(args.images, args.json)
     for path, image in images:
         started = time.perf_counter()
         labels = sorted(merge_by_name((lb.name, lb.score) for lb in classifier.classify(image, 10)).items(),

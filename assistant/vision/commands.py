@@ -27,7 +27,7 @@ def _error_line(path: Path, message: str, as_json: bool) -> None:
         print(f"{path}: {message}", file=sys.stderr, flush=True)
 
 
-class _Images:
+class ImageFiles:
     """The readable images among `paths`, in order; each unreadable one gets its error line and is counted."""
 
     def __init__(self, paths: list[Path], as_json: bool) -> None:
@@ -56,7 +56,7 @@ def cmd_classify(args: argparse.Namespace, config: Config) -> int:
     except ModelError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    images = _Images(args.images, args.json)
+    images = ImageFiles(args.images, args.json)
     for path, image in images:
         result = classifier(image, args.top)
         if args.json:
@@ -88,7 +88,7 @@ def cmd_read(args: argparse.Namespace, config: Config) -> int:
     except OcrUnavailable as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    images = _Images(args.images, args.json)
+    images = ImageFiles(args.images, args.json)
     for path, image in images:
         if args.document:
             from assistant.vision.document import read_document
