@@ -55,7 +55,7 @@ class DocumentMode:
 
         def detect(image: np.ndarray) -> list[np.ndarray]:
             with self.live.ocr_lock:
-                return list(reader.detect(image)[0])
+                return list(reader.detect(image))
 
         return locate_page(frame, detect)
 

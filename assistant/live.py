@@ -57,7 +57,6 @@ class Snapshot:
     labels: list[tuple[str, float]]
     measures: scene.SceneMeasures | None
     text: TextResult | None
-    frame: np.ndarray | None
 
 
 def describe_sentence(labels: list[tuple[str, float]], text_lines: list[str], measures: scene.SceneMeasures | None,
@@ -118,7 +117,7 @@ class LiveAssistant:
         self.mode = a.mode if a.mode in MODE_NAMES else "both"
         self.advisor = FramingAdvisor()
         self.document = DocumentMode(self)
-        self.snapshot = Snapshot([], None, None, None)
+        self.snapshot = Snapshot([], None, None)
         self.ocr_lock = threading.Lock()
         self.events: list[tuple[float, str]] = []  # (time, what) for benchmarks and tests
         self.classified = 0
@@ -227,7 +226,7 @@ class LiveAssistant:
             log.exception("Classification failed on a frame")
             return
         self.classified += 1
-        self.snapshot.labels, self.snapshot.measures, self.snapshot.frame = labels, measures, frame
+        self.snapshot.labels, self.snapshot.measures = labels, measures
         if self.mode not in ("scene", "both"):
             return
         for ann in self.announcer.update(labels):

@@ -40,7 +40,7 @@ DETECTOR = RapidReader(max_side=960)
 
 
 def say(frame: np.ndarray) -> str | None:
-    advice = page_guidance(frame, locate_page(frame, lambda image: DETECTOR.detect(image)[0]))
+    advice = page_guidance(frame, locate_page(frame, DETECTOR.detect))
     return advice.sentence if advice else None
 
 

@@ -19,7 +19,3 @@ def label_sentence(name: str, score: float, sure: float) -> str:
         phrase = with_article(name)
         return phrase[:1].upper() + phrase[1:] + "."
     return f"Probably {with_article(name)}."
-
-
-def join_labels(parts: list[str]) -> str:
-    return " ".join(parts)

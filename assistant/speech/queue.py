@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 
 import numpy as np
@@ -45,7 +45,6 @@ class SpeechStats:
     spoken: int = 0
     dropped_stale: int = 0
     dropped_duplicate: int = 0
-    first_audio_ms: list[float] = field(default_factory=list)
 
 
 class Speech:
@@ -179,18 +178,15 @@ class Speech:
         if item.kind != "earcon":
             self.last = item
         self.stats.spoken += 1
-        started = self.clock()
         pieces: list[str] = [] if item.audio is not None else sentences(item.text)
         if item.audio is not None:
             self.sink.write(item.audio, SAMPLE_RATE)
-        for i, piece in enumerate(pieces):
+        for piece in pieces:
             if self._cancelled(item):
                 return
             audio = self.synth.synthesize(piece, self.rate, self.volume)
             if self._cancelled(item):
                 return
-            if i == 0:
-                self.stats.first_audio_ms.append((self.clock() - started) * 1000)
             self.sink.write(audio, self.synth.sample_rate)
         while self.sink.pending() > 0 and not self._cancelled(item):
             time.sleep(0.005)

@@ -69,15 +69,6 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
     return samples, rate
 
 
-def write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:
-    data = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(sample_rate)
-        wav.writeframes(data)
-
-
 def piper_voices() -> list[VoiceInfo]:
     """The bundled voice, then any Piper voice (NAME.onnx + NAME.onnx.json) in the voice folders."""
     import json

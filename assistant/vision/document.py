@@ -174,7 +174,7 @@ def read_document(frame: np.ndarray, reader: TextReader) -> DocumentResult:
     page = find_page(frame)
     detect = getattr(reader, "detect", None)
     if page is not None and detect is not None:
-        quads = list(detect(frame)[0])
+        quads = list(detect(frame))
         if quads and not covers_text(page, quads):
             page = text_hull([page, *quads])
     flat = straighten(frame, widen(page, frame.shape)) if page is not None else frame

