@@ -170,7 +170,7 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_describe(args: argparse.Namespace, config: Config) -> int:
-    from assistant.announce.announcer import merge_by_name
+    from assistant.announce.announcer import ranked_by_name
     from assistant.live import describe_sentence
     from assistant.vision import scene
     from assistant.vision.classifier import Classifier
@@ -193,8 +193,7 @@ def cmd_describe(args: argparse.Namespace, config: Config) -> int:
     images = ImageFiles(args.images, args.json)
     for path, image in images:
         started = time.perf_counter()
-        labels = sorted(merge_by_name((lb.name, lb.score) for lb in classifier.classify(image, 10)).items(),
-                        key=lambda kv: -kv[1])
+        labels = ranked_by_name((lb.name, lb.score) for lb in classifier.classify(image, 10))
         text = reader.read(image)
         measures = scene.measure(image)
         sentence = describe_sentence(labels, text.spoken_lines, measures, a.enter_score, a.sure_score)

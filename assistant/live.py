@@ -18,7 +18,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from assistant.announce.announcer import Announcer, merge_by_name
+from assistant.announce.announcer import Announcer, ranked_by_name
 from assistant.announce.phrasing import label_sentence
 from assistant.announce.texttracker import TextTracker
 from assistant.capture.sources import Grabber
@@ -162,7 +162,7 @@ class LiveAssistant:
 
     def describe_now(self) -> None:
         snap = self.snapshot
-        labels = self.announcer.present() or sorted(merge_by_name(snap.labels).items(), key=lambda kv: -kv[1])
+        labels = self.announcer.present() or ranked_by_name(snap.labels)
         lines = snap.text.spoken_lines if snap.text is not None else []
         a = self.config.announce
         self.speech.say(describe_sentence(labels, lines, snap.measures, a.enter_score, a.sure_score),

@@ -41,6 +41,11 @@ def merge_by_name(labels: Iterable[tuple[str, float]]) -> dict[str, float]:
     return dict(merged)
 
 
+def ranked_by_name(labels: Iterable[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Merged by spoken name, best first."""
+    return sorted(merge_by_name(labels).items(), key=lambda kv: -kv[1])
+
+
 class Announcer:
     def __init__(self, enter_score: float = 0.3, exit_score: float = 0.15, sure_score: float = 0.7,
                  hits_needed: int = 3, window: int = 5, absent_seconds: float = 2.0,
