@@ -1,7 +1,6 @@
 """`assistant bench document`: document mode on a page held cut off at the left, then moved fully into view.
-Measures the time from the moment the whole page is in view to the first word spoken (neural voice,
-fake sound card), over several rounds, and the stages: capture of the sharpest frame, finding and
-straightening the page, reading it."""
+Measures the time from the moment the whole page is in view to the first word spoken (neural voice, fake
+sound card), over several rounds."""
 
 from __future__ import annotations
 
