@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from assistant.vision import framing, scene
-from assistant.vision.ocr import TextReader, TextResult
+from assistant.vision.ocr import TextReader, TextResult, warp_to_rect
 
 MIN_PAGE_AREA = 0.015  # of the frame: a small page far away is still found, to say "Move closer."
 CORNER_MARGIN = 0.01  # a corner closer than this (of the side) to the frame edge is not in view
@@ -129,17 +129,6 @@ def page_guidance(frame: np.ndarray, page: np.ndarray | None) -> framing.Guidanc
     return None
 
 
-def straighten(frame: np.ndarray, page: np.ndarray) -> np.ndarray:
-    """The page warped to an upright rectangle of its own size."""
-    tl, tr, br, bl = page
-    width = int(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
-    height = int(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
-    target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
-    matrix = cv2.getPerspectiveTransform(page.astype(np.float32), target)
-    return cv2.warpPerspective(frame, matrix, (max(width, 1), max(height, 1)), flags=cv2.INTER_CUBIC,
-                               borderMode=cv2.BORDER_REPLICATE)
-
-
 def sharpest(frames: list[np.ndarray]) -> np.ndarray:
     """The frame with the highest variance of the Laplacian."""
     def sharpness(f: np.ndarray) -> float:
@@ -177,6 +166,6 @@ def read_document(frame: np.ndarray, reader: TextReader) -> DocumentResult:
         quads = list(detect(frame))
         if quads and not covers_text(page, quads):
             page = text_hull([page, *quads])
-    flat = straighten(frame, widen(page, frame.shape)) if page is not None else frame
+    flat = warp_to_rect(frame, widen(page, frame.shape)) if page is not None else frame
     text = reader.read(flat)
     return DocumentResult(page, flat, text, (time.perf_counter() - started) * 1000)

@@ -12,6 +12,7 @@ import importlib
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
@@ -20,6 +21,7 @@ import numpy as np
 import onnxruntime as ort
 
 from assistant.vision import ctc, layout, ocrbuild
+from assistant.vision.classifier import session_options
 
 log = logging.getLogger(__name__)
 
@@ -61,23 +63,23 @@ class OcrUnavailable(RuntimeError):
 
 
 def _session(path: str, threads: int) -> ort.InferenceSession:
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = max(1, threads)
-    options.inter_op_num_threads = 1
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    options.log_severity_level = 3
-    return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(path, session_options(threads), providers=["CPUExecutionProvider"])
+
+
+def warp_to_rect(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """What lies inside a clockwise quadrilateral (tl, tr, br, bl), warped to an upright rectangle of its size."""
+    quad = quad.astype(np.float32)
+    width = max(1, int(max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[2] - quad[3]))))
+    height = max(1, int(max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2]))))
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    return cv2.warpPerspective(image, cv2.getPerspectiveTransform(quad, target), (width, height),
+                               borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
 
 
 def crop_quad(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
     """The text inside a quadrilateral, straightened; tall narrow crops are turned to lie flat."""
-    quad = quad.astype(np.float32)
-    width = int(max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[2] - quad[3])))
-    height = int(max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2])))
-    width, height = max(width, 1), max(height, 1)
-    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
-    crop = cv2.warpPerspective(image, cv2.getPerspectiveTransform(quad, target), (width, height),
-                               borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+    crop = warp_to_rect(image, quad)
+    height, width = crop.shape[:2]
     if height >= 1.5 * width:
         crop = np.rot90(crop)
     return np.ascontiguousarray(crop)
@@ -101,37 +103,45 @@ class LineCache:
         self.texts: list[ctc.Decoded] = []
 
     @staticmethod
-    def _thumb(crop: np.ndarray) -> np.ndarray:
+    def thumb(crop: np.ndarray) -> np.ndarray:
         grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
         thumb = cv2.GaussianBlur(cv2.resize(grey, (48, 12), interpolation=cv2.INTER_AREA).astype(np.float32), (3, 3), 0)
         return (thumb - thumb.mean()) / (thumb.std() + 1e-3)  # type: ignore[no-any-return]
 
     @staticmethod
-    def _rects(quads: list[np.ndarray]) -> np.ndarray:
+    def rects(quads: list[np.ndarray]) -> np.ndarray:
+        """Axis-aligned (x0, y0, x1, y1) of each quadrilateral."""
         if not quads:
             return np.zeros((0, 4), dtype=np.float32)
         q = np.stack(quads)
         return np.concatenate([q.min(axis=1), q.max(axis=1)], axis=1)
 
-    def lookup(self, quads: list[np.ndarray], crops: list[np.ndarray]) -> list[ctc.Decoded | None]:
-        found: list[ctc.Decoded | None] = [None] * len(quads)
+    def lookup(self, rects: np.ndarray, thumbs: list[np.ndarray]) -> list[ctc.Decoded | None]:
+        """The remembered text of each line that has not changed, None for the others."""
+        found: list[ctc.Decoded | None] = [None] * len(rects)
         if not len(self.boxes):
             return found
         areas = (self.boxes[:, 2] - self.boxes[:, 0]) * (self.boxes[:, 3] - self.boxes[:, 1])
-        for i, (rect, crop) in enumerate(zip(self._rects(quads), crops)):
+        for i, (rect, thumb) in enumerate(zip(rects, thumbs)):
             w = np.clip(np.minimum(rect[2], self.boxes[:, 2]) - np.maximum(rect[0], self.boxes[:, 0]), 0, None)
             h = np.clip(np.minimum(rect[3], self.boxes[:, 3]) - np.maximum(rect[1], self.boxes[:, 1]), 0, None)
             inter = w * h
             iou = inter / ((rect[2] - rect[0]) * (rect[3] - rect[1]) + areas - inter + 1e-6)
             j = int(iou.argmax())
-            if iou[j] >= self.IOU and float((self._thumb(crop) * self.thumbs[j]).mean()) >= self.MIN_CORRELATION:
+            if iou[j] >= self.IOU and float((thumb * self.thumbs[j]).mean()) >= self.MIN_CORRELATION:
                 found[i] = self.texts[j]
         return found
 
-    def store(self, quads: list[np.ndarray], crops: list[np.ndarray], texts: list[ctc.Decoded]) -> None:
-        self.boxes = self._rects(quads)
-        self.thumbs = [self._thumb(c) for c in crops]
-        self.texts = list(texts)
+    def reuse(self, quads: list[np.ndarray], crops: list[np.ndarray],
+              recognise: Callable[[list[np.ndarray]], list[ctc.Decoded]]) -> list[ctc.Decoded]:
+        """Each line's text: remembered where unchanged, else recognised; then remember this frame."""
+        rects, thumbs = self.rects(quads), [self.thumb(c) for c in crops]
+        cached = self.lookup(rects, thumbs)
+        todo = [i for i, d in enumerate(cached) if d is None]
+        fresh = dict(zip(todo, recognise([crops[i] for i in todo])))
+        decoded = [d if d is not None else fresh[i] for i, d in enumerate(cached)]
+        self.boxes, self.thumbs, self.texts = rects, thumbs, decoded
+        return decoded
 
 
 class RapidReader:
@@ -224,14 +234,7 @@ class RapidReader:
         started = time.perf_counter()
         quads = self.detect(frame_bgr)
         crops = [crop_quad(frame_bgr, q) for q in quads]
-        if self.cache is None:
-            decoded = self.recognise(crops)
-        else:
-            cached = self.cache.lookup(quads, crops)
-            todo = [i for i, d in enumerate(cached) if d is None]
-            fresh = dict(zip(todo, self.recognise([crops[i] for i in todo])))
-            decoded = [d if d is not None else fresh[i] for i, d in enumerate(cached)]
-            self.cache.store(quads, crops, decoded)
+        decoded = self.recognise(crops) if self.cache is None else self.cache.reuse(quads, crops, self.recognise)
         fragments = [layout.Fragment(d.text, d.score, q) for d, q in zip(decoded, quads) if d.text]
         blocks = layout.reading_order(fragments, self.min_score)
         return TextResult(blocks, fragments, (time.perf_counter() - started) * 1000)
