@@ -1,11 +1,11 @@
-# The two commands: `make run` sets everything up and runs the assistant; `make test` sets everything up
-# and runs the whole test suite.
+# The two commands: `make run` sets everything up and runs the assistant; `make test` sets everything up,
+# lints (ruff, mypy) and runs the whole test suite.
 .PHONY: run test setup setup-dev lint
 
 run: setup
 	.venv/bin/assistant run --demo-if-no-camera
 
-test: setup-dev
+test: lint
 	.venv/bin/python -m pytest
 
 setup:

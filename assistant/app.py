@@ -1,213 +1,107 @@
-"""Wiring: capture -> vision -> announce -> speech. The only module that knows them all.
-
-`run` (a camera), `demo` (the built-in clip) and `describe` (still images) are built here.
+"""The composition root: the one place that builds the live pipeline (capture -> channels -> speech), the
+speech queue and the OCR readers from the settings. Commands, benchmarks and tests all ask here.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import logging
-import os
-import select
-import sys
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from assistant.config import Config
 
-log = logging.getLogger(__name__)
+
+def make_reader(config: Config, max_side: int | None = None, reuse: bool = False) -> Any:
+    """The configured OCR back-end (the default when it cannot run here). `reuse`: a live camera's reader,
+    which does not re-read lines that have not changed."""
+    from assistant.vision.readers import load_reader
+
+    v = config.vision
+    return load_reader(v.ocr_engine, max_side or v.ocr_max_side, v.ocr_min_score, v.threads, reuse)
 
 
-class Preview:
-    """An optional window showing the camera; the same keys work in it. Off, with one log line, without a display."""
-
-    def __init__(self, handle: Any) -> None:
-        self.handle = handle
-        # OpenCV's Qt window aborts the whole process without a display: check first.
-        self.on = sys.platform != "linux" or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-        if not self.on:
-            log.warning("No display for the preview window; it stays off.")
-
-    def __call__(self, frame: Any) -> None:
-        if not self.on:
-            return
-        import cv2
-
-        try:
-            cv2.imshow("assistant", frame)
-            key = cv2.waitKey(1) & 0xFF
-        except cv2.error as exc:
-            log.warning("No display for the preview window; it stays off (%s).", str(exc).splitlines()[0])
-            self.on = False
-            return
-        if key != 0xFF:
-            self.handle(chr(key))
+def document_reader(config: Config) -> Any:
+    """Still images and pages want more pixels than a live frame, and no line cache."""
+    return make_reader(config, max(config.vision.ocr_max_side, 1600))
 
 
-class KeyReader:
-    """Keys from a terminal in cbreak mode, or commands one per line when stdin is not a terminal."""
+@dataclass
+class Models:
+    """The loaded models the live pipeline needs; load once, share between runs (tests, benchmarks).
+    Thread contract: each model is used by one lane at a time (the classifier on the loop thread, the
+    readers on the slow thread)."""
 
-    def __init__(self, handle: Any, stop: threading.Event, stream: Any = None) -> None:
-        self.handle, self.stop = handle, stop
-        self.stream = stream if stream is not None else sys.stdin
-        self.thread = threading.Thread(target=self._run, name="keys", daemon=True)
+    config: Config
+    classifier: Any
+    reader: Any
+    _document_reader: Any = field(default=None, repr=False)
 
-    def start(self) -> None:
-        self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            if self.stream.isatty():
-                self._raw()
-            else:
-                for line in self.stream:
-                    if self.stop.is_set():
-                        return
-                    key = line.rstrip("\n")
-                    self.handle(key if key.strip() else " ")
-        except (OSError, ValueError) as exc:  # stdin closed or not readable: keys are off, the loop goes on
-            log.info("Keys unavailable: %s", exc)
-
-    def _raw(self) -> None:
-        import termios
-        import tty
-
-        fd = self.stream.fileno()
-        saved = termios.tcgetattr(fd)
-        try:
-            tty.setcbreak(fd)
-            while not self.stop.is_set():
-                ready, _, _ = select.select([fd], [], [], 0.1)
-                if ready:
-                    key = os.read(fd, 1).decode(errors="ignore")
-                    if key:
-                        self.handle(key)
-        finally:
-            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    def document_reader(self) -> Any:
+        if self._document_reader is None:
+            self._document_reader = document_reader(self.config)
+        return self._document_reader
 
 
-def _speech(config: Config, args: argparse.Namespace, transcript: Any) -> Any:
-    from assistant.speech.commands import open_speech, print_utterance
+def load_models(config: Config) -> Models:
+    """Raises `ModelError` or `OcrUnavailable`, each with one sentence that says how to fix it."""
+    from assistant.vision.classifier import Classifier
 
-    speech = open_speech(config, getattr(args, "wav", None))
+    return Models(config, Classifier(config.vision.model, config.vision.threads), make_reader(config, reuse=True))
 
-    def started(item: Any) -> None:
-        print_utterance(item)
-        transcript.write(item)
 
-    speech.on_start = started
+def open_speech(config: Config, wav: Path | None = None, rate: float | None = None,
+                on_start: Callable[[Any], None] | None = None) -> Any:
+    """The speech queue on the configured voice (falling back down the back-ends), playing to the sound
+    card, or into `wav`. The fallback notices are said first."""
+    from assistant.speech.audio import open_sink
+    from assistant.speech.queue import Speech
+    from assistant.speech.synth import load_synth
+
+    synth, notices = load_synth(config.speech.engine, config.speech.voice, config.vision.threads)
+    speech = Speech(synth, open_sink(wav), config.speech.rate if rate is None else rate, config.speech.volume,
+                    config.speech.stale_seconds, on_start=on_start)
+    for notice in notices:
+        speech.say(notice)
     return speech
 
 
-def _live(args: argparse.Namespace, config: Config, source_spec: str, fps: float) -> int:
-    from assistant.capture.sources import Grabber, open_source
-    from assistant.live import LiveAssistant, Transcript, stats_line
-    from assistant.vision.classifier import Classifier
-    from assistant.vision.commands import make_reader
-    from assistant.vision.manifest import ModelError
-    from assistant.vision.ocr import OcrUnavailable
+def build_live(config: Config, source: Any, speech: Any, *, models: Models | None = None, fps: float | None = None,
+               stop: threading.Event | None = None, clock: Callable[[], float] = time.monotonic,
+               save_dir: Path | None = None, preview: bool = False, grabber_type: Any = None) -> Any:
+    """The live assistant on `source` (a `FrameSource`), speaking into `speech`; not started. The only
+    code that builds the live pipeline."""
+    from assistant.capture.sources import Grabber
+    from assistant.channels import CHANNELS
+    from assistant.channels.base import Context
+    from assistant.common import READING
+    from assistant.keys import Preview
+    from assistant.live import LiveAssistant
+    from assistant.registry import load_class
 
-    stop = threading.Event()
-    transcript = Transcript(getattr(args, "transcript", None))
-    speech = _speech(config, args, transcript)
-    try:
-        try:
-            classifier = Classifier(config.vision.model, config.vision.threads)
-            reader = make_reader(config, reuse=True)
-        except (ModelError, OcrUnavailable) as exc:
-            speech.say(str(exc))
-            speech.wait_idle(20)
-            return 1
-        source = open_source(source_spec, config.camera.width, config.camera.height)
-        grabber = Grabber(source, fps, stop, reopen_seconds=config.camera.reopen_seconds)
-        live = LiveAssistant(config, grabber, speech, classifier, reader, stop)
-        grabber.on_event = live.on_grabber_event
-        live.document.save_dir = getattr(args, "save_dir", None)
-        if getattr(args, "preview", False):
-            live.preview = Preview(live.command)
-        if not grabber.start():
-            speech.say(f"Could not open {source.name}. Check the camera, or pass --camera with a video file.")
-            speech.wait_idle(20)
-            return 1
-        speech.say(f"Ready. {live.mode.capitalize() if live.mode != 'both' else 'Scene and text'} mode. "
-                   "Press H for the keys.")
-        KeyReader(live.command, stop).start()
-        code = live.run(getattr(args, "max_seconds", None))
-        if not live.interrupted:
-            speech.wait_idle(timeout=15)  # let the last words of a clip be heard
-        log.info("Stats: %s", json.dumps(stats_line(live)))
-        return code
-    except KeyboardInterrupt:
-        stop.set()
-        return 130
-    finally:
-        stop.set()
-        speech.stop()
-        speech.close()
-        transcript.close()
+    stop = stop or threading.Event()
+    models = models or load_models(config)
+    grabber = (grabber_type or Grabber)(source, config.camera.fps if fps is None else fps, stop,
+                                        reopen_seconds=config.camera.reopen_seconds)
+
+    def newest_frame() -> Any:
+        item = grabber.newest
+        return item[2] if item is not None else None
+
+    def is_reading() -> bool:
+        return speech.speaking_kind in READING
+
+    ctx = Context(config, models, clock, newest_frame, is_reading, stop, save_dir)
+    channels = [load_class(spec)(ctx) for spec in CHANNELS.values()]
+    live = LiveAssistant(config, grabber, speech, channels, stop, clock)
+    grabber.on_event = live.on_grabber_event
+    if preview:
+        live.preview = Preview(live.command)
+    return live
 
 
-def cmd_run(args: argparse.Namespace, config: Config) -> int:
-    from assistant.capture.camera import camera_opens
-
-    source = config.camera.source
-    if source.isdigit() and getattr(args, "demo_if_no_camera", False) and not camera_opens(source):
-        print(f"No camera could be opened (camera {source}), so the demo runs instead.", flush=True)
-        return cmd_demo(args, config)
-    return _live(args, config, source, config.camera.fps)
-
-
-def cmd_demo(args: argparse.Namespace, config: Config) -> int:
-    from assistant import demo
-
-    clip = demo.clip_path()
-    if not clip.exists():
-        print("The demo clip is not built yet: run `assistant models build` (or `make run`).", file=sys.stderr)
-        return 1
-    return _live(args, config, str(clip), demo.FPS)
-
-
-def cmd_describe(args: argparse.Namespace, config: Config) -> int:
-    from assistant.announce.announcer import ranked_by_name
-    from assistant.live import describe_sentence
-    from assistant.vision import scene
-    from assistant.vision.classifier import Classifier
-    from assistant.vision.commands import ImageFiles, make_reader
-    from assistant.vision.manifest import ModelError
-
-    try:
-        classifier = Classifier(config.vision.model, config.vision.threads)
-        reader = make_reader(config, max(config.vision.ocr_max_side, 1600))
-    except ModelError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    speech = None
-    if args.wav:
-        from assistant.speech.commands import open_speech
-
-        speech = open_speech(config, args.wav)
-        speech.on_start = None
-    a = config.announce
-    images = ImageFiles(args.images, args.json)
-    for path, image in images:
-        started = time.perf_counter()
-        labels = ranked_by_name((lb.name, lb.score) for lb in classifier.classify(image, 10))
-        text = reader.read(image)
-        measures = scene.measure(image)
-        sentence = describe_sentence(labels, text.spoken_lines, measures, a.enter_score, a.sure_score)
-        if args.json:
-            print(json.dumps({"file": str(path), "description": sentence,
-                              "labels": [{"name": n, "score": round(s, 4)} for n, s in labels[:5]],
-                              "text": text.text, "brightness": round(measures.brightness, 1),
-                              "ms": round((time.perf_counter() - started) * 1000, 1)}, ensure_ascii=False), flush=True)
-        else:
-            print(f"{path}: {sentence}" if len(args.images) > 1 else sentence, flush=True)
-        if speech is not None:
-            speech.say(sentence)
-    if speech is not None:
-        speech.wait_idle(120)
-        speech.close()
-    return images.status
-
+def with_camera(config: Config, **changes: Any) -> Config:
+    """`config` with some camera settings changed (tests and benchmarks)."""
+    return replace(config, camera=replace(config.camera, **changes))

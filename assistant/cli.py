@@ -7,7 +7,6 @@ Handlers are imported lazily so `assistant --help` stays fast and a broken back-
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from collections.abc import Callable
@@ -15,23 +14,25 @@ from pathlib import Path
 from typing import Any
 
 from assistant import __version__
+from assistant.common import Mode
 from assistant.config import Config, ConfigError, load
+from assistant.registry import load_class
 
 log = logging.getLogger("assistant")
 
 # Subcommand name -> "module:function" that takes (args, config) and returns an exit status.
 HANDLERS: dict[str, str] = {
-    "run": "assistant.app:cmd_run",
-    "demo": "assistant.app:cmd_demo",
-    "describe": "assistant.app:cmd_describe",
-    "classify": "assistant.vision.commands:cmd_classify",
-    "read": "assistant.vision.commands:cmd_read",
-    "say": "assistant.speech.commands:cmd_say",
-    "voices": "assistant.speech.commands:cmd_voices",
-    "models": "assistant.vision.commands:cmd_models",
-    "bench": "assistant.bench.commands:cmd_bench",
-    "check": "assistant.check:cmd_check",
-    "config": "assistant.cli:cmd_config",
+    "run": "assistant.commands.live:cmd_run",
+    "demo": "assistant.commands.live:cmd_demo",
+    "describe": "assistant.commands.live:cmd_describe",
+    "classify": "assistant.commands.vision:cmd_classify",
+    "read": "assistant.commands.vision:cmd_read",
+    "say": "assistant.commands.speech:cmd_say",
+    "voices": "assistant.commands.speech:cmd_voices",
+    "models": "assistant.commands.models:cmd_models",
+    "bench": "assistant.commands.bench:cmd_bench",
+    "check": "assistant.commands.check:cmd_check",
+    "config": "assistant.commands.config:cmd_config",
 }
 
 
@@ -48,14 +49,30 @@ def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
 def _source_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--camera", dest="source", help="camera index, video file or image folder")
     parser.add_argument("--fps", type=float, help="replay rate for a video file or image folder")
-    parser.add_argument("--mode", choices=["scene", "text", "both", "quiet", "document"], help="start mode")
+    parser.add_argument("--mode", choices=[m.value for m in Mode], help="start mode")
     parser.add_argument("--wav", type=Path, help="write what would be played to this WAV file")
     parser.add_argument("--transcript", type=Path, help="write one JSON line per utterance to this file")
     parser.add_argument("--preview", action="store_true", help="show a preview window (keys work there too)")
     parser.add_argument("--voice", help="voice name")
-    parser.add_argument("--engine", choices=["piper", "system", "text"], help="first speech back-end to try")
+    _voice_engine_args(parser)
+    _ocr_engine_args(parser, deprecated_engine=False)
     parser.add_argument("--save-dir", type=Path, help="keep every page read in document mode here")
     parser.add_argument("--max-seconds", type=float, help="stop after this many seconds")
+
+
+def _voice_engine_args(parser: argparse.ArgumentParser) -> None:
+    from assistant.speech.backends import BACKENDS
+
+    parser.add_argument("--voice-engine", choices=list(BACKENDS), help="first speech back-end to try")
+    parser.add_argument("--engine", choices=list(BACKENDS), dest="old_voice_engine", help=argparse.SUPPRESS)
+
+
+def _ocr_engine_args(parser: argparse.ArgumentParser, deprecated_engine: bool) -> None:
+    from assistant.vision.readers import READERS
+
+    parser.add_argument("--ocr-engine", choices=list(READERS), help="OCR back-end")
+    if deprecated_engine:
+        parser.add_argument("--engine", choices=list(READERS), dest="old_ocr_engine", help=argparse.SUPPRESS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,11 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("images", nargs="+", type=Path)
     p.add_argument("--json", action="store_true", help="one JSON object per image")
     p.add_argument("--document", action="store_true", help="find the page, straighten it, read it whole")
-    p.add_argument("--engine", help="OCR back-end: rapid or easyocr")
+    _ocr_engine_args(p, deprecated_engine=True)
     p = add("say", "Say text with the chosen voice.")
     p.add_argument("text", nargs="+")
     p.add_argument("--voice", help="voice name")
-    p.add_argument("--engine", choices=["piper", "system", "text"], help="first speech back-end to try")
+    _voice_engine_args(p)
     p.add_argument("--rate", type=float, help="rate multiplier (e.g. 1.5) or words per minute (e.g. 180)")
     p.add_argument("--wav", type=Path, help="write the audio to this WAV file instead of playing it")
     add("voices", "List the voices that can be used.")
@@ -136,26 +153,19 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
         value = getattr(args, attr, None)
         if value is not None:
             out.setdefault(section, {})[key] = value
-    engine = getattr(args, "engine", None)
-    if engine is not None:
-        section = "vision" if args.command == "read" else "speech"
-        out.setdefault(section, {})["ocr_engine" if section == "vision" else "engine"] = engine
+    for old, new, section, key in (("old_voice_engine", "voice_engine", "speech", "engine"),
+                                   ("old_ocr_engine", "ocr_engine", "vision", "ocr_engine")):
+        value = getattr(args, new, None)
+        if value is None and getattr(args, old, None) is not None:
+            value = getattr(args, old)
+            log.warning("--engine is deprecated: use --%s.", new.replace("_", "-"))
+        if value is not None:
+            out.setdefault(section, {})[key] = value
     return out
 
 
-def cmd_config(args: argparse.Namespace, config: Config) -> int:
-    from assistant.config import default_path, to_toml
-
-    if args.action == "path":
-        print(args.config or default_path())
-    else:
-        print(to_toml(config), end="")
-    return 0
-
-
 def resolve(command: str) -> Callable[[argparse.Namespace, Config], int]:
-    module_name, func_name = HANDLERS[command].split(":")
-    return getattr(importlib.import_module(module_name), func_name)  # type: ignore[no-any-return]
+    return load_class(HANDLERS[command])  # type: ignore[no-any-return]
 
 
 def main(argv: list[str] | None = None) -> int:

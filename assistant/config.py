@@ -7,8 +7,10 @@ An unknown key or a value of the wrong type is a `ConfigError` that names the ke
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
@@ -23,11 +25,43 @@ class ConfigError(ValueError):
     """A configuration file or flag that cannot be used; the message names the key and the file."""
 
 
-def setting(default: Any, doc: str) -> Any:
-    """A dataclass field with a one-line doc."""
+def setting(default: Any, doc: str, choices: Callable[[], Iterable[str]] | None = None) -> Any:
+    """A dataclass field with a one-line doc; `choices` lists the allowed values of a setting that names
+    a choice (read lazily from its registry or enum, so listing them costs nothing until a value is set)."""
+    metadata = {"doc": doc, "choices": choices}
     if isinstance(default, (list, dict)):
-        return field(default_factory=lambda: type(default)(default), metadata={"doc": doc})
-    return field(default=default, metadata={"doc": doc})
+        return field(default_factory=lambda: type(default)(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def _modes() -> list[str]:
+    from assistant.common import Mode
+
+    return [m.value for m in Mode]
+
+
+def _guidance_styles() -> list[str]:
+    from assistant.common import GuidanceStyle
+
+    return [g.value for g in GuidanceStyle]
+
+
+def _speech_engines() -> list[str]:
+    from assistant.speech.backends import BACKENDS
+
+    return list(BACKENDS)
+
+
+def _ocr_engines() -> list[str]:
+    from assistant.vision.readers import READERS
+
+    return list(READERS)
+
+
+def _voices() -> list[str]:
+    from assistant.speech.synth import voices_iter
+
+    return [""] + [v.name for v in voices_iter()]
 
 
 @dataclass(frozen=True)
@@ -49,7 +83,7 @@ class VisionConfig:
     threads: int = setting(1, "Threads for each onnxruntime session.")
     classify_rate: float = setting(10.0, "Classifications per second in the live loop.")
     ocr_rate: float = setting(2.0, "OCR runs per second in the live loop.")
-    ocr_engine: str = setting("rapid", "OCR back-end: rapid (PP-OCR on onnxruntime) or easyocr.")
+    ocr_engine: str = setting("rapid", "OCR back-end: rapid (PP-OCR on onnxruntime) or easyocr.", _ocr_engines)
     ocr_min_score: float = setting(0.5, "Text fragments read with lower confidence than this are dropped.")
     ocr_max_side: int = setting(960, "Longest image side given to text detection, in pixels.")
 
@@ -58,7 +92,7 @@ class VisionConfig:
 class AnnounceConfig:
     """When and how things are said."""
 
-    mode: str = setting("both", "Start mode: scene, text, both, quiet or document.")
+    mode: str = setting("both", "Start mode: scene, text, both, quiet or document.", _modes)
     enter_score: float = setting(0.3, "A label's score must reach this to count as a hit; below it nothing is said.")
     exit_score: float = setting(0.15, "A label below this counts as gone.")
     sure_score: float = setting(0.7, "At or above this a label is said plainly; below it, 'probably'.")
@@ -68,15 +102,15 @@ class AnnounceConfig:
     cooldown_seconds: float = setting(15.0, "Seconds a label must be gone before it is said again.")
     text_repeat_seconds: float = setting(20.0, "Seconds a line of text must be gone before it is read again.")
     text_lines: int = setting(3, "Lines of live text read at once; more are counted, and R reads them all.")
-    guidance: str = setting("speech", "Framing guidance as speech, tones, or off.")
+    guidance: str = setting("speech", "Framing guidance as speech, tones, or off.", _guidance_styles)
 
 
 @dataclass(frozen=True)
 class SpeechConfig:
     """Voices and audio."""
 
-    engine: str = setting("piper", "First speech back-end to try: piper, system or text.")
-    voice: str = setting("", "Voice name; empty means the engine's default voice.")
+    engine: str = setting("piper", "First speech back-end to try: piper, system or text.", _speech_engines)
+    voice: str = setting("", "Voice name; empty means the engine's default voice.", _voices)
     rate: float = setting(1.0, "Speaking rate as a multiplier of the voice's normal speed.")
     volume: float = setting(1.0, "Volume from 0.0 to 1.0.")
     earcons: bool = setting(True, "Play short tones for mode changes, text found and a lost camera.")
@@ -116,14 +150,26 @@ def _coerce(value: Any, kind: Any, where: str) -> Any:
     raise ConfigError(f"{where}: expected {type_name}, got {type(value).__name__} {value!r}")
 
 
+def _check_choice(value: Any, choices: Callable[[], Iterable[str]] | None, where: str) -> None:
+    if choices is None:
+        return
+    allowed = list(choices())
+    if value not in allowed:
+        close = difflib.get_close_matches(str(value), [a for a in allowed if a], n=5)
+        listed = close if close and len(allowed) > 12 else allowed
+        hint = "close names" if listed is close else "allowed"
+        raise ConfigError(f"{where}: {value!r} is not a choice ({hint}: {', '.join(repr(a) for a in listed)})")
+
+
 def _merge(section: Any, values: dict[str, Any], where: str) -> Any:
     hints = get_type_hints(type(section))
-    known = {f.name for f in dataclasses.fields(section)}
+    fields = {f.name: f for f in dataclasses.fields(section)}
     changes: dict[str, Any] = {}
     for key, value in values.items():
-        if key not in known:
+        if key not in fields:
             raise ConfigError(f"{where}.{key}: unknown key")
         changes[key] = _coerce(value, hints[key], f"{where}.{key}")
+        _check_choice(changes[key], fields[key].metadata.get("choices"), f"{where}.{key}")
     return dataclasses.replace(section, **changes)
 
 

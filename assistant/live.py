@@ -1,264 +1,242 @@
-"""The live assistant: the grabber, the classifier loop, the OCR worker, the keys and the speech queue.
+"""The live assistant: the loop that ticks the active channels and hands what they say to speech.
 
-Classification runs on the newest frame at `classify_rate`; OCR runs on its own thread at `ocr_rate`,
-so it never delays classification or speech; nothing in the loop waits for speech. One `stop` event
-ends everything; Ctrl+C sets it.
+Two lanes: the loop thread steps the fast channels (the classifier) on the newest frame and handles every
+event (keys, mode changes, describe); the slow thread steps the slow channels (OCR, documents) and runs
+the requests posted to it (read all). Nothing in the loop waits for speech. One `stop` event ends everything.
 """
 
 from __future__ import annotations
 
-import json
 import logging
+import queue
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import IO, Any
+from functools import partial
+from typing import Any
 
 import numpy as np
 
-from assistant.announce.announcer import Announcer, ranked_by_name
-from assistant.announce.phrasing import label_sentence
-from assistant.announce.texttracker import TextTracker
 from assistant.capture.sources import Grabber
+from assistant.channels.base import Channel, Lane
+from assistant.common import MODE_CYCLE, Earcon, Kind, Mode, Priority, Say
 from assistant.config import Config
-from assistant.docmode import DocumentMode
-from assistant.speech.queue import Priority, Speech, Utterance
-from assistant.vision import framing, scene
-from assistant.vision.classifier import Classifier
-from assistant.vision.framing import FramingAdvisor
-from assistant.vision.ocr import TextReader, TextResult
+from assistant.keys import HELP, Action, action_for
+from assistant.speech.queue import Speech
 
 log = logging.getLogger(__name__)
 
-MODES = ("both", "scene", "text", "quiet")
-MODE_NAMES = {"both": "Scene and text mode.", "scene": "Scene mode.", "text": "Text mode.", "quiet": "Quiet mode.",
-              "document": "Document mode. Hold the page in front of the camera."}
-KEYS_HELP = ("Keys: space, describe now. R, read all text. D, document mode. S or escape, stop speaking. "
-             "Full stop, repeat. M, next mode. Plus and minus, faster or slower. H, these keys. Q, quit.")
-COMMANDS = {
-    " ": "describe", "space": "describe", "describe": "describe",
-    "r": "read", "read": "read",
-    "d": "document", "document": "document",
-    "s": "stop", "\x1b": "stop", "esc": "stop", "stop": "stop",
-    ".": "repeat", "repeat": "repeat",
-    "m": "mode", "mode": "mode",
-    "+": "faster", "=": "faster", "faster": "faster", "-": "slower", "slower": "slower",
-    "h": "help", "help": "help", "?": "help",
-    "q": "quit", "quit": "quit",
-}
-
-
-@dataclass
-class Snapshot:
-    """What the loop last saw, for describe-now."""
-
-    labels: list[tuple[str, float]]
-    measures: scene.SceneMeasures | None
-    text: TextResult | None
-
-
-def describe_sentence(labels: list[tuple[str, float]], text_lines: list[str], measures: scene.SceneMeasures | None,
-                      floor: float, sure: float, max_lines: int = 3) -> str:
-    """The describe-now answer: objects with confidence words, any text, and whether it is dark."""
-    parts = [label_sentence(name, score, sure) for name, score in labels if score >= floor][:3]
-    if not parts:
-        parts.append("Nothing I recognise.")
-    if text_lines:
-        shown = text_lines[:max_lines]
-        more = f" And {len(text_lines) - max_lines} more lines." if len(text_lines) > max_lines else ""
-        parts.append("Text: " + " ".join(line.rstrip(".") + "." for line in shown) + more)
-    if measures is not None and measures.light_words:
-        parts.append(measures.light_words)
-    return " ".join(parts)
-
-
-def live_text(lines: list[str], limit: int) -> str:
-    """At most `limit` lines of live text; the rest are counted, and R reads everything."""
-    if len(lines) <= limit:
-        return "\n".join(lines)
-    more = len(lines) - limit
-    return "\n".join(lines[:limit]) + f"\n{more} more line{'s' if more > 1 else ''}. Press R to read all."
-
-
-class Transcript:
-    """One JSON line per utterance: time, kind, text, priority."""
-
-    def __init__(self, path: Path | None, clock: Callable[[], float] = time.time) -> None:
-        self.fh: IO[str] | None = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115
-        self.clock = clock
-        self.lock = threading.Lock()
-
-    def write(self, item: Utterance) -> None:
-        if self.fh is None:
-            return
-        line = json.dumps({"time": round(self.clock(), 3), "kind": item.kind, "text": item.text,
-                           "priority": item.priority.name})
-        with self.lock:
-            self.fh.write(line + "\n")
-            self.fh.flush()
-
-    def close(self) -> None:
-        if self.fh is not None:
-            self.fh.close()
+INBOX = 64  # key presses waiting for the loop; more are dropped (no person types that fast)
+FAILURE_EVERY = 10.0  # seconds: a failing channel's sentence is said at most this often
+RATE_RANGE = (0.5, 3.0)
+CAMERA_EARCONS = {"camera-lost": Earcon.CAMERA_LOST, "camera-back": Earcon.CAMERA_BACK}
+CAMERA_WORDS = {"camera-lost": "Camera lost. Trying to reconnect.", "camera-back": "Camera is back."}
 
 
 class LiveAssistant:
-    def __init__(self, config: Config, grabber: Grabber, speech: Speech, classifier: Classifier,
-                 reader: TextReader, stop: threading.Event, clock: Callable[[], float] = time.monotonic) -> None:
-        self.config, self.grabber, self.speech = config, grabber, speech
-        self.classifier, self.reader, self.stop_event, self.clock = classifier, reader, stop, clock
-        a = config.announce
-        self.announcer = Announcer(a.enter_score, a.exit_score, a.sure_score, a.hits_needed, a.window,
-                                   a.absent_seconds, a.cooldown_seconds, clock)
-        self.tracker = TextTracker(min_score=config.vision.ocr_min_score, repeat_after=a.text_repeat_seconds,
-                                   clock=clock)
-        self.mode = a.mode if a.mode in MODE_NAMES else "both"
-        self.advisor = FramingAdvisor()
-        self.document = DocumentMode(self)
-        self.snapshot = Snapshot([], None, None)
-        self.ocr_lock = threading.Lock()
+    """The loop. Thread contract: `command` may be called from any thread: it only posts an event. Mode
+    changes, describe and the fast channels run on the loop thread (the one that calls `run`); the slow
+    channels and the requests posted to them run on the slow thread. Channel state is only touched by its
+    lane's thread; a mode change reaches the slow channels as a request handled on their thread."""
+
+    def __init__(self, config: Config, grabber: Grabber, speech: Speech, channels: list[Channel],
+                 stop: threading.Event, clock: Callable[[], float] = time.monotonic) -> None:
+        self.config, self.grabber, self.speech, self.stop_event, self.clock = config, grabber, speech, stop, clock
+        self.channels = {c.name: c for c in channels}
+        self.mode = Mode(config.announce.mode)
+        self.inbox: queue.Queue[Action] = queue.Queue(maxsize=INBOX)
+        # Requests to the slow thread: each is one slot, so a burst of keys coalesces into one request.
+        self._reset_slow = threading.Event()
+        self._read_request: np.ndarray | None = None
+        self._wake_slow = threading.Event()
+        self.ticks: Counter[str] = Counter()
         self.events: list[tuple[float, str]] = []  # (time, what) for benchmarks and tests
-        self.classified = 0
+        self._events_lock = threading.Lock()
+        self._last_failure: dict[str, float] = {}
+        self._next_step: dict[str, float] = {}
         self.interrupted = False  # quit or Ctrl+C, rather than the end of a file source
         self.preview: Callable[[np.ndarray], None] | None = None
+        self.slow_thread: threading.Thread | None = None
 
-    # --- keys ----------------------------------------------------------------------------------
+    # --- from any thread ---------------------------------------------------------------------
     def command(self, key: str) -> None:
         """One key or command word, from the terminal, stdin lines or the preview window."""
-        action = COMMANDS.get(key if key in COMMANDS else key.strip().lower())
-        self.events.append((self.clock(), f"key:{action}"))
-        if action == "describe":
-            self.describe_now()
-        elif action == "read":
-            threading.Thread(target=self.read_now, name="read-now", daemon=True).start()
-        elif action == "stop":
+        action = action_for(key)
+        self.record(f"key:{action.value if action else None}")
+        if action is None:
+            return
+        try:
+            self.inbox.put_nowait(action)
+        except queue.Full:
+            log.debug("Key %r dropped: %d keys are waiting already", key, INBOX)
+
+    def record(self, what: str, at: float | None = None) -> None:
+        with self._events_lock:
+            self.events.append((self.clock() if at is None else at, what))
+
+    def on_grabber_event(self, event: str) -> None:
+        """Called on the grabber's thread: the camera was lost or is back."""
+        self.record(event)
+        if self.config.speech.earcons:
+            self.speech.earcon(CAMERA_EARCONS[event], priority=Priority.NOW)
+        self.speech.say(CAMERA_WORDS[event], Priority.NEXT, Kind.CAMERA)
+
+    @property
+    def classified(self) -> int:
+        return self.ticks["scene"]
+
+    # --- speaking ------------------------------------------------------------------------------
+    def speak(self, says: list[Say], at: float | None = None) -> None:
+        for say in says:
+            self.record(f"{say.kind.value}:{say.subject or say.text}", at)
+            if say.earcon is not None and (self.config.speech.earcons or not say.text):
+                self.speech.earcon(say.earcon, priority=max(say.priority, Priority.NEXT))
+                priority: Priority = Priority.NEXT if say.priority is Priority.NOW else say.priority
+            else:
+                priority = say.priority
+            if say.text:
+                self.speech.say(say.text, priority, say.kind, say.subject)
+
+    def guarded(self, name: str, failure: str, work: Callable[[], list[Say]], at: float | None = None) -> None:
+        """Run one step or job: a failure is logged in full, said in one short sentence (not more often
+        than every few seconds), and the worker goes on."""
+        try:
+            says = work()
+        except Exception:
+            log.exception("The %s step failed", name)
+            now = self.clock()
+            if now - self._last_failure.get(name, -1e9) >= FAILURE_EVERY:
+                self._last_failure[name] = now
+                self.speech.say(failure, Priority.NEXT, Kind.ERROR)
+            return
+        self.speak(says, at)
+
+    # --- the loop thread -----------------------------------------------------------------------
+    def active(self, lane: Lane) -> list[Channel]:
+        mode = self.mode
+        return [c for c in self.channels.values() if c.lane is lane and mode in c.modes]
+
+    def _due(self, channel: Channel, now: float) -> bool:
+        """True (and the next step scheduled) when the channel is due; a quarter period early counts, so
+        frames that come at the channel's own rate, with jitter, are each stepped."""
+        period = 1.0 / max(0.1, channel.rate)
+        if now < self._next_step.get(channel.name, -1e9) - 0.25 * period:
+            return False
+        self._next_step[channel.name] = now + period
+        return True
+
+    def handle(self, action: Action) -> None:
+        """One action, on the loop thread."""
+        if action is Action.DESCRIBE:
+            self.guarded("describe", "Could not describe the picture.", self.describe_now)
+        elif action is Action.READ:
+            self.read_now()
+        elif action is Action.STOP:
             self.speech.stop()
-        elif action == "repeat":
+        elif action is Action.REPEAT:
             self.speech.repeat()
-        elif action == "mode":
-            self.set_mode(MODES[(MODES.index(self.mode) + 1) % len(MODES)] if self.mode in MODES else "both")
-        elif action == "document":
-            self.set_mode("document" if self.mode != "document" else "both")
-        elif action in ("faster", "slower"):
-            self.speech.rate = max(0.5, min(3.0, self.speech.rate * (1.2 if action == "faster" else 1 / 1.2)))
-            self.speech.say("Faster." if action == "faster" else "Slower.", Priority.NOW, "control")
-        elif action == "help":
-            self.speech.say(KEYS_HELP, Priority.NOW, "help")
-        elif action == "quit":
-            self.speech.say("Goodbye.", Priority.NOW, "control")
+        elif action is Action.MODE:
+            self.set_mode(MODE_CYCLE[(MODE_CYCLE.index(self.mode) + 1) % len(MODE_CYCLE)]
+                          if self.mode in MODE_CYCLE else Mode.BOTH)
+        elif action is Action.DOCUMENT:
+            self.set_mode(Mode.DOCUMENT if self.mode is not Mode.DOCUMENT else Mode.BOTH)
+        elif action in (Action.FASTER, Action.SLOWER):
+            factor = 1.2 if action is Action.FASTER else 1 / 1.2
+            self.speech.rate = max(RATE_RANGE[0], min(RATE_RANGE[1], self.speech.rate * factor))
+            self.speech.say("Faster." if action is Action.FASTER else "Slower.", Priority.NOW, Kind.CONTROL)
+        elif action is Action.HELP:
+            self.speech.say(HELP, Priority.NOW, Kind.HELP)
+        elif action is Action.QUIT:
+            self.speech.say("Goodbye.", Priority.NOW, Kind.CONTROL)
             self.interrupted = True
             self.stop_event.set()
 
-    def set_mode(self, mode: str) -> None:
-        self.mode = mode
-        self.announcer.reset()
-        self.tracker.forget()
-        self.document.reset()
-        if self.config.speech.earcons:
-            self.speech.earcon("mode", priority=Priority.NOW)
-        self.speech.say(MODE_NAMES[mode], Priority.NOW if not self.config.speech.earcons else Priority.NEXT, "mode")
+    def process_events(self) -> None:
+        """Handle every posted action (on the loop thread)."""
+        while True:
+            try:
+                action = self.inbox.get_nowait()
+            except queue.Empty:
+                return
+            self.handle(action)
 
-    def describe_now(self) -> None:
-        snap = self.snapshot
-        labels = self.announcer.present() or ranked_by_name(snap.labels)
-        lines = snap.text.spoken_lines if snap.text is not None else []
-        a = self.config.announce
-        self.speech.say(describe_sentence(labels, lines, snap.measures, a.enter_score, a.sure_score),
-                        Priority.NOW, "describe")
+    def set_mode(self, mode: Mode) -> None:
+        self.mode = mode
+        earcon = Earcon.MODE if self.config.speech.earcons else None
+        self.speak([Say(mode.announcement, Priority.NOW, Kind.MODE, earcon=earcon)])
+        for channel in self.channels.values():
+            if channel.lane is Lane.FAST:
+                channel.reset()
+        self._reset_slow.set()  # the slow channels are reset on their own thread
+        self._wake_slow.set()
+
+    def describe_now(self) -> list[Say]:
+        item = self.grabber.newest
+        frame = item[2] if item is not None else None
+        now = self.clock()
+        parts = [c.describe(frame, now) for c in self.channels.values()]
+        return [Say(" ".join(p for p in parts if p), Priority.NOW, Kind.DESCRIBE)]
 
     def read_now(self) -> None:
         item = self.grabber.newest
-        if item is None:
-            self.speech.say("No picture from the camera.", Priority.NOW, "read")
+        text = self.channels.get("text")
+        if item is None or text is None:
+            self.speech.say("No picture from the camera.", Priority.NOW, Kind.READ)
             return
-        with self.ocr_lock:
-            result = self.reader.read(item[2])
-        self.snapshot.text = result
-        self.speech.say(result.text or "No text found.", Priority.NOW, "read")
+        self._read_request = item[2]
+        self._wake_slow.set()
 
-    # --- the loops ---------------------------------------------------------------------------
-    def on_grabber_event(self, event: str) -> None:
-        self.events.append((self.clock(), event))
-        if self.config.speech.earcons:
-            self.speech.earcon(event, priority=Priority.NOW)
-        words = "Camera lost. Trying to reconnect." if event == "camera-lost" else "Camera is back."
-        self.speech.say(words, Priority.NEXT, "camera")
+    def step_fast(self, captured: float, frame: np.ndarray) -> None:
+        """Step the fast channels that are due on one frame (on the loop thread)."""
+        now = self.clock()
+        for channel in self.active(Lane.FAST):
+            if self._due(channel, now):
+                self.ticks[channel.name] += 1
+                self.guarded(channel.name, channel.failure, partial(channel.step, frame, now), captured)
 
-    def _ocr_worker(self) -> None:
+    # --- the slow thread -----------------------------------------------------------------------
+    def step_slow(self, frame: np.ndarray | None) -> None:
+        """Handle the requests posted to the slow thread (a reset after a mode change, read all), then
+        step the slow channels that are due (on the slow thread)."""
+        if self._reset_slow.is_set():
+            self._reset_slow.clear()
+            for channel in self.channels.values():
+                if channel.lane is Lane.SLOW:
+                    channel.reset()
+        request, self._read_request = self._read_request, None
+        text = self.channels.get("text")
+        if request is not None and text is not None:
+            self.guarded("read", text.failure, lambda: text.read_all(request))  # type: ignore[attr-defined]
+        if frame is None:
+            return
+        now = self.clock()
+        for channel in self.active(Lane.SLOW):
+            if self._due(channel, now):
+                self.ticks[channel.name] += 1
+                self.guarded(channel.name, channel.failure, partial(channel.step, frame, now))
+
+    def _slow_worker(self) -> None:
         period = 1.0 / max(0.1, self.config.vision.ocr_rate)
         next_at = time.monotonic()
-        while not self.stop_event.wait(max(0.0, next_at - time.monotonic())):
-            next_at = max(next_at + period, time.monotonic())  # a slow read is not followed by a full wait
+        while not self.stop_event.is_set():
+            woken = self._wake_slow.wait(max(0.0, next_at - time.monotonic()))
+            self._wake_slow.clear()
+            if self.stop_event.is_set():
+                return
+            if not woken:  # a request is handled at once; the channels keep their own rate
+                next_at = max(next_at + period, time.monotonic())  # a slow read is not followed by a full wait
             item = self.grabber.newest
-            if item is not None:
-                self.ocr_step(item[2])
-
-    def ocr_step(self, frame: np.ndarray) -> None:
-        """One OCR tick: live text (with framing advice) or, in document mode, the document step."""
-        if self.mode == "document":
-            self.document.step(frame)
-            return
-        if self.mode not in ("text", "both"):
-            return
-        try:
-            with self.ocr_lock:
-                result = self.reader.read(frame)
-        except Exception:  # a failed stage returns nothing; the loop goes on
-            log.exception("OCR failed on a frame")
-            return
-        self.snapshot.text = result
-        self.guide(framing.advise([f.box for f in result.fragments], frame.shape[1], frame.shape[0],
-                                  scene.measure(frame)))
-        new_lines = self.tracker.update((ln.text, ln.score) for ln in result.lines)
-        if new_lines:  # one utterance per run: lines read together are not dropped one by one as stale
-            self.events.append((self.clock(), "text:" + "\n".join(new_lines)))
-            if self.config.speech.earcons:
-                self.speech.earcon("text")
-            self.speech.say(live_text(new_lines, self.config.announce.text_lines), Priority.NORMAL, "text")
-
-    def _classify(self, captured: float, frame: np.ndarray) -> None:
-        try:
-            labels = [(lb.name, lb.score) for lb in self.classifier.classify(frame, top_k=10)]
-            measures = scene.measure(frame)
-        except Exception:
-            log.exception("Classification failed on a frame")
-            return
-        self.classified += 1
-        self.snapshot.labels, self.snapshot.measures = labels, measures
-        if self.mode not in ("scene", "both"):
-            return
-        for ann in self.announcer.update(labels):
-            self.events.append((captured, f"label:{ann.name}"))
-            # NEXT: a new object is said as soon as what is playing ends, ahead of queued text; it waits
-            # rather than going stale (only NORMAL items do).
-            self.speech.say(ann.text, Priority.NEXT, f"label:{ann.name}")
-
-    def reading(self) -> bool:
-        """Text is being read out now: guidance must not talk over it."""
-        speaking = self.speech.speaking_kind
-        return speaking in ("text", "read", "document")
-
-    def guide(self, guidance: framing.Guidance | None) -> None:
-        said = self.advisor.update(guidance, self.clock()) if not self.reading() else None
-        if said is None or self.config.announce.guidance == "off":
-            return
-        self.events.append((self.clock(), f"guidance:{said.code}"))
-        if self.config.announce.guidance == "tones":
-            self.speech.earcon("guidance-" + said.code.split("-")[0])
-        else:
-            self.speech.say(said.sentence, Priority.NORMAL, "guidance")
+            self.step_slow(item[2] if item is not None else None)
 
     def run(self, max_seconds: float | None = None) -> int:
         """Until quit, Ctrl+C, the end of a file source, or `max_seconds`."""
-        ocr = threading.Thread(target=self._ocr_worker, name="ocr", daemon=True)
-        ocr.start()
-        period = 1.0 / max(0.1, self.config.vision.classify_rate)
+        self.slow_thread = threading.Thread(target=self._slow_worker, name="slow", daemon=True)
+        self.slow_thread.start()
         started = time.monotonic()
-        last = 0.0
         try:
             while not self.stop_event.is_set():
+                self.process_events()
                 if max_seconds is not None and time.monotonic() - started >= max_seconds:
                     break
                 item = self.grabber.latest(timeout=0.05)
@@ -266,10 +244,7 @@ class LiveAssistant:
                     if self.grabber.ended.is_set():
                         break
                     continue
-                if time.monotonic() - last < period:
-                    continue
-                last = time.monotonic()
-                self._classify(item[0], item[2])
+                self.step_fast(item[0], item[2])
                 if self.preview is not None:
                     self.preview(item[2])
         except KeyboardInterrupt:
@@ -277,11 +252,11 @@ class LiveAssistant:
             self.interrupted = True
         finally:
             self.stop_event.set()
-            ocr.join(timeout=1.0)
+            self._wake_slow.set()
+            self.slow_thread.join(timeout=1.0)
             self.grabber.join(timeout=1.0)
         return 0
 
-
-def stats_line(live: LiveAssistant) -> dict[str, Any]:
-    g = live.grabber.stats
-    return {"frames": g.grabbed, "dropped": g.dropped, "classified": live.classified, "camera_lost": g.lost}
+    def stats(self) -> dict[str, Any]:
+        g = self.grabber.stats
+        return {"frames": g.grabbed, "dropped": g.dropped, "classified": self.classified, "camera_lost": g.lost}

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.capture.images import read_image
 from assistant.offline import no_network
 from assistant.paths import dev_data_dir
-from assistant.vision.preprocess import read_image
 
 
 @pytest.fixture(autouse=True)

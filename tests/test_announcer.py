@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assistant.announce.announcer import Announcer
 from assistant.announce.phrasing import label_sentence
+from assistant.vision.detection import Detection
 
 
 class Clock:
@@ -17,7 +18,7 @@ class Clock:
 def feed(announcer: Announcer, clock: Clock, frames: list[list[tuple[str, float]]], dt: float = 0.1) -> list[str]:
     said = []
     for labels in frames:
-        said += [a.text for a in announcer.update(labels)]
+        said += [a.text for a in announcer.update([Detection(n, s) for n, s in labels])]
         clock.now += dt
     return said
 
@@ -67,4 +68,4 @@ def test_describe_lists_what_is_present_best_first():
     clock = Clock()
     a = Announcer(clock=clock)
     feed(a, clock, [[("cup", 0.9), ("laptop", 0.5)]] * 5)
-    assert [name for name, _ in a.present()] == ["cup", "laptop"]
+    assert [d.name for d in a.present()] == ["cup", "laptop"]

@@ -1,32 +1,55 @@
-"""The benchmarks run and print ours against the baseline in one table (figures are not asserted here)."""
+"""The benchmarks run and print ours against the baseline in one table, with figures that make sense
+(the targets themselves are judged from the benchmark output, not asserted here: these machines are noisy)."""
+
+from __future__ import annotations
+
+import re
 
 from assistant.cli import main
+
+
+def row(out: str, label: str) -> list[str]:
+    """The cells of the first table row that starts with `label` (columns are two or more spaces apart)."""
+    line = next(ln for ln in out.splitlines() if ln.startswith(label))
+    return re.split(r"\s{2,}", line[len(label):].strip())
 
 
 def test_classifier_bench_prints_every_variant_and_the_ratios(capsys):
     assert main(["bench", "classifier", "--frames", "3"]) == 0
     out = capsys.readouterr().out
-    for name in ("lite0-fp32", "lite0-int8", "lite0-int8-192", "lite0-int8-160", "pytorch-eager-fp32"):
-        assert name in out
-    assert "speed-up vs fp32 ONNX" in out and "Target:" in out
+    for name in ("lite0-fp32", "lite0-int8", "lite0-int8-192", "lite0-int8-160"):
+        threads, ms, mb, top1 = row(out, name + " ")
+        assert threads in ("1", "2") and 0.2 < float(ms) < 200 and 1 < float(mb) < 50
+        assert 75 <= float(top1.rstrip("%")) <= 100
+    assert "pytorch-eager-fp32" in out
+    speedup = row(out, "1    ")[0]
+    assert 0.5 < float(speedup.rstrip("x")) < 20
+    assert re.search(r"Target: lite0-int8 at 224 on 1 thread <= 6 ms: [\d.]+ ms \((met|not met)\)", out)
 
 
 def test_speech_bench_prints_each_back_end(capsys):
     assert main(["bench", "speech", "--frames", "3"]) == 0
     out = capsys.readouterr().out
-    assert "piper" in out and "system" in out and "stop to silence" in out
+    for backend in ("piper", "system"):
+        first, worst, rtf, stop, stop_max = (float(c) for c in row(out, backend + " "))
+        assert 0 < first <= worst < 5000 and 0 < rtf < 2 and 0 <= stop <= stop_max < 1000
 
 
 def test_loop_bench_prints_every_measure(capsys):
     assert main(["bench", "loop"]) == 0
     out = capsys.readouterr().out
-    for measure in ("new object -> first audio", "describe key -> first audio", "CPU, % of one core",
-                    "peak memory, MB", "frames grabbed / dropped"):
-        assert measure in out
-    assert "A cat." in out
+    assert 0 < float(row(out, "new object -> first audio, median ms")[0]) < 5000
+    assert 0 < float(row(out, "describe key -> first audio, median ms")[0]) < 3000
+    assert 5 < float(row(out, "CPU, % of one core")[0]) < 200
+    assert 100 < float(row(out, "peak memory, MB")[0]) < 3000
+    grabbed, dropped = row(out, "frames grabbed / dropped")[0].split(" / ")
+    assert int(grabbed) == 200 and int(dropped) < 20
+    assert int(row(out, "frames classified")[0]) > 100
+    assert row(out, "chelsea ")[-1] == "A cat."
 
 
 def test_document_bench_times_page_in_view_to_first_word(capsys):
     assert main(["bench", "document", "--frames", "1"]) == 0
     out = capsys.readouterr().out
-    assert "page fully in view -> first word" in out and "lines read" in out
+    assert 0 < float(row(out, "page fully in view -> first word, median ms")[0]) < 10000
+    assert int(row(out, "lines read")[0]) >= 5

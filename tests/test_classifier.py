@@ -82,7 +82,7 @@ def test_classify_cli_json_and_bad_files(dev_dir, tmp_path, capsys):
 
 
 def test_empty_and_odd_frames_are_refused_cleanly(int8):
-    from assistant.vision.preprocess import ImageError
+    from assistant.capture.images import ImageError
 
     with pytest.raises(ImageError):
         int8.classify(np.zeros((0, 0, 3), np.uint8))

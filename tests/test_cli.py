@@ -50,14 +50,30 @@ def test_config_path_follows_xdg(capsys, tmp_path, monkeypatch):
 def test_file_then_flags_override_defaults(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     (tmp_path / "assistant").mkdir()
-    (tmp_path / "assistant" / "config.toml").write_text('[speech]\nrate = 1.5\nvoice = "a"\n')
+    (tmp_path / "assistant" / "config.toml").write_text('[speech]\nrate = 1.5\nvoice = "en_US-joe-medium"\n')
     assert main(["config", "show"]) == 0
     out = capsys.readouterr().out
-    assert "rate = 1.5" in out and 'voice = "a"' in out
+    assert "rate = 1.5" in out and 'voice = "en_US-joe-medium"' in out
     from assistant.config import load
 
-    config = load(None, {"speech": {"voice": "b"}})
-    assert config.speech.voice == "b" and config.speech.rate == 1.5
+    config = load(None, {"speech": {"voice": ""}, "announce": {"mode": "text"}})
+    assert config.speech.voice == "" and config.speech.rate == 1.5 and config.announce.mode == "text"
+
+
+@pytest.mark.parametrize("section, key, value, allowed", [
+    ("announce", "mode", "scenery", "'both', 'scene', 'text', 'quiet', 'document'"),
+    ("announce", "guidance", "beeps", "'speech', 'tones', 'off'"),
+    ("speech", "engine", "festival", "'piper', 'system', 'text'"),
+    ("vision", "ocr_engine", "tesseract", "'rapid', 'easyocr'"),
+    ("speech", "voice", "en_US-joe-medum", "'en_US-joe-medium'"),
+])
+def test_a_choice_that_does_not_exist_names_key_file_and_the_allowed_values(capsys, tmp_path, section, key, value,
+                                                                           allowed):
+    bad = tmp_path / "c.toml"
+    bad.write_text(f'[{section}]\n{key} = "{value}"\n')
+    assert main(["--config", str(bad), "config", "show"]) == 2
+    err = capsys.readouterr().err
+    assert f"{section}.{key}" in err and str(bad) in err and repr(value) in err and allowed in err
 
 
 def test_unknown_key_names_key_and_file(capsys, tmp_path):
@@ -87,15 +103,28 @@ def test_logging_goes_to_stderr_not_stdout(capsys):
 
 def test_run_without_a_camera_says_so_in_one_sentence_and_turns_to_the_demo(capsys):
     # These machines have no camera: index 9 never opens here.
-    assert main(["run", "--camera", "9", "--demo-if-no-camera", "--engine", "text", "--max-seconds", "2"]) == 0
+    assert main(["run", "--camera", "9", "--demo-if-no-camera", "--voice-engine", "text", "--max-seconds", "2"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "No camera could be opened (camera 9), so the demo runs instead."
     assert lines[1].startswith("Ready. Scene and text mode.")
 
 
 def test_run_on_a_missing_camera_says_so(capsys):
-    assert main(["run", "--camera", "9", "--engine", "text"]) == 1
-    assert "Could not open camera 9." in capsys.readouterr().out
+    assert main(["run", "--camera", "9", "--engine", "text"]) == 1  # the old spelling still works
+    captured = capsys.readouterr()
+    assert "Could not open camera 9." in captured.out
+    assert "--engine is deprecated: use --voice-engine." in captured.err
+
+
+def test_engine_flags_set_their_own_setting():
+    from assistant.cli import build_parser, overrides_from
+
+    parse = build_parser().parse_args
+    assert overrides_from(parse(["read", "x.png", "--engine", "easyocr"])) == {"vision": {"ocr_engine": "easyocr"}}
+    assert overrides_from(parse(["demo", "--voice-engine", "system", "--ocr-engine", "easyocr"])) == {
+        "speech": {"engine": "system"}, "vision": {"ocr_engine": "easyocr"}}
+    with pytest.raises(SystemExit):
+        parse(["say", "hi", "--voice-engine", "festival"])
 
 
 def test_check_reports_each_requirement(capsys):
@@ -104,6 +133,9 @@ def test_check_reports_each_requirement(capsys):
     for what in ("Python", "package onnxruntime", "onnxruntime providers", "model lite0-int8", "neural voice",
                  "audio output", "offline"):
         assert what in out
+    for line in ("OK   speech back-end piper: available", "OK   speech back-end text: available",
+                 "OK   OCR engine rapid: available", "WARN OCR engine easyocr: not available here"):
+        assert line in out
     assert "OK   model lite0-int8" in out and out.strip().endswith("The assistant can run.")
 
 

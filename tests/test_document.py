@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 from assistant.bench.ocrdata import Score, ground_truth, on_table
+from assistant.capture.images import read_image
 from assistant.cli import main
 from assistant.vision import framing
 from assistant.vision.document import locate_page, page_guidance, read_document
 from assistant.vision.ocr import RapidReader
-from assistant.vision.preprocess import read_image
 from assistant.vision.scene import measure
 
 
@@ -72,8 +72,8 @@ def test_guidance_for_any_text_in_view(receipt, reader):
 
 def test_advice_only_when_it_changes_and_not_too_often():
     advisor = framing.FramingAdvisor(every=3.0)
-    left = framing.Guidance("cut-left", framing.SENTENCES["cut-left"])
-    closer = framing.Guidance("closer", framing.SENTENCES["closer"])
+    left = framing.Guidance.of(framing.Code.CUT_LEFT)
+    closer = framing.Guidance.of(framing.Code.CLOSER)
     assert advisor.update(left, 0.0) == left
     assert advisor.update(left, 1.0) is None  # unchanged
     assert advisor.update(closer, 2.0) is None  # changed, but too soon
@@ -117,13 +117,12 @@ def test_read_document_cli_says_how_many_lines(page, tmp_path, capsys):
 
 
 def test_document_mode_guides_then_reads_the_page_and_keeps_it(page, tmp_path):
-    from assistant.capture.sources import FolderSource, Grabber
+    from assistant.app import build_live
+    from assistant.capture.sources import FolderSource
     from assistant.config import Config
-    from assistant.live import LiveAssistant
     from assistant.speech.audio import RecordingSink
     from assistant.speech.queue import Speech
     from assistant.speech.synth import PiperSynth
-    from assistant.vision.classifier import Classifier
 
     frames = tmp_path / "frames"
     frames.mkdir()
@@ -135,10 +134,8 @@ def test_document_mode_guides_then_reads_the_page_and_keeps_it(page, tmp_path):
     said: list[tuple[float, str, str]] = []
     sink = RecordingSink()
     speech = Speech(PiperSynth(), sink, on_start=lambda u: said.append((time.monotonic(), u.kind, u.text)))
-    grabber = Grabber(FolderSource(frames), 10.0, stop)
-    live = LiveAssistant(Config(), grabber, speech, Classifier(), RapidReader(reuse=True), stop)
-    live.document.save_dir = tmp_path / "saved"
-    assert grabber.start()
+    live = build_live(Config(), FolderSource(frames), speech, fps=10.0, stop=stop, save_dir=tmp_path / "saved")
+    assert live.grabber.start()
     live.command("d")
     live.run(max_seconds=12)
     speech.wait_idle(60)

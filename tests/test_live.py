@@ -9,23 +9,22 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from assistant.capture.sources import FolderSource, Grabber, VideoFileSource
+from assistant.app import build_live, load_models, with_camera
+from assistant.build.demo import scene_image
+from assistant.capture.sources import FolderSource, VideoFileSource
 from assistant.cli import main
+from assistant.common import Mode
 from assistant.config import Config
-from assistant.demo import clip_path, scene_image
-from assistant.live import LiveAssistant
+from assistant.demo import clip_path
 from assistant.offline import no_network
 from assistant.speech.audio import RecordingSink
 from assistant.speech.queue import Priority, Speech
-from assistant.speech.synth import PiperSynth
-from assistant.vision.classifier import Classifier
-from assistant.vision.ocr import RapidReader
+from assistant.speech.synth import PiperSynth, TextSynth
 
 LONG = ("This is a long piece of speech that goes on for a while, so that there is something to cut off. "
         "It has several sentences. Each one takes a second or two to say. Nobody will hear the end of it.")
@@ -34,20 +33,18 @@ LONG = ("This is a long piece of speech that goes on for a while, so that there 
 @pytest.fixture(scope="module")
 def models():
     with no_network():
-        return Classifier(), RapidReader(reuse=True), PiperSynth()
+        return load_models(Config()), PiperSynth()
 
 
-def make_live(models, source, fps, **speech_kwargs):
-    classifier, reader, synth = models
+def make_live(models, source, fps, synth=None, **speech_kwargs):
+    loaded, piper = models
     stop = threading.Event()
     sink = RecordingSink()
     said: list[tuple[float, str, str]] = []
-    speech = Speech(synth, sink, on_start=lambda u: said.append((time.monotonic(), u.kind, u.text)),
+    speech = Speech(synth or piper, sink, on_start=lambda u: said.append((time.monotonic(), u.tag, u.text)),
                     **speech_kwargs)
-    grabber = Grabber(source, fps, stop, reopen_seconds=0.3)
-    live = LiveAssistant(Config(), grabber, speech, classifier, reader, stop)
-    grabber.on_event = live.on_grabber_event
-    assert grabber.start()
+    live = build_live(with_camera(Config(), reopen_seconds=0.3), source, speech, models=loaded, fps=fps, stop=stop)
+    assert live.grabber.start()
     return live, speech, sink, said, stop
 
 
@@ -55,7 +52,7 @@ def make_live(models, source, fps, **speech_kwargs):
 def demo_run(models):
     """The whole demo clip (20 s), in real time."""
     with no_network():
-        reader = models[1]
+        reader = models[0].reader
         reader.cache = type(reader.cache)()
         live, speech, sink, said, stop = make_live(models, VideoFileSource(clip_path()), fps=10.0)
         live.run(max_seconds=60)
@@ -100,7 +97,7 @@ def test_describe_now_cuts_off_what_was_playing(models, tmp_path):
         live.command(" ")
         while not any(k == "describe" for _, k, _ in said) and time.monotonic() < pressed + 3:
             time.sleep(0.01)
-        describe = next(text for _, kind, text in said if kind == "describe")
+        describe = next(text for _, tag, text in said if tag == "describe")
         assert describe.startswith("Espresso.")
         first_sound = None
         while first_sound is None and time.monotonic() < pressed + 3:
@@ -160,18 +157,23 @@ def test_keys_change_mode_rate_and_say_help(models, tmp_path):
     live, speech, sink, said, stop = make_live(models, FolderSource(tmp_path), fps=10.0)
     try:
         live.command("m")
-        assert live.mode == "scene"
+        assert live.mode is Mode.BOTH  # posted: nothing changes until the loop thread handles it
+        live.process_events()
+        assert live.mode is Mode.SCENE
         speech.wait_idle(20)
         rate = speech.rate
         live.command("+")
+        live.process_events()
         assert speech.rate > rate
         speech.wait_idle(20)
         live.command("h")
+        live.process_events()
         speech.wait_idle(30)
         texts = [t for _, _, t in said]
         assert texts[:2] == ["[mode tone]", "Scene mode."] and "Faster." in texts
         assert texts[-1].startswith("Keys: space, describe now.")
         live.command("q")
+        live.process_events()
         assert stop.is_set() and live.interrupted
     finally:
         stop.set()
@@ -180,8 +182,8 @@ def test_keys_change_mode_rate_and_say_help(models, tmp_path):
 
 def test_ctrl_c_ends_cleanly_in_under_a_second(tmp_path):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", "demo", "--engine", "text"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "demo", "--voice-engine", "text"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         line = proc.stdout.readline()
         assert line.startswith("Ready.")
@@ -213,13 +215,12 @@ def test_demo_needs_the_clip(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("ASSISTANT_MODELS_DIR", str(tmp_path))
     assert main(["demo"]) == 1
     assert "assistant models build" in capsys.readouterr().err
-    assert Path(tmp_path).exists()
 
 
 def test_commands_come_one_per_line_when_stdin_is_not_a_terminal():
     import io
 
-    from assistant.app import KeyReader
+    from assistant.keys import KeyReader
 
     got: list[str] = []
     reader = KeyReader(got.append, threading.Event(), io.StringIO("m\n\nread\nq\n"))
@@ -229,7 +230,7 @@ def test_commands_come_one_per_line_when_stdin_is_not_a_terminal():
 
 
 def test_preview_without_a_display_stays_off(monkeypatch, caplog):
-    from assistant.app import Preview
+    from assistant.keys import Preview
 
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
@@ -241,15 +242,12 @@ def test_preview_without_a_display_stays_off(monkeypatch, caplog):
 def test_the_clip_on_a_fake_clock_announces_each_thing_once_and_a_corrupt_frame_is_survived(models):
     """No threads: the clip's frames are fed in order at their own (fake) times, classifier at 10 per second
     and OCR at 2 per second as in the live loop, so the decisions are the same on any machine."""
-    from assistant.speech.synth import TextSynth
-
-    classifier, _, _ = models
+    loaded, _ = models
+    loaded.reader.cache = type(loaded.reader.cache)()
     now = [0.0]
-    stop = threading.Event()
     said: list[tuple[str, str]] = []
-    speech = Speech(TextSynth(), RecordingSink(), on_start=lambda u: said.append((u.kind, u.text)))
-    live = LiveAssistant(Config(), Grabber(VideoFileSource(clip_path()), 10.0, stop), speech, classifier,
-                         RapidReader(reuse=True), stop, clock=lambda: now[0])
+    speech = Speech(TextSynth(), RecordingSink(), on_start=lambda u: said.append((u.tag, u.text)))
+    live = build_live(Config(), VideoFileSource(clip_path()), speech, models=loaded, fps=10.0, clock=lambda: now[0])
     cap = cv2.VideoCapture(str(clip_path()))
     index = 0
     while True:
@@ -257,12 +255,10 @@ def test_the_clip_on_a_fake_clock_announces_each_thing_once_and_a_corrupt_frame_
         if not ok:
             break
         now[0] = index / 10.0
-        live._classify(now[0], frame)
+        # An empty frame and a tiny one stand in for two of the clip's: logged, and the loop goes on.
+        live.step_fast(now[0], np.zeros((0, 0, 3), np.uint8) if index == 42 else frame)
         if index % 5 == 0:
-            live.ocr_step(frame)
-        if index == 42:
-            live._classify(now[0], np.zeros((0, 0, 3), np.uint8))  # an empty frame: logged, skipped
-            live.ocr_step(np.zeros((2, 2, 3), np.uint8))
+            live.step_slow(np.zeros((2, 2, 3), np.uint8) if index == 45 else frame)
         index += 1
     assert speech.wait_idle(10)
     speech.close()
@@ -270,4 +266,69 @@ def test_the_clip_on_a_fake_clock_announces_each_thing_once_and_a_corrupt_frame_
     assert labels == ["A cat.", "Espresso.", "Probably a moped."], labels
     texts = [t for k, t in said if k == "text"]
     assert len(texts) == 1 and texts[0].startswith("Region-based segmentation")
-    assert ("guidance", "More light needed.") in said  # the dark scene at the end
+    assert ("guidance:dark", "More light needed.") in said  # the dark scene at the end
+    assert [t for k, t in said if k == "error"] == ["Could not recognise the picture."]
+    assert live.ticks["scene"] == index and live.ticks["text"] == (index + 4) // 5
+
+
+def test_keys_pressed_as_fast_as_possible_from_another_thread_kill_no_thread(models, monkeypatch, caplog):
+    """For 10 s a thread presses every key but quit as fast as it can while the loop runs the real clip:
+    no thread raises, no step fails, and every worker is still alive at the end."""
+    import random
+
+    from assistant.keys import KEYS, Action
+
+    raised: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", raised.append)
+    live, speech, sink, said, stop = make_live(models, VideoFileSource(clip_path()), fps=10.0, synth=TextSynth())
+    runner = threading.Thread(target=live.run, kwargs={"max_seconds": 20}, name="loop")
+    runner.start()
+    keys = [k for key in KEYS if key.action is not Action.QUIT for k in key.pressed + key.words]
+    presses = 0
+    deadline = time.monotonic() + 10
+
+    def press() -> None:
+        nonlocal presses
+        rng = random.Random(1)
+        while time.monotonic() < deadline:
+            live.command(rng.choice(keys))
+            presses += 1
+
+    presser = threading.Thread(target=press, name="presser")
+    presser.start()
+    presser.join()
+    workers = {"loop": runner, "slow": live.slow_thread, "grabber": live.grabber._thread, "speech": speech._thread}
+    alive = {name: bool(t and t.is_alive()) for name, t in workers.items()}
+    stop.set()
+    runner.join(5)
+    speech.close()
+    assert not raised, raised
+    assert all(alive.values()), alive
+    assert "step failed" not in caplog.text
+    assert presses > 10_000
+    tags = {tag for _, tag, _ in said}
+    assert {"describe", "control", "help"} <= tags, tags  # keys were handled all along
+    modes = {e for _, e in live.events if e.startswith("mode:")}
+    assert {"mode:Scene mode.", "mode:Text mode.", "mode:Quiet mode."} <= modes, modes
+
+
+def test_guidance_as_tones_in_document_mode_plays_the_tone_and_the_worker_lives_on(models, tmp_path):
+    """`announce.guidance = "tones"` with no page in view: the no-page advice is a tone, not a crash."""
+    from dataclasses import replace
+
+    loaded, _ = models
+    config = Config()
+    config = replace(config, announce=replace(config.announce, guidance="tones", mode="document"))
+    grey = np.full((480, 640, 3), 128, np.uint8)
+    for i in range(30):
+        cv2.imwrite(str(tmp_path / f"{i:03d}.png"), grey)
+    said: list[str] = []
+    speech = Speech(TextSynth(), RecordingSink(), on_start=lambda u: said.append(u.text))
+    live = build_live(config, FolderSource(tmp_path), speech, models=loaded, fps=10.0)
+    assert live.grabber.start()
+    live.run(max_seconds=3)
+    assert speech.wait_idle(5)
+    speech.close()
+    assert "[guidance-no-page tone]" in said
+    assert "No page found. Hold the page in front of the camera." not in said
+    assert live.ticks["document"] >= 3  # stepped on, tick after tick

@@ -8,11 +8,12 @@ import numpy as np
 import onnx
 import pytest
 
+from assistant.build import models as modelbuild
+from assistant.build import ocrdet as ocrbuild
+from assistant.build.effnet import same_pads
+from assistant.build.torchfile import TorchFileError, load_state_dict
 from assistant.paths import models_dir
-from assistant.vision import modelbuild, ocrbuild
-from assistant.vision.effnet import same_pads
 from assistant.vision.manifest import read_manifest, sha256_file
-from assistant.vision.torchfile import TorchFileError, load_state_dict
 
 
 @pytest.fixture(scope="module")

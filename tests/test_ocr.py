@@ -7,11 +7,11 @@ import json
 import cv2
 import pytest
 
+from assistant.app import make_reader
 from assistant.bench.ocrdata import Score, ground_truth
+from assistant.capture.images import read_image
 from assistant.cli import main
 from assistant.config import Config
-from assistant.vision.commands import make_reader
-from assistant.vision.preprocess import read_image
 
 # Measured with the default reader as `assistant read` runs it: CER 0.05, word recall 0.86 (README).
 # Stock RapidOCR() on the same receipts: CER 0.082, word recall 0.585.
@@ -66,10 +66,11 @@ def test_read_cli_plain_json_no_text_and_bad_files(page_path, tmp_path, capsys):
 
 def test_easyocr_without_weights_falls_back_in_one_sentence(caplog, monkeypatch, tmp_path):
     from assistant.vision import ocr
+    from assistant.vision.readers import load_reader
 
     monkeypatch.setattr(ocr.EasyReader, "MODEL_DIR", str(tmp_path / "nowhere"))
-    assert ocr.load_reader("easyocr", 960, 0.5, 1) is None
-    assert "EasyOCR is not installed or its weights are not in" in caplog.text
+    assert isinstance(load_reader("easyocr", 960, 0.5, 1), ocr.RapidReader)
+    assert "OCR engine 'easyocr' cannot run here" in caplog.text and "using the default reader" in caplog.text
 
 
 def test_live_reader_rereads_only_lines_that_changed(dev_dir, monkeypatch):

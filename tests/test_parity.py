@@ -9,9 +9,10 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
+from assistant.build import models as modelbuild
+from assistant.build.torchfile import load_state_dict
 from assistant.paths import models_dir
-from assistant.vision import modelbuild, preprocess
-from assistant.vision.torchfile import load_state_dict
+from assistant.vision import preprocess
 
 pytest.importorskip("torch")
 

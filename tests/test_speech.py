@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from assistant.cli import main
+from assistant.common import Earcon
 from assistant.speech.audio import SAMPLE_RATE, RecordingSink, earcon
 from assistant.speech.queue import Priority, Speech
 from assistant.speech.synth import PiperSynth, SystemSynth, load_synth, read_wav, sentences
@@ -158,10 +159,10 @@ def test_a_failing_voice_does_not_kill_the_speech_thread(piper, monkeypatch, cap
 
 
 def test_earcons_are_short_distinct_tones():
-    names = ["mode", "text", "camera-lost", "camera-back", "light"]
-    sounds = [earcon(n) for n in names]
+    sounds = [earcon(n) for n in Earcon]
     assert all(0.05 < len(s) / SAMPLE_RATE < 0.8 and np.abs(s).max() > 0.1 for s in sounds)
-    dark, bright = earcon("light", 0.0), earcon("light", 1.0)
+    assert len({s.tobytes() for s in sounds}) == len(sounds)  # no two sound the same
+    dark, bright = earcon(Earcon.LIGHT, 0.0), earcon(Earcon.LIGHT, 1.0)
     zero_crossings = [np.count_nonzero(np.diff(np.sign(s))) for s in (dark, bright)]
     assert zero_crossings[1] > 3 * zero_crossings[0]
 

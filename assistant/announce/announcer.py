@@ -13,9 +13,10 @@ import statistics
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.announce.phrasing import label_sentence
+from assistant.vision.detection import Detection
 
 
 @dataclass(frozen=True)
@@ -34,19 +35,27 @@ class _Track:
     absent_since: float | None = None
 
 
-def merge_by_name(labels: Iterable[tuple[str, float]]) -> dict[str, float]:
+def merge_by_name(detections: Iterable[Detection]) -> dict[str, float]:
     merged: dict[str, float] = defaultdict(float)
-    for name, score in labels:
-        merged[name] += score
+    for d in detections:
+        merged[d.name] += d.score
     return dict(merged)
 
 
-def ranked_by_name(labels: Iterable[tuple[str, float]]) -> list[tuple[str, float]]:
-    """Merged by spoken name, best first."""
-    return sorted(merge_by_name(labels).items(), key=lambda kv: -kv[1])
+def ranked_by_name(detections: Iterable[Detection]) -> list[Detection]:
+    """Merged by spoken name (scores added up; the best one's category, box and source kept), best first."""
+    items = list(detections)
+    best: dict[str, Detection] = {}
+    for d in items:
+        if d.name not in best or d.score > best[d.name].score:
+            best[d.name] = d
+    merged = merge_by_name(items)
+    return sorted((replace(best[name], score=score) for name, score in merged.items()), key=lambda d: -d.score)
 
 
 class Announcer:
+    """The debouncer. Thread contract: not thread-safe; its owner (the scene channel) calls it from one thread."""
+
     def __init__(self, enter_score: float = 0.3, exit_score: float = 0.15, sure_score: float = 0.7,
                  hits_needed: int = 3, window: int = 5, absent_seconds: float = 2.0,
                  cooldown_seconds: float = 15.0, clock: Callable[[], float] = time.monotonic) -> None:
@@ -56,10 +65,10 @@ class Announcer:
         self.clock = clock
         self.tracks: dict[str, _Track] = {}
 
-    def update(self, labels: Iterable[tuple[str, float]]) -> list[Announcement]:
-        """Feed one classification (spoken name, score) list; returns what to announce now, best first."""
+    def update(self, detections: Iterable[Detection]) -> list[Announcement]:
+        """Feed one frame's detections; returns what to announce now, best first."""
         now = self.clock()
-        scores = merge_by_name(labels)
+        scores = merge_by_name(detections)
         out = []
         for name in sorted(set(scores) | set(self.tracks)):
             score = scores.get(name, 0.0)
@@ -84,10 +93,10 @@ class Announcer:
             return False
         return not track.announced or (track.absent_since is not None and now - track.absent_since >= self.cooldown)
 
-    def present(self) -> list[tuple[str, float]]:
+    def present(self) -> list[Detection]:
         """What is in view now with its recent median score, best first (for describe-now)."""
-        items = [(name, float(statistics.median(t.scores))) for name, t in self.tracks.items() if t.present]
-        return sorted(items, key=lambda kv: -kv[1])
+        items = [Detection(name, float(statistics.median(t.scores))) for name, t in self.tracks.items() if t.present]
+        return sorted(items, key=lambda d: -d.score)
 
     def reset(self) -> None:
         self.tracks.clear()

@@ -24,6 +24,9 @@ class _Seen:
 
 
 class TextTracker:
+    """Which lines of live text to read, and when. Thread contract: not thread-safe; its owner (the text
+    channel) calls it from one thread."""
+
     def __init__(self, needed: int = 2, window: int = 3, min_score: float = 0.5, repeat_after: float = 20.0,
                  min_chars: int = 2, clock: Callable[[], float] = time.monotonic) -> None:
         self.needed, self.min_score, self.repeat_after, self.min_chars = needed, min_score, repeat_after, min_chars

@@ -8,9 +8,10 @@ import itertools
 import os
 
 from assistant.bench.timing import median_ms, table
+from assistant.build import calibration
 from assistant.config import Config
 from assistant.paths import models_dir
-from assistant.vision import calibration, preprocess
+from assistant.vision import preprocess
 from assistant.vision.classifier import Classifier
 from assistant.vision.manifest import ModelError, read_manifest
 
@@ -39,8 +40,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
         import torch
 
         from assistant.bench.torchref import TorchLite0
-        from assistant.vision.modelbuild import weights_path
-        from assistant.vision.torchfile import load_state_dict
+        from assistant.build.models import weights_path
+        from assistant.build.torchfile import load_state_dict
 
         model = TorchLite0(load_state_dict(weights_path()))
         tensors = itertools.cycle([preprocess.to_tensor(p, 224) for p in photos])

@@ -9,22 +9,22 @@ import statistics
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from assistant.app import Models, build_live, load_models
 from assistant.bench.loop import TimedGrabber
 from assistant.bench.ocrdata import on_table
 from assistant.bench.timing import table
 from assistant.capture.sources import FolderSource
+from assistant.common import Kind, Mode
 from assistant.config import Config
-from assistant.live import LiveAssistant
 from assistant.speech.audio import RecordingSink
 from assistant.speech.queue import Speech, Utterance
 from assistant.speech.synth import PiperSynth
-from assistant.vision.classifier import Classifier
-from assistant.vision.commands import make_reader
 
 CUT_FRAMES = 20  # two seconds of the page cut off at the left, then it is whole
 
@@ -35,29 +35,30 @@ def _page() -> np.ndarray:
     return cv2.cvtColor(np.asarray(data.page()), cv2.COLOR_GRAY2BGR)
 
 
-def one_round(config: Config, synth: PiperSynth, classifier: Classifier, folder: Path) -> tuple[float, int]:
+def one_round(config: Config, synth: PiperSynth, models: Models, folder: Path) -> tuple[float, int]:
     stop = threading.Event()
     sink = RecordingSink()
     started: list[tuple[float, Utterance]] = []
     speech = Speech(synth, sink, on_start=lambda u: started.append((time.monotonic(), u)))
-    grabber = TimedGrabber(FolderSource(folder), 10.0, stop)
-    grabber.captured = {}
-    live = LiveAssistant(config, grabber, speech, classifier, make_reader(config, reuse=True), stop)
-    live.mode = "document"
+    models.reader.cache = type(models.reader.cache)()  # each round starts with a fresh line cache
+    document = replace(config, announce=replace(config.announce, mode=Mode.DOCUMENT.value))
+    live = build_live(document, FolderSource(folder), speech, models=models, fps=10.0, stop=stop,
+                      grabber_type=TimedGrabber)
+    grabber = live.grabber
     grabber.start()
     live.run(max_seconds=12)
     speech.wait_idle(30)
     speech.close()
     in_view = grabber.captured[CUT_FRAMES + 1]  # the first frame with the whole page in it
-    said = next(t for t, u in started if u.kind == "document")
+    said, text = next((t, u.text) for t, u in started if u.kind is Kind.DOCUMENT)
     sound = sink.first_sound_after(said)
-    lines = len(live.snapshot.text.spoken_lines) if live.snapshot.text else 0
+    lines = len(text.splitlines()) - 1  # after "N lines read."
     return ((sound or said) - in_view) * 1000, lines
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
     rounds = args.frames or 3
-    synth, classifier = PiperSynth(config.speech.voice, config.vision.threads), Classifier()
+    synth, models = PiperSynth(config.speech.voice, config.vision.threads), load_models(config)
     page = _page()
     times, lines = [], 0
     with tempfile.TemporaryDirectory(prefix="assistant-doc-") as tmp:
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         for i in range(CUT_FRAMES, 60):
             cv2.imwrite(str(folder / f"{i:03d}.png"), on_table(page, 0.85))
         for _ in range(rounds):
-            ms, lines = one_round(config, synth, classifier, folder)
+            ms, lines = one_round(config, synth, models, folder)
             times.append(ms)
     print(f"Document mode: page moved fully into view, {rounds} rounds (10 fps, OCR ticks at "
           f"{config.vision.ocr_rate:g} per second, neural voice)")

@@ -10,19 +10,19 @@ import resource
 import statistics
 import threading
 import time
+from typing import Any
 
 import numpy as np
 
+from assistant.app import build_live
 from assistant.bench.timing import table
 from assistant.capture.sources import Grabber, VideoFileSource
+from assistant.common import Kind
 from assistant.config import Config
 from assistant.demo import FPS, clip_path, scene_list
-from assistant.live import LiveAssistant
 from assistant.speech.audio import RecordingSink
 from assistant.speech.queue import Speech, Utterance
 from assistant.speech.synth import PiperSynth
-from assistant.vision.classifier import Classifier
-from assistant.vision.commands import make_reader
 
 DESCRIBE_AT = (2.5, 6.5, 11.0, 15.5, 18.5)  # seconds into the clip: one describe keypress in each scene
 
@@ -31,6 +31,10 @@ class TimedGrabber(Grabber):
     """Remembers when each frame was captured, by frame number."""
 
     captured: dict[int, float]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.captured = {}
 
     def _put(self, frame: np.ndarray) -> None:
         super()._put(frame)
@@ -46,11 +50,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     started: list[tuple[float, Utterance]] = []
     speech = Speech(PiperSynth(config.speech.voice, config.vision.threads), sink,
                     on_start=lambda u: started.append((time.monotonic(), u)))
-    grabber = TimedGrabber(VideoFileSource(clip_path()), FPS, stop)
-    grabber.captured = {}
-    live = LiveAssistant(config, grabber, speech, Classifier(config.vision.model, config.vision.threads),
-                         make_reader(config, reuse=True), stop)
-    grabber.on_event = live.on_grabber_event
+    live = build_live(config, VideoFileSource(clip_path()), speech, fps=FPS, stop=stop, grabber_type=TimedGrabber)
+    grabber = live.grabber
     presses: list[float] = []
 
     def press_keys() -> None:
@@ -75,11 +76,11 @@ def run(args: argparse.Namespace, config: Config) -> int:
     for scene in scene_list():
         first_frame = grabber.captured.get(int(round(scene["start"] * FPS)) + 1)
         expect = scene["expect"]
-        kind = "text" if expect == "text" else f"label:{expect}"
-        said = next(((t, u) for t, u in started if u.kind == kind), None)
+        tag = "text" if expect == "text" else f"label:{expect}"
+        said = next(((t, u) for t, u in started if u.tag == tag), None)
         sound = sink.first_sound_after(said[0]) if said else None
         if first_frame is None or sound is None:
-            answers = [u.text for t, u in started if u.kind == "describe"
+            answers = [u.text for t, u in started if u.kind is Kind.DESCRIBE
                        and scene["start"] <= t - wall0 < scene["start"] + scene["seconds"]]
             heard = next((a for a in answers if expect in a.lower()), None)
             rows.append([scene["name"], expect, "not announced", f"describe said: {heard}" if heard else ""])
@@ -89,12 +90,13 @@ def run(args: argparse.Namespace, config: Config) -> int:
         rows.append([scene["name"], expect, f"{ms:.0f}", said[1].text.splitlines()[0] if said else ""])
     describe_ms = []
     for pressed in presses:
-        answer = next((t for t, u in started if u.kind == "describe" and t >= pressed), None)
+        answer = next((t for t, u in started if u.kind is Kind.DESCRIBE and t >= pressed), None)
         sound = sink.first_sound_after(answer) if answer is not None else None
         if sound is not None:
             describe_ms.append((sound - pressed) * 1000)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"Live loop on the demo clip ({wall:.1f} s, real time, mode {live.mode}, neural voice, fake sound card)")
+    print(f"Live loop on the demo clip ({wall:.1f} s, real time, mode {live.mode.value}, neural voice, "
+          "fake sound card)")
     print(table(["scene", "expected", "first frame -> first audio ms", "said"], rows))
     print()
     summary = [

@@ -15,9 +15,9 @@ import time
 
 from assistant.bench.ocrdata import Score, camera_frames, ground_truth, held_still
 from assistant.bench.timing import table
+from assistant.capture.images import read_image
 from assistant.config import Config
 from assistant.paths import dev_data_dir
-from assistant.vision.preprocess import read_image
 
 HOLD = 6
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from assistant.capture.images import read_image
 from assistant.textdist import levenshtein
-from assistant.vision.preprocess import read_image
 
 PUNCTUATION = ".,:;!?()[]{}\"'"
 

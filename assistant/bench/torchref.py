@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.vision.effnet import BN_EPS, LITE0_STAGES, same_pads
+from assistant.build.effnet import BN_EPS, LITE0_STAGES, same_pads
 
 
 class TorchLite0:

@@ -19,7 +19,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from assistant.vision.preprocess import ImageError, read_image
+from assistant.capture.images import ImageError, read_image
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,9 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 
 
 class FrameSource(Protocol):
+    """Where frames come from. Thread contract: used only by the grabber's thread once it has started
+    (`open` may be called first from the thread that starts it)."""
+
     name: str
     paced: bool  # True: frames come at `fps` (files, folders); False: as fast as the device gives them
 
@@ -43,6 +46,8 @@ class FrameSource(Protocol):
 
 
 class CameraSource:
+    """A webcam through OpenCV. Thread contract: that of `FrameSource`."""
+
     paced = False
 
     def __init__(self, index: int, width: int = 640, height: int = 480) -> None:
@@ -77,6 +82,8 @@ class CameraSource:
 
 
 class VideoFileSource:
+    """A video file, frame by frame. Thread contract: that of `FrameSource`."""
+
     paced = True
 
     def __init__(self, path: Path) -> None:
@@ -107,7 +114,8 @@ class VideoFileSource:
 
 
 class FolderSource:
-    """A folder of images, in name order; an unreadable image is skipped with a log line."""
+    """A folder of images, in name order; an unreadable image is skipped with a log line.
+    Thread contract: that of `FrameSource`."""
 
     paced = True
 
@@ -154,7 +162,9 @@ class GrabberStats:
 
 
 class Grabber:
-    """Reads the source on its own thread; `latest()` gives the newest frame and its capture time."""
+    """Reads the source on its own thread; `latest()` gives the newest frame and its capture time.
+    Thread contract: `latest` is for one consumer (the loop thread); `newest` may be read from any thread
+    (it is replaced whole); `on_event` is called on the grabber's thread."""
 
     def __init__(self, source: FrameSource, fps: float, stop: threading.Event,
                  on_event: Callable[[str], None] = lambda event: None, reopen_seconds: float = 2.0,

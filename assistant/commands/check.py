@@ -110,6 +110,23 @@ def check_voices() -> Iterator[Result]:
         yield Result(WARN, "system voice", "espeak-ng not found", "apt-get install espeak-ng")
 
 
+def check_backends() -> Iterator[Result]:
+    """Every registered speech back-end and OCR engine: can it run here?"""
+    from assistant.registry import load_class
+    from assistant.speech.backends import BACKENDS
+    from assistant.vision.readers import DEFAULT, READERS
+
+    for kind, registry, required in (("speech back-end", BACKENDS, "text"), ("OCR engine", READERS, DEFAULT)):
+        for name, spec in registry.items():
+            try:
+                available = bool(load_class(spec).is_available())
+                detail = "available" if available else "not available here"
+            except Exception as exc:  # a back-end that cannot even be imported is reported, not fatal
+                available, detail = False, f"cannot import ({exc.__class__.__name__}: {exc})"
+            status = OK if available else (FAIL if name == required else WARN)
+            yield Result(status, f"{kind} {name}", detail, SETUP)
+
+
 def check_audio() -> Iterator[Result]:
     try:
         import sounddevice as sd
@@ -156,7 +173,8 @@ def check_offline() -> Iterator[Result]:
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
     checks: list[Callable[[], Iterator[Result]]] = [
-        check_python, check_packages, check_providers, check_models, check_voices, check_audio, check_offline,
+        check_python, check_packages, check_providers, check_models, check_voices, check_backends, check_audio,
+        check_offline,
     ]
     if not args.no_camera:
         checks.append(lambda: check_camera(config))

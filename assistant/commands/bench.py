@@ -1,4 +1,4 @@
-"""`assistant bench WHAT`: dispatches to the benchmark for WHAT."""
+"""CLI handler for `assistant bench WHAT`: dispatches to the benchmark for WHAT."""
 
 from __future__ import annotations
 

@@ -1,0 +1,49 @@
+"""One static int8 quantization helper for every model the build makes (QDQ, per-channel weights)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnx
+
+
+def save_deterministic(model: onnx.ModelProto, path: Path) -> None:
+    """Write `model` byte-for-byte reproducibly, replacing `path` atomically."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(model.SerializeToString(deterministic=True))
+    tmp.replace(path)
+
+
+def quantize_static_qdq(source: Path, target: Path, inputs: Iterable[dict[str, np.ndarray]],
+                        exclude: Sequence[str] = (), extra_options: dict[str, Any] | None = None) -> None:
+    """Static int8 quantization of the fp32 graph at `source`, calibrated on `inputs` (one feed dict per
+    calibration sample): unsigned 8-bit activations, signed 8-bit per-channel weights, QDQ format.
+    Nodes named in `exclude` stay fp32. The result is written to `target` with an empty producer version,
+    so the same inputs give the same bytes."""
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    feeds = iter(inputs)
+
+    class Reader(CalibrationDataReader):
+        def get_next(self) -> dict[str, np.ndarray] | None:
+            return next(feeds, None)
+
+    with tempfile.TemporaryDirectory(prefix="assistant-quant-") as tmp:
+        prepared = Path(tmp) / "prepared.onnx"
+        quant_pre_process(str(source), str(prepared), skip_symbolic_shape=True)
+        quantized = Path(tmp) / "int8.onnx"
+        options: dict[str, Any] = {}
+        if exclude:
+            options["nodes_to_exclude"] = list(exclude)
+        if extra_options is not None:
+            options["extra_options"] = extra_options
+        quantize_static(str(prepared), str(quantized), Reader(), quant_format=QuantFormat.QDQ, per_channel=True,
+                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, **options)
+        model = onnx.load(str(quantized))
+        model.producer_name, model.producer_version = "assistant", ""
+        save_deterministic(model, target)

@@ -1,0 +1,98 @@
+"""Document mode: guide the camera until the whole page is in view, then capture the sharpest of the next
+frames, straighten the page, read it whole, and say how many lines were read. Every page read is kept in
+the transcript, and as a text file in `--save-dir` when one is given."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import ClassVar
+
+import numpy as np
+
+from assistant.channels.base import Context, Lane
+from assistant.channels.guidance import guide
+from assistant.channels.text import text_view
+from assistant.common import Kind, Mode, Priority, Say
+from assistant.vision.document import locate_page, page_guidance, read_document, sharpest
+
+log = logging.getLogger(__name__)
+
+CAPTURE_FRAMES = 4
+CAPTURE_GAP = 0.08  # seconds between the frames captured once the page is in view
+GONE_STEPS = 4  # steps without a page before a new page can be read
+
+
+class DocumentChannel:
+    """Thread contract: see `Channel`; `step` may wait a few tenths of a second for more frames."""
+
+    name: ClassVar[str] = "document"
+    modes: ClassVar[frozenset[Mode]] = frozenset({Mode.DOCUMENT})
+    lane: ClassVar[Lane] = Lane.SLOW
+    failure: ClassVar[str] = "Could not read the page."
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx, self.view, self.guide = ctx, text_view(ctx), guide(ctx)
+        self.rate = ctx.config.vision.ocr_rate
+        self.save_dir = ctx.save_dir
+        self.pages_read = 0
+        self.in_view_at: float | None = None  # when the whole page was last seen in view
+        self.reset()
+
+    def reset(self) -> None:
+        self.done = False
+        self.gone = 0
+        self.in_view_at = None
+
+    def locate(self, frame: np.ndarray) -> np.ndarray | None:
+        detect = getattr(self.view.reader, "detect", None)
+        return locate_page(frame, detect)
+
+    def step(self, frame: np.ndarray, now: float) -> list[Say]:
+        page = self.locate(frame)
+        if self.done:
+            self.gone = 0 if page is not None else self.gone + 1
+            if self.gone >= GONE_STEPS:
+                self.done = False  # that page has gone: the next one will be read
+            return []
+        advice = page_guidance(frame, page)
+        if advice is not None:
+            self.in_view_at = None
+            return self.guide(advice)
+        self.in_view_at = now
+        frames = [frame]
+        for _ in range(CAPTURE_FRAMES - 1):
+            if self.ctx.stop.wait(CAPTURE_GAP):
+                return []
+            newest = self.ctx.newest_frame()
+            if newest is not None:
+                frames.append(newest)
+        return self.read(sharpest(frames))
+
+    def read(self, frame: np.ndarray) -> list[Say]:
+        result = read_document(frame, self.ctx.models.document_reader())
+        lines = result.text.spoken_lines
+        self.done, self.gone = True, 0
+        if not lines:
+            return [Say("No text found on the page.", Priority.NEXT, Kind.DOCUMENT)]
+        self.pages_read += 1
+        self.view.latest = result.text
+        count = f"{len(lines)} line{'s' if len(lines) != 1 else ''} read."
+        out = [Say(count + "\n" + "\n".join(lines), Priority.NOW, Kind.DOCUMENT)]
+        try:
+            self.save(lines)
+        except OSError as exc:  # the page is still read out; only keeping it failed
+            log.warning("Could not save the page in %s: %s", self.save_dir, exc)
+            out.append(Say("Could not save the page.", Priority.NEXT, Kind.ERROR))
+        return out
+
+    def describe(self, frame: np.ndarray | None, now: float) -> str:
+        return ""  # the page's text is in the text view, which the text channel describes
+
+    def save(self, lines: list[str]) -> None:
+        if self.save_dir is None:
+            return
+        self.save_dir.mkdir(parents=True, exist_ok=True)
+        path = self.save_dir / time.strftime(f"page-%Y%m%d-%H%M%S-{self.pages_read}.txt")
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        log.info("Saved the page to %s", path)

@@ -1,0 +1,43 @@
+"""The scene channel: the classifier's labels, debounced by the Announcer, said once each ("A cat.")."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+from assistant.announce.announcer import Announcer, ranked_by_name
+from assistant.announce.phrasing import labels_part
+from assistant.channels.base import Context, Lane
+from assistant.common import Kind, Mode, Priority, Say
+
+
+class SceneChannel:
+    """Thread contract: see `Channel`; the Announcer is touched only on the loop thread."""
+
+    name: ClassVar[str] = "scene"
+    modes: ClassVar[frozenset[Mode]] = frozenset({Mode.BOTH, Mode.SCENE})
+    lane: ClassVar[Lane] = Lane.FAST
+    failure: ClassVar[str] = "Could not recognise the picture."
+
+    def __init__(self, ctx: Context) -> None:
+        a = ctx.config.announce
+        self.classifier = ctx.models.classifier
+        self.rate = ctx.config.vision.classify_rate
+        self.floor, self.sure = a.enter_score, a.sure_score
+        self.announcer = Announcer(a.enter_score, a.exit_score, a.sure_score, a.hits_needed, a.window,
+                                   a.absent_seconds, a.cooldown_seconds, ctx.clock)
+
+    def step(self, frame: np.ndarray, now: float) -> list[Say]:
+        # NEXT: a new object is said as soon as what is playing ends, ahead of queued text.
+        return [Say(ann.text, Priority.NEXT, Kind.LABEL, ann.name)
+                for ann in self.announcer.update(self.classifier.detect(frame, 10))]
+
+    def describe(self, frame: np.ndarray | None, now: float) -> str:
+        present = self.announcer.present()
+        if not present and frame is not None:
+            present = ranked_by_name(self.classifier.detect(frame, 10))
+        return labels_part(present, self.floor, self.sure)
+
+    def reset(self) -> None:
+        self.announcer.reset()

@@ -1,0 +1,121 @@
+"""CLI handlers for the live assistant and still images: `run`, `demo` and `describe`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import threading
+import time
+from typing import Any
+
+from assistant import app
+from assistant.config import Config
+
+log = logging.getLogger(__name__)
+
+
+def _live(args: argparse.Namespace, config: Config, source_spec: str, fps: float) -> int:
+    from assistant.capture.sources import open_source
+    from assistant.keys import KeyReader
+    from assistant.transcript import Transcript, print_utterance
+    from assistant.vision.manifest import ModelError
+    from assistant.vision.ocr import OcrUnavailable
+
+    stop = threading.Event()
+    transcript = Transcript(getattr(args, "transcript", None))
+
+    def started(item: Any) -> None:
+        print_utterance(item)
+        transcript.write(item)
+
+    speech = app.open_speech(config, getattr(args, "wav", None), on_start=started)
+    try:
+        try:
+            models = app.load_models(config)
+        except (ModelError, OcrUnavailable) as exc:
+            speech.say(str(exc))
+            speech.wait_idle(20)
+            return 1
+        source = open_source(source_spec, config.camera.width, config.camera.height)
+        live = app.build_live(config, source, speech, models=models, fps=fps, stop=stop,
+                              save_dir=getattr(args, "save_dir", None), preview=getattr(args, "preview", False))
+        if not live.grabber.start():
+            speech.say(f"Could not open {source.name}. Check the camera, or pass --camera with a video file.")
+            speech.wait_idle(20)
+            return 1
+        speech.say(f"Ready. {live.mode.words} mode. Press H for the keys.")
+        KeyReader(live.command, stop).start()
+        code = live.run(getattr(args, "max_seconds", None))
+        if not live.interrupted:
+            speech.wait_idle(timeout=15)  # let the last words of a clip be heard
+        log.info("Stats: %s", json.dumps(live.stats()))
+        return int(code)
+    except KeyboardInterrupt:
+        stop.set()
+        return 130
+    finally:
+        stop.set()
+        speech.stop()
+        speech.close()
+        transcript.close()
+
+
+def cmd_run(args: argparse.Namespace, config: Config) -> int:
+    from assistant.capture.camera import camera_opens
+
+    source = config.camera.source
+    if source.isdigit() and getattr(args, "demo_if_no_camera", False) and not camera_opens(source):
+        print(f"No camera could be opened (camera {source}), so the demo runs instead.", flush=True)
+        return cmd_demo(args, config)
+    return _live(args, config, source, config.camera.fps)
+
+
+def cmd_demo(args: argparse.Namespace, config: Config) -> int:
+    from assistant import demo
+
+    clip = demo.clip_path()
+    if not clip.exists():
+        print("The demo clip is not built yet: run `assistant models build` (or `make run`).", file=sys.stderr)
+        return 1
+    return _live(args, config, str(clip), demo.FPS)
+
+
+def cmd_describe(args: argparse.Namespace, config: Config) -> int:
+    from assistant.announce.announcer import ranked_by_name
+    from assistant.announce.phrasing import describe_sentence
+    from assistant.commands.files import ImageFiles
+    from assistant.vision import scene
+    from assistant.vision.classifier import Classifier
+    from assistant.vision.manifest import ModelError
+    from assistant.vision.ocr import OcrUnavailable
+
+    try:
+        classifier = Classifier(config.vision.model, config.vision.threads)
+        reader = app.document_reader(config)
+    except (ModelError, OcrUnavailable) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    speech = app.open_speech(config, args.wav) if args.wav else None
+    a = config.announce
+    images = ImageFiles(args.images, args.json)
+    for path, image in images:
+        started = time.perf_counter()
+        labels = ranked_by_name(classifier.detect(image, 10))
+        text = reader.read(image)
+        measures = scene.measure(image)
+        sentence = describe_sentence(labels, text.spoken_lines, measures.light_words, a.enter_score, a.sure_score)
+        if args.json:
+            print(json.dumps({"file": str(path), "description": sentence,
+                              "labels": [{"name": d.name, "score": round(d.score, 4)} for d in labels[:5]],
+                              "text": text.text, "brightness": round(measures.brightness, 1),
+                              "ms": round((time.perf_counter() - started) * 1000, 1)}, ensure_ascii=False), flush=True)
+        else:
+            print(f"{path}: {sentence}" if len(args.images) > 1 else sentence, flush=True)
+        if speech is not None:
+            speech.say(sentence)
+    if speech is not None:
+        speech.wait_idle(120)
+        speech.close()
+    return images.status

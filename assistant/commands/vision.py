@@ -1,0 +1,69 @@
+"""CLI handlers for the vision side: `classify` and `read`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from assistant.commands.files import ImageFiles
+from assistant.config import Config
+from assistant.vision.manifest import ModelError
+
+log = logging.getLogger(__name__)
+
+
+def cmd_classify(args: argparse.Namespace, config: Config) -> int:
+    from assistant.vision.classifier import Classifier
+
+    try:
+        classifier = Classifier(config.vision.model, config.vision.threads)
+    except ModelError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    images = ImageFiles(args.images, args.json)
+    for path, image in images:
+        result = classifier(image, args.top)
+        if args.json:
+            labels = [{"index": lb.index, "name": lb.name, "imagenet_name": lb.imagenet_name,
+                       "score": round(lb.score, 5)} for lb in result.labels]
+            print(json.dumps({"file": str(path), "labels": labels, "ms": round(result.ms, 2)}), flush=True)
+        else:
+            best = ", ".join(f"{lb.name} {lb.score:.0%}" for lb in result.labels)
+            print(f"{path}: {best}", flush=True)
+    return images.status
+
+
+def cmd_read(args: argparse.Namespace, config: Config) -> int:
+    from assistant.vision.ocr import OcrUnavailable
+
+    try:
+        # Still images are often whole pages: give detection more pixels than a live frame gets.
+        from assistant.app import document_reader
+
+        reader = document_reader(config)
+    except OcrUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    images = ImageFiles(args.images, args.json)
+    for path, image in images:
+        if args.document:
+            from assistant.vision.document import read_document
+
+            document = read_document(image, reader)
+            result = document.text
+        else:
+            result = reader.read(image)
+        if args.json:
+            lines = [{"text": line.text, "score": round(line.score, 4),
+                      "box": [[int(x), int(y)] for x, y in line.box]} for line in result.lines]
+            print(json.dumps({"file": str(path), "text": result.text, "lines": lines, "ms": round(result.ms, 1)},
+                             ensure_ascii=False), flush=True)
+        else:
+            if len(args.images) > 1:
+                print(f"{path}:", flush=True)
+            print(result.text or "No text found.", flush=True)
+            if args.document and result.text:
+                print(f"{len(result.spoken_lines)} lines read.", flush=True)
+    return images.status

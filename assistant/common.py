@@ -1,0 +1,108 @@
+"""The vocabulary every layer shares: speech priorities, utterance kinds, earcon names, modes, and `Say`,
+one thing a channel wants said. Enums and tables checked at import, never strings assembled at run time.
+
+Nothing here imports another module of the package, so capture, vision, announce, channels and speech
+can all use it without depending on each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, IntEnum
+
+
+class Priority(IntEnum):
+    """`NOW` cuts off whatever is playing; `NEXT` goes ahead of the queue; `NORMAL` waits and can go stale."""
+
+    NORMAL = 0
+    NEXT = 1
+    NOW = 2
+
+
+class Kind(str, Enum):
+    """What an utterance is about. A str, so transcripts and logs show its value."""
+
+    SPEECH = "speech"  # `assistant say`, notices
+    CONTROL = "control"  # answers to keys: faster, slower, goodbye
+    HELP = "help"
+    MODE = "mode"
+    DESCRIBE = "describe"
+    READ = "read"  # R: all the text in view
+    TEXT = "text"  # live short text
+    DOCUMENT = "document"
+    GUIDANCE = "guidance"
+    CAMERA = "camera"
+    LABEL = "label"  # a thing in view; the utterance's subject names it
+    ERROR = "error"  # one short sentence when a step failed
+    EARCON = "earcon"
+
+
+READING = frozenset({Kind.TEXT, Kind.READ, Kind.DOCUMENT})  # text being read out: nothing talks over it
+
+
+class Earcon(str, Enum):
+    """The short tones; `speech.audio.EARCONS` holds a recipe for each (checked at import)."""
+
+    MODE = "mode"
+    TEXT = "text"
+    CAMERA_LOST = "camera-lost"
+    CAMERA_BACK = "camera-back"
+    LIGHT = "light"
+    GUIDANCE_CUT = "guidance-cut"
+    GUIDANCE_BACK = "guidance-back"
+    GUIDANCE_CLOSER = "guidance-closer"
+    GUIDANCE_BLUR = "guidance-blur"
+    GUIDANCE_DARK = "guidance-dark"
+    GUIDANCE_NO_PAGE = "guidance-no-page"
+
+
+class Mode(str, Enum):
+    """What the live assistant is doing; each channel says which modes it runs in."""
+
+    BOTH = "both"
+    SCENE = "scene"
+    TEXT = "text"
+    QUIET = "quiet"
+    DOCUMENT = "document"
+
+    @property
+    def words(self) -> str:
+        """'Scene and text', 'Scene', ... as said in 'Ready. Scene and text mode.'"""
+        return "Scene and text" if self is Mode.BOTH else self.value.capitalize()
+
+    @property
+    def announcement(self) -> str:
+        """What is said when the user switches to this mode."""
+        return MODE_ANNOUNCEMENTS[self]
+
+
+MODE_ANNOUNCEMENTS = {
+    Mode.BOTH: "Scene and text mode.",
+    Mode.SCENE: "Scene mode.",
+    Mode.TEXT: "Text mode.",
+    Mode.QUIET: "Quiet mode.",
+    Mode.DOCUMENT: "Document mode. Hold the page in front of the camera.",
+}
+MODE_CYCLE = (Mode.BOTH, Mode.SCENE, Mode.TEXT, Mode.QUIET)  # the order the M key goes through
+if set(MODE_ANNOUNCEMENTS) != set(Mode):
+    raise ImportError(f"modes without an announcement: {set(Mode) - set(MODE_ANNOUNCEMENTS)}")
+
+
+class GuidanceStyle(str, Enum):
+    """How framing guidance is given."""
+
+    SPEECH = "speech"
+    TONES = "tones"
+    OFF = "off"
+
+
+@dataclass(frozen=True)
+class Say:
+    """One thing a channel wants said: its text (may be empty when only a tone is wanted), how urgent it
+    is, what it is about (`kind`, and `subject`: the label's name), and the tone that goes before it."""
+
+    text: str
+    priority: Priority = Priority.NORMAL
+    kind: Kind = Kind.SPEECH
+    subject: str = ""
+    earcon: Earcon | None = None

@@ -1,0 +1,42 @@
+"""What the assistant said, for a screen reader and for the record: one line per utterance on stdout, and
+one JSON line per utterance (time, kind, text, priority) in the transcript file."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from assistant.common import Kind
+from assistant.speech.queue import Utterance
+
+
+def print_utterance(item: Utterance) -> None:
+    """What is said goes to stdout, one utterance a line, so a screen reader or a pipe can follow it."""
+    if item.kind is not Kind.EARCON:
+        print(item.text, flush=True)
+
+
+class Transcript:
+    """One JSON line per utterance. Thread contract: `write` from any thread (the speech thread)."""
+
+    def __init__(self, path: Path | None, clock: Callable[[], float] = time.time) -> None:
+        self.fh: IO[str] | None = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115
+        self.clock = clock
+        self.lock = threading.Lock()
+
+    def write(self, item: Utterance) -> None:
+        if self.fh is None:
+            return
+        line = json.dumps({"time": round(self.clock(), 3), "kind": item.tag, "text": item.text,
+                           "priority": item.priority.name})
+        with self.lock:
+            self.fh.write(line + "\n")
+            self.fh.flush()
+
+    def close(self) -> None:
+        if self.fh is not None:
+            self.fh.close()

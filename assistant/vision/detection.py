@@ -1,0 +1,19 @@
+"""`Detection`: what vision hands to announce, whatever found it (the classifier, a detector)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels of the frame
+
+
+@dataclass(frozen=True)
+class Detection:
+    """One thing found in a frame: its spoken name, a score in 0..1, a coarse category (animal, food, ...),
+    where it is (`box`, or None when the source cannot tell: the classifier), and what found it."""
+
+    name: str
+    score: float
+    category: str = ""
+    box: Box | None = None
+    source: str = "classifier"

@@ -1,0 +1,23 @@
+"""onnxruntime sessions, made one way for every model the runtime loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import onnxruntime as ort
+
+
+def session_options(threads: int) -> ort.SessionOptions:
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = max(1, threads)
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    # Spinning threads burn a core between frames; the live loop has other work for it.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.log_severity_level = 3
+    return options
+
+
+def cpu_session(path: Path | str, threads: int) -> ort.InferenceSession:
+    """A CPU inference session on one model file. Safe to call `run` on from one thread at a time."""
+    return ort.InferenceSession(str(path), session_options(threads), providers=["CPUExecutionProvider"])
