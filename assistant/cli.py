@@ -119,8 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("models", "Build, list and verify the models.")
     p.add_argument("action", choices=["build", "list", "verify"])
     p.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    from assistant.commands.bench import BENCHES
+
     p = add("bench", "Benchmarks: ours against a baseline, side by side.")
-    p.add_argument("what", choices=["classifier", "ocr", "speech", "loop", "document"])
+    p.add_argument("what", choices=list(BENCHES))
     p.add_argument("--frames", type=int, default=0, help="frames or runs to time (0: the default)")
     p = add("check", "Check that everything the assistant needs is here.")
     p.add_argument("--no-camera", action="store_true", help="skip opening the camera")
@@ -153,6 +155,9 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
         value = getattr(args, attr, None)
         if value is not None:
             out.setdefault(section, {})[key] = value
+    rate = getattr(args, "rate", None)
+    if rate is not None:  # `--rate 1.5` is a multiplier; `--rate 180` is words per minute (175 is normal speed)
+        out.setdefault("speech", {})["rate"] = rate / 175.0 if rate > 4 else rate
     for old, new, section, key in (("old_voice_engine", "voice_engine", "speech", "engine"),
                                    ("old_ocr_engine", "ocr_engine", "vision", "ocr_engine")):
         value = getattr(args, new, None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -25,10 +26,12 @@ class ConfigError(ValueError):
     """A configuration file or flag that cannot be used; the message names the key and the file."""
 
 
-def setting(default: Any, doc: str, choices: Callable[[], Iterable[str]] | None = None) -> Any:
+def setting(default: Any, doc: str, choices: Callable[[], Iterable[str]] | None = None,
+            bounds: tuple[float, float] | None = None) -> Any:
     """A dataclass field with a one-line doc; `choices` lists the allowed values of a setting that names
-    a choice (read lazily from its registry or enum, so listing them costs nothing until a value is set)."""
-    metadata = {"doc": doc, "choices": choices}
+    a choice (read lazily from its registry or enum, so listing them costs nothing until a value is set);
+    `bounds` is the range a number must lie in (both ends allowed)."""
+    metadata = {"doc": doc, "choices": choices, "bounds": bounds}
     if isinstance(default, (list, dict)):
         return field(default_factory=lambda: type(default)(default), metadata=metadata)
     return field(default=default, metadata=metadata)
@@ -69,10 +72,11 @@ class CameraConfig:
     """Where frames come from."""
 
     source: str = setting("0", "Camera index, video file or folder of images.")
-    fps: float = setting(10.0, "Frames per second when replaying a folder of images or a video file.")
-    width: int = setting(640, "Requested capture width in pixels.")
-    height: int = setting(480, "Requested capture height in pixels.")
-    reopen_seconds: float = setting(2.0, "Seconds between attempts to reopen a lost camera.")
+    fps: float = setting(10.0, "Frames per second when replaying a folder of images or a video file.",
+                         bounds=(0.1, 120))
+    width: int = setting(640, "Requested capture width in pixels.", bounds=(16, 7680))
+    height: int = setting(480, "Requested capture height in pixels.", bounds=(16, 4320))
+    reopen_seconds: float = setting(2.0, "Seconds between attempts to reopen a lost camera.", bounds=(0.1, 60))
 
 
 @dataclass(frozen=True)
@@ -80,12 +84,13 @@ class VisionConfig:
     """Classifier and OCR settings."""
 
     model: str = setting("lite0-int8", "Classifier model name from models/manifest.toml.")
-    threads: int = setting(1, "Threads for each onnxruntime session.")
-    classify_rate: float = setting(10.0, "Classifications per second in the live loop.")
-    ocr_rate: float = setting(2.0, "OCR runs per second in the live loop.")
+    threads: int = setting(1, "Threads for each onnxruntime session.", bounds=(1, 64))
+    classify_rate: float = setting(10.0, "Classifications per second in the live loop.", bounds=(0.1, 60))
+    ocr_rate: float = setting(2.0, "OCR runs per second in the live loop.", bounds=(0.1, 30))
     ocr_engine: str = setting("rapid", "OCR back-end: rapid (PP-OCR on onnxruntime) or easyocr.", _ocr_engines)
-    ocr_min_score: float = setting(0.5, "Text fragments read with lower confidence than this are dropped.")
-    ocr_max_side: int = setting(960, "Longest image side given to text detection, in pixels.")
+    ocr_min_score: float = setting(0.5, "Text fragments read with lower confidence than this are dropped.",
+                                   bounds=(0, 1))
+    ocr_max_side: int = setting(960, "Longest image side given to text detection, in pixels.", bounds=(160, 8192))
 
 
 @dataclass(frozen=True)
@@ -93,15 +98,19 @@ class AnnounceConfig:
     """When and how things are said."""
 
     mode: str = setting("both", "Start mode: scene, text, both, quiet or document.", _modes)
-    enter_score: float = setting(0.3, "A label's score must reach this to count as a hit; below it nothing is said.")
-    exit_score: float = setting(0.15, "A label below this counts as gone.")
-    sure_score: float = setting(0.7, "At or above this a label is said plainly; below it, 'probably'.")
-    hits_needed: int = setting(3, "Hits needed among the last `window` frames before a label is said.")
-    window: int = setting(5, "Frames looked at for the hits.")
-    absent_seconds: float = setting(2.0, "Seconds below the exit score before a label counts as gone.")
-    cooldown_seconds: float = setting(15.0, "Seconds a label must be gone before it is said again.")
-    text_repeat_seconds: float = setting(20.0, "Seconds a line of text must be gone before it is read again.")
-    text_lines: int = setting(3, "Lines of live text read at once; more are counted, and R reads them all.")
+    enter_score: float = setting(0.3, "A label's score must reach this to count as a hit; below it nothing is said.",
+                                 bounds=(0, 1))
+    exit_score: float = setting(0.15, "A label below this counts as gone.", bounds=(0, 1))
+    sure_score: float = setting(0.7, "At or above this a label is said plainly; below it, 'probably'.", bounds=(0, 1))
+    hits_needed: int = setting(3, "Hits needed among the last `window` frames before a label is said.", bounds=(1, 100))
+    window: int = setting(5, "Frames looked at for the hits.", bounds=(1, 100))
+    absent_seconds: float = setting(2.0, "Seconds below the exit score before a label counts as gone.",
+                                    bounds=(0, 3600))
+    cooldown_seconds: float = setting(15.0, "Seconds a label must be gone before it is said again.", bounds=(0, 86400))
+    text_repeat_seconds: float = setting(20.0, "Seconds a line of text must be gone before it is read again.",
+                                         bounds=(0, 86400))
+    text_lines: int = setting(3, "Lines of live text read at once; more are counted, and R reads them all.",
+                              bounds=(1, 100))
     guidance: str = setting("speech", "Framing guidance as speech, tones, or off.", _guidance_styles)
 
 
@@ -111,10 +120,10 @@ class SpeechConfig:
 
     engine: str = setting("piper", "First speech back-end to try: piper, system or text.", _speech_engines)
     voice: str = setting("", "Voice name; empty means the engine's default voice.", _voices)
-    rate: float = setting(1.0, "Speaking rate as a multiplier of the voice's normal speed.")
-    volume: float = setting(1.0, "Volume from 0.0 to 1.0.")
+    rate: float = setting(1.0, "Speaking rate as a multiplier of the voice's normal speed.", bounds=(0.25, 4))
+    volume: float = setting(1.0, "Volume from 0.0 to 1.0.", bounds=(0, 1))
     earcons: bool = setting(True, "Play short tones for mode changes, text found and a lost camera.")
-    stale_seconds: float = setting(4.0, "Queued normal-priority speech older than this is dropped.")
+    stale_seconds: float = setting(4.0, "Queued normal-priority speech older than this is dropped.", bounds=(0.1, 600))
 
 
 @dataclass(frozen=True)
@@ -161,6 +170,14 @@ def _check_choice(value: Any, choices: Callable[[], Iterable[str]] | None, where
         raise ConfigError(f"{where}: {value!r} is not a choice ({hint}: {', '.join(repr(a) for a in listed)})")
 
 
+def _check_bounds(value: Any, bounds: tuple[float, float] | None, where: str) -> None:
+    if bounds is None:
+        return
+    low, high = bounds
+    if not (isinstance(value, (int, float)) and math.isfinite(value) and low <= value <= high):
+        raise ConfigError(f"{where}: {value!r} is out of range (from {low:g} to {high:g})")
+
+
 def _merge(section: Any, values: dict[str, Any], where: str) -> Any:
     hints = get_type_hints(type(section))
     fields = {f.name: f for f in dataclasses.fields(section)}
@@ -170,7 +187,11 @@ def _merge(section: Any, values: dict[str, Any], where: str) -> Any:
             raise ConfigError(f"{where}.{key}: unknown key")
         changes[key] = _coerce(value, hints[key], f"{where}.{key}")
         _check_choice(changes[key], fields[key].metadata.get("choices"), f"{where}.{key}")
-    return dataclasses.replace(section, **changes)
+        _check_bounds(changes[key], fields[key].metadata.get("bounds"), f"{where}.{key}")
+    merged = dataclasses.replace(section, **changes)
+    if isinstance(merged, AnnounceConfig) and merged.hits_needed > merged.window:
+        raise ConfigError(f"{where}: hits_needed ({merged.hits_needed}) cannot be more than window ({merged.window})")
+    return merged
 
 
 def apply(config: Config, data: dict[str, Any], source: str) -> Config:
@@ -191,10 +212,16 @@ def load(path: Path | None = None, overrides: dict[str, Any] | None = None) -> C
     named = path is not None
     path = path or default_path()
     if path.exists():
+        if path.is_dir():
+            raise ConfigError(f"{path} is a folder: the config must be a TOML file")
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
         config = apply(config, data, str(path))
     elif named:
         raise ConfigError(f"{path}: no such config file")

@@ -130,6 +130,9 @@ class KeyReader:
         self.thread.start()
 
     def _run(self) -> None:
+        if self.stream is None or getattr(self.stream, "closed", False):
+            log.info("No keys: standard input is closed.")
+            return
         try:
             if self.stream.isatty():
                 self._raw()

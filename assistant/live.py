@@ -30,8 +30,14 @@ log = logging.getLogger(__name__)
 INBOX = 64  # key presses waiting for the loop; more are dropped (no person types that fast)
 FAILURE_EVERY = 10.0  # seconds: a failing channel's sentence is said at most this often
 RATE_RANGE = (0.5, 3.0)
+SHUTDOWN_WAIT = 10.0  # seconds to wait for a model run in flight when quitting
 CAMERA_EARCONS = {"camera-lost": Earcon.CAMERA_LOST, "camera-back": Earcon.CAMERA_BACK}
-CAMERA_WORDS = {"camera-lost": "Camera lost. Trying to reconnect.", "camera-back": "Camera is back."}
+CAMERA_WORDS = {  # what the grabber reports (see `capture.sources.Grabber`) -> what is said
+    "camera-lost": "Camera lost. Trying to reconnect.",
+    "camera-back": "Camera is back.",
+    "source-ended": "End of the {what}.",
+    "source-broken": "The {what} stopped: it could not be read past frame {frames}.",
+}
 
 
 class LiveAssistant:
@@ -56,6 +62,7 @@ class LiveAssistant:
         self._last_failure: dict[str, float] = {}
         self._next_step: dict[str, float] = {}
         self.interrupted = False  # quit or Ctrl+C, rather than the end of a file source
+        self.ctrl_c = False
         self.preview: Callable[[np.ndarray], None] | None = None
         self.slow_thread: threading.Thread | None = None
 
@@ -76,11 +83,14 @@ class LiveAssistant:
             self.events.append((self.clock() if at is None else at, what))
 
     def on_grabber_event(self, event: str) -> None:
-        """Called on the grabber's thread: the camera was lost or is back."""
+        """Called on the grabber's thread: the camera was lost or is back, or a file source ended."""
         self.record(event)
-        if self.config.speech.earcons:
+        if self.config.speech.earcons and event in CAMERA_EARCONS:
             self.speech.earcon(CAMERA_EARCONS[event], priority=Priority.NOW)
-        self.speech.say(CAMERA_WORDS[event], Priority.NEXT, Kind.CAMERA)
+        source = self.grabber.source
+        what = "video" if hasattr(source, "broken") else "images"
+        words = CAMERA_WORDS[event].format(what=what, frames=getattr(source, "frames_read", 0))
+        self.speech.say(words, Priority.NEXT, Kind.CAMERA)
 
     @property
     def classified(self) -> int:
@@ -88,6 +98,8 @@ class LiveAssistant:
 
     # --- speaking ------------------------------------------------------------------------------
     def speak(self, says: list[Say], at: float | None = None) -> None:
+        if self.stop_event.is_set():  # quitting: a read that finishes now must not cut "Goodbye." off
+            return
         for say in says:
             self.record(f"{say.kind.value}:{say.subject or say.text}", at)
             if say.earcon is not None and (self.config.speech.earcons or not say.text):
@@ -249,13 +261,14 @@ class LiveAssistant:
                     self.preview(item[2])
         except KeyboardInterrupt:
             log.info("Interrupted")
-            self.interrupted = True
+            self.interrupted = self.ctrl_c = True
         finally:
             self.stop_event.set()
             self._wake_slow.set()
-            self.slow_thread.join(timeout=1.0)
+            # Wait for a model run in flight: leaving while onnxruntime works on another thread aborts.
+            self.slow_thread.join(timeout=SHUTDOWN_WAIT)
             self.grabber.join(timeout=1.0)
-        return 0
+        return 130 if self.ctrl_c else 0
 
     def stats(self) -> dict[str, Any]:
         g = self.grabber.stats

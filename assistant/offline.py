@@ -1,13 +1,16 @@
-"""A guard that makes every socket creation raise: proof that a code path needs no network.
-
-Used by `assistant check` and by the test suite's end-to-end tests. It patches the Python-level
-entry points (socket.socket, create_connection, getaddrinfo, socketpair); every library that talks
-to a network from Python goes through them.
+"""Offline, proven two ways. In Python: a guard that makes every socket creation raise (it patches
+socket.socket, create_connection, getaddrinfo, socketpair; every library that talks to a network from
+Python goes through them). From outside: `internet_sockets` runs a command under strace, which also sees
+native libraries' own threads (onnxruntime's telemetry among them). `quiet_onnxruntime` turns that off.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -42,3 +45,30 @@ def no_network() -> Iterator[None]:
     finally:
         for name, value in saved.items():
             setattr(socket, name, value)
+
+
+def quiet_onnxruntime() -> None:
+    """Turn onnxruntime's own telemetry off; called before every session the program makes (cheap)."""
+    import onnxruntime as ort
+
+    os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+    ort.disable_telemetry_events()
+
+
+def internet_sockets(argv: list[str], timeout: float, env: dict[str, str] | None = None,
+                     stdin: str = "") -> tuple[list[str], subprocess.CompletedProcess[str]]:
+    """Run `argv` under strace, following every thread and child process, native libraries included;
+    return the traced calls that touched an internet socket (AF_INET or AF_INET6), and the finished process.
+    FileNotFoundError when strace is not installed; RuntimeError when it cannot trace here."""
+    strace = shutil.which("strace")
+    if strace is None:
+        raise FileNotFoundError("strace is not installed")
+    with tempfile.TemporaryDirectory(prefix="assistant-trace-") as folder:
+        trace = os.path.join(folder, "trace")
+        done = subprocess.run([strace, "-f", "-qq", "-e", "trace=network", "-o", trace, *argv], input=stdin,
+                              capture_output=True, text=True, timeout=timeout, env=env)
+        if not os.path.exists(trace):
+            raise RuntimeError(f"strace could not trace: {done.stderr.strip()[:200]}")
+        with open(trace, encoding="utf-8", errors="replace") as fh:
+            lines = [line.strip() for line in fh if "AF_INET" in line]  # AF_INET6 contains AF_INET
+    return lines, done

@@ -11,20 +11,22 @@ from pathlib import Path
 from typing import IO
 
 from assistant.common import Kind
+from assistant.paths import private_open
 from assistant.speech.queue import Utterance
+from assistant.textout import printable
 
 
 def print_utterance(item: Utterance) -> None:
     """What is said goes to stdout, one utterance a line, so a screen reader or a pipe can follow it."""
     if item.kind is not Kind.EARCON:
-        print(item.text, flush=True)
+        print(printable(item.text), flush=True)
 
 
 class Transcript:
     """One JSON line per utterance. Thread contract: `write` from any thread (the speech thread)."""
 
     def __init__(self, path: Path | None, clock: Callable[[], float] = time.time) -> None:
-        self.fh: IO[str] | None = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115
+        self.fh: IO[str] | None = private_open(path, "a") if path else None
         self.clock = clock
         self.lock = threading.Lock()
 

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 EXTRAS=${1:-}
 DEBS="espeak-ng libportaudio2"
+# strace: the offline test watches the program's sockets from outside Python.
+[ "$EXTRAS" = dev ] && DEBS="$DEBS strace"
 
 missing=""
 for pkg in $DEBS; do

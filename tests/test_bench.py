@@ -53,3 +53,21 @@ def test_document_bench_times_page_in_view_to_first_word(capsys):
     out = capsys.readouterr().out
     assert 0 < float(row(out, "page fully in view -> first word, median ms")[0]) < 10000
     assert int(row(out, "lines read")[0]) >= 5
+
+
+def test_soak_bench_samples_memory_while_reading_receipts(capsys):
+    assert main(["bench", "soak", "--frames", "20"]) == 0
+    out = capsys.readouterr().out
+    first, last, peak = (float(row(out, m)[0]) for m in ("resident MB, first minute (max)",
+                                                        "resident MB, last minute (max)", "resident MB, peak"))
+    assert 100 < first <= peak < 3000 and last <= peak
+    assert int(row(out, "text reads")[0]) >= 10 and int(row(out, "utterances spoken")[0]) >= 1
+
+
+def test_memory_bench_measures_each_command_in_its_own_process(capsys):
+    assert main(["bench", "memory", "--frames", "300"]) == 0
+    out = capsys.readouterr().out
+    say = row(out, "say, 300 characters without punctuation, neural voice")
+    assert 50 < float(say[0]) < 3000 and say[-1] == "ok"
+    big = row(out, "classify a 20000 x 20000 PNG")
+    assert 50 < float(big[0]) < 800 and big[-1].startswith("refused: big.png is too large to read (20000 x 20000")

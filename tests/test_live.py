@@ -195,7 +195,9 @@ def test_ctrl_c_ends_cleanly_in_under_a_second(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+    assert proc.returncode == 130
     assert "Traceback" not in proc.stderr.read()
+    assert proc.stdout.read().splitlines()[-1] == "Goodbye."
 
 
 def test_describe_command_on_still_images(tmp_path, capsys):

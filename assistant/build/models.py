@@ -27,7 +27,7 @@ from assistant.build.quantize import quantize_static_qdq, save_deterministic
 from assistant.build.torchfile import load_state_dict
 from assistant.capture.images import read_image
 from assistant.paths import dev_data_dir, models_dir
-from assistant.vision import preprocess
+from assistant.vision import labels, preprocess
 from assistant.vision.manifest import MANIFEST, ModelError, read_manifest, sha256_file, toml_dump
 
 log = logging.getLogger(__name__)
@@ -89,8 +89,8 @@ def up_to_date(directory: Path, source_sha: str) -> bool:
         return False
     if models[ocrdet.DET_INT8].get("source_sha256") != sha256_file(ocrdet.source_path()):
         return False
-    labels = directory / LABELS_FILE
-    labels_sha = sha256_file(labels) if labels.exists() else None
+    table = directory / LABELS_FILE
+    labels_sha = sha256_file(table) if table.exists() else None
     for name, entry in models.items():
         path = directory / entry["file"]
         if not path.exists() or sha256_file(path) != entry["sha256"]:
@@ -130,10 +130,21 @@ def _quiet_quantizer() -> Any:
     return level
 
 
+def restore_labels(directory: Path, progress: Callable[[str], None]) -> None:
+    """Put the reviewed label table beside the models when it is missing there or differs (damaged)."""
+    target = directory / LABELS_FILE
+    if target.exists() and sha256_file(target) == sha256_file(labels.SOURCE):
+        return
+    if target.exists():
+        progress(f"{target} is damaged: restoring it from the package.")
+    shutil.copyfile(labels.SOURCE, target)
+
+
 def build(force: bool = False, progress: Callable[[str], None] = print, directory: Path | None = None) -> bool:
     """Build every variant into `directory`; False when it was already up to date."""
     directory = directory or models_dir()
     directory.mkdir(parents=True, exist_ok=True)
+    restore_labels(directory, progress)
     source = weights_path()
     source_sha = sha256_file(source)
     if not force and up_to_date(directory, source_sha):

@@ -90,18 +90,27 @@ class VideoFileSource:
         self.path, self.name = path, str(path)
         self.cap: cv2.VideoCapture | None = None
         self._done = False
+        self.frames_read = 0
+        self.broken = False  # it stopped before its last frame: damaged or cut short
+        self.fps = 0.0  # the file's own frame rate, once open (0 when it does not say)
 
     def open(self) -> bool:
         self.cap = cv2.VideoCapture(str(self.path))
-        return bool(self.cap.isOpened())
+        if not self.cap.isOpened():
+            return False
+        self.fps = float(self.cap.get(cv2.CAP_PROP_FPS) or 0.0)
+        return True
 
     def read(self) -> np.ndarray | None:
         if self.cap is None:
             return None
         ok, frame = self.cap.read()
-        if not ok:
+        if not ok or frame is None or not frame.size:
             self._done = True
+            count = int(self.cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+            self.broken = count > 0 and self.frames_read < count - 1
             return None
+        self.frames_read += 1
         return frame  # type: ignore[no-any-return]
 
     @property
@@ -143,6 +152,19 @@ class FolderSource:
 
     def close(self) -> None:
         return None
+
+
+def open_failure(source: FrameSource) -> str:
+    """Why `source` could not be opened, in one sentence that says what to do."""
+    if isinstance(source, CameraSource):
+        return f"Could not open {source.name}. Check the camera, or pass --camera with a video file or a folder."
+    if isinstance(source, FolderSource):
+        return f"The folder {source.path} has no images in it."
+    if isinstance(source, VideoFileSource):
+        if not source.path.exists():
+            return f"There is no file {source.path}. Pass --camera with a camera number, a video file or a folder."
+        return f"{source.path} is not a video that can be played."
+    return f"Could not open {source.name}."
 
 
 def open_source(spec: str, width: int = 640, height: int = 480) -> FrameSource:
@@ -205,6 +227,7 @@ class Grabber:
             frame = self.source.read()
             if frame is None:
                 if self.source.finished:
+                    self.on_event("source-broken" if getattr(self.source, "broken", False) else "source-ended")
                     self.ended.set()
                     return
                 if not lost:

@@ -14,6 +14,7 @@ from assistant.channels.base import Context, Lane
 from assistant.channels.guidance import guide
 from assistant.channels.text import text_view
 from assistant.common import Kind, Mode, Priority, Say
+from assistant.paths import private_open
 from assistant.vision.document import locate_page, page_guidance, read_document, sharpest
 
 log = logging.getLogger(__name__)
@@ -94,5 +95,6 @@ class DocumentChannel:
             return
         self.save_dir.mkdir(parents=True, exist_ok=True)
         path = self.save_dir / time.strftime(f"page-%Y%m%d-%H%M%S-{self.pages_read}.txt")
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        with private_open(path) as fh:
+            fh.write("\n".join(lines) + "\n")
         log.info("Saved the page to %s", path)

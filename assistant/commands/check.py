@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import shutil
+import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from assistant.config import Config
 
@@ -86,6 +90,14 @@ def check_models() -> Iterator[Result]:
     except ModelError as exc:
         yield Result(FAIL, "models", str(exc), "assistant models build")
         return
+    from assistant.paths import models_dir
+    from assistant.vision.labels import load_labels
+
+    try:
+        load_labels(models_dir() / "labels.csv")
+        yield Result(OK, "labels", "models/labels.csv lists the 1000 classes")
+    except (OSError, ValueError) as exc:
+        yield Result(FAIL, "labels", f"missing or damaged ({exc})", "assistant models build")
     for name, entry in models.items():
         try:
             verified_path(entry)
@@ -155,20 +167,56 @@ def check_camera(config: Config) -> Iterator[Result]:
 
 
 def check_offline() -> Iterator[Result]:
-    """Load the default classifier with every socket refused: if that works, nothing needs the network."""
-    from assistant.offline import NetworkAccessError, no_network
+    """Load every model with every Python socket refused; then, from outside Python (strace), describe an
+    image and speak a sentence in a child process with an empty home, and look for internet sockets and for
+    onnxruntime's telemetry database."""
+    import cv2
+    import numpy as np
+
+    from assistant.offline import NetworkAccessError, internet_sockets, no_network
     from assistant.vision.manifest import ModelError
 
     try:
         with no_network():
-            from assistant.vision.classifier import Classifier
+            from assistant.app import load_models
 
-            Classifier()
-        yield Result(OK, "offline", "models load with the network blocked")
+            load_models(Config()).document_reader()
+        yield Result(OK, "offline (Python)", "every model loads with the network blocked")
     except NetworkAccessError as exc:
-        yield Result(FAIL, "offline", f"something tried the network: {exc}", "report this as a bug")
+        yield Result(FAIL, "offline (Python)", f"something tried the network: {exc}", "report this as a bug")
     except ModelError:
-        yield Result(WARN, "offline", "not tested: models are not built", "assistant models build")
+        yield Result(WARN, "offline (Python)", "not tested: models are not built", "assistant models build")
+        return
+    with tempfile.TemporaryDirectory(prefix="assistant-check-") as home:
+        image = Path(home) / "check.png"
+        cv2.imwrite(str(image), np.full((240, 320, 3), 128, np.uint8))
+        env = dict(os.environ, HOME=home, XDG_CACHE_HOME=str(Path(home) / ".cache"))
+        code = ("import sys; from assistant.cli import main; "
+                f"sys.exit(main(['-q', 'describe', {str(image)!r}]) or main(['-q', 'say', 'Offline check.', "
+                f"'--wav', {str(Path(home) / 'check.wav')!r}]))")
+        try:
+            sockets, done = internet_sockets([sys.executable, "-c", code], timeout=120, env=env)
+        except (FileNotFoundError, RuntimeError, subprocess.TimeoutExpired) as exc:
+            yield Result(WARN, "offline (strace)", f"not tested from outside Python: {exc}",
+                         "apt-get install strace")
+            return
+        telemetry = (Path(home) / ".cache" / "Microsoft").exists()
+    if sockets or telemetry or done.returncode != 0:
+        detail = (sockets[0] if sockets else "onnxruntime wrote its telemetry database" if telemetry
+                  else f"the traced run failed: {done.stderr.strip()[-200:]}")
+        yield Result(FAIL, "offline (strace)", detail, "report this as a bug")
+    else:
+        yield Result(OK, "offline (strace)", "no internet socket and no telemetry while describing an image and "
+                     "speaking, native threads included")
+
+
+def guarded(check: Callable[[], Iterator[Result]]) -> Iterator[Result]:
+    """The check's results; a check that crashes reports its own failure, and the others still run."""
+    name = getattr(check, "__name__", "check").removeprefix("check_").replace("_", " ")
+    try:
+        yield from check()
+    except Exception as exc:  # a check must never end the report
+        yield Result(FAIL, name, f"the check itself failed ({exc.__class__.__name__}: {exc})", SETUP)
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
@@ -180,7 +228,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         checks.append(lambda: check_camera(config))
     failed = False
     for check in checks:
-        for result in check():
+        for result in guarded(check):
             print(result.line(), flush=True)
             failed |= result.status == FAIL
     print("The assistant can run." if not failed else "The assistant cannot run until the FAIL lines are fixed.")

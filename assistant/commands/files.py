@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import argparse
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,14 +10,17 @@ from pathlib import Path
 import numpy as np
 
 from assistant.capture.images import ImageError, read_image
+from assistant.paths import writable_file_problem
+from assistant.textout import json_line, printable
 
 
 def _error_line(path: Path, message: str, as_json: bool) -> None:
     """A per-file error: on stdout in JSON mode (so a pipe sees every file), else on stderr."""
     if as_json:
-        print(json.dumps({"file": str(path), "error": message}), flush=True)
+        print(json_line({"file": str(path), "error": message}), flush=True)
     else:
-        print(f"{path}: {message}", file=sys.stderr, flush=True)
+        line = message if message.startswith(str(path)) else f"{path}: {message}"
+        print(printable(line), file=sys.stderr, flush=True)
 
 
 class ImageFiles:
@@ -39,3 +42,18 @@ class ImageFiles:
     @property
     def status(self) -> int:
         return 1 if self.failures == len(self.paths) else 0
+
+
+def output_problem(args: argparse.Namespace) -> str | None:
+    """Why one of the files or folders the command should write (--wav, --transcript, --save-dir) cannot be
+    written, in one sentence; None when they all can."""
+    for flag in ("wav", "transcript"):
+        path = getattr(args, flag, None)
+        if path is not None:
+            problem = writable_file_problem(Path(path))
+            if problem is not None:
+                return f"--{flag.replace('_', '-')}: {problem}"
+    save_dir = getattr(args, "save_dir", None)
+    if save_dir is not None and Path(save_dir).exists() and not Path(save_dir).is_dir():
+        return f"--save-dir: {save_dir} is a file, not a folder: choose a folder to keep the pages in."
+    return None

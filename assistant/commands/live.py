@@ -11,18 +11,25 @@ import time
 from typing import Any
 
 from assistant import app
+from assistant.common import Kind, Priority
 from assistant.config import Config
+from assistant.textout import json_line, printable
 
 log = logging.getLogger(__name__)
 
 
 def _live(args: argparse.Namespace, config: Config, source_spec: str, fps: float) -> int:
-    from assistant.capture.sources import open_source
+    from assistant.capture.sources import open_failure, open_source
+    from assistant.commands.files import output_problem
     from assistant.keys import KeyReader
     from assistant.transcript import Transcript, print_utterance
     from assistant.vision.manifest import ModelError
     from assistant.vision.ocr import OcrUnavailable
 
+    problem = output_problem(args)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     stop = threading.Event()
     transcript = Transcript(getattr(args, "transcript", None))
 
@@ -42,14 +49,16 @@ def _live(args: argparse.Namespace, config: Config, source_spec: str, fps: float
         live = app.build_live(config, source, speech, models=models, fps=fps, stop=stop,
                               save_dir=getattr(args, "save_dir", None), preview=getattr(args, "preview", False))
         if not live.grabber.start():
-            speech.say(f"Could not open {source.name}. Check the camera, or pass --camera with a video file.")
+            speech.say(open_failure(source))
             speech.wait_idle(20)
             return 1
         speech.say(f"Ready. {live.mode.words} mode. Press H for the keys.")
         KeyReader(live.command, stop).start()
         code = live.run(getattr(args, "max_seconds", None))
-        if not live.interrupted:
-            speech.wait_idle(timeout=15)  # let the last words of a clip be heard
+        if live.ctrl_c:
+            speech.say("Goodbye.", Priority.NOW, Kind.CONTROL)
+        # The last words of a clip, or "Goodbye.", are heard before the program ends.
+        speech.wait_idle(timeout=3 if live.interrupted else 15)
         log.info("Stats: %s", json.dumps(live.stats()))
         return int(code)
     except KeyboardInterrupt:
@@ -85,7 +94,7 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
 def cmd_describe(args: argparse.Namespace, config: Config) -> int:
     from assistant.announce.announcer import ranked_by_name
     from assistant.announce.phrasing import describe_sentence
-    from assistant.commands.files import ImageFiles
+    from assistant.commands.files import ImageFiles, output_problem
     from assistant.vision import scene
     from assistant.vision.classifier import Classifier
     from assistant.vision.manifest import ModelError
@@ -97,6 +106,10 @@ def cmd_describe(args: argparse.Namespace, config: Config) -> int:
     except (ModelError, OcrUnavailable) as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    problem = output_problem(args)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     speech = app.open_speech(config, args.wav) if args.wav else None
     a = config.announce
     images = ImageFiles(args.images, args.json)
@@ -107,12 +120,12 @@ def cmd_describe(args: argparse.Namespace, config: Config) -> int:
         measures = scene.measure(image)
         sentence = describe_sentence(labels, text.spoken_lines, measures.light_words, a.enter_score, a.sure_score)
         if args.json:
-            print(json.dumps({"file": str(path), "description": sentence,
+            print(json_line({"file": str(path), "description": sentence,
                               "labels": [{"name": d.name, "score": round(d.score, 4)} for d in labels[:5]],
                               "text": text.text, "brightness": round(measures.brightness, 1),
-                              "ms": round((time.perf_counter() - started) * 1000, 1)}, ensure_ascii=False), flush=True)
+                              "ms": round((time.perf_counter() - started) * 1000, 1)}), flush=True)
         else:
-            print(f"{path}: {sentence}" if len(args.images) > 1 else sentence, flush=True)
+            print(printable(f"{path}: {sentence}" if len(args.images) > 1 else sentence), flush=True)
         if speech is not None:
             speech.say(sentence)
     if speech is not None:

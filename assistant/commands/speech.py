@@ -11,15 +11,14 @@ from assistant.speech.synth import voices_iter
 from assistant.transcript import print_utterance
 
 
-def rate_multiplier(rate: float | None, default: float) -> float:
-    """`--rate 1.5` is a multiplier; `--rate 180` is words per minute (175 is normal speed)."""
-    if rate is None:
-        return default
-    return rate / 175.0 if rate > 4 else rate
-
-
 def cmd_say(args: argparse.Namespace, config: Config) -> int:
-    speech = open_speech(config, args.wav, rate_multiplier(args.rate, config.speech.rate), on_start=print_utterance)
+    from assistant.commands.files import output_problem
+
+    problem = output_problem(args)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
+    speech = open_speech(config, args.wav, on_start=print_utterance)
     try:
         speech.say(" ".join(args.text))
         if not speech.wait_idle(timeout=600):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 
 from assistant.commands.files import ImageFiles
 from assistant.config import Config
+from assistant.textout import json_line, printable
 from assistant.vision.manifest import ModelError
 
 log = logging.getLogger(__name__)
@@ -28,10 +28,10 @@ def cmd_classify(args: argparse.Namespace, config: Config) -> int:
         if args.json:
             labels = [{"index": lb.index, "name": lb.name, "imagenet_name": lb.imagenet_name,
                        "score": round(lb.score, 5)} for lb in result.labels]
-            print(json.dumps({"file": str(path), "labels": labels, "ms": round(result.ms, 2)}), flush=True)
+            print(json_line({"file": str(path), "labels": labels, "ms": round(result.ms, 2)}), flush=True)
         else:
             best = ", ".join(f"{lb.name} {lb.score:.0%}" for lb in result.labels)
-            print(f"{path}: {best}", flush=True)
+            print(printable(f"{path}: {best}"), flush=True)
     return images.status
 
 
@@ -58,12 +58,12 @@ def cmd_read(args: argparse.Namespace, config: Config) -> int:
         if args.json:
             lines = [{"text": line.text, "score": round(line.score, 4),
                       "box": [[int(x), int(y)] for x, y in line.box]} for line in result.lines]
-            print(json.dumps({"file": str(path), "text": result.text, "lines": lines, "ms": round(result.ms, 1)},
-                             ensure_ascii=False), flush=True)
+            print(json_line({"file": str(path), "text": result.text, "lines": lines, "ms": round(result.ms, 1)}),
+                  flush=True)
         else:
             if len(args.images) > 1:
-                print(f"{path}:", flush=True)
-            print(result.text or "No text found.", flush=True)
+                print(printable(f"{path}:"), flush=True)
+            print(printable(result.text) or "No text found.", flush=True)
             if args.document and result.text:
                 print(f"{len(result.spoken_lines)} lines read.", flush=True)
     return images.status

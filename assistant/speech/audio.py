@@ -176,8 +176,11 @@ class WavSink(BufferedSink):
 
     def __init__(self, path: Path) -> None:
         super().__init__()
+        from assistant.paths import private_open
+
         self.path = path
-        self.wav = wave.open(str(path), "wb")
+        self.fh = private_open(path, "wb")
+        self.wav = wave.open(self.fh, "wb")
         self.wav.setnchannels(1)
         self.wav.setsampwidth(2)
         self.wav.setframerate(SAMPLE_RATE)
@@ -187,7 +190,8 @@ class WavSink(BufferedSink):
         self.wav.writeframes((np.clip(data, -1, 1) * 32767).astype("<i2").tobytes())
 
     def close(self) -> None:
-        self.wav.close()
+        self.wav.close()  # writes the header's final sizes; the file object is ours to close
+        self.fh.close()
 
 
 class NullSink(BufferedSink):

@@ -3,8 +3,9 @@
 Priorities: `NOW` cuts off whatever is playing and clears what was queued before it; `NEXT` goes ahead
 of the queue; `NORMAL` waits its turn, and is dropped as stale if it waited longer than `stale_seconds`.
 An utterance identical to one already queued is not queued twice. `stop()` silences at once,
-`repeat()` says the last utterance again. Long text is spoken sentence by sentence: the next sentence
-is synthesized while this one plays, and a stop cuts within a sentence.
+`repeat()` says the last utterance again. Long text is spoken in chunks (sentences, then clauses, at most
+`synth.MAX_CHARS` characters): the next chunk is synthesized while this one plays, and a stop cuts within
+a chunk.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 
 from assistant.common import Earcon, Kind, Priority
 from assistant.speech.audio import SAMPLE_RATE, AudioSink, earcon
-from assistant.speech.synth import Synthesizer, sentences
+from assistant.speech.synth import Synthesizer, chunks
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +187,7 @@ class Speech:
         if item.kind is not Kind.EARCON:
             self.last = item
         self.stats.spoken += 1
-        pieces: list[str] = [] if item.audio is not None else sentences(item.text)
+        pieces: list[str] = [] if item.audio is not None else chunks(item.text)
         if item.audio is not None:
             self.sink.write(item.audio, SAMPLE_RATE)
         for piece in pieces:

@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import tempfile
+import time
 import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,9 +27,43 @@ log = logging.getLogger(__name__)
 SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 
+CLAUSE_END = re.compile(r"(?<=[,\u2014\u2013)])\s+|\s+(?=[\u2014\u2013(])")
+MAX_CHARS = 200  # no voice sees more at once: memory and time stay bounded, and the system voice copes
+
+
 def sentences(text: str) -> list[str]:
     """Split text for speaking: at sentence ends and line breaks; empty pieces dropped."""
     return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+
+
+def _pack(pieces: list[str], limit: int, sep: str = " ") -> list[str]:
+    """Consecutive pieces joined while they fit in `limit` characters."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and len(out[-1]) + len(sep) + len(piece) <= limit:
+            out[-1] += sep + piece
+        else:
+            out.append(piece)
+    return out
+
+
+def chunks(text: str, limit: int = MAX_CHARS) -> list[str]:
+    """Text in speakable chunks of at most `limit` characters: sentences, then clauses (commas, dashes,
+    brackets), then words, and a word longer than the limit in slices. Nothing is dropped."""
+    out: list[str] = []
+    for sentence in sentences(text):
+        if len(sentence) <= limit:
+            out.append(sentence)
+            continue
+        for clause in _pack([c for c in CLAUSE_END.split(sentence) if c], limit):
+            if len(clause) <= limit:
+                out.append(clause)
+                continue
+            words: list[str] = []
+            for word in clause.split():
+                words += [word[i:i + limit] for i in range(0, len(word), limit)]
+            out += _pack(words, limit)
+    return out
 
 
 class SynthError(RuntimeError):
@@ -135,6 +170,9 @@ class PiperSynth:
         chosen = next((v for v in voices if v.name == voice), None) if voice else (voices[0] if voices else None)
         if chosen is None:
             raise SynthError(f"No Piper voice named {voice!r}." if voice else "No Piper voice is installed.")
+        from assistant.offline import quiet_onnxruntime
+
+        quiet_onnxruntime()
         options = ort.SessionOptions()
         options.intra_op_num_threads = max(1, threads)
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
@@ -190,15 +228,21 @@ class SystemSynth:
     def synthesize(self, sentence: str, rate: float, volume: float) -> np.ndarray:
         self.engine.setProperty("rate", int(self.BASE_WPM * rate))
         self.engine.setProperty("volume", max(0.0, min(1.0, volume)))
-        fd, name = tempfile.mkstemp(suffix=".wav", prefix="assistant-say-")
-        os.close(fd)
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):  # pyttsx3's espeak driver prints "Audio saved to"
+        # The audio (which holds the spoken text) goes to a private folder (mode 700), removed at once.
+        printed = io.StringIO()
+        with tempfile.TemporaryDirectory(prefix="assistant-say-") as folder:
+            name = os.path.join(folder, "say.wav")
+            # pyttsx3's espeak driver writes the file from espeak's callback thread and then prints "Audio
+            # saved to"; its runAndWait can return before that (seen on the first long sentence), so wait.
+            with contextlib.redirect_stdout(printed):
                 self.engine.save_to_file(sentence, name)
                 self.engine.runAndWait()
+                deadline = time.monotonic() + 10.0 + 0.05 * len(sentence)
+                while f"Audio saved to {name}" not in printed.getvalue() and time.monotonic() < deadline:
+                    time.sleep(0.005)
+            if not os.path.exists(name):
+                raise SynthError("The system voice did not finish the sentence.")
             samples, self.sample_rate = read_wav(Path(name))
-        finally:
-            os.unlink(name)
         return samples
 
 

@@ -12,7 +12,7 @@ from assistant.paths import models_dir
 from assistant.vision import preprocess
 from assistant.vision.detection import Detection
 from assistant.vision.labels import load_labels
-from assistant.vision.manifest import ModelError, model_entry, verified_path
+from assistant.vision.manifest import ModelError, model_entry, read_manifest, verified_path
 from assistant.vision.runtime import cpu_session
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,9 @@ class Classifier:
     def __init__(self, model: str = DEFAULT_MODEL, threads: int = 1) -> None:
         directory = models_dir()
         entry = model_entry(model, directory)
+        if "labels" not in entry or not entry.get("input_size"):
+            classifiers = ", ".join(n for n, e in read_manifest(directory).get("models", {}).items() if "labels" in e)
+            raise ModelError(f"{model} is not an image classifier (the classifiers are: {classifiers}).")
         path = verified_path(entry, directory)
         self.name = model
         self.input_size = int(entry["input_size"])

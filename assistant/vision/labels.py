@@ -1,10 +1,14 @@
-"""Spoken names and coarse categories for the 1000 ImageNet classes, from the reviewed `models/labels.csv`."""
+"""Spoken names and coarse categories for the 1000 ImageNet classes. The reviewed table is
+`assistant/vision/labels.csv`; `assistant models build` copies it beside the models (and restores it there
+when it is damaged), and the manifest records its SHA-256."""
 
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+
+SOURCE = Path(__file__).with_name("labels.csv")  # the reviewed table, shipped with the package
 
 
 @dataclass(frozen=True)
@@ -16,12 +20,15 @@ class ClassName:
 
 
 def load_labels(path: Path) -> list[ClassName]:
-    """The label table in class-index order; ValueError if it is not the full 1000 classes."""
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = [
-            ClassName(int(r["index"]), r["imagenet_name"], r["spoken"], r["category"])
-            for r in csv.DictReader(fh)
-        ]
+    """The label table in class-index order; ValueError if it is damaged or not the full 1000 classes."""
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = [
+                ClassName(int(r["index"]), r["imagenet_name"], r["spoken"], r["category"])
+                for r in csv.DictReader(fh)
+            ]
+    except (KeyError, TypeError, UnicodeDecodeError, csv.Error) as exc:
+        raise ValueError(f"{path} is damaged ({exc.__class__.__name__}: {exc})") from exc
     if [r.index for r in rows] != list(range(len(rows))) or len(rows) != 1000:
         raise ValueError(f"{path} must list classes 0..999 in order")
     return rows

@@ -20,8 +20,15 @@ CROP_FRACTION = 0.875
 
 
 def to_tensor(frame_bgr: np.ndarray, size: int) -> np.ndarray:
-    """Resize the shorter side to size/0.875, centre-crop size x size, RGB, normalise, NCHW float32."""
+    """Resize the shorter side to size/0.875, centre-crop size x size, RGB, normalise, NCHW float32.
+    An image more than 3:1 is first cut to its centre 2:1 (the crop comes from there anyway), so an extreme
+    strip is never scaled up to gigabytes."""
     h, w = frame_bgr.shape[:2]
+    if max(h, w) > 3 * min(h, w):
+        keep = 2 * min(h, w)
+        y, x = max(0, (h - keep) // 2), max(0, (w - keep) // 2)
+        frame_bgr = frame_bgr[y : y + min(h, keep), x : x + min(w, keep)]
+        h, w = frame_bgr.shape[:2]
     scale = size / CROP_FRACTION / min(h, w)
     nh, nw = max(size, round(h * scale)), max(size, round(w * scale))
     resized = cv2.resize(frame_bgr, (nw, nh), interpolation=cv2.INTER_LINEAR)

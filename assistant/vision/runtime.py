@@ -6,6 +6,8 @@ from pathlib import Path
 
 import onnxruntime as ort
 
+from assistant.offline import quiet_onnxruntime
+
 
 def session_options(threads: int) -> ort.SessionOptions:
     options = ort.SessionOptions()
@@ -20,4 +22,5 @@ def session_options(threads: int) -> ort.SessionOptions:
 
 def cpu_session(path: Path | str, threads: int) -> ort.InferenceSession:
     """A CPU inference session on one model file. Safe to call `run` on from one thread at a time."""
+    quiet_onnxruntime()
     return ort.InferenceSession(str(path), session_options(threads), providers=["CPUExecutionProvider"])
