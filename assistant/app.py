@@ -4,6 +4,7 @@ speech queue and the OCR readers from the settings. Commands, benchmarks and tes
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Config
+
+log = logging.getLogger(__name__)
 
 
 def make_reader(config: Config, max_side: int | None = None, reuse: bool = False) -> Any:
@@ -37,6 +40,7 @@ class Models:
     config: Config
     classifier: Any
     reader: Any
+    detector: Any = None  # None where the people-and-objects detector is not built (npm missing)
     _document_reader: Any = field(default=None, repr=False)
 
     def document_reader(self) -> Any:
@@ -45,11 +49,24 @@ class Models:
         return self._document_reader
 
 
+def load_detector(config: Config) -> Any:
+    """The people-and-objects detector, or None (said once in the log, with the fix) where it is not built."""
+    from assistant.vision.detector import ObjectDetector
+    from assistant.vision.manifest import ModelError
+
+    try:
+        return ObjectDetector(config.vision.threads)
+    except ModelError as exc:
+        log.warning("%s People and objects are not detected meanwhile.", exc)
+        return None
+
+
 def load_models(config: Config) -> Models:
     """Raises `ModelError` or `OcrUnavailable`, each with one sentence that says how to fix it."""
     from assistant.vision.classifier import Classifier
 
-    return Models(config, Classifier(config.vision.model, config.vision.threads), make_reader(config, reuse=True))
+    return Models(config, Classifier(config.vision.model, config.vision.threads), make_reader(config, reuse=True),
+                  load_detector(config))
 
 
 def open_speech(config: Config, wav: Path | None = None, rate: float | None = None,

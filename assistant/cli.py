@@ -27,6 +27,7 @@ HANDLERS: dict[str, str] = {
     "describe": "assistant.commands.live:cmd_describe",
     "classify": "assistant.commands.vision:cmd_classify",
     "read": "assistant.commands.vision:cmd_read",
+    "detect": "assistant.commands.vision:cmd_detect",
     "say": "assistant.commands.speech:cmd_say",
     "voices": "assistant.commands.speech:cmd_voices",
     "models": "assistant.commands.models:cmd_models",
@@ -103,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("images", nargs="+", type=Path)
     p.add_argument("--top", type=int, default=5, help="how many labels per image")
     p.add_argument("--model", help="classifier model name (see `assistant models list`)")
+    p.add_argument("--json", action="store_true", help="one JSON object per image")
+    p = add("detect", "Find people and everyday objects in images, and say where they are.")
+    p.add_argument("images", nargs="+", type=Path)
     p.add_argument("--json", action="store_true", help="one JSON object per image")
     p = add("read", "Read the text in images aloud, in reading order.")
     p.add_argument("images", nargs="+", type=Path)

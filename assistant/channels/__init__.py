@@ -8,6 +8,7 @@ add one line.
 from __future__ import annotations
 
 CHANNELS: dict[str, str] = {
+    "objects": "assistant.channels.objects:ObjectsChannel",
     "scene": "assistant.channels.scene:SceneChannel",
     "text": "assistant.channels.text:TextChannel",
     "guidance": "assistant.channels.guidance:GuidanceChannel",

@@ -13,6 +13,8 @@ BENCHES = {
     "speech": "assistant.bench.speech",
     "loop": "assistant.bench.loop",
     "document": "assistant.bench.document",
+    "detector": "assistant.bench.detector",
+    "people": "assistant.bench.people",
     "soak": "assistant.bench.soak",
     "memory": "assistant.bench.memory",
 }

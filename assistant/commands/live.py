@@ -94,6 +94,7 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
 def cmd_describe(args: argparse.Namespace, config: Config) -> int:
     from assistant.announce.announcer import ranked_by_name
     from assistant.announce.phrasing import describe_sentence
+    from assistant.channels.objects import describe_objects, objects_json
     from assistant.commands.files import ImageFiles, output_problem
     from assistant.vision import scene
     from assistant.vision.classifier import Classifier
@@ -103,6 +104,7 @@ def cmd_describe(args: argparse.Namespace, config: Config) -> int:
     try:
         classifier = Classifier(config.vision.model, config.vision.threads)
         reader = app.document_reader(config)
+        detector = app.load_detector(config)
     except (ModelError, OcrUnavailable) as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -115,13 +117,18 @@ def cmd_describe(args: argparse.Namespace, config: Config) -> int:
     images = ImageFiles(args.images, args.json)
     for path, image in images:
         started = time.perf_counter()
-        labels = ranked_by_name(classifier.detect(image, 10))
+        found = detector.detect(image) if detector is not None else []
+        covered = detector.vocabulary if detector is not None else set()
+        labels = [d for d in ranked_by_name(classifier.detect(image, 10)) if d.name not in covered]
         text = reader.read(image)
         measures = scene.measure(image)
-        sentence = describe_sentence(labels, text.spoken_lines, measures.light_words, a.enter_score, a.sure_score)
+        width = float(image.shape[1])
+        sentence = describe_sentence(labels, text.spoken_lines, measures.light_words, a.enter_score, a.sure_score,
+                                     describe_objects(found, width, a.positions))
         if args.json:
             print(json_line({"file": str(path), "description": sentence,
                               "labels": [{"name": d.name, "score": round(d.score, 4)} for d in labels[:5]],
+                              "objects": objects_json(found, width, a.positions),
                               "text": text.text, "brightness": round(measures.brightness, 1),
                               "ms": round((time.perf_counter() - started) * 1000, 1)}), flush=True)
         else:

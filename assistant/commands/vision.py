@@ -67,3 +67,26 @@ def cmd_read(args: argparse.Namespace, config: Config) -> int:
             if args.document and result.text:
                 print(f"{len(result.spoken_lines)} lines read.", flush=True)
     return images.status
+
+
+def cmd_detect(args: argparse.Namespace, config: Config) -> int:
+    from assistant.channels.objects import describe_objects, objects_json
+    from assistant.vision.detector import ObjectDetector
+
+    try:
+        detector = ObjectDetector(config.vision.threads)
+    except ModelError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    style = config.announce.positions
+    images = ImageFiles(args.images, args.json)
+    for path, image in images:
+        found, ms = detector(image)
+        width = float(image.shape[1])
+        if args.json:
+            print(json_line({"file": str(path), "objects": objects_json(found, width, style), "ms": round(ms, 1)}),
+                  flush=True)
+        else:
+            said = describe_objects(found, width, style) or "No people or things I know."
+            print(printable(f"{path}: {said}" if len(args.images) > 1 else said), flush=True)
+    return images.status

