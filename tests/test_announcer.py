@@ -83,7 +83,7 @@ def test_arrivals_departures_and_groups_are_phrased_as_a_listener_expects():
     assert arrival("umbrella", "umbrellas", ["1 o'clock"]) == ["An umbrella, at 1 o'clock."]
     assert departure("person", "left") == "The person on the left has gone."
     assert group_description("person", "people", ["left", "ahead"]) == "Two people: one on the left, one ahead."
-    assert group_description("bottle", "bottles", ["left"] * 5) == "Five bottles."
+    assert group_description("bottle", "bottles", ["left", "ahead", "right", "left", "left"]) == "Five bottles."
     people = "Two people: one on the left, one ahead. A laptop, ahead."
     assert describe_sentence([], ["EXIT"], "", 0.3, 0.7, people) == people + " Text: EXIT."
     assert describe_sentence([], [], "It is dark.", 0.3, 0.7) == "Nothing I recognise. It is dark."
