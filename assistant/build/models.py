@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from assistant.build import calibration, ocrdet
-from assistant.build.detectors import FACE_NAME, SSD_NAME, build_detectors
+from assistant.build.detectors import FACE_NAME, SSD_INT8, SSD_NAME, build_detectors
 from assistant.build.effnet import INPUT_NAME, build_lite0
 from assistant.build.quantize import quantize_static_qdq, save_deterministic
 from assistant.build.torchfile import load_state_dict
@@ -53,7 +53,7 @@ class Variant:
         return f"{self.name}.onnx"
 
 
-DETECTORS = (SSD_NAME, FACE_NAME)
+DETECTORS = (SSD_NAME, SSD_INT8, FACE_NAME)
 VARIANTS = (
     Variant("lite0-fp32", 224, "fp32"),
     Variant("lite0-int8", 224, "int8"),
@@ -169,14 +169,14 @@ def build(force: bool = False, progress: Callable[[str], None] = print, director
         return False
     started = time.perf_counter()
     entries: dict[str, Any] = {} if force else dict(_existing(directory))
-    if not core_done:
-        saved_level = _quiet_quantizer()
-        try:
+    saved_level = _quiet_quantizer()
+    try:
+        if not core_done:
             entries.update(_build(directory, source, progress))
-        finally:
-            logging.getLogger().setLevel(saved_level)
-    if not detectors_done:
-        entries.update(build_detectors(directory, progress))
+        if not detectors_done:
+            entries.update(build_detectors(directory, progress))
+    finally:
+        logging.getLogger().setLevel(saved_level)
     manifest = {"source": {"package": WEIGHTS_PACKAGE, "file": source.name, "sha256": source_sha,
                            "recipe": RECIPE}, "models": entries}
     tmp_manifest = directory / (MANIFEST + ".tmp")

@@ -98,6 +98,12 @@ def check_models() -> Iterator[Result]:
         yield Result(OK, "labels", "models/labels.csv lists the 1000 classes")
     except (OSError, ValueError) as exc:
         yield Result(FAIL, "labels", f"missing or damaged ({exc})", "assistant models build")
+    from assistant.vision.detector import FACE_MODEL, SSD_MODEL
+
+    for name in (SSD_MODEL, FACE_MODEL):
+        if name not in models:
+            yield Result(WARN, f"model {name}", "not built: people and objects are not detected",
+                         "apt-get install npm, then assistant models build")
     for name, entry in models.items():
         try:
             verified_path(entry)

@@ -27,7 +27,7 @@ from assistant.vision.detection import Box, Detection
 from assistant.vision.manifest import ModelError, model_entry, verified_path
 from assistant.vision.runtime import cpu_session
 
-SSD_MODEL, FACE_MODEL = "oidv4-ssd", "face-full-range"
+SSD_MODEL, FACE_MODEL = "oidv4-ssd-int8", "face-full-range"
 TABLE = Path(__file__).with_name("objects.csv")
 FACE_MIN_SCORE = 0.6
 NMS_IOU = 0.45
@@ -87,9 +87,9 @@ class ObjectDetector:
     """`detect(frame_bgr)` -> people and objects with boxes in the frame's pixels, best first.
     Thread contract: one thread at a time (its onnxruntime sessions are not shared across threads)."""
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, model: str = SSD_MODEL) -> None:
         try:
-            ssd, face = model_entry(SSD_MODEL), model_entry(FACE_MODEL)
+            ssd, face = model_entry(model), model_entry(FACE_MODEL)
         except ModelError as exc:
             raise ModelError(f"The people-and-objects detector is not built: {FIX}.") from exc
         self.ssd = cpu_session(verified_path(ssd), threads)
