@@ -42,11 +42,19 @@ class Models:
     reader: Any
     detector: Any = None  # None where the people-and-objects detector is not built (npm missing)
     _document_reader: Any = field(default=None, repr=False)
+    _describe_reader: Any = field(default=None, repr=False)
 
     def document_reader(self) -> Any:
+        """The reader for whole pages (slow thread)."""
         if self._document_reader is None:
             self._document_reader = document_reader(self.config)
         return self._document_reader
+
+    def describe_reader(self) -> Any:
+        """A reader of its own for describe-now on the loop thread, when live text has no fresh read."""
+        if self._describe_reader is None:
+            self._describe_reader = make_reader(self.config)
+        return self._describe_reader
 
 
 def load_detector(config: Config) -> Any:
@@ -101,7 +109,7 @@ def build_live(config: Config, source: Any, speech: Any, *, models: Models | Non
     stop = stop or threading.Event()
     models = models or load_models(config)
     grabber = (grabber_type or Grabber)(source, config.camera.fps if fps is None else fps, stop,
-                                        reopen_seconds=config.camera.reopen_seconds)
+                                        reopen_seconds=config.camera.reopen_seconds, clock=clock)
 
     def newest_frame() -> Any:
         item = grabber.newest

@@ -99,10 +99,13 @@ class GuidanceStyle(str, Enum):
 @dataclass(frozen=True)
 class Say:
     """One thing a channel wants said: its text (may be empty when only a tone is wanted), how urgent it
-    is, what it is about (`kind`, and `subject`: the label's name), and the tone that goes before it."""
+    is, what it is about (`kind`, and `subject`: the label's name), the tone that goes before it, and
+    `about`: the name of the thing in view it speaks of (its channel's `seen()` key), so that it is dropped,
+    unheard, if that thing leaves the view first."""
 
     text: str
     priority: Priority = Priority.NORMAL
     kind: Kind = Kind.SPEECH
     subject: str = ""
     earcon: Earcon | None = None
+    about: str = ""

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from assistant.vision.confidence import PROBABLY, SURE
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised only on 3.10
@@ -72,8 +74,8 @@ class CameraConfig:
     """Where frames come from."""
 
     source: str = setting("0", "Camera index, video file or folder of images.")
-    fps: float = setting(10.0, "Frames per second when replaying a folder of images or a video file.",
-                         bounds=(0.1, 120))
+    fps: float = setting(0.0, "Frames per second when replaying a video file (0: the video's own rate) or a folder "
+                              "of images (0: 10).", bounds=(0, 120))
     width: int = setting(640, "Requested capture width in pixels.", bounds=(16, 7680))
     height: int = setting(480, "Requested capture height in pixels.", bounds=(16, 4320))
     reopen_seconds: float = setting(2.0, "Seconds between attempts to reopen a lost camera.", bounds=(0.1, 60))
@@ -99,12 +101,15 @@ class AnnounceConfig:
     """When and how things are said."""
 
     mode: str = setting("both", "Start mode: scene, text, both, quiet or document.", _modes)
-    enter_score: float = setting(0.3, "A label's score must reach this to count as a hit; below it nothing is said.",
+    enter_score: float = setting(PROBABLY, "A label's score must reach this to count as a hit; below it nothing is "
+                                 "said (calibrated: see `assistant bench calibration`).",
                                  bounds=(0, 1))
-    exit_score: float = setting(0.15, "A label below this counts as gone.", bounds=(0, 1))
-    sure_score: float = setting(0.7, "At or above this a label is said plainly; below it, 'probably'.", bounds=(0, 1))
-    hits_needed: int = setting(3, "Hits needed among the last `window` frames before a label is said.", bounds=(1, 100))
-    window: int = setting(5, "Frames looked at for the hits.", bounds=(1, 100))
+    exit_score: float = setting(0.5, "A label below this counts as gone.", bounds=(0, 1))
+    sure_score: float = setting(SURE, "At or above this a label is said plainly; below it, 'probably'.", bounds=(0, 1))
+    hits_needed: int = setting(3, "Frames with a label needed within `window` seconds (fewer at a low frame rate, "
+                               "never under two) before it is said.", bounds=(1, 100))
+    window: float = setting(1.5, "Seconds looked back for the hits; half the frames in it must have the label.",
+                            bounds=(0.1, 10))
     absent_seconds: float = setting(2.0, "Seconds below the exit score before a label counts as gone.",
                                     bounds=(0, 3600))
     cooldown_seconds: float = setting(15.0, "Seconds a label must be gone before it is said again.", bounds=(0, 86400))
@@ -192,10 +197,7 @@ def _merge(section: Any, values: dict[str, Any], where: str) -> Any:
         changes[key] = _coerce(value, hints[key], f"{where}.{key}")
         _check_choice(changes[key], fields[key].metadata.get("choices"), f"{where}.{key}")
         _check_bounds(changes[key], fields[key].metadata.get("bounds"), f"{where}.{key}")
-    merged = dataclasses.replace(section, **changes)
-    if isinstance(merged, AnnounceConfig) and merged.hits_needed > merged.window:
-        raise ConfigError(f"{where}: hits_needed ({merged.hits_needed}) cannot be more than window ({merged.window})")
-    return merged
+    return dataclasses.replace(section, **changes)
 
 
 def apply(config: Config, data: dict[str, Any], source: str) -> Config:

@@ -29,6 +29,8 @@ from assistant.speech.queue import Speech
 log = logging.getLogger(__name__)
 
 INBOX = 64  # key presses waiting for the loop; more are dropped (no person types that fast)
+FRESH_FRAME = 0.5  # seconds: describe and read answer about a frame no older than this
+STILL_IN_VIEW = 1.0  # seconds: a thing not seen for longer has left the view; what is about it is not said
 FAILURE_EVERY = 10.0  # seconds: a failing channel's sentence is said at most this often
 RATE_RANGE = (0.5, 3.0)
 SHUTDOWN_WAIT = 10.0  # seconds to wait for a model run in flight when quitting
@@ -65,6 +67,8 @@ class LiveAssistant:
         self.interrupted = False  # quit or Ctrl+C, rather than the end of a file source
         self.ctrl_c = False
         self.preview: Callable[[np.ndarray], None] | None = None
+        # What each lane's channels last saw, replaced whole by that lane's thread (read by the speech thread).
+        self._seen: dict[Lane, dict[str, float]] = {Lane.FAST: {}, Lane.SLOW: {}}
         self.slow_thread: threading.Thread | None = None
 
     # --- from any thread ---------------------------------------------------------------------
@@ -86,12 +90,17 @@ class LiveAssistant:
     def on_grabber_event(self, event: str) -> None:
         """Called on the grabber's thread: the camera was lost or is back, or a file source ended."""
         self.record(event)
-        if self.config.speech.earcons and event in CAMERA_EARCONS:
-            self.speech.earcon(CAMERA_EARCONS[event], priority=Priority.NOW)
+        tone = CAMERA_EARCONS.get(event) if self.config.speech.earcons else None
         source = self.grabber.source
         what = "video" if hasattr(source, "broken") else "images"
         words = CAMERA_WORDS[event].format(what=what, frames=getattr(source, "frames_read", 0))
-        self.speech.say(words, Priority.NEXT, Kind.CAMERA)
+        self.speech.say(words, Priority.NOW if event in CAMERA_EARCONS else Priority.NEXT, Kind.CAMERA, tone=tone)
+
+    def in_view(self, about: str) -> bool:
+        """Whether the thing `about` names was seen by some channel within the last `STILL_IN_VIEW` seconds
+        (asked by the speech thread just before, and while, it says something about it)."""
+        last = max((seen.get(about, float("-inf")) for seen in list(self._seen.values())), default=float("-inf"))
+        return self.clock() - last <= STILL_IN_VIEW
 
     @property
     def classified(self) -> int:
@@ -103,27 +112,30 @@ class LiveAssistant:
             return
         for say in says:
             self.record(f"{say.kind.value}:{say.subject or say.text}", at)
-            if say.earcon is not None and (self.config.speech.earcons or not say.text):
-                self.speech.earcon(say.earcon, priority=max(say.priority, Priority.NEXT))
-                priority: Priority = Priority.NEXT if say.priority is Priority.NOW else say.priority
-            else:
-                priority = say.priority
-            if say.text:
-                self.speech.say(say.text, priority, say.kind, say.subject)
+            if not say.text:  # a tone on its own (guidance as tones)
+                if say.earcon is not None:
+                    self.speech.earcon(say.earcon, priority=max(say.priority, Priority.NEXT))
+                continue
+            tone = say.earcon if self.config.speech.earcons else None
+            still_true = partial(self.in_view, say.about) if say.about else None
+            self.speech.say(say.text, say.priority, say.kind, say.subject, tone=tone, still_true=still_true)
 
     def guarded(self, name: str, failure: str, work: Callable[[], list[Say]], at: float | None = None) -> None:
-        """Run one step or job: a failure is logged in full, said in one short sentence (not more often
-        than every few seconds), and the worker goes on."""
+        """Run one step or job and say what it returns: see `attempt`."""
+        self.speak(self.attempt(name, failure, work), at)
+
+    def attempt(self, name: str, failure: str, work: Callable[[], list[Say]]) -> list[Say]:
+        """What one step or job wants said; a failure is logged in full, said in one short sentence (not
+        more often than every few seconds), and the worker goes on."""
         try:
-            says = work()
+            return work()
         except Exception:
             log.exception("The %s step failed", name)
             now = self.clock()
             if now - self._last_failure.get(name, -1e9) >= FAILURE_EVERY:
                 self._last_failure[name] = now
                 self.speech.say(failure, Priority.NEXT, Kind.ERROR)
-            return
-        self.speak(says, at)
+            return []
 
     # --- the loop thread -----------------------------------------------------------------------
     def active(self, lane: Lane) -> list[Channel]:
@@ -176,28 +188,32 @@ class LiveAssistant:
 
     def set_mode(self, mode: Mode) -> None:
         self.mode = mode
-        earcon = Earcon.MODE if self.config.speech.earcons else None
-        self.speak([Say(mode.announcement, Priority.NOW, Kind.MODE, earcon=earcon)])
+        self.speak([Say(mode.announcement, Priority.NOW, Kind.MODE, earcon=Earcon.MODE)])
         for channel in self.channels.values():
             if channel.lane is Lane.FAST:
                 channel.reset()
         self._reset_slow.set()  # the slow channels are reset on their own thread
         self._wake_slow.set()
 
-    def describe_now(self) -> list[Say]:
+    def fresh_frame(self) -> np.ndarray | None:
+        """The newest frame if it is at most `FRESH_FRAME` seconds old (an answer is about the view now)."""
         item = self.grabber.newest
-        frame = item[2] if item is not None else None
+        if item is None or self.grabber.clock() - item[0] > FRESH_FRAME:
+            return None
+        return item[2]
+
+    def describe_now(self) -> list[Say]:
+        frame = self.fresh_frame()
         now = self.clock()
         parts = [c.describe(frame, now) for c in self.channels.values()]
         return [Say(" ".join(p for p in parts if p), Priority.NOW, Kind.DESCRIBE)]
 
     def read_now(self) -> None:
-        item = self.grabber.newest
-        text = self.channels.get("text")
-        if item is None or text is None:
+        frame = self.fresh_frame()
+        if frame is None or "text" not in self.channels:
             self.speech.say("No picture from the camera.", Priority.NOW, Kind.READ)
             return
-        self._read_request = item[2]
+        self._read_request = frame
         self._wake_slow.set()
 
     def usable(self, frame: np.ndarray) -> bool:
@@ -215,10 +231,13 @@ class LiveAssistant:
         if not self.usable(frame):
             return
         now = self.clock()
+        says: list[Say] = []
         for channel in self.active(Lane.FAST):
             if self._due(channel, now):
                 self.ticks[channel.name] += 1
-                self.guarded(channel.name, channel.failure, partial(channel.step, frame, now), captured)
+                says += self.attempt(channel.name, channel.failure, partial(channel.step, frame, now))
+        self._publish_seen(Lane.FAST)  # first: what is said about a thing is checked against it
+        self.speak(says, captured)
 
     # --- the slow thread -----------------------------------------------------------------------
     def step_slow(self, frame: np.ndarray | None) -> None:
@@ -236,10 +255,20 @@ class LiveAssistant:
         if frame is None or not self.usable(frame):
             return
         now = self.clock()
+        says: list[Say] = []
         for channel in self.active(Lane.SLOW):
             if self._due(channel, now):
                 self.ticks[channel.name] += 1
-                self.guarded(channel.name, channel.failure, partial(channel.step, frame, now))
+                says += self.attempt(channel.name, channel.failure, partial(channel.step, frame, now))
+        self._publish_seen(Lane.SLOW)
+        self.speak(says)
+
+    def _publish_seen(self, lane: Lane) -> None:
+        seen: dict[str, float] = {}
+        for channel in self.active(lane):
+            for about, when in channel.seen().items():
+                seen[about] = max(seen.get(about, float("-inf")), when)
+        self._seen[lane] = seen
 
     def _slow_worker(self) -> None:
         period = 1.0 / max(0.1, self.config.vision.ocr_rate)

@@ -87,3 +87,27 @@ def test_arrivals_departures_and_groups_are_phrased_as_a_listener_expects():
     people = "Two people: one on the left, one ahead. A laptop, ahead."
     assert describe_sentence([], ["EXIT"], "", 0.3, 0.7, people) == people + " Text: EXIT."
     assert describe_sentence([], [], "It is dark.", 0.3, 0.7) == "Nothing I recognise. It is dark."
+
+
+def test_debounce_is_by_time_so_it_works_from_1_to_30_frames_per_second():
+    for fps, frames_to_say in ((1, 2), (2, 3), (10, 3), (30, 3)):
+        clock = Clock()
+        a = Announcer(clock=clock)
+        said = []
+        for i in range(10):
+            said.append([x.text for x in a.update([Detection("fridge", 0.98)])])
+            clock.now += 1 / fps
+        assert said.index(["A fridge."]) == frames_to_say - 1, (fps, said)
+    clock = Clock()  # flicker at 1 frame per second: one frame in two is not enough
+    a = Announcer(clock=clock)
+    assert feed(a, clock, [[("cat", 0.9)], [], [], [("cat", 0.9)], []] * 4, dt=1.0) == []
+
+
+def test_the_cooldown_restarts_when_something_else_was_said_in_between():
+    clock = Clock()
+    a = Announcer(absent_seconds=1.0, cooldown_seconds=15.0, clock=clock)
+    assert feed(a, clock, [[("fridge", 0.98)]] * 5) == ["A fridge."]
+    assert feed(a, clock, [[]] * 20) == []
+    assert feed(a, clock, [[("cup", 0.9)]] * 5) == ["A cup."]  # something else, in between
+    assert feed(a, clock, [[]] * 20) == []
+    assert feed(a, clock, [[("fridge", 0.98)]] * 5) == ["A fridge."]  # 5 s later, not 15: news again

@@ -187,7 +187,7 @@ def bad_inputs(tmp: Path, photo: Path) -> list[tuple[list[str], int, str]]:
         (["run", "--camera", str(tmp / "nothing.mp4"), "--voice-engine", "text"], 1, "There is no file"),
         (["run", "--camera", str(empty), "--voice-engine", "text"], 1, f"The folder {empty} has no images in it."),
     ]
-    for section, key, value, words in (("announce", "window", "-1", "out of range (from 1 to 100)"),
+    for section, key, value, words in (("announce", "window", "-1", "out of range (from 0.1 to 10)"),
                                        ("announce", "hits_needed", "0", "out of range (from 1 to 100)"),
                                        ("speech", "stale_seconds", "-1", "out of range (from 0.1 to 600)"),
                                        ("speech", "volume", "80", "out of range (from 0 to 1)"),
@@ -302,3 +302,26 @@ def test_a_video_that_ends_or_breaks_says_so_once(tmp_path):
         assert done.returncode == 0, done.stderr[-1000:]
         lines = done.stdout.splitlines()
         assert sum(line.startswith(words) for line in lines) == 1, lines[-5:]
+
+
+def test_a_video_plays_at_its_own_frame_rate_unless_told_otherwise(tmp_path):
+    import threading
+
+    from assistant.capture.sources import Grabber, VideoFileSource, open_source
+
+    video = tmp_path / "v25.avi"
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter.fourcc(*"MJPG"), 25, (160, 120))
+    for i in range(20):
+        writer.write(np.full((120, 160, 3), i * 10, np.uint8))
+    writer.release()
+    for asked, played in ((0.0, 25.0), (40.0, 40.0)):
+        stop = threading.Event()
+        grabber = Grabber(VideoFileSource(video), asked, stop)
+        assert grabber.start()
+        assert grabber.ended.wait(5)
+        assert grabber.fps == played and grabber.stats.grabbed == 20
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    cv2.imwrite(str(folder / "a.png"), np.zeros((120, 160, 3), np.uint8))
+    grabber = Grabber(open_source(str(folder)), 0.0, threading.Event())
+    assert grabber.start() and grabber.ended.wait(5) and grabber.fps == 10.0

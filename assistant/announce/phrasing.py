@@ -29,9 +29,14 @@ def label_sentence(name: str, score: float, sure: float) -> str:
 NOTHING = "Nothing I recognise."
 
 
+def said_labels(detections: Sequence[Detection], floor: float, limit: int = 3) -> list[Detection]:
+    """The labels a description says: at or above the floor, best first, at most `limit`."""
+    return [d for d in sorted(detections, key=lambda d: -d.score) if d.score >= floor][:limit]
+
+
 def labels_part(detections: Sequence[Detection], floor: float, sure: float, limit: int = 3) -> str:
     """The things in view with honest confidence words, or 'Nothing I recognise.'"""
-    parts = [label_sentence(d.name, d.score, sure) for d in detections if d.score >= floor][:limit]
+    parts = [label_sentence(d.name, d.score, sure) for d in said_labels(detections, floor, limit)]
     return " ".join(parts) if parts else NOTHING
 
 
@@ -53,10 +58,12 @@ def live_text(lines: Sequence[str], limit: int) -> str:
 
 
 def describe_sentence(detections: Sequence[Detection], text_lines: Sequence[str], light_words: str,
-                      floor: float, sure: float, objects: str = "") -> str:
+                      floor: float, sure: float, objects: str = "", trusted: bool = True) -> str:
     """The describe-now answer: people and things with where they are (`objects`), what the classifier
-    sees with confidence words, any text, and whether it is dark."""
-    labels = labels_part(detections, floor, sure)
+    sees with confidence words, any text, and whether it is dark. Not `trusted` (too dark, blurred): no
+    things at all, the light words say why."""
+    labels = labels_part(detections, floor, sure) if trusted else ""
+    objects = objects if trusted else ""
     if objects and labels == NOTHING:
         labels = ""
     return " ".join(p for p in (objects, labels, text_part(text_lines), light_words) if p)

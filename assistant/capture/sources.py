@@ -220,6 +220,8 @@ class Grabber:
             self.frames.put_nowait(item)
 
     def _run(self) -> None:
+        # A video plays at its own rate unless told otherwise; a folder of images at 10 a second.
+        self.fps = self.fps or float(getattr(self.source, "fps", 0.0) or 0.0) or 10.0
         period = 1.0 / max(0.1, self.fps)
         next_at = time.monotonic()
         lost = False

@@ -75,3 +75,7 @@ class Channel(Protocol):
     def reset(self) -> None:
         """Forget what was seen (a new mode)."""
         ...
+
+    def seen(self) -> dict[str, float]:
+        """What is in view, by the `about` names its `Say`s use, each with when it was last seen."""
+        ...

@@ -77,7 +77,7 @@ class DocumentChannel:
         if not lines:
             return [Say("No text found on the page.", Priority.NEXT, Kind.DOCUMENT)]
         self.pages_read += 1
-        self.view.latest = result.text
+        self.view.publish(result.text)
         count = f"{len(lines)} line{'s' if len(lines) != 1 else ''} read."
         out = [Say(count + "\n" + "\n".join(lines), Priority.NOW, Kind.DOCUMENT)]
         try:
@@ -89,6 +89,9 @@ class DocumentChannel:
 
     def describe(self, frame: np.ndarray | None, now: float) -> str:
         return ""  # the page's text is in the text view, which the text channel describes
+
+    def seen(self) -> dict[str, float]:
+        return {}  # a page read is read out whole, even when it has been put down
 
     def save(self, lines: list[str]) -> None:
         if self.save_dir is None:

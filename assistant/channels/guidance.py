@@ -52,6 +52,11 @@ def guide(ctx: Context) -> Guide:
     return ctx.service("guide", lambda: Guide(style, ctx.is_reading, ctx.clock))  # type: ignore[no-any-return]
 
 
+def recognised(text: str) -> bool:
+    """At least two letters or digits: a real read, not a stray mark."""
+    return sum(ch.isalnum() for ch in text) >= 2
+
+
 class GuidanceChannel:
     """Thread contract: see `Channel`."""
 
@@ -63,11 +68,14 @@ class GuidanceChannel:
     def __init__(self, ctx: Context) -> None:
         self.view, self.guide = text_view(ctx), guide(ctx)
         self.rate = ctx.config.vision.ocr_rate
+        self.min_score = ctx.config.vision.ocr_min_score
 
     def step(self, frame: np.ndarray, now: float) -> list[Say]:
         result = self.view.read(frame)
-        advice = framing.advise([f.box for f in result.fragments], frame.shape[1], frame.shape[0],
-                                scene.measure(frame))
+        # Only text really read (characters, with confidence) is guided towards: a blank wall or a table
+        # top that the detector takes for text is not.
+        boxes = [f.box for f in result.fragments if f.score >= self.min_score and recognised(f.text)]
+        advice = framing.advise(boxes, frame.shape[1], frame.shape[0], scene.measure(frame)) if boxes else None
         return self.guide(advice)
 
     def describe(self, frame: np.ndarray | None, now: float) -> str:
@@ -75,3 +83,6 @@ class GuidanceChannel:
 
     def reset(self) -> None:
         return None
+
+    def seen(self) -> dict[str, float]:
+        return {}

@@ -30,3 +30,6 @@ class LightChannel:
 
     def reset(self) -> None:
         return None
+
+    def seen(self) -> dict[str, float]:
+        return {}

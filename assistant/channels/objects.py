@@ -13,6 +13,7 @@ from assistant.announce.positions import where
 from assistant.announce.tracker import ObjectTracker, Track
 from assistant.channels.base import Context, Lane
 from assistant.common import Kind, Mode, Priority, Say
+from assistant.vision import scene
 from assistant.vision.detection import Detection
 from assistant.vision.detector import plural_of
 
@@ -49,7 +50,8 @@ class ObjectsChannel:
         if self.detector is None:
             return []
         self.width = float(frame.shape[1])
-        born, gone = self.tracker.update(self.detector.detect(frame), self.width)
+        seen = self.detector.detect(frame) if scene.measure(frame).trustworthy else []
+        born, gone = self.tracker.update(seen, self.width)
         says: list[Say] = []
         by_name: dict[str, list[Track]] = defaultdict(list)
         for track in born:
@@ -57,14 +59,16 @@ class ObjectsChannel:
         for name, tracks in by_name.items():
             already = sum(1 for t in self.tracker.present() if t.name == name and t not in tracks)
             wheres = [self._where(t.detection) for t in sorted(tracks, key=lambda t: t.detection.box[0])]  # type: ignore[index]
-            says += [Say(text, Priority.NEXT, Kind.LABEL, name) for text in arrival(name, plural_of(name), wheres,
-                                                                                    already)]
+            says += [Say(text, Priority.NEXT, Kind.LABEL, name, about=name)
+                     for text in arrival(name, plural_of(name), wheres, already)]
         if self.say_gone:
             says += [Say(departure(t.name, self._where(t.detection)), Priority.NORMAL, Kind.LABEL, t.name)
                      for t in gone]
         return says
 
     def describe(self, frame: np.ndarray | None, now: float) -> str:
+        if frame is not None and not scene.measure(frame).trustworthy:
+            return ""
         found: list[Detection] = [t.detection for t in self.tracker.present()]
         if not found and frame is not None and self.detector is not None:
             self.width = float(frame.shape[1])
@@ -75,6 +79,12 @@ class ObjectsChannel:
 
     def reset(self) -> None:
         self.tracker.reset()
+
+    def seen(self) -> dict[str, float]:
+        last: dict[str, float] = {}
+        for track in self.tracker.tracks:
+            last[track.name] = max(last.get(track.name, 0.0), track.last_seen)
+        return last
 
 
 def describe_objects(found: list[Detection], width: float, style: str = "thirds") -> str:

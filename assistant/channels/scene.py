@@ -11,6 +11,7 @@ from assistant.announce.phrasing import NOTHING, labels_part
 from assistant.channels.base import Context, Lane
 from assistant.channels.objects import DESCRIBED, covered_names
 from assistant.common import Kind, Mode, Priority, Say
+from assistant.vision import scene
 
 
 class SceneChannel:
@@ -33,10 +34,15 @@ class SceneChannel:
 
     def step(self, frame: np.ndarray, now: float) -> list[Say]:
         # NEXT: a new object is said as soon as what is playing ends, ahead of queued text.
-        return [Say(ann.text, Priority.NEXT, Kind.LABEL, ann.name)
-                for ann in self.announcer.update(self.classifier.detect(frame, 10)) if ann.name not in self.covered]
+        # Too dark or too blurred to trust a label: nothing is seen (and what was seen goes absent).
+        seen = self.classifier.detect(frame, 10) if scene.measure(frame).trustworthy else []
+        return [Say(ann.text, Priority.NEXT, Kind.LABEL, ann.name, about=ann.name)
+                for ann in self.announcer.update(seen) if ann.name not in self.covered]
 
     def describe(self, frame: np.ndarray | None, now: float) -> str:
+        if frame is not None and not scene.measure(frame).trustworthy:
+            self.ctx.shared.pop(DESCRIBED, "")
+            return ""  # the light channel says it is too dark, or blurred
         present = self.announcer.present()
         if not present and frame is not None:
             present = ranked_by_name(self.classifier.detect(frame, 10))
@@ -47,3 +53,6 @@ class SceneChannel:
 
     def reset(self) -> None:
         self.announcer.reset()
+
+    def seen(self) -> dict[str, float]:
+        return dict(self.announcer.last_seen)

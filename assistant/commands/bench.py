@@ -13,6 +13,7 @@ BENCHES = {
     "speech": "assistant.bench.speech",
     "loop": "assistant.bench.loop",
     "document": "assistant.bench.document",
+    "calibration": "assistant.bench.calibration",
     "detector": "assistant.bench.detector",
     "people": "assistant.bench.people",
     "soak": "assistant.bench.soak",

@@ -93,7 +93,7 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_describe(args: argparse.Namespace, config: Config) -> int:
     from assistant.announce.announcer import ranked_by_name
-    from assistant.announce.phrasing import describe_sentence
+    from assistant.announce.phrasing import describe_sentence, said_labels
     from assistant.channels.objects import describe_objects, objects_json
     from assistant.commands.files import ImageFiles, output_problem
     from assistant.vision import scene
@@ -124,13 +124,15 @@ def cmd_describe(args: argparse.Namespace, config: Config) -> int:
         measures = scene.measure(image)
         width = float(image.shape[1])
         sentence = describe_sentence(labels, text.spoken_lines, measures.light_words, a.enter_score, a.sure_score,
-                                     describe_objects(found, width, a.positions))
+                                     describe_objects(found, width, a.positions), measures.trustworthy)
         if args.json:
-            print(json_line({"file": str(path), "description": sentence,
-                              "labels": [{"name": d.name, "score": round(d.score, 4)} for d in labels[:5]],
-                              "objects": objects_json(found, width, a.positions),
-                              "text": text.text, "brightness": round(measures.brightness, 1),
-                              "ms": round((time.perf_counter() - started) * 1000, 1)}), flush=True)
+            # `labels` are exactly the classifier's labels in the sentence; `sure`: said plainly.
+            said = said_labels(labels, a.enter_score) if measures.trustworthy else []
+            print(json_line({"file": str(path), "text": sentence,
+                             "labels": [{"name": d.name, "score": round(d.score, 4), "sure": d.score >= a.sure_score}
+                                        for d in said],
+                             "objects": objects_json(found, width, a.positions) if measures.trustworthy else [],
+                             "ms": round((time.perf_counter() - started) * 1000, 1)}), flush=True)
         else:
             print(printable(f"{path}: {sentence}" if len(args.images) > 1 else sentence), flush=True)
         if speech is not None:

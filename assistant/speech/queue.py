@@ -39,6 +39,8 @@ class Utterance:
     generation: int
     audio: np.ndarray | None = None  # set for earcons: already audio, nothing to synthesize
     subject: str = ""
+    tone: Earcon | None = None  # played just before the words, and dropped with them
+    still_true: Callable[[], bool] | None = None  # about something in view: is it still there?
 
     @property
     def tag(self) -> str:
@@ -51,6 +53,8 @@ class SpeechStats:
     spoken: int = 0
     dropped_stale: int = 0
     dropped_duplicate: int = 0
+    dropped_gone: int = 0  # about something that left the view before (or while) it was said
+    dropped_cut: int = 0  # queued, then cut off by something more urgent, or by stop
 
 
 class Speech:
@@ -76,25 +80,30 @@ class Speech:
         self._thread.start()
 
     # --- called from any thread -------------------------------------------------------------
-    def say(self, text: str, priority: Priority = Priority.NORMAL, kind: Kind = Kind.SPEECH, subject: str = "") -> bool:
-        """Queue `text`; False when it was not queued (empty, or identical to one already waiting)."""
+    def say(self, text: str, priority: Priority = Priority.NORMAL, kind: Kind = Kind.SPEECH, subject: str = "",
+            tone: Earcon | None = None, still_true: Callable[[], bool] | None = None) -> bool:
+        """Queue `text`, with a `tone` just before it if given; False when it was not queued (empty, or
+        identical to one already waiting). `still_true` is asked just before it is played, and while it
+        plays: when it says no, the utterance is dropped (and cut off)."""
         text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
         if not text:
             return False
-        return self._put(text, priority, kind, None, subject)
+        return self._put(Utterance(text, priority, kind, 0.0, 0, None, subject, tone, still_true))
 
     def earcon(self, name: Earcon, level: float = 0.5, priority: Priority = Priority.NEXT) -> bool:
-        return self._put(f"[{name.value} tone]", priority, Kind.EARCON, earcon(name, level))
+        return self._put(Utterance(f"[{name.value} tone]", priority, Kind.EARCON, 0.0, 0, earcon(name, level)))
 
-    def _put(self, text: str, priority: Priority, kind: Kind, audio: np.ndarray | None, subject: str = "") -> bool:
+    def _put(self, item: Utterance) -> bool:
         with self._cond:
-            if priority == Priority.NOW:
+            if item.priority == Priority.NOW:
                 self._cut_locked()
-            elif any(u.text == text for u in self._queue):
+            elif any(u.text == item.text for u in self._queue):
                 self.stats.dropped_duplicate += 1
+                log.debug("Dropped (the same is already waiting): %s", item.text)
                 return False
             self._generation += 1
-            item = Utterance(text, priority, kind, self.clock(), self._generation, audio, subject)
+            item.created, item.generation = self.clock(), self._generation
+            priority = item.priority
             index = len(self._queue)
             if priority > Priority.NORMAL:
                 index = next((i for i, u in enumerate(self._queue) if u.priority < priority), len(self._queue))
@@ -103,6 +112,9 @@ class Speech:
         return True
 
     def _cut_locked(self) -> None:
+        for item in self._queue:
+            self.stats.dropped_cut += 1
+            log.debug("Dropped (cut off): %s", item.text)
         self._queue.clear()
         self._cut = self._generation + 1
         self.sink.clear()
@@ -163,7 +175,9 @@ class Speech:
                 item = self._queue.pop(0)
                 if item.priority == Priority.NORMAL and self.clock() - item.created > self.stale_seconds:
                     self.stats.dropped_stale += 1
-                    log.debug("Dropped stale: %s", item.text)
+                    log.debug("Dropped (waited too long): %s", item.text)
+                    continue
+                if self._gone(item):
                     continue
                 self._speaking = item
                 return item
@@ -181,6 +195,14 @@ class Speech:
                 with self._cond:
                     self._speaking = None
 
+    def _gone(self, item: Utterance) -> bool:
+        """True (and logged) when the thing the utterance is about has left the view."""
+        if item.still_true is None or item.still_true():
+            return False
+        self.stats.dropped_gone += 1
+        log.debug("Dropped (no longer in view): %s", item.text)
+        return True
+
     def _speak(self, item: Utterance) -> None:
         if self.on_start is not None:
             self.on_start(item)
@@ -190,12 +212,18 @@ class Speech:
         pieces: list[str] = [] if item.audio is not None else chunks(item.text)
         if item.audio is not None:
             self.sink.write(item.audio, SAMPLE_RATE)
+        if item.tone is not None:
+            self.sink.write(earcon(item.tone), SAMPLE_RATE)
         for piece in pieces:
-            if self._cancelled(item):
+            if self._cancelled(item) or self._gone(item):
+                self.sink.clear()
                 return
             audio = self.synth.synthesize(piece, self.rate, self.volume)
             if self._cancelled(item):
                 return
             self.sink.write(audio, self.synth.sample_rate)
         while self.sink.pending() > 0 and not self._cancelled(item):
+            if self._gone(item):  # it left the view while being said: stop saying it
+                self.sink.clear()
+                return
             time.sleep(0.005)

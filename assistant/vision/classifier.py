@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.paths import models_dir
-from assistant.vision import preprocess
+from assistant.vision import confidence, preprocess
 from assistant.vision.detection import Detection
 from assistant.vision.labels import load_labels
 from assistant.vision.manifest import ModelError, model_entry, read_manifest, verified_path
@@ -44,7 +44,8 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 
 class Classifier:
-    """`classify(frame_bgr)` -> the top-k labels with softmax scores; `detect` -> the same as detections.
+    """`classify(frame_bgr)` -> the top-k labels with calibrated softmax scores (`vision/confidence.py`);
+    `detect` -> the same as detections.
     Thread contract: one thread at a time (an onnxruntime session is not shared across threads here)."""
 
     def __init__(self, model: str = DEFAULT_MODEL, threads: int = 1) -> None:
@@ -70,7 +71,7 @@ class Classifier:
         return self.session.run(None, {self.input_name: x})[0][0]  # type: ignore[no-any-return]
 
     def classify(self, frame_bgr: np.ndarray, top_k: int = 5) -> list[Label]:
-        probs = softmax(self.logits(frame_bgr).astype(np.float64))
+        probs = softmax(self.logits(frame_bgr).astype(np.float64) / confidence.TEMPERATURE)
         order = np.argsort(-probs)[: max(1, top_k)]
         out = []
         for i in order:

@@ -91,11 +91,15 @@ def text_hull(quads: list[np.ndarray]) -> np.ndarray | None:
 
 def locate_page(frame: np.ndarray, detect: Callable[[np.ndarray], list[np.ndarray]] | None = None
                 ) -> np.ndarray | None:
-    """The page outline; the hull of the detected text when the page edge is not visible."""
+    """The page outline; the hull of the detected text when the page edge is not visible. An outline with no
+    text inside it (a white wall, a table top, an empty sheet) is not a page to guide towards."""
     page = find_page(frame)
-    if page is None and detect is not None:
-        page = text_hull(detect(frame))
-    return page
+    if detect is None:
+        return page
+    quads = detect(frame)
+    if page is not None and not any(covers_text(page, [q]) for q in quads):
+        page = None
+    return page if page is not None else text_hull(quads)
 
 
 def corners_in_view(page: np.ndarray, width: int, height: int) -> set[str]:

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+TOO_DARK = 25.0  # mean luma below this: no label is trusted (the dev photos' darkest is 17, their 1st centile 57)
+TOO_BLURRED = 15.0  # Laplacian variance at 320 x 240 below this, with contrast: blurred (dev photos: 74 and up)
+
 
 @dataclass(frozen=True)
 class SceneMeasures:
@@ -15,8 +18,26 @@ class SceneMeasures:
     contrast: float = 0.0  # standard deviation of the grey image: a blank wall is low, a blurred page is not
 
     @property
+    def too_dark(self) -> bool:
+        return self.brightness < TOO_DARK
+
+    @property
+    def blurred(self) -> bool:
+        """Something is there (contrast) but it has no sharp edges: a blank wall is not blurred."""
+        return self.sharpness < TOO_BLURRED and self.contrast > 20
+
+    @property
+    def trustworthy(self) -> bool:
+        """Light and sharpness enough for what a model says about the picture to be trusted."""
+        return not self.too_dark and not self.blurred
+
+    @property
     def light_words(self) -> str:
-        """'It is dark.' / 'It is dim.' / '' (nothing worth saying)."""
+        """'It is too dark to see.' / 'The picture is blurred.' / 'It is dark.' / 'It is dim.' / ''."""
+        if self.too_dark:
+            return "It is too dark to see."
+        if self.blurred:
+            return "The picture is blurred."
         if self.brightness < 35:
             return "It is dark."
         if self.brightness < 70:
