@@ -80,3 +80,12 @@ def test_detector_bench_times_fp32_and_int8_and_scores_people(capsys):
     int8 = float(row(out, "SSD-MobileNetV2 Open Images, 300 x 300, int8 (used)")[0])
     assert 0.5 < int8 < 200 and 0.5 < fp32 < 200 and 0.5 < float(row(out, "BlazeFace full range")[0]) < 100
     assert re.search(r"recall 0\.\d+ \(target >= 0.80\), precision [01]\.\d+", out)
+
+
+def test_calibration_bench_fits_and_compares_before_and_now(capsys):
+    assert main(["bench", "calibration", "--frames", "40"]) == 0
+    out = capsys.readouterr().out
+    fit = re.search(r"Fit now: temperature ([\d.]+), plainly at ([\d.]+), probably at ([\d.]+)", out)
+    assert fit and 0.4 <= float(fit.group(1)) <= 2 and 0.3 <= float(fit.group(3)) <= float(fit.group(2)) < 1
+    cells = row(out, "plain photos ")
+    assert len(cells) == 6 and all(c.endswith("%") or c == "-" for c in cells)

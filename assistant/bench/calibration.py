@@ -59,8 +59,12 @@ def fit(logits: np.ndarray, truth: np.ndarray, spoken: list[str]) -> tuple[float
     right = np.array([name == spoken[y] for (name, _), y in zip(tops, truth)])
     score = np.array([s for _, s in tops])
     grid = np.round(np.arange(0.30, 0.996, 0.01), 2)
-    sure = float(next(x for x in grid if right[score >= x].mean() >= 0.98))
-    probably = float(next(x for x in grid if right[(score >= x) & (score < sure)].mean() >= 0.87))
+
+    def precision(mask: np.ndarray) -> float:
+        return float(right[mask].mean()) if mask.any() else 0.0
+
+    sure = float(next((x for x in grid if precision(score >= x) >= 0.98), 0.99))
+    probably = float(next((x for x in grid if precision((score >= x) & (score < sure)) >= 0.87), sure))
     return temperature, sure, probably
 
 

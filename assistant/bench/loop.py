@@ -24,7 +24,10 @@ from assistant.speech.audio import RecordingSink
 from assistant.speech.queue import Speech, Utterance
 from assistant.speech.synth import PiperSynth
 
-DESCRIBE_AT = (2.5, 6.5, 11.0, 15.5, 18.5)  # seconds into the clip: one describe keypress in each scene
+DESCRIBE_AT = (2.5, 6.5, 11.0, 15.5, 19.5, 23.5, 26.5)  # seconds into the clip: a describe keypress in each scene
+# What is really in each scene of the demo clip: a name said while it is in view is right.
+THINGS = {"chelsea": {"cat"}, "coffee": {"cup", "espresso"}, "page": set(), "motorcycle": {"moped", "motorcycle"},
+          "astronaut": {"person"}, "table": {"cup", "table"}, "dark": set()}
 
 
 class TimedGrabber(Grabber):
@@ -48,8 +51,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
     stop = threading.Event()
     sink = RecordingSink()
     started: list[tuple[float, Utterance]] = []
+    ended: list[tuple[float, Utterance]] = []
     speech = Speech(PiperSynth(config.speech.voice, config.vision.threads), sink,
-                    on_start=lambda u: started.append((time.monotonic(), u)))
+                    on_start=lambda u: started.append((time.monotonic(), u)),
+                    on_end=lambda u, _done: ended.append((time.monotonic(), u)))
     live = build_live(config, VideoFileSource(clip_path()), speech, fps=FPS, stop=stop, grabber_type=TimedGrabber)
     grabber = live.grabber
     presses: list[float] = []
@@ -77,7 +82,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
         first_frame = grabber.captured.get(int(round(scene["start"] * FPS)) + 1)
         expect = scene["expect"]
         tag = "text" if expect == "text" else f"label:{expect}"
-        said = next(((t, u) for t, u in started if u.tag == tag), None)
+        said = next(((t, u) for t, u in started if u.tag == tag and first_frame is not None and t >= first_frame),
+                    None)
         sound = sink.first_sound_after(said[0]) if said else None
         if first_frame is None or sound is None:
             answers = [u.text for t, u in started if u.kind is Kind.DESCRIBE
@@ -95,6 +101,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
         if sound is not None:
             describe_ms.append((sound - pressed) * 1000)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    late, precision = truthfulness(scene_list(), grabber.captured, started, ended)
+    s = speech.stats
     print(f"Live loop on the demo clip ({wall:.1f} s, real time, mode {live.mode.value}, neural voice, "
           "fake sound card)")
     print(table(["scene", "expected", "first frame -> first audio ms", "said"], rows))
@@ -109,6 +117,34 @@ def run(args: argparse.Namespace, config: Config) -> int:
         ["peak memory, MB", f"{peak_mb:.0f}", "<= 600"],
         ["frames grabbed / dropped", f"{grabber.stats.grabbed} / {grabber.stats.dropped}", ""],
         ["frames classified", f"{live.classified}", ""],
+        ["thing left view -> last word about it, max ms", f"{late * 1000:.0f}" if late is not None else "-",
+         "<= 1500"],
+        ["utterances dropped: gone from view / cut short / stale / cut off",
+         f"{s.dropped_gone} / {s.cut_short_gone} / {s.dropped_stale} / {s.dropped_cut}", ""],
+        ["announcements right (what was said was in view)", f"{precision:.0%}" if precision is not None else "-",
+         ""],
     ]
     print(table(["measure", "ours", "target"], summary))
     return 0
+
+
+def truthfulness(scenes: list[dict[str, Any]], captured: dict[int, float], started: list[tuple[float, Utterance]],
+                 ended: list[tuple[float, Utterance]]) -> tuple[float | None, float | None]:
+    """The largest delay from a thing leaving the view to the end of the last word about it, and the share
+    of announcements (labels) whose thing was in view when they were said."""
+    spans = []
+    for scene in scenes:
+        first = captured.get(int(round(scene["start"] * FPS)) + 1)
+        last = captured.get(int(round((scene["start"] + scene["seconds"]) * FPS)) + 1)
+        if first is not None:
+            spans.append((first, last if last is not None else float("inf"), THINGS.get(scene["name"], set())))
+    late: float | None = None
+    for t_end, item in ended:
+        if item.kind is not Kind.LABEL:
+            continue
+        shown = [(a, b) for a, b, things in spans if item.subject in things and a <= t_end]
+        if shown:
+            late = max(late or 0.0, t_end - shown[-1][1])
+    said = [(t, u) for t, u in started if u.kind is Kind.LABEL]
+    right = sum(any(a <= t < b and u.subject in things for a, b, things in spans) for t, u in said)
+    return late, (right / len(said) if said else None)

@@ -140,7 +140,6 @@ class RecordingSink(BufferedSink):
         super().__init__()
         self.clock, self.sleep = clock, sleep
         self.played: list[Played] = []
-        self.audio: list[np.ndarray] = []
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._run, name="fake-sound-card", daemon=True)
         self._thread.start()
@@ -151,7 +150,6 @@ class RecordingSink(BufferedSink):
             peak = float(np.abs(block).max())
             if peak > 1e-4:
                 self.played.append(Played(self.clock(), len(block), peak))
-                self.audio.append(block)
             self.sleep(BLOCK / SAMPLE_RATE)
 
     def first_sound_after(self, t: float) -> float | None:

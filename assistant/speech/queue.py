@@ -50,11 +50,15 @@ class Utterance:
 
 @dataclass
 class SpeechStats:
+    """Every utterance queued is, in the end, spoken or dropped for one of the reasons counted here."""
+
+    queued: int = 0
     spoken: int = 0
     dropped_stale: int = 0
     dropped_duplicate: int = 0
-    dropped_gone: int = 0  # about something that left the view before (or while) it was said
+    dropped_gone: int = 0  # about something that left the view before it was said
     dropped_cut: int = 0  # queued, then cut off by something more urgent, or by stop
+    cut_short_gone: int = 0  # spoken, and stopped part way because what it was about left the view
 
 
 class Speech:
@@ -63,11 +67,12 @@ class Speech:
 
     def __init__(self, synth: Synthesizer, sink: AudioSink, rate: float = 1.0, volume: float = 1.0,
                  stale_seconds: float = 4.0, clock: Callable[[], float] = time.monotonic,
-                 on_start: Callable[[Utterance], None] | None = None) -> None:
+                 on_start: Callable[[Utterance], None] | None = None,
+                 on_end: Callable[[Utterance, bool], None] | None = None) -> None:
         self.synth, self.sink = synth, sink
         self.rate, self.volume, self.stale_seconds = rate, volume, stale_seconds
         self.clock = clock
-        self.on_start = on_start
+        self.on_start, self.on_end = on_start, on_end  # on_end(item, heard to the end)
         self.stats = SpeechStats()
         self.last: Utterance | None = None
         self._queue: list[Utterance] = []
@@ -102,6 +107,7 @@ class Speech:
                 log.debug("Dropped (the same is already waiting): %s", item.text)
                 return False
             self._generation += 1
+            self.stats.queued += 1
             item.created, item.generation = self.clock(), self._generation
             priority = item.priority
             index = len(self._queue)
@@ -187,23 +193,31 @@ class Speech:
             item = self._next()
             if item is None:
                 return
+            completed = False
             try:
-                self._speak(item)
+                completed = self._speak(item)
             except Exception:  # a failing voice must never kill the speech thread
                 log.exception("Speaking %r failed", item.text)
             finally:
                 with self._cond:
                     self._speaking = None
+                if self.on_end is not None:
+                    self.on_end(item, completed)
 
-    def _gone(self, item: Utterance) -> bool:
+    def _gone(self, item: Utterance, started: bool = False) -> bool:
         """True (and logged) when the thing the utterance is about has left the view."""
         if item.still_true is None or item.still_true():
             return False
-        self.stats.dropped_gone += 1
-        log.debug("Dropped (no longer in view): %s", item.text)
+        if started:
+            self.stats.cut_short_gone += 1
+            log.debug("Cut short (no longer in view): %s", item.text)
+        else:
+            self.stats.dropped_gone += 1
+            log.debug("Dropped (no longer in view): %s", item.text)
         return True
 
-    def _speak(self, item: Utterance) -> None:
+    def _speak(self, item: Utterance) -> bool:
+        """Play one utterance; True when it was heard to its end."""
         if self.on_start is not None:
             self.on_start(item)
         if item.kind is not Kind.EARCON:
@@ -215,15 +229,16 @@ class Speech:
         if item.tone is not None:
             self.sink.write(earcon(item.tone), SAMPLE_RATE)
         for piece in pieces:
-            if self._cancelled(item) or self._gone(item):
+            if self._cancelled(item) or self._gone(item, started=True):
                 self.sink.clear()
-                return
+                return False
             audio = self.synth.synthesize(piece, self.rate, self.volume)
             if self._cancelled(item):
-                return
+                return False
             self.sink.write(audio, self.synth.sample_rate)
         while self.sink.pending() > 0 and not self._cancelled(item):
-            if self._gone(item):  # it left the view while being said: stop saying it
+            if self._gone(item, started=True):  # it left the view while being said: stop saying it
                 self.sink.clear()
-                return
+                return False
             time.sleep(0.005)
+        return not self._cancelled(item)
