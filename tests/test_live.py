@@ -492,3 +492,10 @@ def test_describe_json_says_exactly_the_labels_in_its_sentence(tmp_path, capsys)
     assert coffee["labels"][0]["sure"] is True and [o["name"] for o in coffee["objects"]] == ["cup"]
     assert astronaut["text"].startswith("A person, ")
     assert dark == {**dark, "text": "It is too dark to see.", "labels": [], "objects": []}
+
+
+def test_a_blurred_picture_gets_no_labels_but_says_it_is_blurred(tmp_path, capsys):
+    path = tmp_path / "blurred.png"
+    cv2.imwrite(str(path), cv2.GaussianBlur(scene_image("chelsea"), (0, 0), 12))
+    assert main(["describe", str(path)]) == 0
+    assert capsys.readouterr().out.strip() == "The picture is blurred."
