@@ -94,7 +94,7 @@ def test_debounce_is_by_time_so_it_works_from_1_to_30_frames_per_second():
         clock = Clock()
         a = Announcer(clock=clock)
         said = []
-        for i in range(10):
+        for _ in range(10):
             said.append([x.text for x in a.update([Detection("fridge", 0.98)])])
             clock.now += 1 / fps
         assert said.index(["A fridge."]) == frames_to_say - 1, (fps, said)
