@@ -97,8 +97,10 @@ def locate_page(frame: np.ndarray, detect: Callable[[np.ndarray], list[np.ndarra
     if detect is None:
         return page
     quads = detect(frame)
-    if page is not None and not any(covers_text(page, [q]) for q in quads):
-        page = None
+    outline = page.reshape(-1, 1, 2).astype(np.float32) if page is not None else None
+    if outline is not None and not any(cv2.pointPolygonTest(outline, tuple(map(float, q.mean(axis=0))), False) >= 0
+                                       for q in quads):
+        page = None  # no text in it
     return page if page is not None else text_hull(quads)
 
 
