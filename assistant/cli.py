@@ -178,6 +178,9 @@ def resolve(command: str) -> Callable[[argparse.Namespace, Config], int]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from assistant import memory
+
+    memory.limit_arenas()  # before any thread starts: see assistant/memory.py
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(args.verbose, args.quiet)

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant import memory
 from assistant.capture.images import ImageError, check_frame
 from assistant.capture.sources import Grabber
 from assistant.channels.base import Channel, Lane
@@ -29,6 +30,7 @@ from assistant.speech.queue import Speech
 log = logging.getLogger(__name__)
 
 INBOX = 64  # key presses waiting for the loop; more are dropped (no person types that fast)
+TRIM_EVERY = 20.0  # seconds between giving freed memory back to the system
 FRESH_FRAME = 0.5  # seconds: describe and read answer about a frame no older than this
 STILL_IN_VIEW = 1.0  # seconds: a thing not seen for longer has left the view; what is about it is not said
 FAILURE_EVERY = 10.0  # seconds: a failing channel's sentence is said at most this often
@@ -273,7 +275,11 @@ class LiveAssistant:
     def _slow_worker(self) -> None:
         period = 1.0 / max(0.1, self.config.vision.ocr_rate)
         next_at = time.monotonic()
+        trim_at = time.monotonic() + TRIM_EVERY
         while not self.stop_event.is_set():
+            if time.monotonic() >= trim_at:
+                memory.give_back()
+                trim_at = time.monotonic() + TRIM_EVERY
             woken = self._wake_slow.wait(max(0.0, next_at - time.monotonic()))
             self._wake_slow.clear()
             if self.stop_event.is_set():
@@ -285,6 +291,7 @@ class LiveAssistant:
 
     def run(self, max_seconds: float | None = None) -> int:
         """Until quit, Ctrl+C, the end of a file source, or `max_seconds`."""
+        memory.limit_arenas()
         self.slow_thread = threading.Thread(target=self._slow_worker, name="slow", daemon=True)
         self.slow_thread.start()
         started = time.monotonic()

@@ -177,7 +177,8 @@ class PiperSynth:
         options.intra_op_num_threads = max(1, threads)
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
-        options.enable_cpu_mem_arena = False  # sentences of every length: an arena only grows
+        options.enable_cpu_mem_arena = False  # sentences of every length: an arena only grows,
+        options.enable_mem_pattern = False  # and a memory pattern is kept for each length
         try:
             config = PiperConfig.from_dict(json.loads(Path(chosen.path + ".json").read_text(encoding="utf-8")))
             session = ort.InferenceSession(chosen.path, options, providers=["CPUExecutionProvider"])

@@ -20,6 +20,8 @@ def session_options(threads: int) -> ort.SessionOptions:
     # No memory arena: with line crops of every width the arena only grows (50 MB more after a minute of
     # receipts, measured), and it buys no speed here.
     options.enable_cpu_mem_arena = False
+    # Nor memory patterns: one is kept for every input shape seen, and text lines come in every width.
+    options.enable_mem_pattern = False
     return options
 
 
