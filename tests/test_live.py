@@ -208,12 +208,18 @@ def test_ctrl_c_ends_cleanly_in_under_a_second(tmp_path):
     assert proc.stdout.read().splitlines()[-1] == "Goodbye."
 
 
-def test_describe_command_on_still_images(tmp_path, capsys):
+def scene_files(folder: Path, *names: str) -> list[Path]:
+    """The demo's scenes as image files, one per name."""
     paths = []
-    for name in ("coffee", "page", "dark"):
-        path = tmp_path / f"{name}.png"
+    for name in names:
+        path = folder / f"{name}.png"
         cv2.imwrite(str(path), scene_image(name))
         paths.append(path)
+    return paths
+
+
+def test_describe_command_on_still_images(tmp_path, capsys):
+    paths = scene_files(tmp_path, "coffee", "page", "dark")
     assert main(["describe", *map(str, paths)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"{paths[0]}: A cup, ahead. Espresso."
@@ -474,11 +480,7 @@ def test_a_tone_is_never_played_without_its_words():
 def test_describe_json_says_exactly_the_labels_in_its_sentence(tmp_path, capsys):
     import json
 
-    paths = []
-    for name in ("coffee", "astronaut", "dark"):
-        path = tmp_path / f"{name}.png"
-        cv2.imwrite(str(path), scene_image(name))
-        paths.append(path)
+    paths = scene_files(tmp_path, "coffee", "astronaut", "dark")
     assert main(["describe", "--json", *map(str, paths)]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     for line, path in zip(lines, paths):
