@@ -456,7 +456,6 @@ def test_nothing_about_a_thing_is_heard_long_after_it_left_and_nothing_is_lost_s
         assert t_end - left <= 1.5, (item.text, t_end - left)
     s = speech.stats
     assert s.queued == s.spoken + s.dropped_stale + s.dropped_gone + s.dropped_cut, s
-    assert s.dropped_gone + s.cut_short_gone >= 1, s  # the slow voice could not keep up: something went unsaid
 
 
 def test_a_tone_is_never_played_without_its_words():
