@@ -11,7 +11,7 @@ import logging
 import queue
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -29,6 +29,7 @@ from assistant.speech.queue import Speech
 
 log = logging.getLogger(__name__)
 
+EVENTS_KEPT = 20_000  # the most recent events kept (a long session must not grow without bound)
 INBOX = 64  # key presses waiting for the loop; more are dropped (no person types that fast)
 TRIM_EVERY = 20.0  # seconds between giving freed memory back to the system
 FRESH_FRAME = 0.5  # seconds: describe and read answer about a frame no older than this
@@ -62,7 +63,7 @@ class LiveAssistant:
         self._read_request: np.ndarray | None = None
         self._wake_slow = threading.Event()
         self.ticks: Counter[str] = Counter()
-        self.events: list[tuple[float, str]] = []  # (time, what) for benchmarks and tests
+        self.events: deque[tuple[float, str]] = deque(maxlen=EVENTS_KEPT)  # (time, what): benchmarks and tests
         self._events_lock = threading.Lock()
         self._last_failure: dict[str, float] = {}
         self._next_step: dict[str, float] = {}
@@ -77,7 +78,6 @@ class LiveAssistant:
     def command(self, key: str) -> None:
         """One key or command word, from the terminal, stdin lines or the preview window."""
         action = action_for(key)
-        self.record(f"key:{action.value if action else None}")
         if action is None:
             return
         try:
