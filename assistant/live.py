@@ -230,16 +230,19 @@ class LiveAssistant:
 
     def step_fast(self, captured: float, frame: np.ndarray) -> None:
         """Step the fast channels that are due on one frame (on the loop thread)."""
-        if not self.usable(frame):
-            return
+        if self.usable(frame):
+            self._step_lane(Lane.FAST, frame, captured)
+
+    def _step_lane(self, lane: Lane, frame: np.ndarray, at: float | None = None) -> None:
+        """Step the due channels of `lane` on one frame, then say what they returned (on the lane's thread)."""
         now = self.clock()
         says: list[Say] = []
-        for channel in self.active(Lane.FAST):
+        for channel in self.active(lane):
             if self._due(channel, now):
                 self.ticks[channel.name] += 1
                 says += self.attempt(channel.name, channel.failure, partial(channel.step, frame, now))
-        self._publish_seen(Lane.FAST)  # first: what is said about a thing is checked against it
-        self.speak(says, captured)
+        self._publish_seen(lane)  # first: what is said about a thing is checked against it
+        self.speak(says, at)
 
     # --- the slow thread -----------------------------------------------------------------------
     def step_slow(self, frame: np.ndarray | None) -> None:
@@ -254,16 +257,8 @@ class LiveAssistant:
         text = self.channels.get("text")
         if request is not None and text is not None:
             self.guarded("read", text.failure, lambda: text.read_all(request))  # type: ignore[attr-defined]
-        if frame is None or not self.usable(frame):
-            return
-        now = self.clock()
-        says: list[Say] = []
-        for channel in self.active(Lane.SLOW):
-            if self._due(channel, now):
-                self.ticks[channel.name] += 1
-                says += self.attempt(channel.name, channel.failure, partial(channel.step, frame, now))
-        self._publish_seen(Lane.SLOW)
-        self.speak(says)
+        if frame is not None and self.usable(frame):
+            self._step_lane(Lane.SLOW, frame)
 
     def _publish_seen(self, lane: Lane) -> None:
         seen: dict[str, float] = {}
