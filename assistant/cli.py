@@ -119,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     _voice_engine_args(p)
     p.add_argument("--rate", type=float, help="rate multiplier (e.g. 1.5) or words per minute (e.g. 180)")
     p.add_argument("--wav", type=Path, help="write the audio to this WAV file instead of playing it")
+    p.add_argument("--dry-run", action="store_true", help="print the words the voice would say; play nothing")
     add("voices", "List the voices that can be used.")
     p = add("models", "Build, list and verify the models.")
     p.add_argument("action", choices=["build", "list", "verify"])

@@ -14,6 +14,11 @@ from assistant.transcript import print_utterance
 def cmd_say(args: argparse.Namespace, config: Config) -> int:
     from assistant.commands.files import output_problem
 
+    if args.dry_run:  # the words the voice would say, nothing played
+        from assistant.speech.spoken import spoken
+
+        print(spoken(" ".join(args.text)))
+        return 0
     problem = output_problem(args)
     if problem is not None:
         print(problem, file=sys.stderr)

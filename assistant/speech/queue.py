@@ -4,7 +4,8 @@ Priorities: `NOW` cuts off whatever is playing and clears what was queued before
 of the queue; `NORMAL` waits its turn, and is dropped as stale if it waited longer than `stale_seconds`.
 An utterance identical to one already queued is not queued twice. `stop()` silences at once,
 `repeat()` says the last utterance again. Long text is spoken in chunks (sentences, then clauses, at most
-`synth.MAX_CHARS` characters): the next chunk is synthesized while this one plays, and a stop cuts within
+`synth.MAX_CHARS` characters) after `spoken.spoken` has put numbers, dates and symbols into words:
+the next chunk is synthesized while this one plays, and a stop cuts within
 a chunk.
 """
 
@@ -20,6 +21,7 @@ import numpy as np
 
 from assistant.common import Earcon, Kind, Priority
 from assistant.speech.audio import SAMPLE_RATE, AudioSink, earcon
+from assistant.speech.spoken import spoken
 from assistant.speech.synth import Synthesizer, chunks
 
 log = logging.getLogger(__name__)
@@ -223,7 +225,7 @@ class Speech:
         if item.kind is not Kind.EARCON:
             self.last = item
         self.stats.spoken += 1
-        pieces: list[str] = [] if item.audio is not None else chunks(item.text)
+        pieces: list[str] = [] if item.audio is not None else chunks(spoken(item.text))
         if item.audio is not None:
             self.sink.write(item.audio, SAMPLE_RATE)
         if item.tone is not None:

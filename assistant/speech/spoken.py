@@ -1,0 +1,210 @@
+"""Text as it should be heard: numbers, dates, times, prices, codes and symbols turned into the words a
+person would say, before the voice sees them.
+
+A voice reads raw text as its own front end guesses: a 13-digit barcode as "nine trillion ...", a date as
+"twelve slash zero two ...", "RM" as "R M". `spoken(text)` rewrites the text so that every voice says the
+same, listenable thing:
+
+- long digit strings (7 digits or more: barcodes, card, account and document numbers) digit by digit, in
+  groups of three or four;
+- phone numbers (digit groups joined by dashes, or a leading +) digit by digit, in their own groups;
+- dates (25/12/2018, 16-03-2018, 2018-03-16) as "25 December 2018", in words, day first;
+- times (8:13:39 PM, 15:46) as "eight thirteen and thirty-nine seconds PM";
+- prices with a currency ($, €, £, ¥, ₹, RM, MYR, USD, EUR, GBP, ...) as amounts: "thirty ringgit ninety-one";
+- percentages, and symbols that mean something (# @ & = arrows) as words; decorative runs (***, ----, ===)
+  and bars skipped;
+- letters of scripts the voice cannot say (Chinese, Arabic, ...) skipped, with one note at the end.
+
+Numbers become words with `num2words`, so the voice never guesses.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from num2words import num2words
+
+OTHER_SCRIPT = "Some text in another script."
+DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+# prefix or suffix -> (unit, unit plural, hundredth, hundredths)
+CURRENCIES: dict[str, tuple[str, str, str, str]] = {
+    "RM": ("ringgit", "ringgit", "sen", "sen"),
+    "MYR": ("ringgit", "ringgit", "sen", "sen"),
+    "S$": ("Singapore dollar", "Singapore dollars", "cent", "cents"),
+    "US$": ("US dollar", "US dollars", "cent", "cents"),
+    "$": ("dollar", "dollars", "cent", "cents"),
+    "USD": ("US dollar", "US dollars", "cent", "cents"),
+    "€": ("euro", "euros", "cent", "cents"),
+    "EUR": ("euro", "euros", "cent", "cents"),
+    "£": ("pound", "pounds", "penny", "pence"),
+    "GBP": ("pound", "pounds", "penny", "pence"),
+    "¥": ("yen", "yen", "", ""),
+    "JPY": ("yen", "yen", "", ""),
+    "₹": ("rupee", "rupees", "paisa", "paise"),
+    "INR": ("rupee", "rupees", "paisa", "paise"),
+}
+SYMBOLS = {"@": " at ", "&": " and ", "=": " equals ", "→": " to ", "->": " to ", "⇒": " to ", "=>": " to ",
+           "←": " from ", "<-": " from ", "↑": " up arrow ", "↓": " down arrow ", "§": " section ",
+           "©": " copyright ", "®": " registered ", "™": " trademark ", "°C": " degrees Celsius ",
+           "°F": " degrees Fahrenheit ", "°": " degrees ", "½": " a half ", "¼": " a quarter ", "¾": " three quarters "}
+DECORATION = re.compile(r"[*=_~\-.·•]{3,}|[|¦│┃•·■□◆◇►◄▪▫★☆※]")
+
+_CUR = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
+_AMOUNT = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?(?![\d.])"
+PRICE_BEFORE = re.compile(rf"(?<![A-Za-z])({_CUR})\s?{_AMOUNT}")
+PRICE_AFTER = re.compile(rf"(?<![\d.,]){_AMOUNT}\s?(€|EUR|MYR|USD|GBP)(?![A-Za-z])")
+CURRENCY_WORD = re.compile(r"(?<![A-Za-z])(RM|MYR)(?![A-Za-z])")
+DATE_DMY = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/])")
+DATE_YMD = re.compile(r"(?<![\d/.-])(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?![\d/])")
+TIME = re.compile(r"(?<![\d:.])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])(\s*(?:[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?")
+PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?%")
+PHONE = re.compile(r"(?<![\w.,/-])(\+?\(?\d{1,4}\)?(?:[- ]\d{2,8}){1,4})(?![\w.,/]|-\d)")
+LONG_DIGITS = re.compile(r"\d{7,}")
+NUMBER = re.compile(r"(?<![\d])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d])")
+HASH = re.compile(r"(?<=[A-Za-z])#|#(?=\s?\d)")
+
+
+def _digits(group: str) -> str:
+    return " ".join(DIGITS[int(d)] for d in group if d.isdigit())
+
+
+def digit_groups(digits: str) -> str:
+    """Digit by digit, in groups of three or four, the larger groups first: '9556939040116' -> 'nine five
+    five six, nine three nine, zero four zero, one one six'."""
+    n = len(digits)
+    if n <= 4:
+        return _digits(digits)
+    count = -(-n // 4)
+    sizes = [n // count + (1 if i < n % count else 0) for i in range(count)]
+    out, at = [], 0
+    for size in sizes:
+        out.append(_digits(digits[at:at + size]))
+        at += size
+    return ", ".join(out)
+
+
+def number_words(whole: str, fraction: str | None = None) -> str:
+    """'1,234' -> 'one thousand, two hundred and thirty-four'; a fraction digit by digit after 'point'."""
+    words = num2words(int(whole.replace(",", "")), lang="en").replace(",", "")
+    if fraction:
+        words += " point " + _digits(fraction)
+    return words
+
+
+def _price(symbol: str, whole: str, cents: str | None) -> str:
+    unit, units, sub, subs = CURRENCIES[symbol]
+    amount = int(whole.replace(",", ""))
+    words = f"{number_words(whole)} {unit if amount == 1 else units}"
+    if cents and int(cents.ljust(2, "0")):
+        hundredths = int(cents.ljust(2, "0"))
+        part = number_words(str(hundredths))
+        words += f" {part} {sub if hundredths == 1 else subs}" if sub else f" point {_digits(cents)}"
+    return f" {words} "
+
+
+def _date(day: int, month: int, year: str) -> str | None:
+    if not 1 <= month <= 12 and 1 <= day <= 12:  # 03/25/2018: month first
+        day, month = month, day
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    full = int(year) if len(year) == 4 else 2000 + int(year)
+    return f" {num2words(day, to='ordinal')} of {MONTHS[month - 1]} {num2words(full, to='year')}, "
+
+
+def _dmy(m: re.Match[str]) -> str:
+    return _date(int(m[1]), int(m[3]), m[4]) or m[0]
+
+
+def _ymd(m: re.Match[str]) -> str:
+    return _date(int(m[4]), int(m[3]), m[1]) or m[0]
+
+
+def _time(m: re.Match[str]) -> str:
+    hour, minute = int(m[1]), int(m[2])
+    if hour > 24 or minute > 59 or (m[3] and int(m[3]) > 59):
+        return m[0]
+    if minute == 0:
+        words = f"{number_words(str(hour))} o'clock" if m[4] or hour <= 12 else f"{number_words(str(hour))} hundred"
+    elif minute < 10:
+        words = f"{number_words(str(hour))} oh {number_words(str(minute))}"
+    else:
+        words = f"{number_words(str(hour))} {number_words(str(minute))}"
+    if m[3] and int(m[3]):
+        words += f" and {number_words(m[3])} seconds"
+    if m[4]:
+        words += " " + " ".join(m[4].upper().replace(".", "").strip())
+    return f" {words} "
+
+
+def _phone(m: re.Match[str]) -> str:
+    text = m[0]
+    groups = re.findall(r"\d+", text)
+    total = sum(len(g) for g in groups)
+    # A phone number: seven digits or more, in groups joined by a dash or led by + or (..).
+    if total < 7 or not ("-" in text or text.startswith(("+", "("))) or any(len(g) > 8 for g in groups):
+        return text
+    parts = [digit_groups(g) for g in groups]
+    return (" plus " if text.startswith("+") else " ") + ", ".join(parts) + " "
+
+
+def _number(m: re.Match[str]) -> str:
+    return f" {number_words(m[1], m[2])} "
+
+
+def _other_script(ch: str) -> bool:
+    """A letter the voice cannot say: a letter that is not Latin (Chinese, Arabic, Cyrillic, ...)."""
+    if not unicodedata.category(ch).startswith("L"):
+        return False
+    return not unicodedata.name(ch, "").startswith("LATIN")
+
+
+def _sub(pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str], text: str) -> str:
+    return pattern.sub(repl, text)
+
+
+def spoken_line(line: str) -> tuple[str, bool]:
+    """One line as it should be heard, and whether letters of another script were left out."""
+    other = any(_other_script(ch) for ch in line)
+    if other:
+        line = "".join(" " if _other_script(ch) else ch for ch in line)
+    line = unicodedata.normalize("NFKC", line)
+    line = DECORATION.sub(" ", line)
+    line = _sub(DATE_YMD, _ymd, line)
+    line = _sub(DATE_DMY, _dmy, line)
+    line = _sub(TIME, _time, line)
+    line = _sub(PRICE_BEFORE, lambda m: _price(m[1], m[2], m[3]), line)
+    line = _sub(PRICE_AFTER, lambda m: _price(m[3], m[1], m[2]), line)
+    line = CURRENCY_WORD.sub(" ringgit ", line)
+    line = _sub(PERCENT, lambda m: f" {number_words(*m[1].split('.'))} percent ", line)
+    line = line.replace("%", " percent ")
+    line = _sub(PHONE, _phone, line)
+    line = _sub(LONG_DIGITS, lambda m: f" {digit_groups(m[0])} ", line)
+    line = HASH.sub(" number ", line)
+    line = line.replace("#", " hash ")
+    for symbol, words in sorted(SYMBOLS.items(), key=lambda kv: -len(kv[0])):
+        line = line.replace(symbol, words)
+    line = re.sub(r"(?<=\d)\s?\*\s?(?=\d)", " times ", line)
+    line = re.sub(r"(?<=\d)\s?\+\s?(?=\d)", " plus ", line)
+    line = _sub(NUMBER, _number, line)
+    line = re.sub(r"\s+([,.;:!?)])", r"\1", line)  # no space before punctuation the words left behind
+    line = re.sub(r"([(])\s+", r"\1", line)
+    line = re.sub(r",(\s*,)+", ",", line)
+    line = re.sub(r"\(\s*\)|^[\s,.;:]+|[\s,]+$", "", line)
+    return " ".join(line.split()), other
+
+
+def spoken(text: str) -> str:
+    """The words a voice should say for `text`, line by line (see the module's docstring)."""
+    lines, other = [], False
+    for line in text.splitlines():
+        words, had_other = spoken_line(line)
+        other = other or had_other
+        if words:
+            lines.append(words)
+    if other:
+        lines.append(OTHER_SCRIPT)
+    return "\n".join(lines)
