@@ -48,6 +48,7 @@ class Earcon(str, Enum):
     CAMERA_LOST = "camera-lost"
     CAMERA_BACK = "camera-back"
     LIGHT = "light"
+    LEVEL = "level"  # rate or volume changed while speaking: pitch follows the new level
     GUIDANCE_CUT = "guidance-cut"
     GUIDANCE_BACK = "guidance-back"
     GUIDANCE_CLOSER = "guidance-closer"
@@ -109,3 +110,5 @@ class Say:
     subject: str = ""
     earcon: Earcon | None = None
     about: str = ""
+    lead: str = ""  # read text (R, a page): said before its first line ("29 lines read."), not one of them
+    after: str = ""  # read text (R, a page): said after its last line when it is read to the end

@@ -31,6 +31,16 @@ class Action(str, Enum):
     MODE = "mode"
     FASTER = "faster"
     SLOWER = "slower"
+    LOUDER = "louder"
+    QUIETER = "quieter"
+    NEXT_LINE = "next-line"
+    PREVIOUS_LINE = "previous-line"
+    NEXT_WORD = "next-word"
+    PREVIOUS_WORD = "previous-word"
+    SPELL = "spell"
+    TOP = "top"
+    PAUSE = "pause"
+    FIND = "find"
     HELP = "help"
     QUIT = "quit"
 
@@ -56,11 +66,29 @@ KEYS: tuple[Key, ...] = (
     Key("r", "R", ("r",), ("read",), Action.READ, "read all text", "all the text in view now, in reading order"),
     Key("d", "D", ("d",), ("document",), Action.DOCUMENT, "document mode", "press again to go back to scene and text"),
     Key("s or Esc", "S or escape", ("s", "\x1b"), ("stop", "esc"), Action.STOP, "stop speaking"),
-    Key(".", "Full stop", (".",), ("repeat",), Action.REPEAT, "repeat", "the last thing said"),
+    Key(".", "Full stop", (".",), ("repeat",), Action.REPEAT, "repeat",
+        "the last text or description said (never a control word)"),
     Key("m", "M", ("m",), ("mode",), Action.MODE, "next mode",
         "scene and text (default), scene only, text only, quiet (silent until a key)"),
-    Key("+", "Plus", ("+", "="), ("faster",), Action.FASTER, "faster", "speak faster"),
-    Key("-", "Minus", ("-",), ("slower",), Action.SLOWER, "slower", "speak slower"),
+    Key("+", "Plus", ("+", "="), ("faster",), Action.FASTER, "faster",
+        "speak faster (up to 4 times); reading goes on"),
+    Key("-", "Minus", ("-",), ("slower",), Action.SLOWER, "slower", "speak slower; reading goes on"),
+    Key("*", "Star", ("*",), ("louder",), Action.LOUDER, "louder", "reading goes on"),
+    Key("/", "Slash", ("/",), ("quieter",), Action.QUIETER, "quieter", "reading goes on"),
+    Key("Down or j", "Down arrow or J", ("<down>", "j"), ("next", "next line"), Action.NEXT_LINE, "next line",
+        "of the last text read (live text, R, a page)"),
+    Key("Up or k", "Up arrow or K", ("<up>", "k"), ("previous", "previous line"), Action.PREVIOUS_LINE,
+        "previous line"),
+    Key("Right or ]", "Right arrow or right bracket", ("<right>", "]"), ("next word",), Action.NEXT_WORD,
+        "next word"),
+    Key("Left or [", "Left arrow or left bracket", ("<left>", "["), ("previous word",), Action.PREVIOUS_WORD,
+        "previous word"),
+    Key("e", "E", ("e",), ("spell",), Action.SPELL, "spell the word", "letter by letter"),
+    Key("Home or t", "Home or T", ("<home>", "t"), ("top",), Action.TOP, "back to the top", "the first line"),
+    Key("p", "P", ("p",), ("pause", "resume"), Action.PAUSE, "pause or resume reading",
+        "reading resumes on the line where it stopped"),
+    Key("f", "F", ("f",), ("find",), Action.FIND, "find",
+        "type a word and Enter: the next line with it (Escape cancels); on stdin: find WORD"),
     Key("h", "H", ("h", "?"), ("help",), Action.HELP, "these keys", "say the keys"),
     Key("q", "Q", ("q",), ("quit",), Action.QUIT, "quit", "Ctrl+C works too"),
 )
@@ -75,6 +103,16 @@ if set(ACTIONS.values()) != set(Action):
     raise ImportError(f"actions without a key: {set(Action) - set(ACTIONS.values())}")
 
 HELP = "Keys: " + " ".join(f"{k.spoken}, {k.does}." for k in KEYS)
+
+
+# Terminal escape sequences (normal and application cursor mode) -> the names in the key table.
+SEQUENCES = {"\x1b[A": "<up>", "\x1b[B": "<down>", "\x1b[C": "<right>", "\x1b[D": "<left>", "\x1bOA": "<up>",
+             "\x1bOB": "<down>", "\x1bOC": "<right>", "\x1bOD": "<left>", "\x1b[H": "<home>", "\x1bOH": "<home>",
+             "\x1b[1~": "<home>", "\x1b[7~": "<home>"}
+# The preview window's key codes (OpenCV's waitKeyEx on Linux) -> the names in the key table.
+WINDOW_KEYS = {65362: "<up>", 65364: "<down>", 65363: "<right>", 65361: "<left>", 65360: "<home>"}
+ENTER = ("\n", "\r")
+ERASE = ("\x7f", "\b")
 
 
 def action_for(key: str) -> Action | None:
@@ -108,13 +146,15 @@ class Preview:
 
         try:
             cv2.imshow("assistant", frame)
-            key = cv2.waitKey(1) & 0xFF
+            key = cv2.waitKeyEx(1)
         except cv2.error as exc:
             log.warning("No display for the preview window; it stays off (%s).", str(exc).splitlines()[0])
             self.on = False
             return
-        if key != 0xFF:
-            self.handle(chr(key))
+        if key in WINDOW_KEYS:
+            self.handle(WINDOW_KEYS[key])
+        elif 0 <= key < 0x110000:
+            self.handle(chr(key & 0xFFFF))
 
 
 class KeyReader:
@@ -157,7 +197,24 @@ class KeyReader:
                 ready, _, _ = select.select([fd], [], [], 0.1)
                 if ready:
                     key = os.read(fd, 1).decode(errors="ignore")
+                    if key == "\x1b":
+                        key = self._sequence(fd)
                     if key:
                         self.handle(key)
         finally:
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+    @staticmethod
+    def _sequence(fd: int) -> str:
+        """After an Escape: an arrow or Home key's sequence (the bytes that follow at once), or Escape alone."""
+        seq = "\x1b"
+        while len(seq) < 6:
+            ready, _, _ = select.select([fd], [], [], 0.03)
+            if not ready:
+                break
+            seq += os.read(fd, 1).decode(errors="ignore")
+            if len(seq) >= 3 and (seq[-1].isalpha() or seq[-1] == "~"):
+                break
+        if seq == "\x1b":
+            return seq
+        return SEQUENCES.get(seq, "")  # another key's sequence (F1, Page Up, ...): not one of ours

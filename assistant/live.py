@@ -24,7 +24,8 @@ from assistant.capture.sources import Grabber
 from assistant.channels.base import Channel, Lane
 from assistant.common import MODE_CYCLE, Earcon, Kind, Mode, Priority, Say
 from assistant.config import Config
-from assistant.keys import HELP, Action, action_for
+from assistant.keys import ENTER, ERASE, HELP, Action, action_for
+from assistant.reading import Review
 from assistant.speech.queue import Speech
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,11 @@ TRIM_EVERY = 20.0  # seconds between giving freed memory back to the system
 FRESH_FRAME = 0.5  # seconds: describe and read answer about a frame no older than this
 STILL_IN_VIEW = 1.0  # seconds: a thing not seen for longer has left the view; what is about it is not said
 FAILURE_EVERY = 10.0  # seconds: a failing channel's sentence is said at most this often
-RATE_RANGE = (0.5, 3.0)
+RATE_RANGE = (0.5, 4.0)  # fast listeners go up to four times
+RATE_STEP = 1.2
+VOLUME_RANGE = (0.1, 1.0)
+VOLUME_STEP = 0.1
+UNKNOWN_EVERY = 3.0  # seconds: "Unknown key." is said at most this often
 SHUTDOWN_WAIT = 10.0  # seconds to wait for a model run in flight when quitting
 CAMERA_EARCONS = {"camera-lost": Earcon.CAMERA_LOST, "camera-back": Earcon.CAMERA_BACK}
 CAMERA_WORDS = {  # what the grabber reports (see `capture.sources.Grabber`) -> what is said
@@ -57,7 +62,11 @@ class LiveAssistant:
         self.config, self.grabber, self.speech, self.stop_event, self.clock = config, grabber, speech, stop, clock
         self.channels = {c.name: c for c in channels}
         self.mode = Mode(config.announce.mode)
-        self.inbox: queue.Queue[Action] = queue.Queue(maxsize=INBOX)
+        self.inbox: queue.Queue[tuple[Action, str | None]] = queue.Queue(maxsize=INBOX)
+        self.review = Review(speech)  # the last text read, and the cursor that moves through it
+        self._finding: list[str] | None = None  # the word being typed after F, until Enter
+        self._keys_lock = threading.Lock()
+        self._unknown_at = float("-inf")
         # Requests to the slow thread: each is one slot, so a burst of keys coalesces into one request.
         self._reset_slow = threading.Event()
         self._read_request: np.ndarray | None = None
@@ -76,14 +85,55 @@ class LiveAssistant:
 
     # --- from any thread ---------------------------------------------------------------------
     def command(self, key: str) -> None:
-        """One key or command word, from the terminal, stdin lines or the preview window."""
-        action = action_for(key)
-        if action is None:
-            return
+        """One key or command word, from the terminal, stdin lines or the preview window. After F, the
+        keys typed are the word to find, until Enter (Escape cancels)."""
+        with self._keys_lock:
+            if self._finding is not None:
+                self._typed(key)
+                return
+            words = key.strip().split(maxsplit=1)
+            if len(words) == 2 and words[0].lower() == "find":  # stdin: find WORD
+                self._post(Action.FIND, words[1], key)
+                return
+            action = action_for(key)
+            if action is None:
+                self._unknown(key)
+                return
+            if action is Action.FIND:
+                self._finding = []
+            self._post(action, None, key)
+
+    def _typed(self, key: str) -> None:
+        """A key typed while finding (under the keys lock)."""
+        assert self._finding is not None
+        if key in ENTER or len(key) > 1 and not key.startswith("<"):  # Enter, or a whole stdin line
+            word = "".join(self._finding) if key in ENTER else key.strip()
+            self._finding = None
+            self._post(Action.FIND, word, key)
+        elif key == "\x1b":
+            self._finding = None
+            self._post(Action.FIND, "", key)
+        elif key in ERASE:
+            if self._finding:
+                self._finding.pop()
+        elif len(key) == 1 and key.isprintable():
+            self._finding.append(key)
+
+    def _post(self, action: Action, arg: str | None, key: str) -> None:
         try:
-            self.inbox.put_nowait(action)
+            self.inbox.put_nowait((action, arg))
         except queue.Full:
             log.debug("Key %r dropped: %d keys are waiting already", key, INBOX)
+
+    def _unknown(self, key: str) -> None:
+        """An unknown key or word: say so, not more than once every few seconds."""
+        if key in ENTER or key == "":
+            return
+        now = self.clock()
+        log.info("Unknown key %r", key)
+        if now - self._unknown_at >= UNKNOWN_EVERY:
+            self._unknown_at = now
+            self.speech.say("Unknown key. Press H for the keys.", Priority.NEXT, Kind.CONTROL)
 
     def record(self, what: str, at: float | None = None) -> None:
         with self._events_lock:
@@ -119,8 +169,14 @@ class LiveAssistant:
                     self.speech.earcon(say.earcon, priority=max(say.priority, Priority.NEXT))
                 continue
             tone = say.earcon if self.config.speech.earcons else None
+            if say.kind in (Kind.READ, Kind.DOCUMENT):  # read line by line, so the keys can move through it
+                self.review.load(say.text.splitlines(), say.kind, say.lead, tone=tone, priority=say.priority,
+                                 after=say.after)
+                continue
             still_true = partial(self.in_view, say.about) if say.about else None
-            self.speech.say(say.text, say.priority, say.kind, say.subject, tone=tone, still_true=still_true)
+            started = partial(self.review.remember, say.text.splitlines(), say.kind) if say.kind is Kind.TEXT else None
+            self.speech.say(say.text, say.priority, say.kind, say.subject, tone=tone, still_true=still_true,
+                            started=started)
 
     def guarded(self, name: str, failure: str, work: Callable[[], list[Say]], at: float | None = None) -> None:
         """Run one step or job and say what it returns: see `attempt`."""
@@ -153,9 +209,28 @@ class LiveAssistant:
         self._next_step[channel.name] = now + period
         return True
 
-    def handle(self, action: Action) -> None:
+    def handle(self, action: Action, arg: str | None = None) -> None:
         """One action, on the loop thread."""
-        if action is Action.DESCRIBE:
+        review = self.review
+        moves: dict[Action, Callable[[], None]] = {
+            Action.NEXT_LINE: review.next_line, Action.PREVIOUS_LINE: review.previous_line,
+            Action.NEXT_WORD: review.next_word, Action.PREVIOUS_WORD: review.previous_word,
+            Action.SPELL: review.spell_word, Action.TOP: review.top}
+        if action in moves:
+            moves[action]()
+        elif action is Action.PAUSE:
+            if review.pause() == "empty":
+                self.speech.say("Nothing read yet.", Priority.NOW, Kind.CONTROL)
+        elif action is Action.FIND:
+            if arg is None:
+                self.speech.say("Find. Type a word, then Enter.", Priority.NOW, Kind.CONTROL)
+            elif not arg:
+                self.speech.say("Find cancelled.", Priority.NOW, Kind.CONTROL)
+            else:
+                review.find(arg)
+        elif action in (Action.FASTER, Action.SLOWER, Action.LOUDER, Action.QUIETER):
+            self.adjust(action)
+        elif action is Action.DESCRIBE:
             self.guarded("describe", "Could not describe the picture.", self.describe_now)
         elif action is Action.READ:
             self.read_now()
@@ -168,10 +243,6 @@ class LiveAssistant:
                           if self.mode in MODE_CYCLE else Mode.BOTH)
         elif action is Action.DOCUMENT:
             self.set_mode(Mode.DOCUMENT if self.mode is not Mode.DOCUMENT else Mode.BOTH)
-        elif action in (Action.FASTER, Action.SLOWER):
-            factor = 1.2 if action is Action.FASTER else 1 / 1.2
-            self.speech.rate = max(RATE_RANGE[0], min(RATE_RANGE[1], self.speech.rate * factor))
-            self.speech.say("Faster." if action is Action.FASTER else "Slower.", Priority.NOW, Kind.CONTROL)
         elif action is Action.HELP:
             self.speech.say(HELP, Priority.NOW, Kind.HELP)
         elif action is Action.QUIT:
@@ -179,14 +250,31 @@ class LiveAssistant:
             self.interrupted = True
             self.stop_event.set()
 
+    def adjust(self, action: Action) -> None:
+        """Rate or volume, without cutting off what is being said: while speech plays, a short tone over
+        it (higher for faster or louder); when silent, the new value in words."""
+        speech = self.speech
+        if action in (Action.FASTER, Action.SLOWER):
+            factor = RATE_STEP if action is Action.FASTER else 1 / RATE_STEP
+            speech.rate = round(max(RATE_RANGE[0], min(RATE_RANGE[1], speech.rate * factor)), 2)
+            words, level = f"Rate {speech.rate:.1f}.", (speech.rate - RATE_RANGE[0]) / (RATE_RANGE[1] - RATE_RANGE[0])
+        else:
+            step = VOLUME_STEP if action is Action.LOUDER else -VOLUME_STEP
+            speech.volume = round(max(VOLUME_RANGE[0], min(VOLUME_RANGE[1], speech.volume + step)), 2)
+            words, level = f"Volume {round(speech.volume * 100)} percent.", speech.volume
+        if speech.busy:
+            speech.overlay(Earcon.LEVEL, level)
+        else:
+            speech.say(words, Priority.NOW, Kind.CONTROL)
+
     def process_events(self) -> None:
         """Handle every posted action (on the loop thread)."""
         while True:
             try:
-                action = self.inbox.get_nowait()
+                action, arg = self.inbox.get_nowait()
             except queue.Empty:
                 return
-            self.handle(action)
+            self.handle(action, arg)
 
     def set_mode(self, mode: Mode) -> None:
         self.mode = mode

@@ -179,7 +179,7 @@ def test_keys_change_mode_rate_and_say_help(models, tmp_path):
         live.process_events()
         speech.wait_idle(30)
         texts = [t for _, _, t in said]
-        assert texts[0] == "Scene mode." and live.toned[0] == "Scene mode." and "Faster." in texts
+        assert texts[0] == "Scene mode." and live.toned[0] == "Scene mode." and "Rate 1.2." in texts
         assert texts[-1].startswith("Keys: space, describe now.")
         live.command("q")
         live.process_events()

@@ -5,6 +5,7 @@ sound card), over several rounds."""
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import tempfile
 import threading
@@ -52,8 +53,8 @@ def one_round(config: Config, synth: PiperSynth, models: Models, folder: Path) -
     in_view = grabber.captured[CUT_FRAMES + 1]  # the first frame with the whole page in it
     said, text = next((t, u.text) for t, u in started if u.kind is Kind.DOCUMENT)
     sound = sink.first_sound_after(said)
-    lines = len(text.splitlines()) - 1  # after "N lines read."
-    return ((sound or said) - in_view) * 1000, lines
+    count = re.search(r"(\d+) lines? read", text)  # the first words said: "N lines read."
+    return ((sound or said) - in_view) * 1000, int(count[1]) if count else 0
 
 
 def run(args: argparse.Namespace, config: Config) -> int:

@@ -15,7 +15,16 @@ from assistant.channels.guidance import guide
 from assistant.channels.text import text_view
 from assistant.common import Kind, Mode, Priority, Say
 from assistant.paths import private_open
-from assistant.vision.document import locate_page, page_guidance, read_document, sharpest
+from assistant.vision.document import (
+    MOVE_CLOSER,
+    UNCLEAR,
+    locate_page,
+    page_guidance,
+    read_document,
+    sharpest,
+    too_small,
+    unclear,
+)
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +84,14 @@ class DocumentChannel:
         lines = result.text.spoken_lines
         self.done, self.gone = True, 0
         if not lines:
-            return [Say("No text found on the page.", Priority.NEXT, Kind.DOCUMENT)]
+            words = "No text found on the page." + (f" {MOVE_CLOSER}" if too_small(result.text) else "")
+            return [Say(words, Priority.NEXT, Kind.SPEECH)]
         self.pages_read += 1
         self.view.publish(result.text)
         count = f"{len(lines)} line{'s' if len(lines) != 1 else ''} read."
-        out = [Say(count + "\n" + "\n".join(lines), Priority.NOW, Kind.DOCUMENT)]
+        lead = f"{MOVE_CLOSER} {count}" if too_small(result.text) else count
+        after = UNCLEAR if unclear(result.text) else ""
+        out = [Say("\n".join(lines), Priority.NOW, Kind.DOCUMENT, lead=lead, after=after)]
         try:
             self.save(lines)
         except OSError as exc:  # the page is still read out; only keeping it failed

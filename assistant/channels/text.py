@@ -79,7 +79,9 @@ class TextChannel:
     def read_all(self, frame: np.ndarray) -> list[Say]:
         """R: every line of text in view now, in reading order."""
         result = self.view.read(frame)
-        return [Say(result.text or "No text found.", Priority.NOW, Kind.READ)]
+        if not result.text:
+            return [Say("No text found.", Priority.NOW, Kind.SPEECH)]
+        return [Say(result.text, Priority.NOW, Kind.READ)]
 
     def describe(self, frame: np.ndarray | None, now: float) -> str:
         """The text in view now: the live read when it is at most `FRESH` seconds old, else a read of

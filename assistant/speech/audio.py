@@ -38,6 +38,8 @@ class AudioSink(Protocol):
 
     def pending(self) -> float: ...
 
+    def mix(self, samples: np.ndarray, sample_rate: int) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -71,6 +73,24 @@ class BufferedSink:
 
     def pending(self) -> float:
         return self._queued / SAMPLE_RATE
+
+    def mix(self, samples: np.ndarray, sample_rate: int) -> None:
+        """Play `samples` now, over whatever is playing (a short tone while speech goes on)."""
+        data = resample(np.asarray(samples, dtype=np.float32), sample_rate)
+        with self._lock:
+            head: list[np.ndarray] = []
+            need = len(data)
+            while need > 0 and self._chunks:  # take the next `len(data)` samples off the front
+                chunk = self._chunks.popleft()
+                head.append(chunk[:need])
+                if len(chunk) > need:
+                    self._chunks.appendleft(chunk[need:])
+                need -= len(head[-1])
+            ahead = np.concatenate(head) if head else np.zeros(0, dtype=np.float32)
+            mixed = data.copy()
+            mixed[: len(ahead)] += ahead
+            self._chunks.appendleft(np.clip(mixed, -1, 1))
+            self._queued += len(data) - len(ahead)
 
     def pull(self, n: int) -> np.ndarray:
         out = np.zeros(n, dtype=np.float32)
@@ -183,6 +203,9 @@ class WavSink(BufferedSink):
         self.wav.setsampwidth(2)
         self.wav.setframerate(SAMPLE_RATE)
 
+    def mix(self, samples: np.ndarray, sample_rate: int) -> None:
+        self.write(samples, sample_rate)  # nothing plays here: the tone goes where it would be heard
+
     def write(self, samples: np.ndarray, sample_rate: int) -> None:
         data = resample(np.asarray(samples, dtype=np.float32), sample_rate)
         self.wav.writeframes((np.clip(data, -1, 1) * 32767).astype("<i2").tobytes())
@@ -244,6 +267,7 @@ EARCONS: dict[Earcon, Callable[[float], np.ndarray]] = {
     Earcon.CAMERA_BACK: lambda level: _join(tone(330, 0.1), tone(440, 0.1), tone(660, 0.14)),
     # Pitch from 220 Hz in the dark to 880 Hz in bright light.
     Earcon.LIGHT: lambda level: tone(220 * 2 ** (2 * max(0.0, min(1.0, level))), 0.15),
+    Earcon.LEVEL: lambda level: tone(440 * 2 ** max(0.0, min(1.0, level)), 0.06),
     Earcon.GUIDANCE_CUT: lambda level: _join(tone(392, 0.07), tone(392, 0.07)),  # text cut off at an edge
     Earcon.GUIDANCE_BACK: lambda level: _join(tone(523, 0.09), tone(392, 0.12)),
     Earcon.GUIDANCE_CLOSER: lambda level: _join(tone(392, 0.09), tone(523, 0.12)),

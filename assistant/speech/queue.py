@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 __all__ = ["Priority", "Speech", "SpeechStats", "Utterance"]
 
+NOT_REPEATED = frozenset({Kind.EARCON, Kind.CONTROL, Kind.MODE})  # `repeat()` says the last content, not these
+
 
 @dataclass
 class Utterance:
@@ -43,6 +45,8 @@ class Utterance:
     subject: str = ""
     tone: Earcon | None = None  # played just before the words, and dropped with them
     still_true: Callable[[], bool] | None = None  # about something in view: is it still there?
+    started: Callable[[], None] | None = None  # called on the speech thread as it starts to play
+    ended: Callable[[bool], None] | None = None  # called on the speech thread: heard to the end or not
 
     @property
     def tag(self) -> str:
@@ -88,14 +92,20 @@ class Speech:
 
     # --- called from any thread -------------------------------------------------------------
     def say(self, text: str, priority: Priority = Priority.NORMAL, kind: Kind = Kind.SPEECH, subject: str = "",
-            tone: Earcon | None = None, still_true: Callable[[], bool] | None = None) -> bool:
+            tone: Earcon | None = None, still_true: Callable[[], bool] | None = None,
+            started: Callable[[], None] | None = None, ended: Callable[[bool], None] | None = None) -> bool:
         """Queue `text`, with a `tone` just before it if given; False when it was not queued (empty, or
         identical to one already waiting). `still_true` is asked just before it is played, and while it
-        plays: when it says no, the utterance is dropped (and cut off)."""
+        plays: when it says no, the utterance is dropped (and cut off). `started` and `ended(heard)` are
+        called on the speech thread when it starts to play and when it ends (not for one dropped unheard)."""
         text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
         if not text:
             return False
-        return self._put(Utterance(text, priority, kind, 0.0, 0, None, subject, tone, still_true))
+        return self._put(Utterance(text, priority, kind, 0.0, 0, None, subject, tone, still_true, started, ended))
+
+    def overlay(self, name: Earcon, level: float = 0.5) -> None:
+        """Play a tone now, over any speech, which goes on (the answer to a rate or volume key)."""
+        self.sink.mix(earcon(name, level) * self.volume, SAMPLE_RATE)
 
     def earcon(self, name: Earcon, level: float = 0.5, priority: Priority = Priority.NEXT) -> bool:
         return self._put(Utterance(f"[{name.value} tone]", priority, Kind.EARCON, 0.0, 0, earcon(name, level)))
@@ -139,6 +149,7 @@ class Speech:
             self.synth = synth
 
     def repeat(self) -> bool:
+        """Say the last content again (text, a description; never a control word such as "Faster.")."""
         last = self.last
         return self.say(last.text, Priority.NOW, last.kind, last.subject) if last else False
 
@@ -205,6 +216,11 @@ class Speech:
                     self._speaking = None
                 if self.on_end is not None:
                     self.on_end(item, completed)
+                if item.ended is not None:
+                    try:
+                        item.ended(completed)
+                    except Exception:  # a caller's hook must never kill the speech thread
+                        log.exception("The end hook of %r failed", item.text)
 
     def _gone(self, item: Utterance, started: bool = False) -> bool:
         """True (and logged) when the thing the utterance is about has left the view."""
@@ -222,7 +238,9 @@ class Speech:
         """Play one utterance; True when it was heard to its end."""
         if self.on_start is not None:
             self.on_start(item)
-        if item.kind is not Kind.EARCON:
+        if item.started is not None:
+            item.started()
+        if item.kind not in NOT_REPEATED:
             self.last = item
         self.stats.spoken += 1
         pieces: list[str] = [] if item.audio is not None else chunks(spoken(item.text))
