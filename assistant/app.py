@@ -78,15 +78,16 @@ def load_models(config: Config) -> Models:
 
 
 def open_speech(config: Config, wav: Path | None = None, rate: float | None = None,
-                on_start: Callable[[Any], None] | None = None) -> Any:
+                on_start: Callable[[Any], None] | None = None, realtime: Path | None = None) -> Any:
     """The speech queue on the configured voice (falling back down the back-ends), playing to the sound
-    card, or into `wav`. The fallback notices are said first."""
+    card, or into `wav` (back to back), or into `realtime` (as a listener hears it, silences included).
+    The fallback notices are said first."""
     from assistant.speech.audio import open_sink
     from assistant.speech.queue import Speech
     from assistant.speech.synth import load_synth
 
     synth, notices = load_synth(config.speech.engine, config.speech.voice, config.vision.threads)
-    speech = Speech(synth, open_sink(wav), config.speech.rate if rate is None else rate, config.speech.volume,
+    speech = Speech(synth, open_sink(wav, realtime), config.speech.rate if rate is None else rate, config.speech.volume,
                     config.speech.stale_seconds, on_start=on_start)
     for notice in notices:
         speech.say(notice)

@@ -52,7 +52,10 @@ def _source_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fps", type=float, help="replay rate for a video file or image folder")
     parser.add_argument("--mode", choices=[m.value for m in Mode], help="start mode")
     parser.add_argument("--wav", type=Path, help="write what would be played to this WAV file")
-    parser.add_argument("--transcript", type=Path, help="write one JSON line per utterance to this file")
+    parser.add_argument("--wav-realtime", type=Path,
+                        help="record what a listener would hear, in real time, silences and stops included")
+    parser.add_argument("--transcript", type=Path, help="write one JSON line per utterance to this (new) file")
+    parser.add_argument("--append", action="store_true", help="add to the --transcript file instead of starting anew")
     parser.add_argument("--preview", action="store_true", help="show a preview window (keys work there too)")
     parser.add_argument("--voice", help="voice name")
     _voice_engine_args(parser)

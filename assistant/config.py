@@ -173,9 +173,16 @@ def _check_choice(value: Any, choices: Callable[[], Iterable[str]] | None, where
         return
     allowed = list(choices())
     if value not in allowed:
-        close = difflib.get_close_matches(str(value), [a for a in allowed if a], n=5)
-        listed = close if close and len(allowed) > 12 else allowed
-        hint = "close names" if listed is close else "allowed"
+        named = [a for a in allowed if a]
+        wanted = str(value).lower()
+        close = [a for a in named if wanted and wanted in a.lower()]  # 'joe' -> 'en_US-joe-medium'
+        close += [a for a in difflib.get_close_matches(str(value), named, n=5) if a not in close]
+        if len(allowed) <= 12:
+            hint, listed = "allowed", allowed
+        elif close:
+            hint, listed = "close names", close[:5]
+        else:
+            raise ConfigError(f"{where}: {value!r} is not a choice (none is close; {len(named)} to choose from)")
         raise ConfigError(f"{where}: {value!r} is not a choice ({hint}: {', '.join(repr(a) for a in listed)})")
 
 

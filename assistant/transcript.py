@@ -25,8 +25,8 @@ def print_utterance(item: Utterance) -> None:
 class Transcript:
     """One JSON line per utterance. Thread contract: `write` from any thread (the speech thread)."""
 
-    def __init__(self, path: Path | None, clock: Callable[[], float] = time.time) -> None:
-        self.fh: IO[str] | None = private_open(path, "a") if path else None
+    def __init__(self, path: Path | None, clock: Callable[[], float] = time.time, append: bool = False) -> None:
+        self.fh: IO[str] | None = private_open(path, "a" if append else "w") if path else None
         self.clock = clock
         self.lock = threading.Lock()
 

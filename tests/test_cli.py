@@ -145,3 +145,26 @@ def test_check_fails_with_the_fix_when_models_are_missing(capsys, tmp_path, monk
     assert main(["check", "--no-camera"]) == 1
     out = capsys.readouterr().out
     assert "FAIL models" in out and "assistant models build" in out
+
+
+def test_voices_lists_every_system_voice_with_its_language(capsys):
+    assert main(["voices"]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()[1:]]
+    system = [r for r in rows if r[1] == "system"]
+    assert len(system) > 100  # espeak-ng has over a hundred
+    assert all(r[2] not in ("", "?") for r in system)
+    assert ["English (Great Britain)", "system", "en-gb"] in [r[:3] for r in system]
+
+
+def test_an_unknown_voice_is_an_error_naming_the_close_ones(capsys):
+    assert main(["say", "--voice", "joe", "hello"]) == 2
+    err = capsys.readouterr().err
+    assert "'joe' is not a choice" in err and "'en_US-joe-medium'" in err
+    assert "Neural voice unavailable" not in err
+
+
+def test_a_system_voice_by_name_speaks(tmp_path):
+    wav = tmp_path / "gb.wav"
+    assert main(["say", "--voice-engine", "system", "--voice", "English (Great Britain)", "--wav", str(wav),
+                 "Hello"]) == 0
+    assert wav.stat().st_size > 10_000

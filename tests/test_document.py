@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -148,3 +149,42 @@ def test_document_mode_guides_then_reads_the_page_and_keeps_it(page, tmp_path):
     assert document[1] == "Region-based segmentation"
     saved = list((tmp_path / "saved").glob("page-*.txt"))
     assert len(saved) == 1 and "markers of the coins" in saved[0].read_text()
+
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "ocr-dev"
+
+
+def receipt_at(name: str, near: bool) -> np.ndarray:
+    """A dev receipt in a 640 x 480 frame: near (its top filling the frame) or far (60% of the height)."""
+    img = cv2.imread(str(DEV / name))
+    h, w = img.shape[:2]
+    if near:
+        return cv2.resize(img, (640, int(h * 640 / w)), interpolation=cv2.INTER_AREA)[:480]
+    frame = np.full((480, 640, 3), 60, np.uint8)
+    s = 480 * 0.6 / h
+    small = cv2.resize(img, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)
+    y0, x0 = (480 - small.shape[0]) // 2, (640 - small.shape[1]) // 2
+    frame[y0:y0 + small.shape[0], x0:x0 + small.shape[1]] = small
+    return frame
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="../shared/data is not beside this checkout")
+@pytest.mark.parametrize("name", ["sroie_100.jpg", "sroie_040.jpg"])
+def test_a_page_too_far_away_says_move_closer_and_that_words_were_unclear(name, tmp_path):
+    from assistant.app import build_live, load_models
+    from assistant.capture.sources import FolderSource
+    from assistant.config import Config
+    from assistant.speech.audio import NullSink
+    from assistant.speech.queue import Speech
+    from assistant.speech.synth import TextSynth
+    from assistant.vision.document import MOVE_CLOSER, UNCLEAR
+
+    cv2.imwrite(str(tmp_path / "000.png"), receipt_at(name, near=True))
+    speech = Speech(TextSynth(), NullSink())
+    live = build_live(Config(), FolderSource(tmp_path), speech, models=load_models(Config()))
+    channel = live.channels["document"]
+    far = channel.read(receipt_at(name, near=False))[0]
+    near = channel.read(receipt_at(name, near=True))[0]
+    speech.close()
+    assert far.lead.startswith(MOVE_CLOSER) and far.after == UNCLEAR
+    assert not near.lead.startswith(MOVE_CLOSER) and near.after == "" and near.lead.endswith("lines read.")

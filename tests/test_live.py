@@ -501,3 +501,46 @@ def test_a_blurred_picture_gets_no_labels_but_says_it_is_blurred(tmp_path, capsy
     cv2.imwrite(str(path), cv2.GaussianBlur(scene_image("chelsea"), (0, 0), 12))
     assert main(["describe", str(path)]) == 0
     assert capsys.readouterr().out.strip() == "The picture is blurred."
+
+
+def _run_demo(*extra: str, stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "assistant", "demo", *extra], input=stdin, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_goodbye_is_heard_whole_before_the_program_ends_and_realtime_wav_keeps_the_silences(tmp_path):
+    import wave
+
+    from assistant.speech.audio import SAMPLE_RATE
+
+    wav = tmp_path / "heard.wav"
+    # stdin is a pipe: the keys come one a line; "q" comes at once, while the first words are still said.
+    started = time.monotonic()
+    out = _run_demo("--wav-realtime", str(wav), "--max-seconds", "20", stdin="q\n")
+    took = time.monotonic() - started
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1] == "Goodbye."
+    with wave.open(str(wav)) as w:
+        samples = np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(np.float32) / 32767
+    assert len(samples) / SAMPLE_RATE <= took
+    loud = np.abs(samples) > 0.01
+    assert not loud[: int(0.2 * SAMPLE_RATE)].any()  # real time: the silence before the first word is there
+    # The last run of sound is "Goodbye." whole: as long as the voice makes it.
+    goodbye = PiperSynth().synthesize("Goodbye.", 1.0, 1.0)
+    voiced = np.flatnonzero(loud)
+    gaps = np.flatnonzero(np.diff(voiced) > int(0.3 * SAMPLE_RATE))
+    last_run = voiced[-1] - voiced[gaps[-1] + 1 if len(gaps) else 0]
+    heard = np.flatnonzero(np.abs(goodbye) > 0.01)
+    assert last_run >= 0.75 * (heard[-1] - heard[0])  # the voice varies its length a little
+    # ... and it was played to its end: the voice's own trailing silence is in the file after it.
+    assert len(samples) - voiced[-1] >= 0.1 * SAMPLE_RATE
+
+
+def test_transcript_starts_a_new_file_unless_append(tmp_path):
+    transcript = tmp_path / "said.jsonl"
+    for extra in ((), (), ("--append",)):
+        out = _run_demo("--voice-engine", "text", "--max-seconds", "1", "--transcript", str(transcript), *extra)
+        assert out.returncode == 0, out.stderr
+    lines = transcript.read_text().splitlines()
+    ready = [ln for ln in lines if "Ready." in ln]
+    assert len(ready) == 2  # the second run replaced the first; the third added to it

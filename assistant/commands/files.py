@@ -47,7 +47,9 @@ class ImageFiles:
 def output_problem(args: argparse.Namespace) -> str | None:
     """Why one of the files or folders the command should write (--wav, --transcript, --save-dir) cannot be
     written, in one sentence; None when they all can."""
-    for flag in ("wav", "transcript"):
+    if getattr(args, "wav", None) is not None and getattr(args, "wav_realtime", None) is not None:
+        return "--wav and --wav-realtime: choose one."
+    for flag in ("wav", "wav_realtime", "transcript"):
         path = getattr(args, flag, None)
         if path is not None:
             problem = writable_file_problem(Path(path))

@@ -31,13 +31,14 @@ def _live(args: argparse.Namespace, config: Config, source_spec: str, fps: float
         print(problem, file=sys.stderr)
         return 2
     stop = threading.Event()
-    transcript = Transcript(getattr(args, "transcript", None))
+    transcript = Transcript(getattr(args, "transcript", None), append=getattr(args, "append", False))
 
     def started(item: Any) -> None:
         print_utterance(item)
         transcript.write(item)
 
-    speech = app.open_speech(config, getattr(args, "wav", None), on_start=started)
+    speech = app.open_speech(config, getattr(args, "wav", None), on_start=started,
+                             realtime=getattr(args, "wav_realtime", None))
     try:
         try:
             models = app.load_models(config)

@@ -137,7 +137,10 @@ class SoundDeviceSink(BufferedSink):
             return False
 
     def close(self) -> None:
+        # What the device already holds (its latency) is heard before the stream stops: "Goodbye." is
+        # not cut off. Nothing new is pulled: a stop has cleared the buffer already.
         super().close()
+        time.sleep(min(0.5, float(self.stream.latency) + BLOCK / SAMPLE_RATE))
         self.stream.abort()
         self.stream.close()
 
@@ -215,6 +218,42 @@ class WavSink(BufferedSink):
         self.fh.close()
 
 
+class RealtimeWavSink(BufferedSink):
+    """A sound card that plays into a WAV file: a thread pulls a 20 ms block on a steady real-time schedule
+    and writes it, silence included, so the file is what a listener would have heard (pauses, stops, cuts).
+    Thread contract: that of `BufferedSink`."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        from assistant.paths import private_open
+
+        self.path = path
+        self.fh = private_open(path, "wb")
+        self.wav = wave.open(self.fh, "wb")
+        self.wav.setnchannels(1)
+        self.wav.setsampwidth(2)
+        self.wav.setframerate(SAMPLE_RATE)
+        self._closed = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="wav-sound-card", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        started, blocks = time.monotonic(), 0
+        while not self._closed.is_set():
+            block = self.pull(BLOCK)
+            self.wav.writeframes((np.clip(block, -1, 1) * 32767).astype("<i2").tobytes())
+            blocks += 1
+            # On a schedule, not a sleep per block: the file's length stays the time that passed.
+            self._closed.wait(max(0.0, started + blocks * BLOCK / SAMPLE_RATE - time.monotonic()))
+
+    def close(self) -> None:
+        self._closed.set()
+        self._thread.join(timeout=2)
+        super().close()
+        self.wav.close()
+        self.fh.close()
+
+
 class NullSink(BufferedSink):
     """No audio device and no file: nothing is played (the words are still printed).
     Thread contract: that of `BufferedSink`."""
@@ -223,10 +262,13 @@ class NullSink(BufferedSink):
         return None
 
 
-def open_sink(wav: Path | None = None) -> AudioSink:
-    """A WAV file when asked, else the sound card when there is one, else nothing (text only)."""
+def open_sink(wav: Path | None = None, realtime: Path | None = None) -> AudioSink:
+    """A WAV file when asked (back to back, or in real time), else the sound card when there is one, else
+    nothing (text only)."""
     if wav is not None:
         return WavSink(wav)
+    if realtime is not None:
+        return RealtimeWavSink(realtime)
     if SoundDeviceSink.available():
         try:
             return SoundDeviceSink()

@@ -294,11 +294,9 @@ def voices_iter() -> Iterator[VoiceInfo]:
         import pyttsx3
 
         engine = pyttsx3.init()
-        default = engine.getProperty("voice")
-        for v in engine.getProperty("voices"):
-            if v.id == default:
-                langs = [lang.decode() if isinstance(lang, bytes) else str(lang) for lang in (v.languages or [])]
-                yield VoiceInfo(v.name, "system", ",".join(langs) or "?", "system", 22050)
+        for v in engine.getProperty("voices"):  # every system voice (espeak-ng has over a hundred)
+            langs = [lang.decode() if isinstance(lang, bytes) else str(lang) for lang in (v.languages or [])]
+            yield VoiceInfo(v.name, "system", ",".join(langs) or "?", "system", 22050)
     except Exception as exc:  # no system voice on this machine
         log.info("No system voice: %s", exc)
     yield VoiceInfo("text", "text", "-", "-", 0)
