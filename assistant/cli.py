@@ -28,6 +28,8 @@ HANDLERS: dict[str, str] = {
     "classify": "assistant.commands.vision:cmd_classify",
     "read": "assistant.commands.vision:cmd_read",
     "detect": "assistant.commands.vision:cmd_detect",
+    "colour": "assistant.commands.vision:cmd_colour",
+    "codes": "assistant.commands.vision:cmd_codes",
     "say": "assistant.commands.speech:cmd_say",
     "voices": "assistant.commands.speech:cmd_voices",
     "models": "assistant.commands.models:cmd_models",
@@ -109,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="classifier model name (see `assistant models list`)")
     p.add_argument("--json", action="store_true", help="one JSON object per image")
     p = add("detect", "Find people and everyday objects in images, and say where they are.")
+    p.add_argument("images", nargs="+", type=Path)
+    p.add_argument("--json", action="store_true", help="one JSON object per image")
+    p = add("colour", "Say the main colours in the middle of images.")
+    p.add_argument("images", nargs="+", type=Path)
+    p.add_argument("--json", action="store_true", help="one JSON object per image")
+    p = add("codes", "Read barcodes and QR codes in images.")
     p.add_argument("images", nargs="+", type=Path)
     p.add_argument("--json", action="store_true", help="one JSON object per image")
     p = add("read", "Read the text in images aloud, in reading order.")

@@ -35,6 +35,9 @@ class Kind(str, Enum):
     LABEL = "label"  # a thing in view; the utterance's subject names it
     ERROR = "error"  # one short sentence when a step failed
     EARCON = "earcon"
+    LIGHT = "light"  # the light tone
+    CODE = "code"  # a barcode or QR code read, or its guiding beep
+    COLOUR = "colour"
 
 
 READING = frozenset({Kind.TEXT, Kind.READ, Kind.DOCUMENT})  # text being read out: nothing talks over it
@@ -49,6 +52,8 @@ class Earcon(str, Enum):
     CAMERA_BACK = "camera-back"
     LIGHT = "light"
     LEVEL = "level"  # rate or volume changed while speaking: pitch follows the new level
+    CODE_BEEP = "code-beep"  # a code is in view but not yet read: come closer
+    CODE_READ = "code-read"  # a code was read (its words follow)
     GUIDANCE_CUT = "guidance-cut"
     GUIDANCE_BACK = "guidance-back"
     GUIDANCE_CLOSER = "guidance-closer"
@@ -65,6 +70,8 @@ class Mode(str, Enum):
     TEXT = "text"
     QUIET = "quiet"
     DOCUMENT = "document"
+    LIGHT = "light"
+    CODES = "codes"
 
     @property
     def words(self) -> str:
@@ -83,6 +90,8 @@ MODE_ANNOUNCEMENTS = {
     Mode.TEXT: "Text mode.",
     Mode.QUIET: "Quiet mode.",
     Mode.DOCUMENT: "Document mode. Hold the page in front of the camera.",
+    Mode.LIGHT: "Light mode. The tone is higher where it is brighter. S stops it.",
+    Mode.CODES: "Codes mode. Hold a barcode or QR code to the camera; beeps quicken as it comes closer.",
 }
 MODE_CYCLE = (Mode.BOTH, Mode.SCENE, Mode.TEXT, Mode.QUIET)  # the order the M key goes through
 if set(MODE_ANNOUNCEMENTS) != set(Mode):
@@ -110,5 +119,6 @@ class Say:
     subject: str = ""
     earcon: Earcon | None = None
     about: str = ""
+    level: float = 0.5  # for a tone whose pitch carries a measure (light): 0..1
     lead: str = ""  # read text (R, a page): said before its first line ("29 lines read."), not one of them
     after: str = ""  # read text (R, a page): said after its last line when it is read to the end

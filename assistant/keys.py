@@ -41,6 +41,9 @@ class Action(str, Enum):
     TOP = "top"
     PAUSE = "pause"
     FIND = "find"
+    LIGHT = "light"
+    COLOUR = "colour"
+    CODES = "codes"
     HELP = "help"
     QUIT = "quit"
 
@@ -65,6 +68,11 @@ KEYS: tuple[Key, ...] = (
         "describe now", "what is in view with how sure it is, any text, and whether it is dark"),
     Key("r", "R", ("r",), ("read",), Action.READ, "read all text", "all the text in view now, in reading order"),
     Key("d", "D", ("d",), ("document",), Action.DOCUMENT, "document mode", "press again to go back to scene and text"),
+    Key("l", "L", ("l",), ("light",), Action.LIGHT, "light mode",
+        "a tone that is higher where it is brighter; S stops it; press again to go back"),
+    Key("c", "C", ("c",), ("colour", "color"), Action.COLOUR, "colour", "the main colours in the middle of the view"),
+    Key("b", "B", ("b",), ("codes", "barcode"), Action.CODES, "codes mode",
+        "barcodes and QR codes, each said once; beeps quicken as a code comes closer; press again to go back"),
     Key("s or Esc", "S or escape", ("s", "\x1b"), ("stop", "esc"), Action.STOP, "stop speaking"),
     Key(".", "Full stop", (".",), ("repeat",), Action.REPEAT, "repeat",
         "the last text or description said (never a control word)"),

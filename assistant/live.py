@@ -67,6 +67,7 @@ class LiveAssistant:
         self._finding: list[str] | None = None  # the word being typed after F, until Enter
         self._keys_lock = threading.Lock()
         self._unknown_at = float("-inf")
+        self.hushed: frozenset[Kind] = frozenset()  # tones silenced by S until the mode changes
         # Requests to the slow thread: each is one slot, so a burst of keys coalesces into one request.
         self._reset_slow = threading.Event()
         self._read_request: np.ndarray | None = None
@@ -165,8 +166,8 @@ class LiveAssistant:
         for say in says:
             self.record(f"{say.kind.value}:{say.subject or say.text}", at)
             if not say.text:  # a tone on its own (guidance as tones)
-                if say.earcon is not None:
-                    self.speech.earcon(say.earcon, priority=max(say.priority, Priority.NEXT))
+                if say.earcon is not None and say.kind not in self.hushed:
+                    self.speech.earcon(say.earcon, say.level, priority=max(say.priority, Priority.NEXT))
                 continue
             tone = say.earcon if self.config.speech.earcons else None
             if say.kind in (Kind.READ, Kind.DOCUMENT):  # read line by line, so the keys can move through it
@@ -235,7 +236,14 @@ class LiveAssistant:
         elif action is Action.READ:
             self.read_now()
         elif action is Action.STOP:
+            self.hushed = frozenset({Kind.LIGHT, Kind.CODE})  # the light tone and code beeps too
             self.speech.stop()
+        elif action is Action.LIGHT:
+            self.set_mode(Mode.LIGHT if self.mode is not Mode.LIGHT else Mode.BOTH)
+        elif action is Action.CODES:
+            self.set_mode(Mode.CODES if self.mode is not Mode.CODES else Mode.BOTH)
+        elif action is Action.COLOUR:
+            self.guarded("colour", "Could not tell the colour.", self.colour_now)
         elif action is Action.REPEAT:
             self.speech.repeat()
         elif action is Action.MODE:
@@ -278,6 +286,7 @@ class LiveAssistant:
 
     def set_mode(self, mode: Mode) -> None:
         self.mode = mode
+        self.hushed = frozenset()
         self.speak([Say(mode.announcement, Priority.NOW, Kind.MODE, earcon=Earcon.MODE)])
         for channel in self.channels.values():
             if channel.lane is Lane.FAST:
@@ -297,6 +306,13 @@ class LiveAssistant:
         now = self.clock()
         parts = [c.describe(frame, now) for c in self.channels.values()]
         return [Say(" ".join(p for p in parts if p), Priority.NOW, Kind.DESCRIBE)]
+
+    def colour_now(self) -> list[Say]:
+        frame = self.fresh_frame()
+        colour = self.channels.get("colour")
+        if frame is None or colour is None:
+            return [Say("No picture from the camera.", Priority.NOW, Kind.COLOUR)]
+        return [Say(colour.tell(frame), Priority.NOW, Kind.COLOUR)]  # type: ignore[attr-defined]
 
     def read_now(self) -> None:
         frame = self.fresh_frame()

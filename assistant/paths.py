@@ -21,6 +21,11 @@ def voices_dirs() -> list[Path]:
     return [PROJECT_DIR / "voices", Path(data_home) / "assistant" / "voices"]
 
 
+def data_home() -> Path:
+    """The user's data folder for the assistant ($XDG_DATA_HOME/assistant): the product-code lookup file."""
+    return Path(os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")) / "assistant"
+
+
 def dev_data_dir() -> Path:
     """The shared test photographs beside the checkout; only tests and benchmarks use them."""
     return Path(os.environ.get("ASSISTANT_DEV_DATA") or PROJECT_DIR.parent / "shared" / "data")

@@ -14,4 +14,6 @@ CHANNELS: dict[str, str] = {
     "guidance": "assistant.channels.guidance:GuidanceChannel",
     "document": "assistant.channels.document:DocumentChannel",
     "light": "assistant.channels.light:LightChannel",
+    "colour": "assistant.channels.colour:ColourChannel",
+    "codes": "assistant.channels.codes:CodesChannel",
 }

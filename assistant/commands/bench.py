@@ -18,6 +18,7 @@ BENCHES = {
     "people": "assistant.bench.people",
     "soak": "assistant.bench.soak",
     "memory": "assistant.bench.memory",
+    "channels": "assistant.bench.channels",
 }
 
 

@@ -95,6 +95,9 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
 def cmd_describe(args: argparse.Namespace, config: Config) -> int:
     from assistant.announce.announcer import ranked_by_name
     from assistant.announce.phrasing import describe_sentence, said_labels
+    from assistant.channels.base import Context
+    from assistant.channels.codes import CodesChannel
+    from assistant.channels.colour import ColourChannel
     from assistant.channels.objects import describe_objects, objects_json
     from assistant.commands.files import ImageFiles, output_problem
     from assistant.vision import scene
@@ -115,6 +118,8 @@ def cmd_describe(args: argparse.Namespace, config: Config) -> int:
         return 2
     speech = app.open_speech(config, args.wav) if args.wav else None
     a = config.announce
+    ctx = Context(config, None)
+    codes, colour = CodesChannel(ctx), ColourChannel(ctx)  # a code or a colour, only when clearly there
     images = ImageFiles(args.images, args.json)
     for path, image in images:
         started = time.perf_counter()
@@ -126,6 +131,8 @@ def cmd_describe(args: argparse.Namespace, config: Config) -> int:
         width = float(image.shape[1])
         sentence = describe_sentence(labels, text.spoken_lines, measures.light_words, a.enter_score, a.sure_score,
                                      describe_objects(found, width, a.positions), measures.trustworthy)
+        extra = [part for part in (codes.describe(image, 0.0), colour.describe(image, 0.0)) if part]
+        sentence = " ".join([sentence, *extra])
         if args.json:
             # `labels` are exactly the classifier's labels in the sentence; `sure`: said plainly.
             said = said_labels(labels, a.enter_score) if measures.trustworthy else []

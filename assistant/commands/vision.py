@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 
 from assistant.commands.files import ImageFiles
 from assistant.config import Config
@@ -88,5 +89,43 @@ def cmd_detect(args: argparse.Namespace, config: Config) -> int:
                   flush=True)
         else:
             said = describe_objects(found, width, style) or "No people or things I know."
+            print(printable(f"{path}: {said}" if len(args.images) > 1 else said), flush=True)
+    return images.status
+
+
+def cmd_colour(args: argparse.Namespace, config: Config) -> int:
+    from assistant.vision.colour import colour_words, dominant
+
+    images = ImageFiles(args.images, args.json)
+    for path, image in images:
+        started = time.perf_counter()
+        colours = dominant(image)
+        ms = (time.perf_counter() - started) * 1000
+        if args.json:
+            print(json_line({"file": str(path), "colours": [{"name": c.name, "share": c.share} for c in colours],
+                             "ms": round(ms, 1)}), flush=True)
+        else:
+            said = colour_words(colours)
+            print(printable(f"{path}: {said}" if len(args.images) > 1 else said), flush=True)
+    return images.status
+
+
+def cmd_codes(args: argparse.Namespace, config: Config) -> int:
+    from assistant.announce.codewords import code_words, load_names
+    from assistant.paths import data_home
+    from assistant.vision.codes import CodeFinder
+
+    finder, names = CodeFinder(), load_names(data_home() / "codes.csv")
+    images = ImageFiles(args.images, args.json)
+    for path, image in images:
+        started = time.perf_counter()
+        codes = finder.find(image).codes
+        ms = (time.perf_counter() - started) * 1000
+        if args.json:
+            print(json_line({"file": str(path), "codes": [
+                {"type": c.type, "data": c.data, "spoken": code_words(c.type, c.data, names), "box": list(c.box)}
+                for c in codes], "ms": round(ms, 1)}), flush=True)
+        else:
+            said = " ".join(code_words(c.type, c.data, names) for c in codes) or "No code found."
             print(printable(f"{path}: {said}" if len(args.images) > 1 else said), flush=True)
     return images.status

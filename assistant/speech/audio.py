@@ -289,6 +289,25 @@ def tone(freq: float, seconds: float, volume: float = 0.3) -> np.ndarray:
     return (wave_ * envelope).astype(np.float32)
 
 
+LIGHT_LOW, LIGHT_HIGH = 220.0, 880.0  # Hz: the light tone's pitch in the dark and in full light
+
+
+def light_pitch(level: float) -> float:
+    """The light tone's pitch for a brightness level 0..1: two octaves, up with the light."""
+    return LIGHT_LOW * (LIGHT_HIGH / LIGHT_LOW) ** max(0.0, min(1.0, level))
+
+
+def light_tone(level: float) -> np.ndarray:
+    """0.2 s of the light tone, fading only 5 ms so that tones one after another sound continuous."""
+    n = int(SAMPLE_RATE * 0.2)
+    t = np.arange(n) / SAMPLE_RATE
+    out = np.sin(2 * np.pi * light_pitch(level) * t) * 0.25
+    fade = int(0.005 * SAMPLE_RATE)
+    out[:fade] *= np.linspace(0, 1, fade)
+    out[n - fade:] *= np.linspace(1, 0, fade)
+    return out.astype(np.float32)
+
+
 def _gap() -> np.ndarray:
     return np.zeros(int(0.03 * SAMPLE_RATE), dtype=np.float32)
 
@@ -307,8 +326,10 @@ EARCONS: dict[Earcon, Callable[[float], np.ndarray]] = {
     Earcon.TEXT: lambda level: _join(tone(1047, 0.05), tone(1047, 0.05), tone(1319, 0.06)),
     Earcon.CAMERA_LOST: lambda level: _join(tone(660, 0.12), tone(440, 0.12), tone(330, 0.18)),
     Earcon.CAMERA_BACK: lambda level: _join(tone(330, 0.1), tone(440, 0.1), tone(660, 0.14)),
-    # Pitch from 220 Hz in the dark to 880 Hz in bright light.
-    Earcon.LIGHT: lambda level: tone(220 * 2 ** (2 * max(0.0, min(1.0, level))), 0.15),
+    # Pitch from 220 Hz in the dark to 880 Hz in bright light; long enough to join into one sound.
+    Earcon.LIGHT: lambda level: light_tone(level),
+    Earcon.CODE_BEEP: lambda level: tone(1568, 0.04),
+    Earcon.CODE_READ: lambda level: _join(tone(1319, 0.06), tone(1760, 0.09)),
     Earcon.LEVEL: lambda level: tone(440 * 2 ** max(0.0, min(1.0, level)), 0.06),
     Earcon.GUIDANCE_CUT: lambda level: _join(tone(392, 0.07), tone(392, 0.07)),  # text cut off at an edge
     Earcon.GUIDANCE_BACK: lambda level: _join(tone(523, 0.09), tone(392, 0.12)),

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 TOO_DARK = 25.0  # mean luma below this: no label is trusted (the dev photos' darkest is 17, their 1st centile 57)
+BRIGHT = 170.0  # mean luma from this up: "It is bright." (a lamp, a window, daylight straight on)
 TOO_BLURRED = 15.0  # Laplacian variance at 320 x 240 below this, with contrast: blurred (dev photos: 74 and up)
 
 
@@ -33,7 +34,8 @@ class SceneMeasures:
 
     @property
     def light_words(self) -> str:
-        """'It is too dark to see.' / 'The picture is blurred.' / 'It is dark.' / 'It is dim.' / ''."""
+        """'It is too dark to see.' / 'The picture is blurred.' / 'It is dark.' / 'It is dim.' /
+        'It is bright.' / '' (ordinary light)."""
         if self.too_dark:
             return "It is too dark to see."
         if self.blurred:
@@ -42,6 +44,8 @@ class SceneMeasures:
             return "It is dark."
         if self.brightness < 70:
             return "It is dim."
+        if self.brightness >= BRIGHT:
+            return "It is bright."
         return ""
 
     @property
