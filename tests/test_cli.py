@@ -9,7 +9,8 @@ import pytest
 
 from assistant.cli import HANDLERS, main
 
-SUBCOMMANDS = ["run", "demo", "describe", "classify", "detect", "read", "say", "voices", "models", "bench", "check",
+SUBCOMMANDS = ["run", "demo", "describe", "classify", "detect", "colour", "codes", "read", "say", "voices", "models",
+               "bench", "check",
                "config"]
 
 
