@@ -17,18 +17,20 @@ from assistant.config import Config
 log = logging.getLogger(__name__)
 
 
-def make_reader(config: Config, max_side: int | None = None, reuse: bool = False) -> Any:
+def make_reader(config: Config, max_side: int | None = None, reuse: bool = False, accurate: bool = False) -> Any:
     """The configured OCR back-end (the default when it cannot run here). `reuse`: a live camera's reader,
-    which does not re-read lines that have not changed."""
+    which does not re-read lines that have not changed. `accurate`: the read models (R, pages, `read`),
+    else the live ones (fast)."""
     from assistant.vision.readers import load_reader
 
     v = config.vision
-    return load_reader(v.ocr_engine, max_side or v.ocr_max_side, v.ocr_min_score, v.threads, reuse)
+    model = v.ocr_read_model if accurate else v.ocr_live_model
+    return load_reader(v.ocr_engine, max_side or v.ocr_max_side, v.ocr_min_score, v.threads, reuse, model)
 
 
 def document_reader(config: Config) -> Any:
-    """Still images and pages want more pixels than a live frame, and no line cache."""
-    return make_reader(config, max(config.vision.ocr_max_side, 1600))
+    """Still images and pages want more pixels than a live frame, no line cache, and the accurate models."""
+    return make_reader(config, max(config.vision.ocr_max_side, 1600), accurate=True)
 
 
 @dataclass
@@ -42,6 +44,8 @@ class Models:
     reader: Any
     detector: Any = None  # None where the people-and-objects detector is not built (npm missing)
     _document_reader: Any = field(default=None, repr=False)
+    _orientation: Any = field(default=None, repr=False)
+    _orientation_tried: bool = field(default=False, repr=False)
     _describe_reader: Any = field(default=None, repr=False)
 
     def document_reader(self) -> Any:
@@ -49,6 +53,14 @@ class Models:
         if self._document_reader is None:
             self._document_reader = document_reader(self.config)
         return self._document_reader
+
+    def orientation(self) -> Any:
+        """The page orientation classifier (slow thread), or None when it is not built."""
+        if not self._orientation_tried:
+            from assistant.vision.orientation import load_orientation
+
+            self._orientation, self._orientation_tried = load_orientation(self.config.vision.threads), True
+        return self._orientation
 
     def describe_reader(self) -> Any:
         """A reader of its own for describe-now on the loop thread, when live text has no fresh read."""

@@ -63,6 +63,12 @@ def _ocr_engines() -> list[str]:
     return list(READERS)
 
 
+def _ocr_models() -> list[str]:
+    from assistant.vision.ocr import OCR_MODELS
+
+    return list(OCR_MODELS)
+
+
 def _voices() -> list[str]:
     from assistant.speech.synth import voices_iter
 
@@ -94,6 +100,10 @@ class VisionConfig:
     ocr_min_score: float = setting(0.5, "Text fragments read with lower confidence than this are dropped.",
                                    bounds=(0, 1))
     ocr_max_side: int = setting(960, "Longest image side given to text detection, in pixels.", bounds=(160, 8192))
+    ocr_live_model: str = setting("ppocrv6-tiny", "Text models for the live camera and describe (fast).",
+                                  _ocr_models)
+    ocr_read_model: str = setting("ppocrv6-small", "Text models for R, `read` and document mode (accurate).",
+                                  _ocr_models)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ import numpy as np
 from assistant.build import calibration, ocrdet
 from assistant.build.detectors import FACE_NAME, SSD_INT8, SSD_NAME, build_detectors
 from assistant.build.effnet import INPUT_NAME, build_lite0
+from assistant.build.ocrmodels import OCR_MODELS, build_ocr_models
 from assistant.build.quantize import quantize_static_qdq, save_deterministic
 from assistant.build.torchfile import load_state_dict
 from assistant.capture.images import read_image
@@ -145,18 +146,19 @@ def restore_labels(directory: Path, progress: Callable[[str], None]) -> None:
     shutil.copyfile(labels.SOURCE, target)
 
 
-def detectors_up_to_date(directory: Path) -> bool:
+def detectors_up_to_date(directory: Path, names: tuple[str, ...] = DETECTORS) -> bool:
     try:
         models = read_manifest(directory).get("models", {})
     except ModelError:
         return False
     return all(name in models and (directory / models[name]["file"]).exists()
-               and sha256_file(directory / models[name]["file"]) == models[name]["sha256"] for name in DETECTORS)
+               and sha256_file(directory / models[name]["file"]) == models[name]["sha256"] for name in names)
 
 
 def build(force: bool = False, progress: Callable[[str], None] = print, directory: Path | None = None) -> bool:
     """Build every model into `directory`; False when it was already up to date. The classifiers, the text
-    detector and the demo clip are rebuilt together; the people and face detectors on their own."""
+    detector and the demo clip are rebuilt together; the people and face detectors on their own, and the
+    newer text models and the page orientation model on their own."""
     directory = directory or models_dir()
     directory.mkdir(parents=True, exist_ok=True)
     restore_labels(directory, progress)
@@ -164,7 +166,8 @@ def build(force: bool = False, progress: Callable[[str], None] = print, director
     source_sha = sha256_file(source)
     core_done = not force and up_to_date(directory, source_sha)
     detectors_done = not force and detectors_up_to_date(directory)
-    if core_done and detectors_done:
+    ocr_done = not force and detectors_up_to_date(directory, OCR_MODELS)
+    if core_done and detectors_done and ocr_done:
         progress("Models are up to date.")
         return False
     started = time.perf_counter()
@@ -175,6 +178,8 @@ def build(force: bool = False, progress: Callable[[str], None] = print, director
             entries.update(_build(directory, source, progress))
         if not detectors_done:
             entries.update(build_detectors(directory, progress))
+        if not ocr_done:
+            entries.update(build_ocr_models(directory, progress))
     finally:
         logging.getLogger().setLevel(saved_level)
     manifest = {"source": {"package": WEIGHTS_PACKAGE, "file": source.name, "sha256": source_sha,

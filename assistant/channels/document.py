@@ -80,7 +80,8 @@ class DocumentChannel:
         return self.read(sharpest(frames))
 
     def read(self, frame: np.ndarray) -> list[Say]:
-        result = read_document(frame, self.ctx.models.document_reader())
+        models = self.ctx.models
+        result = read_document(frame, models.document_reader(), models.orientation())
         lines = result.text.spoken_lines
         self.done, self.gone = True, 0
         if not lines:

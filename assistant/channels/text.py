@@ -77,8 +77,9 @@ class TextChannel:
         return [Say(live_text(new_lines, self.lines), Priority.NORMAL, Kind.TEXT, earcon=Earcon.TEXT, about="text")]
 
     def read_all(self, frame: np.ndarray) -> list[Say]:
-        """R: every line of text in view now, in reading order."""
-        result = self.view.read(frame)
+        """R: every line of text in view now, in reading order, with the accurate models (the page reader)."""
+        result = self.ctx.models.document_reader().read(frame)
+        self.view.publish(result)
         if not result.text:
             return [Say("No text found.", Priority.NOW, Kind.SPEECH)]
         return [Say(result.text, Priority.NOW, Kind.READ)]

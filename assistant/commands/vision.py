@@ -47,12 +47,17 @@ def cmd_read(args: argparse.Namespace, config: Config) -> int:
     except OcrUnavailable as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    orientation = None
+    if args.document:
+        from assistant.vision.orientation import load_orientation
+
+        orientation = load_orientation(config.vision.threads)
     images = ImageFiles(args.images, args.json)
     for path, image in images:
         if args.document:
             from assistant.vision.document import read_document
 
-            document = read_document(image, reader)
+            document = read_document(image, reader, orientation)
             result = document.text
         else:
             result = reader.read(image)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -27,6 +28,7 @@ class DocumentResult:
     straightened: np.ndarray
     text: TextResult
     ms: float
+    turned: int = 0  # degrees the page was turned back to be upright (its clockwise rotation as held)
 
     @property
     def line_count(self) -> int:
@@ -184,8 +186,9 @@ def covers_text(page: np.ndarray, quads: list[np.ndarray], tolerance: float = 4.
                for q in quads for x, y in q)
 
 
-def read_document(frame: np.ndarray, reader: TextReader) -> DocumentResult:
-    """Find the page, straighten it when it is tilted, and read it whole.
+def read_document(frame: np.ndarray, reader: TextReader, orientation: Any = None) -> DocumentResult:
+    """Find the page, straighten it when it is tilted, turn it upright (with `orientation`, a
+    `PageOrientation`, when given), and read it whole.
 
     An outline found inside the paper's real edge (a shadowed margin, a curled page) would cut lines
     short, so when text lies outside it, the rectangle around the page and all the text is used instead."""
@@ -197,5 +200,8 @@ def read_document(frame: np.ndarray, reader: TextReader) -> DocumentResult:
         if quads and not covers_text(page, quads):
             page = text_hull([page, *quads])
     flat = warp_to_rect(frame, widen(page, frame.shape)) if page is not None else frame
+    turned = 0
+    if orientation is not None:
+        flat, turned = orientation.upright(flat)
     text = reader.read(flat)
-    return DocumentResult(page, flat, text, (time.perf_counter() - started) * 1000)
+    return DocumentResult(page, flat, text, (time.perf_counter() - started) * 1000, turned)

