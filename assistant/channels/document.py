@@ -16,6 +16,7 @@ from assistant.channels.text import text_view
 from assistant.common import Kind, Mode, Priority, Say
 from assistant.paths import private_open
 from assistant.vision.document import (
+    MIN_TEXT_HEIGHT,
     MOVE_CLOSER,
     UNCLEAR,
     locate_page,
@@ -81,16 +82,18 @@ class DocumentChannel:
 
     def read(self, frame: np.ndarray) -> list[Say]:
         models = self.ctx.models
-        result = read_document(frame, models.document_reader(), models.orientation())
+        reader = models.document_reader()
+        result = read_document(frame, reader, models.orientation())
+        small = too_small(result.text, getattr(reader, "min_text_height", MIN_TEXT_HEIGHT))
         lines = result.text.spoken_lines
         self.done, self.gone = True, 0
         if not lines:
-            words = "No text found on the page." + (f" {MOVE_CLOSER}" if too_small(result.text) else "")
+            words = "No text found on the page." + (f" {MOVE_CLOSER}" if small else "")
             return [Say(words, Priority.NEXT, Kind.SPEECH)]
         self.pages_read += 1
         self.view.publish(result.text)
         count = f"{len(lines)} line{'s' if len(lines) != 1 else ''} read."
-        lead = f"{MOVE_CLOSER} {count}" if too_small(result.text) else count
+        lead = f"{MOVE_CLOSER} {count}" if small else count
         after = UNCLEAR if unclear(result.text) else ""
         out = [Say("\n".join(lines), Priority.NOW, Kind.DOCUMENT, lead=lead, after=after)]
         try:

