@@ -328,7 +328,9 @@ def test_keys_pressed_as_fast_as_possible_from_another_thread_kill_no_thread(mod
     tags = {tag for _, tag, _ in said}
     assert {"describe", "control", "help"} <= tags, tags  # keys were handled all along
     modes = {e for _, e in live.events if e.startswith("mode:")}
-    assert {"mode:Scene mode.", "mode:Text mode.", "mode:Quiet mode."} <= modes, modes
+    # Mode keys were handled all along (F swallows the keys typed after it until Escape or a word, so the
+    # M cycle is not always walked to its end).
+    assert len(modes) >= 4 and "mode:Scene and text mode." in modes, modes
 
 
 def test_guidance_as_tones_in_document_mode_plays_the_tone_and_the_worker_lives_on(models, tmp_path):

