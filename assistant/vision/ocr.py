@@ -320,17 +320,17 @@ class RapidReader:
         return TextResult(blocks, fragments, (time.perf_counter() - started) * 1000)
 
 
-GIANT = 0.35  # of the image's height
+GIANT = 0.3  # of the image's height
 GIANT_MIN_SCORE = 0.8
 
 
 def _giant_glyph(text: str, score: float, quad: np.ndarray, image_height: int) -> bool:
-    """A box over a third of the image high holding one or two characters, or read without confidence: a
-    shape (a cup read as "8", a row of three cups as "8 8 8", seen on scikit-image's photos), not text
-    anyone holds up (a sign held that close is read with a high score)."""
+    """A box over 30% of the image high holding three characters or fewer, or read without confidence: a
+    shape (a cup read as "8", a row of three cups as "8 8 8" or "888", seen on scikit-image's photos), not
+    text anyone holds up (a sign held that close is read with a high score, and is rarely so short)."""
     if float(np.linalg.norm(quad[0] - quad[3])) <= GIANT * image_height:
         return False
-    return len(text.replace(" ", "")) <= 2 or score < GIANT_MIN_SCORE
+    return len(text.replace(" ", "")) <= 3 or score < GIANT_MIN_SCORE
 
 
 def _clockwise(pts: np.ndarray) -> np.ndarray:
