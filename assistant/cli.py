@@ -110,18 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=5, help="how many labels per image")
     p.add_argument("--model", help="classifier model name (see `assistant models list`)")
     p.add_argument("--json", action="store_true", help="one JSON object per image")
-    p = add("detect", "Find people and everyday objects in images, and say where they are.")
-    p.add_argument("images", nargs="+", type=Path)
-    p.add_argument("--json", action="store_true", help="one JSON object per image")
-    p = add("colour", "Say the main colours in the middle of images.")
-    p.add_argument("images", nargs="+", type=Path)
-    p.add_argument("--json", action="store_true", help="one JSON object per image")
-    p = add("codes", "Read barcodes and QR codes in images.")
-    p.add_argument("images", nargs="+", type=Path)
-    p.add_argument("--json", action="store_true", help="one JSON object per image")
-    p = add("read", "Read the text in images aloud, in reading order.")
-    p.add_argument("images", nargs="+", type=Path)
-    p.add_argument("--json", action="store_true", help="one JSON object per image")
+    for name, what in (("detect", "Find people and everyday objects in images, and say where they are."),
+                       ("colour", "Say the main colours in the middle of images."),
+                       ("codes", "Read barcodes and QR codes in images."),
+                       ("read", "Read the text in images aloud, in reading order.")):
+        p = add(name, what)
+        p.add_argument("images", nargs="+", type=Path)
+        p.add_argument("--json", action="store_true", help="one JSON object per image")
     p.add_argument("--document", action="store_true", help="find the page, straighten it, read it whole")
     _ocr_engine_args(p, deprecated_engine=True)
     p = add("say", "Say text with the chosen voice.")

@@ -191,20 +191,26 @@ class RecordingSink(BufferedSink):
         super().close()
 
 
+def open_wav(path: Path) -> tuple[Any, wave.Wave_write]:
+    """A private (0600) mono 16-bit WAV file at the sinks' sample rate, and the file object under it."""
+    from assistant.paths import private_open
+
+    fh = private_open(path, "wb")
+    wav = wave.open(fh, "wb")
+    wav.setnchannels(1)
+    wav.setsampwidth(2)
+    wav.setframerate(SAMPLE_RATE)
+    return fh, wav
+
+
 class WavSink(BufferedSink):
     """Writes everything it is given to a WAV file, as it comes (nothing to wait for, nothing to stop).
     Thread contract: that of `BufferedSink`."""
 
     def __init__(self, path: Path) -> None:
         super().__init__()
-        from assistant.paths import private_open
-
         self.path = path
-        self.fh = private_open(path, "wb")
-        self.wav = wave.open(self.fh, "wb")
-        self.wav.setnchannels(1)
-        self.wav.setsampwidth(2)
-        self.wav.setframerate(SAMPLE_RATE)
+        self.fh, self.wav = open_wav(path)
 
     def mix(self, samples: np.ndarray, sample_rate: int) -> None:
         self.write(samples, sample_rate)  # nothing plays here: the tone goes where it would be heard
@@ -225,14 +231,8 @@ class RealtimeWavSink(BufferedSink):
 
     def __init__(self, path: Path) -> None:
         super().__init__()
-        from assistant.paths import private_open
-
         self.path = path
-        self.fh = private_open(path, "wb")
-        self.wav = wave.open(self.fh, "wb")
-        self.wav.setnchannels(1)
-        self.wav.setsampwidth(2)
-        self.wav.setframerate(SAMPLE_RATE)
+        self.fh, self.wav = open_wav(path)
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._run, name="wav-sound-card", daemon=True)
         self._thread.start()
