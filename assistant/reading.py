@@ -36,8 +36,9 @@ class Speaker(Protocol):
 
 @dataclass
 class Review:
-    """Thread contract: the key actions (`load`, `next_line`, ...) are called on the loop thread; the
-    speech thread calls back through `started` / `ended`; one lock guards the cursor."""
+    """Thread contract: the key actions (`next_line`, `find`, ...) are called on the loop thread; `load`
+    and `remember` on whichever thread hands text to speech (a lane's, or the speech thread's); the speech
+    thread calls back through `started` / `ended`; one lock guards the cursor."""
 
     speech: Speaker
     lines: list[str] = field(default_factory=list)
