@@ -89,3 +89,18 @@ def test_calibration_bench_fits_and_compares_before_and_now(capsys):
     assert fit and 0.4 <= float(fit.group(1)) <= 2 and 0.3 <= float(fit.group(3)) <= float(fit.group(2)) < 1
     cells = row(out, "plain photos ")
     assert len(cells) == 6 and all(c.endswith("%") or c == "-" for c in cells)
+
+
+def test_bench_channels_times_every_channel_but_the_document_one():
+    from assistant.bench.channels import clip_frames, per_channel
+    from assistant.channels import CHANNELS
+    from assistant.config import Config
+
+    frames = clip_frames(every=40)  # one frame of each scene or so
+    assert len(frames) >= 5
+    rows = {r[0]: r for r in per_channel(Config(), frames)}
+    assert list(rows) == [name for name in CHANNELS if name != "document"]
+    ms = {name: float(r[3]) for name, r in rows.items()}
+    assert all(v >= 0 for v in ms.values())
+    assert ms["text"] > 10 * ms["light"]  # OCR costs far more than a brightness mean
+    assert rows["colour"][4] == "-" and rows["codes"][4] == "8"  # on request only; codes at 8 a second
