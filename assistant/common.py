@@ -122,3 +122,13 @@ class Say:
     level: float = 0.5  # for a tone whose pitch carries a measure (light): 0..1
     lead: str = ""  # read text (R, a page): said before its first line ("29 lines read."), not one of them
     after: str = ""  # read text (R, a page): said after its last line when it is read to the end
+
+
+def digit_groups(digits: str) -> list[str]:
+    """A long number cut into the groups it is said in: threes and fours, the larger groups first
+    ('9556939040116' -> ['9556', '939', '040', '116']); four digits or fewer stay one group."""
+    n = len(digits)
+    count = max(1, -(-n // 4))
+    sizes = [n // count + (1 if i < n % count else 0) for i in range(count)]
+    starts = [sum(sizes[:i]) for i in range(count)]
+    return [digits[a:a + size] for a, size in zip(starts, sizes)]

@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from assistant.common import digit_groups
+
 log = logging.getLogger(__name__)
 
 PRODUCT_TYPES = {"EAN_13": "EAN 13", "EAN_8": "EAN 8", "UPC_A": "UPC A", "UPC_E": "UPC E", "CODE_128": "Code 128",
@@ -19,16 +21,7 @@ MAX_TEXT = 300  # characters of a text code said at once (the whole text is in t
 
 def grouped_digits(digits: str) -> str:
     """'9555590500184' -> '9 5 5 5, 5 9 0, 5 0 0, 1 8 4': digit by digit, in groups of three or four."""
-    n = len(digits)
-    if n <= 4:
-        return " ".join(digits)
-    count = -(-n // 4)
-    sizes = [n // count + (1 if i < n % count else 0) for i in range(count)]
-    out, at = [], 0
-    for size in sizes:
-        out.append(" ".join(digits[at:at + size]))
-        at += size
-    return ", ".join(out)
+    return ", ".join(" ".join(group) for group in digit_groups(digits))
 
 
 def _wifi(data: str) -> str:

@@ -26,6 +26,8 @@ from collections.abc import Callable
 
 from num2words import num2words
 
+from assistant import common
+
 OTHER_SCRIPT = "Some text in another script."
 DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -75,16 +77,7 @@ def _digits(group: str) -> str:
 def digit_groups(digits: str) -> str:
     """Digit by digit, in groups of three or four, the larger groups first: '9556939040116' -> 'nine five
     five six, nine three nine, zero four zero, one one six'."""
-    n = len(digits)
-    if n <= 4:
-        return _digits(digits)
-    count = -(-n // 4)
-    sizes = [n // count + (1 if i < n % count else 0) for i in range(count)]
-    out, at = [], 0
-    for size in sizes:
-        out.append(_digits(digits[at:at + size]))
-        at += size
-    return ", ".join(out)
+    return ", ".join(_digits(group) for group in common.digit_groups(digits))
 
 
 def number_words(whole: str, fraction: str | None = None) -> str:
