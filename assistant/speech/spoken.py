@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 
 from num2words import num2words
 
@@ -53,6 +52,7 @@ SYMBOLS = {"@": " at ", "&": " and ", "=": " equals ", "→": " to ", "->": " to
            "←": " from ", "<-": " from ", "↑": " up arrow ", "↓": " down arrow ", "§": " section ",
            "©": " copyright ", "®": " registered ", "™": " trademark ", "°C": " degrees Celsius ",
            "°F": " degrees Fahrenheit ", "°": " degrees ", "½": " a half ", "¼": " a quarter ", "¾": " three quarters "}
+SYMBOLS_LONGEST_FIRST = sorted(SYMBOLS.items(), key=lambda kv: -len(kv[0]))  # "->" before "-", "°C" before "°"
 DECORATION = re.compile(r"[*=_~\-.·•]{3,}|[|¦│┃•·■□◆◇►◄▪▫★☆※]")
 
 _CUR = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
@@ -155,10 +155,6 @@ def _other_script(ch: str) -> bool:
     return not unicodedata.name(ch, "").startswith("LATIN")
 
 
-def _sub(pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str], text: str) -> str:
-    return pattern.sub(repl, text)
-
-
 def spoken_line(line: str) -> tuple[str, bool]:
     """One line as it should be heard, and whether letters of another script were left out."""
     other = any(_other_script(ch) for ch in line)
@@ -166,23 +162,23 @@ def spoken_line(line: str) -> tuple[str, bool]:
         line = "".join(" " if _other_script(ch) else ch for ch in line)
     line = unicodedata.normalize("NFKC", line)
     line = DECORATION.sub(" ", line)
-    line = _sub(DATE_YMD, _ymd, line)
-    line = _sub(DATE_DMY, _dmy, line)
-    line = _sub(TIME, _time, line)
-    line = _sub(PRICE_BEFORE, lambda m: _price(m[1], m[2], m[3]), line)
-    line = _sub(PRICE_AFTER, lambda m: _price(m[3], m[1], m[2]), line)
+    line = DATE_YMD.sub(_ymd, line)
+    line = DATE_DMY.sub(_dmy, line)
+    line = TIME.sub(_time, line)
+    line = PRICE_BEFORE.sub(lambda m: _price(m[1], m[2], m[3]), line)
+    line = PRICE_AFTER.sub(lambda m: _price(m[3], m[1], m[2]), line)
     line = CURRENCY_WORD.sub(" ringgit ", line)
-    line = _sub(PERCENT, lambda m: f" {number_words(*m[1].split('.'))} percent ", line)
+    line = PERCENT.sub(lambda m: f" {number_words(*m[1].split('.'))} percent ", line)
     line = line.replace("%", " percent ")
-    line = _sub(PHONE, _phone, line)
-    line = _sub(LONG_DIGITS, lambda m: f" {digit_groups(m[0])} ", line)
+    line = PHONE.sub(_phone, line)
+    line = LONG_DIGITS.sub(lambda m: f" {digit_groups(m[0])} ", line)
     line = HASH.sub(" number ", line)
     line = line.replace("#", " hash ")
-    for symbol, words in sorted(SYMBOLS.items(), key=lambda kv: -len(kv[0])):
+    for symbol, words in SYMBOLS_LONGEST_FIRST:
         line = line.replace(symbol, words)
     line = re.sub(r"(?<=\d)\s?\*\s?(?=\d)", " times ", line)
     line = re.sub(r"(?<=\d)\s?\+\s?(?=\d)", " plus ", line)
-    line = _sub(NUMBER, _number, line)
+    line = NUMBER.sub(_number, line)
     line = re.sub(r"\s+([,.;:!?)])", r"\1", line)  # no space before punctuation the words left behind
     line = re.sub(r"([(])\s+", r"\1", line)
     line = re.sub(r",(\s*,)+", ",", line)
