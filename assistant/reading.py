@@ -107,27 +107,27 @@ class Review:
             with self._lock:
                 self.saying_all = False
 
+    def _halt(self) -> None:
+        """End reading on: the lines already handed to speech no longer lead to the next."""
+        with self._lock:
+            self.saying_all = False
+            self._token += 1
+
     def pause(self) -> str:
         """Pause reading (the cursor stays on the line being read), or resume it from there."""
         if self.saying_all:
-            with self._lock:
-                self.saying_all = False
-                self._token += 1
+            self._halt()
             self.speech.stop()
             return "paused"
         return "resumed" if self.say_all() else "empty"
 
     # --- moving ----------------------------------------------------------------------------------
     def _move_say(self, text: str) -> None:
-        with self._lock:
-            self.saying_all = False
-            self._token += 1
+        self._halt()
         self.speech.say(text, Priority.NOW, self.kind, subject=f"line {self.line + 1}")
 
     def _edge(self, words: str) -> None:
-        with self._lock:
-            self.saying_all = False
-            self._token += 1
+        self._halt()
         self.speech.say(words, Priority.NOW, Kind.CONTROL)
 
     def _empty(self) -> bool:
