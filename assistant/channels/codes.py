@@ -27,7 +27,7 @@ def beep_interval(share: float) -> float:
 
 class CodesChannel:
     """Thread contract: see `Channel`; the finder and what was said are touched on the loop thread only
-    (`describe` uses a finder of its own, also on the loop thread)."""
+    (`step`, on the fast lane, and `describe` share the finder)."""
 
     name: ClassVar[str] = "codes"
     modes: ClassVar[frozenset[Mode]] = frozenset({Mode.CODES})
@@ -62,7 +62,7 @@ class CodesChannel:
     def describe(self, frame: np.ndarray | None, now: float) -> str:
         if frame is None:
             return ""
-        codes = CodeFinder().find(frame).codes
+        codes = self.finder.find(frame).codes
         return " ".join(self.words(c.type, c.data) for c in codes)
 
     def reset(self) -> None:
