@@ -63,12 +63,12 @@ def white_balance(bgr: np.ndarray) -> np.ndarray:
     lum = px.mean(axis=1)
     usable = (lum > 0.08) & (px.max(axis=1) < 0.98)
     gains = np.ones(3, np.float32)
-    for _ in range(2):  # the neutral pixels are found again once the first correction is applied
+    for again in (False, True):  # the neutral pixels are found again once the first correction is applied
         lab = _lab(px * gains)
         chroma = np.hypot(lab[:, 1], lab[:, 2])
-        neutral = usable & (chroma < NEUTRAL_CHROMA + (10.0 if _ == 0 else 0.0))
+        neutral = usable & (chroma < NEUTRAL_CHROMA + (0.0 if again else 10.0))
         if neutral.mean() < MIN_NEUTRAL:
-            return gains if _ else np.ones(3, np.float32)
+            return gains if again else np.ones(3, np.float32)
         mean = px[neutral].mean(axis=0)
         gains = np.clip(mean.mean() / np.maximum(mean, 1e-3), 1 / MAX_GAIN, MAX_GAIN).astype(np.float32)
     return gains
