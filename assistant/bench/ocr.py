@@ -66,9 +66,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
         print(f"The OCR dev set is not at {ocr_dir}; this benchmark needs it.")
         return 1
     v = config.vision
-    names = [n for n in OCR_MODELS if RapidReader(v.ocr_max_side, model=n).model == n]  # the ones built here
-    live = {n: RapidReader(v.ocr_max_side, v.ocr_min_score, v.threads, reuse=True, model=n) for n in names}
-    still = {n: RapidReader(max(v.ocr_max_side, 1600), v.ocr_min_score, v.threads, model=n) for n in names}
+    still = {n: RapidReader(max(v.ocr_max_side, 1600), v.ocr_min_score, v.threads, model=n) for n in OCR_MODELS}
+    still = {n: r for n, r in still.items() if r.model == n}  # the ones built here (the rest fell back to v5)
+    live = {n: RapidReader(v.ocr_max_side, v.ocr_min_score, v.threads, reuse=True, model=n) for n in still}
+    names = list(still)
     stock = RapidOCR()
     scenes = camera_frames(ocr_dir, max(1, (args.frames or 72) // HOLD))
     readers: dict[str, Any] = {**{n: r.read for n, r in live.items()}, "stock RapidOCR": stock}
