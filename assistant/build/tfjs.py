@@ -32,7 +32,7 @@ def read_weights(manifest: list[dict[str, Any]], shard: Callable[[str], bytes]) 
             size = count * np.dtype(stored).itemsize
             if offset + size > len(data):
                 raise ValueError(f"the weights of {spec['name']} run past the end of {group['paths']}")
-            raw = np.frombuffer(data, dtype=stored, count=count, offset=offset)
+            raw: np.ndarray = np.frombuffer(data, dtype=stored, count=count, offset=offset)
             offset += size
             if "scale" in quant:  # affine-quantized integers
                 values = raw.astype(np.float32) * np.float32(quant["scale"]) + np.float32(quant["min"])
