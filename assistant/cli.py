@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant import __version__
+from assistant import __version__, exits
 from assistant.common import Mode
 from assistant.config import Config, ConfigError, load
 from assistant.registry import load_class
@@ -143,7 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def setup_logging(verbose: int, quiet: int) -> None:
-    level = logging.INFO + 10 * (quiet - verbose)
+    """Warnings and errors by default (standard error is not what the screen reader should be reading);
+    `-v` adds what is going on, `-vv` everything."""
+    level = logging.WARNING + 10 * (quiet - verbose)
     logging.basicConfig(
         level=max(logging.DEBUG, min(level, logging.CRITICAL)),
         stream=sys.stderr,
@@ -185,9 +187,27 @@ def resolve(command: str) -> Callable[[argparse.Namespace, Config], int]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line; the exit status. Ctrl+C, SIGTERM and SIGHUP end it through every `finally` (130,
+    143, 129); a closed standard output ends it quietly (141)."""
     from assistant import memory
 
     memory.limit_arenas()  # before any thread starts: see assistant/memory.py
+    exits.reset()
+    try:
+        with exits.signals_raise():
+            status = _run(argv)
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        return 130
+    except exits.Terminated as signal:
+        return signal.status
+    except BrokenPipeError:
+        exits.close_stdout()
+        return exits.SIGPIPE_STATUS
+    return exits.SIGPIPE_STATUS if exits.stdout_closed() else status
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(args.verbose, args.quiet)
@@ -199,7 +219,4 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    try:
-        return resolve(args.command)(args, config)
-    except KeyboardInterrupt:
-        return 130
+    return resolve(args.command)(args, config)

@@ -7,6 +7,7 @@ and the README's key table all come; and the readers that turn key presses into 
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import select
@@ -112,6 +113,16 @@ if set(ACTIONS.values()) != set(Action):
 
 HELP = "Keys: " + " ".join(f"{k.spoken}, {k.does}." for k in KEYS)
 
+# Actions that one more or one less of changes nothing (a move, a step, a look): in a flood of keys these
+# give way; every other action is a command that is never dropped (see `assistant.inbox`).
+MOMENTARY = frozenset({Action.DESCRIBE, Action.REPEAT, Action.FASTER, Action.SLOWER, Action.LOUDER, Action.QUIETER,
+                       Action.NEXT_LINE, Action.PREVIOUS_LINE, Action.NEXT_WORD, Action.PREVIOUS_WORD, Action.SPELL,
+                       Action.TOP, Action.COLOUR, Action.HELP})
+# stdin words that take the rest of their line as an argument ("find total"), and the action they post.
+WITH_ARGUMENT: dict[str, Action] = {"find": Action.FIND}
+# While a word is typed after F, a whole stdin line that is one of these ends the typing and does its action.
+INTERRUPTING = frozenset({Action.QUIT, Action.STOP})
+
 
 # Terminal escape sequences (normal and application cursor mode) -> the names in the key table.
 SEQUENCES = {"\x1b[A": "<up>", "\x1b[B": "<down>", "\x1b[C": "<right>", "\x1b[D": "<left>", "\x1bOA": "<up>",
@@ -167,62 +178,131 @@ class Preview:
 
 class KeyReader:
     """Keys from a terminal in cbreak mode, or commands one per line when stdin is not a terminal.
-    Thread contract: reads on its own daemon thread and calls `handle` there (which only posts an event)."""
+
+    Thread contract: entered and left on the main thread (`with KeyReader(...)`): entering puts a terminal
+    into cbreak mode and starts the reading thread; leaving stops and joins that thread and puts the terminal
+    back exactly as it was found, however the run ended (q, Ctrl+C, SIGTERM, SIGHUP, the end of a video, an
+    exception): a daemon thread's `finally` never runs on the way out, so the main thread owns the terminal.
+    `handle` is called on the reading thread (it only posts an event)."""
+
+    POLL = 0.1  # seconds between looks at the stop events
 
     def __init__(self, handle: Callable[[str], Any], stop: threading.Event, stream: Any = None) -> None:
         self.handle, self.stop = handle, stop
         self.stream = stream if stream is not None else sys.stdin
-        self.thread = threading.Thread(target=self._run, name="keys", daemon=True)
+        self._done = threading.Event()
+        self._tty: tuple[int, list[Any]] | None = None  # the terminal and its settings as found
+        self.thread = threading.Thread(target=self._run, name="keys")
+
+    def __enter__(self) -> KeyReader:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def start(self) -> None:
+        fd = self._fileno()
+        if fd is not None and os.isatty(fd):
+            import termios
+            import tty
+
+            self._tty = (fd, termios.tcgetattr(fd))
+            tty.setcbreak(fd)
         self.thread.start()
+
+    def close(self) -> None:
+        """Stop reading, join the thread, and put the terminal back as it was found (main thread)."""
+        self._done.set()
+        try:
+            if self.thread.is_alive():
+                self.thread.join(timeout=2 * self.POLL + 1)
+        finally:
+            if self._tty is not None:
+                import termios
+
+                fd, saved = self._tty
+                self._tty = None
+                termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+    def _fileno(self) -> int | None:
+        try:
+            return None if self.stream is None or self.stream.closed else int(self.stream.fileno())
+        except (AttributeError, OSError, ValueError):  # io.StringIO and friends have no descriptor
+            return None
+
+    def _ended(self) -> bool:
+        return self._done.is_set() or self.stop.is_set()
 
     def _run(self) -> None:
         if self.stream is None or getattr(self.stream, "closed", False):
             log.info("No keys: standard input is closed.")
             return
+        fd = self._fileno()
         try:
-            if self.stream.isatty():
-                self._raw()
+            if self._tty is not None:
+                self._keys(self._tty[0])
+            elif fd is not None:
+                self._lines(fd)
             else:
                 for line in self.stream:
-                    if self.stop.is_set():
+                    if self._ended():
                         return
-                    key = line.rstrip("\n")
-                    self.handle(key if key.strip() else " ")
+                    self._line(line)
         except (OSError, ValueError) as exc:  # stdin closed or not readable: keys are off, the loop goes on
             log.info("Keys unavailable: %s", exc)
 
-    def _raw(self) -> None:
-        import termios
-        import tty
+    def _line(self, line: str) -> None:
+        key = line.rstrip("\r\n")
+        self.handle(key if key.strip() else " ")
 
-        fd = self.stream.fileno()
-        saved = termios.tcgetattr(fd)
-        try:
-            tty.setcbreak(fd)
-            while not self.stop.is_set():
-                ready, _, _ = select.select([fd], [], [], 0.1)
-                if ready:
-                    key = os.read(fd, 1).decode(errors="ignore")
-                    if key == "\x1b":
-                        key = self._sequence(fd)
-                    if key:
-                        self.handle(key)
-        finally:
-            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    def _lines(self, fd: int) -> None:
+        """Commands one per line from a pipe or a file, read as they come (the thread can be joined)."""
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        pending = ""
+        while not self._ended():
+            ready, _, _ = select.select([fd], [], [], self.POLL)
+            if not ready:
+                continue
+            data = os.read(fd, 4096)
+            pending += decoder.decode(data, final=not data)
+            *lines, pending = pending.split("\n")
+            for line in lines:
+                if self._ended():
+                    return
+                self._line(line)
+            if not data:
+                if pending:
+                    self._line(pending)
+                return
+
+    def _keys(self, fd: int) -> None:
+        """Key presses from a terminal in cbreak mode; arrow and Home keys by their escape sequences."""
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="ignore")
+        while not self._ended():
+            ready, _, _ = select.select([fd], [], [], self.POLL)
+            if not ready:
+                continue
+            data = os.read(fd, 1)
+            if not data:
+                return
+            key = decoder.decode(data)
+            for one in (self._sequence(fd) if key == "\x1b" else [key] if key else []):
+                self.handle(one)
 
     @staticmethod
-    def _sequence(fd: int) -> str:
-        """After an Escape: an arrow or Home key's sequence (the bytes that follow at once), or Escape alone."""
-        seq = "\x1b"
-        while len(seq) < 6:
+    def _sequence(fd: int) -> list[str]:
+        """After an Escape: an arrow or Home key's sequence (the bytes that follow at once) as its name; Escape
+        alone; or Escape and then the keys typed after it (Alt+q sends Escape then q: both count)."""
+        more = b""
+        while len(more) < 5:
             ready, _, _ = select.select([fd], [], [], 0.03)
             if not ready:
                 break
-            seq += os.read(fd, 1).decode(errors="ignore")
-            if len(seq) >= 3 and (seq[-1].isalpha() or seq[-1] == "~"):
+            more += os.read(fd, 1)
+            if more[:1] not in (b"[", b"O") or len(more) >= 2 and (more[-1:].isalpha() or more[-1:] == b"~"):
                 break
-        if seq == "\x1b":
-            return seq
-        return SEQUENCES.get(seq, "")  # another key's sequence (F1, Page Up, ...): not one of ours
+        if more[:1] in (b"[", b"O") and len(more) >= 2:
+            name = SEQUENCES.get("\x1b" + more.decode(errors="ignore"))
+            return [name] if name else []  # another key's sequence (F1, Page Up, ...): not one of ours
+        return ["\x1b", *more.decode(errors="ignore")]

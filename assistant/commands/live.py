@@ -10,7 +10,7 @@ import threading
 import time
 from typing import Any
 
-from assistant import app
+from assistant import app, exits
 from assistant.common import Kind, Priority
 from assistant.config import Config
 from assistant.textout import json_line, printable
@@ -34,7 +34,11 @@ def _live(args: argparse.Namespace, config: Config, source_spec: str, fps: float
     transcript = Transcript(getattr(args, "transcript", None), append=getattr(args, "append", False))
 
     def started(item: Any) -> None:
-        print_utterance(item)
+        try:
+            print_utterance(item)
+        except BrokenPipeError:  # the reader of what is said has gone: end quietly (see `exits`)
+            exits.close_stdout()
+            stop.set()
         transcript.write(item)
 
     speech = app.open_speech(config, getattr(args, "wav", None), on_start=started,
@@ -54,12 +58,12 @@ def _live(args: argparse.Namespace, config: Config, source_spec: str, fps: float
             speech.wait_idle(20)
             return 1
         speech.say(f"Ready. {live.mode.words} mode. Press H for the keys.")
-        KeyReader(live.command, stop).start()
-        code = live.run(getattr(args, "max_seconds", None))
-        if live.ctrl_c:
-            speech.say("Goodbye.", Priority.NOW, Kind.CONTROL)
-        # The last words of a clip, or "Goodbye.", are heard before the program ends.
-        speech.wait_idle(timeout=3 if live.interrupted else 15)
+        with KeyReader(live.command, stop):  # the terminal is put back on every way out of this block
+            code = live.run(getattr(args, "max_seconds", None))
+            if live.ctrl_c:
+                speech.say("Goodbye.", Priority.NOW, Kind.CONTROL)
+            # The last words of a clip, or "Goodbye.", are heard before the program ends.
+            speech.wait_idle(timeout=3 if live.interrupted else 15)
         log.info("Stats: %s", json.dumps(live.stats()))
         return int(code)
     except KeyboardInterrupt:
