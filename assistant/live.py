@@ -8,7 +8,6 @@ the requests posted to it (read all). Nothing in the loop waits for speech. One 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from collections import Counter, deque
@@ -24,14 +23,15 @@ from assistant.capture.sources import Grabber
 from assistant.channels.base import Channel, Lane
 from assistant.common import MODE_CYCLE, Earcon, Kind, Mode, Priority, Say
 from assistant.config import Config
-from assistant.keys import ENTER, ERASE, HELP, Action, action_for
+from assistant.inbox import Inbox
+from assistant.keys import ENTER, ERASE, HELP, INTERRUPTING, MOMENTARY, WITH_ARGUMENT, Action, action_for
 from assistant.reading import Review
 from assistant.speech.queue import Speech
 
 log = logging.getLogger(__name__)
 
 EVENTS_KEPT = 20_000  # the most recent events kept (a long session must not grow without bound)
-INBOX = 64  # key presses waiting for the loop; more are dropped (no person types that fast)
+INBOX = 64  # actions waiting for the loop; past that, momentary ones give way and commands wait
 TRIM_EVERY = 20.0  # seconds between giving freed memory back to the system
 FRESH_FRAME = 0.5  # seconds: describe and read answer about a frame no older than this
 STILL_IN_VIEW = 1.0  # seconds: a thing not seen for longer has left the view; what is about it is not said
@@ -62,7 +62,7 @@ class LiveAssistant:
         self.config, self.grabber, self.speech, self.stop_event, self.clock = config, grabber, speech, stop, clock
         self.channels = {c.name: c for c in channels}
         self.mode = Mode(config.announce.mode)
-        self.inbox: queue.Queue[tuple[Action, str | None]] = queue.Queue(maxsize=INBOX)
+        self.inbox: Inbox[Action] = Inbox(INBOX, MOMENTARY, stop)
         self.review = Review(speech)  # the last text read, and the cursor that moves through it
         self._finding: list[str] | None = None  # the word being typed after F, until Enter
         self._keys_lock = threading.Lock()
@@ -93,12 +93,15 @@ class LiveAssistant:
                 self._typed(key)
                 return
             words = key.strip().split(maxsplit=1)
-            if len(words) == 2 and words[0].lower() == "find":  # stdin: find WORD
-                self._post(Action.FIND, words[1], key)
+            if len(words) == 2 and words[0].lower() in WITH_ARGUMENT:  # stdin: find WORD
+                self._post(WITH_ARGUMENT[words[0].lower()], words[1], key)
                 return
             action = action_for(key)
             if action is None:
                 self._unknown(key)
+                return
+            if action is Action.FIND and len(key) > 1:  # a bare "find" line: the next line is not its word
+                self.speech.say("Find what? Type find and a word on one line.", Priority.NOW, Kind.CONTROL)
                 return
             if action is Action.FIND:
                 self._finding = []
@@ -107,7 +110,13 @@ class LiveAssistant:
     def _typed(self, key: str) -> None:
         """A key typed while finding (under the keys lock)."""
         assert self._finding is not None
-        if key in ENTER or len(key) > 1 and not key.startswith("<"):  # Enter, or a whole stdin line
+        line = len(key) > 1 and not key.startswith("<")  # a whole stdin line
+        interrupting = action_for(key) if line else None
+        if interrupting in INTERRUPTING:  # "quit" while typing a word quits
+            self._finding = None
+            self._post(Action.FIND, "", key)
+            self._post(interrupting, None, key)
+        elif key in ENTER or line:
             word = "".join(self._finding) if key in ENTER else key.strip()
             self._finding = None
             self._post(Action.FIND, word, key)
@@ -121,10 +130,8 @@ class LiveAssistant:
             self._finding.append(key)
 
     def _post(self, action: Action, arg: str | None, key: str) -> None:
-        try:
-            self.inbox.put_nowait((action, arg))
-        except queue.Full:
-            log.debug("Key %r dropped: %d keys are waiting already", key, INBOX)
+        if not self.inbox.put(action, arg):
+            log.debug("Key %r dropped: the loop is not taking keys", key)
 
     def _unknown(self, key: str) -> None:
         """An unknown key or word: say so, not more than once every few seconds."""
@@ -277,12 +284,8 @@ class LiveAssistant:
 
     def process_events(self) -> None:
         """Handle every posted action (on the loop thread)."""
-        while True:
-            try:
-                action, arg = self.inbox.get_nowait()
-            except queue.Empty:
-                return
-            self.handle(action, arg)
+        while (item := self.inbox.take()) is not None:
+            self.handle(*item)
 
     def set_mode(self, mode: Mode) -> None:
         self.mode = mode
