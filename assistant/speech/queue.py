@@ -222,6 +222,11 @@ class Speech:
                     except Exception:  # a caller's hook must never kill the speech thread
                         log.exception("The end hook of %r failed", item.text)
 
+    def _play(self, samples: np.ndarray, sample_rate: int) -> None:
+        """Every sound (words, tones, beeps) reaches the sink at the volume set when it is played: the volume
+        keys work the same on all of them, whatever a voice does with volume."""
+        self.sink.write(np.asarray(samples, dtype=np.float32) * np.float32(self.volume), sample_rate)
+
     def _gone(self, item: Utterance, started: bool = False) -> bool:
         """True (and logged) when the thing the utterance is about has left the view."""
         if item.still_true is None or item.still_true():
@@ -245,17 +250,17 @@ class Speech:
         self.stats.spoken += 1
         pieces: list[str] = [] if item.audio is not None else chunks(spoken(item.text))
         if item.audio is not None:
-            self.sink.write(item.audio, SAMPLE_RATE)
+            self._play(item.audio, SAMPLE_RATE)
         if item.tone is not None:
-            self.sink.write(earcon(item.tone), SAMPLE_RATE)
+            self._play(earcon(item.tone), SAMPLE_RATE)
         for piece in pieces:
             if self._cancelled(item) or self._gone(item, started=True):
                 self.sink.clear()
                 return False
-            audio = self.synth.synthesize(piece, self.rate, self.volume)
+            audio = self.synth.synthesize(piece, self.rate, 1.0)
             if self._cancelled(item):
                 return False
-            self.sink.write(audio, self.synth.sample_rate)
+            self._play(audio, self.synth.sample_rate)
         while self.sink.pending() > 0 and not self._cancelled(item):
             if self._gone(item, started=True):  # it left the view while being said: stop saying it
                 self.sink.clear()

@@ -1,0 +1,77 @@
+"""The volume keys reach every sound the assistant makes: words, tones before words, tones on their own
+(light, code beeps, guidance), and the tone mixed over speech; peaks measured at the sink."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from assistant.common import Earcon, Kind, Priority, Say
+from assistant.config import Config
+from assistant.live import LiveAssistant
+from assistant.speech.queue import Speech
+from assistant.speech.synth import SystemSynth, TextSynth
+
+
+class Capture:
+    """A sound card that hears everything written to it at once (no real time): the peak is what counts."""
+
+    def __init__(self) -> None:
+        self.samples: list[np.ndarray] = []
+
+    def write(self, samples: np.ndarray, sample_rate: int) -> None:
+        self.samples.append(np.asarray(samples, dtype=np.float32))
+
+    def mix(self, samples: np.ndarray, sample_rate: int) -> None:
+        self.write(samples, sample_rate)
+
+    def clear(self) -> None:
+        pass
+
+    def pending(self) -> float:
+        return 0.0
+
+    def close(self) -> None:
+        pass
+
+    @property
+    def peak(self) -> float:
+        return max((float(np.abs(s).max()) for s in self.samples if len(s)), default=0.0)
+
+
+def peak_of(volume: float, play, synth=None) -> float:
+    sink = Capture()
+    speech = Speech(synth or TextSynth(), sink, volume=volume)
+    play(speech)
+    assert speech.wait_idle(20)
+    speech.close()
+    return sink.peak
+
+
+def through_the_loop(say: Say):
+    """As a channel's tone reaches speech: through the live loop's `speak`."""
+    def play(speech: Speech) -> None:
+        LiveAssistant(Config(), None, speech, [], threading.Event()).speak([say])  # type: ignore[arg-type]
+    return play
+
+
+@pytest.mark.parametrize("earcon", list(Earcon))
+def test_every_tone_follows_the_volume(earcon):
+    for play in (through_the_loop(Say("", Priority.NEXT, Kind.LIGHT, earcon=earcon, level=0.9)),
+                 through_the_loop(Say("Something.", Priority.NEXT, Kind.LABEL, earcon=earcon)),
+                 lambda speech: speech.overlay(earcon, 0.9)):
+        loud, quiet = peak_of(1.0, play), peak_of(0.1, play)
+        assert loud > 0.05, earcon
+        assert quiet <= 0.1 * loud + 1e-6, (earcon, loud, quiet)
+
+
+def test_words_follow_the_volume_whatever_the_voice():
+    if not SystemSynth.is_available():
+        pytest.skip("no system voice here")
+    synth = SystemSynth()
+    loud = peak_of(1.0, lambda s: s.say("Volume check."), synth)
+    quiet = peak_of(0.1, lambda s: s.say("Volume check."), synth)
+    # espeak's rendering of one sentence varies a little from run to run: a fifth either way, not tenfold
+    assert loud > 0.05 and 0.08 * loud <= quiet <= 0.12 * loud, (loud, quiet)
