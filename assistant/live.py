@@ -76,7 +76,8 @@ class LiveAssistant:
         self.events: deque[tuple[float, str]] = deque(maxlen=EVENTS_KEPT)  # (time, what): benchmarks and tests
         self._events_lock = threading.Lock()
         self._last_failure: dict[str, float] = {}
-        self._next_step: dict[str, float] = {}
+        self._credit: dict[str, float] = {}  # per channel: how much of a step it has earned (see `_due`)
+        self._last_offered: dict[str, float] = {}
         self.interrupted = False  # quit or Ctrl+C, rather than the end of a file source
         self.ctrl_c = False
         self.preview: Callable[[np.ndarray], None] | None = None
@@ -209,13 +210,17 @@ class LiveAssistant:
         return [c for c in self.channels.values() if c.lane is lane and mode in c.modes]
 
     def _due(self, channel: Channel, now: float) -> bool:
-        """True (and the next step scheduled) when the channel is due; a quarter period early counts, so
-        frames that come at the channel's own rate, with jitter, are each stepped."""
-        period = 1.0 / max(0.1, channel.rate)
-        if now < self._next_step.get(channel.name, -1e9) - 0.25 * period:
-            return False
-        self._next_step[channel.name] = now + period
-        return True
+        """Whether the channel steps on the frame seen at `now`: it steps min(its rate, the frame rate) times
+        a second. Each frame earns it `rate` x (the time since its last frame) of a step; it steps once it has
+        three quarters of one (so frames that come at its own rate, with jitter, are each stepped) and owes
+        at most two (after a slow stretch it does not race to catch up)."""
+        name = channel.name
+        last = self._last_offered.get(name)
+        credit = 1.0 if last is None else min(2.0, self._credit[name] + (now - last) * max(0.1, channel.rate))
+        self._last_offered[name] = now
+        due = credit >= 0.75
+        self._credit[name] = credit - 1.0 if due else credit
+        return due
 
     def handle(self, action: Action, arg: str | None = None) -> None:
         """One action, on the loop thread."""
