@@ -1,18 +1,29 @@
-"""The loop's inbox: actions posted from any thread (keys, stdin lines, the preview window), taken by the
-loop thread in order.
+"""Keys and stdin lines into actions, and the loop's inbox they are posted to.
 
-It is bounded, but a command is never lost: when it is full, the oldest momentary action (a line or word
+`KeyInput` turns a key or a command line (from the terminal, stdin or the preview window) into an action
+and its argument: a word after F typed key by key until Enter ("find total" on one stdin line), an unknown
+key said at most every few seconds. The `Inbox` holds the actions until the loop thread takes them, in order.
+
+The inbox is bounded, but a command is never lost: when it is full, the oldest momentary action (a line or word
 move, a rate or volume step, describe, repeat: one more or less of those changes nothing) gives way; when
 only commands are waiting (quit, stop, a mode, read, find with its word), the poster waits for room.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import deque
-from typing import Generic, TypeVar
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
+from assistant.common import Kind, Priority
+from assistant.keys import ENTER, ERASE, INTERRUPTING, TYPED, WITH_ARGUMENT, Action, action_for
+
+log = logging.getLogger(__name__)
 T = TypeVar("T")
+UNKNOWN_EVERY = 3.0  # seconds: "Unknown key." is said at most this often
 
 
 class Inbox(Generic[T]):
@@ -55,3 +66,73 @@ class Inbox(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+class KeyInput:
+    """Keys and command lines into actions posted to `inbox`. Thread contract: `command` from any thread
+    (the key reader's, the preview's); one lock keeps a typed word whole. `say` (the speech queue's) answers
+    at once what needs no loop: an unknown key, a bare word that wants its argument."""
+
+    def __init__(self, inbox: Inbox[Action], say: Callable[..., Any], clock: Callable[[], float] = time.monotonic
+                 ) -> None:
+        self.inbox, self.say, self.clock = inbox, say, clock
+        self._typing: tuple[Action, list[str]] | None = None  # after F: the action and the word so far
+        self._lock = threading.Lock()
+        self._unknown_at = float("-inf")
+
+    def command(self, key: str) -> None:
+        """One key or command word. After a key that asks for a word (F), the keys typed are that word,
+        until Enter (Escape cancels)."""
+        with self._lock:
+            if self._typing is not None:
+                self._typed(key)
+                return
+            words = key.strip().split(maxsplit=1)
+            if len(words) == 2 and words[0].lower() in WITH_ARGUMENT:  # stdin: find WORD
+                self._post(WITH_ARGUMENT[words[0].lower()], words[1], key)
+                return
+            action = action_for(key)
+            if action is None:
+                self._unknown(key)
+            elif action in TYPED and len(key) > 1:  # a bare "find" line: the next line is not its word
+                self.say(TYPED[action], Priority.NOW, Kind.CONTROL)
+            else:
+                if action in TYPED:
+                    self._typing = (action, [])
+                self._post(action, None, key)
+
+    def _typed(self, key: str) -> None:
+        """A key typed while a word is asked for (under the lock)."""
+        assert self._typing is not None
+        action, word = self._typing
+        line = len(key) > 1 and not key.startswith("<")  # a whole stdin line
+        interrupting = action_for(key) if line else None
+        if interrupting is not None and interrupting in INTERRUPTING:  # "quit" while typing a word quits
+            self._typing = None
+            self._post(action, "", key)
+            self._post(interrupting, None, key)
+        elif key in ENTER or line:
+            self._typing = None
+            self._post(action, "".join(word) if key in ENTER else key.strip(), key)
+        elif key == "\x1b":
+            self._typing = None
+            self._post(action, "", key)
+        elif key in ERASE:
+            if word:
+                word.pop()
+        elif len(key) == 1 and key.isprintable():
+            word.append(key)
+
+    def _post(self, action: Action, arg: str | None, key: str) -> None:
+        if not self.inbox.put(action, arg):
+            log.debug("Key %r dropped: the loop is not taking keys", key)
+
+    def _unknown(self, key: str) -> None:
+        """An unknown key or word: say so, not more than once every few seconds."""
+        if key in ENTER or key == "":
+            return
+        now = self.clock()
+        log.info("Unknown key %r", key)
+        if now - self._unknown_at >= UNKNOWN_EVERY:
+            self._unknown_at = now
+            self.say("Unknown key. Press H for the keys.", Priority.NEXT, Kind.CONTROL)

@@ -120,6 +120,10 @@ MOMENTARY = frozenset({Action.DESCRIBE, Action.REPEAT, Action.FASTER, Action.SLO
                        Action.TOP, Action.COLOUR, Action.HELP})
 # stdin words that take the rest of their line as an argument ("find total"), and the action they post.
 WITH_ARGUMENT: dict[str, Action] = {"find": Action.FIND}
+# Keys after which a word is typed, until Enter; and what a bare stdin word of theirs is answered with.
+TYPED: dict[Action, str] = {Action.FIND: "Find what? Type find and a word on one line."}
+if not set(TYPED) <= set(WITH_ARGUMENT.values()):  # checked at import: a typed word has its stdin form too
+    raise ImportError(f"typed actions without a stdin word: {set(TYPED) - set(WITH_ARGUMENT.values())}")
 # While a word is typed after F, a whole stdin line that is one of these ends the typing and does its action.
 INTERRUPTING = frozenset({Action.QUIT, Action.STOP})
 

@@ -23,8 +23,8 @@ from assistant.capture.sources import Grabber
 from assistant.channels.base import Channel, Lane
 from assistant.common import MODE_CYCLE, Earcon, Kind, Mode, Priority, Say
 from assistant.config import Config
-from assistant.inbox import Inbox
-from assistant.keys import ENTER, ERASE, HELP, INTERRUPTING, MOMENTARY, WITH_ARGUMENT, Action, action_for
+from assistant.inbox import Inbox, KeyInput
+from assistant.keys import HELP, MOMENTARY, Action
 from assistant.reading import Review
 from assistant.speech.queue import Speech
 
@@ -40,8 +40,8 @@ RATE_RANGE = (0.5, 4.0)  # fast listeners go up to four times
 RATE_STEP = 1.2
 VOLUME_RANGE = (0.1, 1.0)
 VOLUME_STEP = 0.1
-UNKNOWN_EVERY = 3.0  # seconds: "Unknown key." is said at most this often
 SHUTDOWN_WAIT = 10.0  # seconds to wait for a model run in flight when quitting
+TOGGLES = {Action.LIGHT: Mode.LIGHT, Action.CODES: Mode.CODES, Action.DOCUMENT: Mode.DOCUMENT}  # key -> its mode
 CAMERA_EARCONS = {"camera-lost": Earcon.CAMERA_LOST, "camera-back": Earcon.CAMERA_BACK}
 CAMERA_WORDS = {  # what the grabber reports (see `capture.sources.Grabber`) -> what is said
     "camera-lost": "Camera lost. Trying to reconnect.",
@@ -63,10 +63,8 @@ class LiveAssistant:
         self.channels = {c.name: c for c in channels}
         self.mode = Mode(config.announce.mode)
         self.inbox: Inbox[Action] = Inbox(INBOX, MOMENTARY, stop)
+        self.keys = KeyInput(self.inbox, speech.say if speech is not None else lambda *a: None, clock)
         self.review = Review(speech)  # the last text read, and the cursor that moves through it
-        self._finding: list[str] | None = None  # the word being typed after F, until Enter
-        self._keys_lock = threading.Lock()
-        self._unknown_at = float("-inf")
         self.hushed: frozenset[Kind] = frozenset()  # tones silenced by S until the mode changes
         # Requests to the slow thread: each is one slot, so a burst of keys coalesces into one request.
         self._reset_slow = threading.Event()
@@ -84,65 +82,12 @@ class LiveAssistant:
         # What each lane's channels last saw, replaced whole by that lane's thread (read by the speech thread).
         self._seen: dict[Lane, dict[str, float]] = {Lane.FAST: {}, Lane.SLOW: {}}
         self.slow_thread: threading.Thread | None = None
+        self._handlers = self._table()
 
     # --- from any thread ---------------------------------------------------------------------
     def command(self, key: str) -> None:
-        """One key or command word, from the terminal, stdin lines or the preview window. After F, the
-        keys typed are the word to find, until Enter (Escape cancels)."""
-        with self._keys_lock:
-            if self._finding is not None:
-                self._typed(key)
-                return
-            words = key.strip().split(maxsplit=1)
-            if len(words) == 2 and words[0].lower() in WITH_ARGUMENT:  # stdin: find WORD
-                self._post(WITH_ARGUMENT[words[0].lower()], words[1], key)
-                return
-            action = action_for(key)
-            if action is None:
-                self._unknown(key)
-                return
-            if action is Action.FIND and len(key) > 1:  # a bare "find" line: the next line is not its word
-                self.speech.say("Find what? Type find and a word on one line.", Priority.NOW, Kind.CONTROL)
-                return
-            if action is Action.FIND:
-                self._finding = []
-            self._post(action, None, key)
-
-    def _typed(self, key: str) -> None:
-        """A key typed while finding (under the keys lock)."""
-        assert self._finding is not None
-        line = len(key) > 1 and not key.startswith("<")  # a whole stdin line
-        interrupting = action_for(key) if line else None
-        if interrupting in INTERRUPTING:  # "quit" while typing a word quits
-            self._finding = None
-            self._post(Action.FIND, "", key)
-            self._post(interrupting, None, key)
-        elif key in ENTER or line:
-            word = "".join(self._finding) if key in ENTER else key.strip()
-            self._finding = None
-            self._post(Action.FIND, word, key)
-        elif key == "\x1b":
-            self._finding = None
-            self._post(Action.FIND, "", key)
-        elif key in ERASE:
-            if self._finding:
-                self._finding.pop()
-        elif len(key) == 1 and key.isprintable():
-            self._finding.append(key)
-
-    def _post(self, action: Action, arg: str | None, key: str) -> None:
-        if not self.inbox.put(action, arg):
-            log.debug("Key %r dropped: the loop is not taking keys", key)
-
-    def _unknown(self, key: str) -> None:
-        """An unknown key or word: say so, not more than once every few seconds."""
-        if key in ENTER or key == "":
-            return
-        now = self.clock()
-        log.info("Unknown key %r", key)
-        if now - self._unknown_at >= UNKNOWN_EVERY:
-            self._unknown_at = now
-            self.speech.say("Unknown key. Press H for the keys.", Priority.NEXT, Kind.CONTROL)
+        """One key or command word, from the terminal, stdin lines or the preview window (see `KeyInput`)."""
+        self.keys.command(key)
 
     def record(self, what: str, at: float | None = None) -> None:
         with self._events_lock:
@@ -223,52 +168,64 @@ class LiveAssistant:
         return due
 
     def handle(self, action: Action, arg: str | None = None) -> None:
-        """One action, on the loop thread."""
+        """One action (with its typed word, if any), on the loop thread."""
+        self._handlers[action](arg)
+
+    def _table(self) -> dict[Action, Callable[[str | None], None]]:
+        """Action -> what it does (checked when the loop is made: every action has its handler)."""
         review = self.review
-        moves: dict[Action, Callable[[], None]] = {
-            Action.NEXT_LINE: review.next_line, Action.PREVIOUS_LINE: review.previous_line,
-            Action.NEXT_WORD: review.next_word, Action.PREVIOUS_WORD: review.previous_word,
-            Action.SPELL: review.spell_word, Action.TOP: review.top}
-        if action in moves:
-            moves[action]()
-        elif action is Action.PAUSE:
-            if review.pause() == "empty":
-                self.speech.say("Nothing read yet.", Priority.NOW, Kind.CONTROL)
-        elif action is Action.FIND:
-            if arg is None:
-                self.speech.say("Find. Type a word, then Enter.", Priority.NOW, Kind.CONTROL)
-            elif not arg:
-                self.speech.say("Find cancelled.", Priority.NOW, Kind.CONTROL)
-            else:
-                review.find(arg)
-        elif action in (Action.FASTER, Action.SLOWER, Action.LOUDER, Action.QUIETER):
-            self.adjust(action)
-        elif action is Action.DESCRIBE:
-            self.guarded("describe", "Could not describe the picture.", self.describe_now)
-        elif action is Action.READ:
-            self.read_now()
-        elif action is Action.STOP:
-            self.hushed = frozenset({Kind.LIGHT, Kind.CODE})  # the light tone and code beeps too
-            self.speech.stop()
-        elif action is Action.LIGHT:
-            self.set_mode(Mode.LIGHT if self.mode is not Mode.LIGHT else Mode.BOTH)
-        elif action is Action.CODES:
-            self.set_mode(Mode.CODES if self.mode is not Mode.CODES else Mode.BOTH)
-        elif action is Action.COLOUR:
-            self.guarded("colour", "Could not tell the colour.", self.colour_now)
-        elif action is Action.REPEAT:
-            self.speech.repeat()
-        elif action is Action.MODE:
-            self.set_mode(MODE_CYCLE[(MODE_CYCLE.index(self.mode) + 1) % len(MODE_CYCLE)]
-                          if self.mode in MODE_CYCLE else Mode.BOTH)
-        elif action is Action.DOCUMENT:
-            self.set_mode(Mode.DOCUMENT if self.mode is not Mode.DOCUMENT else Mode.BOTH)
-        elif action is Action.HELP:
-            self.speech.say(HELP, Priority.NOW, Kind.HELP)
-        elif action is Action.QUIT:
-            self.speech.say("Goodbye.", Priority.NOW, Kind.CONTROL)
-            self.interrupted = True
-            self.stop_event.set()
+
+        def plain(work: Callable[[], Any]) -> Callable[[str | None], None]:
+            def run(arg: str | None) -> None:
+                work()
+            return run
+
+        table: dict[Action, Callable[[str | None], None]] = {
+            Action.NEXT_LINE: plain(review.next_line), Action.PREVIOUS_LINE: plain(review.previous_line),
+            Action.NEXT_WORD: plain(review.next_word), Action.PREVIOUS_WORD: plain(review.previous_word),
+            Action.SPELL: plain(review.spell_word), Action.TOP: plain(review.top), Action.PAUSE: plain(self._pause),
+            Action.FIND: self._find, Action.READ: plain(self.read_now), Action.STOP: plain(self._stop),
+            Action.DESCRIBE: plain(partial(self.guarded, "describe", "Could not describe the picture.",
+                                           self.describe_now)),
+            Action.COLOUR: plain(partial(self.guarded, "colour", "Could not tell the colour.", self.colour_now)),
+            Action.REPEAT: plain(lambda: self.speech.repeat()), Action.MODE: plain(self._next_mode),
+            Action.HELP: plain(lambda: self.speech.say(HELP, Priority.NOW, Kind.HELP)), Action.QUIT: plain(self._quit),
+        }
+        for step in (Action.FASTER, Action.SLOWER, Action.LOUDER, Action.QUIETER):
+            table[step] = plain(partial(self.adjust, step))
+        for toggle, mode in TOGGLES.items():  # the key of a mode: press again to go back to scene and text
+            table[toggle] = plain(partial(self._toggle, mode))
+        if set(table) != set(Action):
+            raise AssertionError(f"actions without a handler: {set(Action) - set(table)}")
+        return table
+
+    def _pause(self) -> None:
+        if self.review.pause() == "empty":
+            self.speech.say("Nothing read yet.", Priority.NOW, Kind.CONTROL)
+
+    def _find(self, word: str | None) -> None:
+        if word is None:
+            self.speech.say("Find. Type a word, then Enter.", Priority.NOW, Kind.CONTROL)
+        elif not word:
+            self.speech.say("Find cancelled.", Priority.NOW, Kind.CONTROL)
+        else:
+            self.review.find(word)
+
+    def _stop(self) -> None:
+        self.hushed = frozenset({Kind.LIGHT, Kind.CODE})  # the light tone and code beeps too
+        self.speech.stop()
+
+    def _toggle(self, mode: Mode) -> None:
+        self.set_mode(mode if self.mode is not mode else Mode.BOTH)
+
+    def _next_mode(self) -> None:
+        self.set_mode(MODE_CYCLE[(MODE_CYCLE.index(self.mode) + 1) % len(MODE_CYCLE)]
+                      if self.mode in MODE_CYCLE else Mode.BOTH)
+
+    def _quit(self) -> None:
+        self.speech.say("Goodbye.", Priority.NOW, Kind.CONTROL)
+        self.interrupted = True
+        self.stop_event.set()
 
     def adjust(self, action: Action) -> None:
         """Rate or volume, without cutting off what is being said: while speech plays, a short tone over
@@ -312,8 +269,17 @@ class LiveAssistant:
     def describe_now(self) -> list[Say]:
         frame = self.fresh_frame()
         now = self.clock()
-        parts = [c.describe(frame, now) for c in self.channels.values()]
+        parts = [self._guard(c.name, partial(c.describe, frame, now), "") for c in self.channels.values()]
         return [Say(" ".join(p for p in parts if p), Priority.NOW, Kind.DESCRIBE)]
+
+    def _guard(self, name: str, work: Callable[[], Any], fallback: Any) -> Any:
+        """One channel's part of a shared job (describe, what is in view): a failure is logged in full and
+        leaves that part out; the other channels' parts still count."""
+        try:
+            return work()
+        except Exception:
+            log.exception("The %s channel failed", name)
+            return fallback
 
     def colour_now(self) -> list[Say]:
         frame = self.fresh_frame()
@@ -375,7 +341,7 @@ class LiveAssistant:
     def _publish_seen(self, lane: Lane) -> None:
         seen: dict[str, float] = {}
         for channel in self.active(lane):
-            for about, when in channel.seen().items():
+            for about, when in self._guard(channel.name, channel.seen, {}).items():
                 seen[about] = max(seen.get(about, float("-inf")), when)
         self._seen[lane] = seen
 
