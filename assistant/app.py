@@ -112,7 +112,7 @@ def build_live(config: Config, source: Any, speech: Any, *, models: Models | Non
     """The live assistant on `source` (a `FrameSource`), speaking into `speech`; not started. The only
     code that builds the live pipeline."""
     from assistant.capture.sources import Grabber
-    from assistant.channels import CHANNELS
+    from assistant.channels import CHANNELS, CONTRACT
     from assistant.channels.base import Context
     from assistant.common import READING
     from assistant.keys import Preview
@@ -132,7 +132,7 @@ def build_live(config: Config, source: Any, speech: Any, *, models: Models | Non
         return speech.speaking_kind in READING
 
     ctx = Context(config, models, clock, newest_frame, is_reading, stop, save_dir)
-    channels = [load_class(spec)(ctx) for spec in CHANNELS.values()]
+    channels = [CONTRACT.conform(load_class(spec)(ctx), spec) for spec in CHANNELS.values()]
     live = LiveAssistant(config, grabber, speech, channels, stop, clock)
     grabber.on_event = live.on_grabber_event
     if preview:

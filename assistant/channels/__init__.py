@@ -2,10 +2,13 @@
 
 The registry's order is the order channels are stepped in a lane and the order of their parts in the
 describe-now answer. To add a sense, write a class with the `Channel` protocol (`channels/base.py`) and
-add one line.
+add one line. The loader checks each against `CONTRACT` (a missing `step` is a sentence naming the channel;
+a missing `describe`, `reset` or `seen` gets a default that does nothing).
 """
 
 from __future__ import annotations
+
+from assistant.registry import Contract
 
 CHANNELS: dict[str, str] = {
     "objects": "assistant.channels.objects:ObjectsChannel",
@@ -17,3 +20,8 @@ CHANNELS: dict[str, str] = {
     "colour": "assistant.channels.colour:ColourChannel",
     "codes": "assistant.channels.codes:CodesChannel",
 }
+
+# What the loop needs of a channel; what it may leave out gets a default that does nothing (see `Channel`).
+CONTRACT = Contract("channel", ("name", "modes", "lane", "failure", "rate", "step"),
+                    {"describe": lambda channel: lambda frame, now: "", "reset": lambda channel: lambda: None,
+                     "seen": lambda channel: dict})

@@ -68,14 +68,17 @@ class Channel(Protocol):
         """Look at one frame; what to say now (often nothing)."""
         ...
 
+    # Optional: a class that subclasses `Channel` inherits these defaults, and the loader gives them to one
+    # that does not (see `channels.CONTRACT`).
     def describe(self, frame: np.ndarray | None, now: float) -> str:
         """This channel's part of the describe-now answer; '' for nothing."""
-        ...
+        return ""
 
     def reset(self) -> None:
         """Forget what was seen (a new mode)."""
-        ...
+        return None
 
     def seen(self) -> dict[str, float]:
-        """What is in view, by the `about` names its `Say`s use, each with when it was last seen."""
-        ...
+        """What is in view, by the `about` names its `Say`s use, each with when it was last seen: what it
+        says of a thing is dropped if the thing has left the view before it is said. Nothing, by default."""
+        return {}

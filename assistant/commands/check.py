@@ -148,7 +148,7 @@ def check_backends() -> Iterator[Result]:
     for kind, registry, required in (("speech back-end", BACKENDS, "text"), ("OCR engine", READERS, DEFAULT)):
         for name, spec in registry.items():
             try:
-                available = bool(load_class(spec).is_available())
+                available = bool(getattr(load_class(spec), "is_available", lambda: True)())
                 detail = "available" if available else "not available here"
             except Exception as exc:  # a back-end that cannot even be imported is reported, not fatal
                 available, detail = False, f"cannot import ({exc.__class__.__name__}: {exc})"

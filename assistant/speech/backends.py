@@ -6,8 +6,16 @@ dict. To add a back-end, write a class with the `Synthesizer` protocol (`speech/
 
 from __future__ import annotations
 
+from assistant.registry import Contract
+
 BACKENDS: dict[str, str] = {
     "piper": "assistant.speech.synth:PiperSynth",
     "system": "assistant.speech.synth:SystemSynth",
     "text": "assistant.speech.synth:TextSynth",  # the null back-end: always works, keep it last
 }
+
+# What the speech queue needs of a voice; a back-end without a `fallback_notice` gets one made from its name,
+# and one without `is_available` counts as available (its constructor says when it cannot start).
+CONTRACT = Contract("speech back-end", ("name", "sample_rate", "synthesize"),
+                    {"fallback_notice": lambda synth: f"Using the {synth.name} voice instead.",
+                     "is_available": lambda synth: lambda: True})

@@ -269,16 +269,16 @@ class TextSynth:
 
 def load_synth(first: str = "piper", voice: str = "", threads: int = 1) -> tuple[Synthesizer, list[str]]:
     """The first back-end that starts, from `first` down `BACKENDS`; and the sentences to say about fallbacks."""
-    from assistant.registry import load_class
-    from assistant.speech.backends import BACKENDS
+    from assistant.registry import ContractError, construct, load_class
+    from assistant.speech.backends import BACKENDS, CONTRACT
 
     names = list(BACKENDS)
     start = names.index(first) if first in names else 0
     notices: list[str] = []
     for name in names[start:]:
         try:
-            synth: Synthesizer = load_class(BACKENDS[name])(voice, threads)
-        except (SynthError, ImportError) as exc:
+            synth: Synthesizer = CONTRACT.conform(construct(load_class(BACKENDS[name]), voice, threads), BACKENDS[name])
+        except (SynthError, ImportError, ContractError) as exc:
             log.warning("Speech back-end %s unavailable: %s", name, exc)
             continue
         if name != names[start]:

@@ -1,0 +1,116 @@
+"""Every registry entry satisfies its contract, and the README's three "add a ..." recipes, written exactly
+as the README gives them, load and run: a voice speaks, an OCR engine reads, a channel steps in the loop."""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import re
+import sys
+import wave
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from assistant.channels import CHANNELS
+from assistant.channels import CONTRACT as CHANNEL
+from assistant.cli import main
+from assistant.registry import Contract, ContractError, load_class
+from assistant.speech.backends import BACKENDS
+from assistant.speech.backends import CONTRACT as VOICE
+from assistant.vision.readers import CONTRACT as READER
+from assistant.vision.readers import READERS
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def recipe(heading: str) -> tuple[str, str, str, str]:
+    """The recipe under `heading`: its module's dotted name and source, and its registry line's key and spec."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index(heading)
+    blocks = re.findall(r"```python\n(.*?)```", text[start:], re.S)[:2]
+    source, line = blocks
+    path = source.splitlines()[0].removeprefix("# ").strip()
+    key, spec = re.fullmatch(r'\s*"(\w+)": "([\w.:]+)",\s*', line).groups()  # type: ignore[union-attr]
+    return path.removesuffix(".py").replace("/", "."), source, key, spec
+
+
+def install(monkeypatch, registry: dict[str, str], heading: str) -> str:
+    """Write the recipe's module as the README says (as that module, in memory) and add its registry line."""
+    module_name, source, key, spec = recipe(heading)
+    assert spec.startswith(module_name + ":")
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(module_name, loader=None))
+    exec(compile(source, module_name, "exec"), module.__dict__)
+    monkeypatch.setitem(sys.modules, module_name, module)
+    monkeypatch.setitem(registry, key, spec)
+    return key
+
+
+def test_every_registered_entry_satisfies_its_contract():
+    from assistant.app import load_models
+    from assistant.channels.base import Context
+    from assistant.config import Config
+    from assistant.speech.synth import SynthError
+
+    for spec in READERS.values():
+        cls = load_class(spec)
+        assert READER.lacks(cls) == [], spec
+        parameters = list(inspect.signature(cls).parameters)
+        assert parameters[:3] == ["max_side", "min_score", "threads"] and "reuse" in parameters, spec
+    for spec in BACKENDS.values():
+        try:
+            voice = load_class(spec)()
+        except SynthError:
+            continue
+        assert VOICE.lacks(voice) == [] and VOICE.conform(voice, spec) is voice, spec
+        assert all(hasattr(voice, name) for name in VOICE.optional), spec  # its own, not a default
+    ctx = Context(Config(), load_models(Config()))
+    for spec in CHANNELS.values():
+        channel = load_class(spec)(ctx)
+        assert CHANNEL.lacks(channel) == [], spec
+        assert all(hasattr(channel, name) for name in CHANNEL.optional), spec
+
+
+def test_a_missing_member_is_one_sentence_and_an_optional_one_gets_a_default():
+    class Bare:
+        name = "bare"
+
+    contract = Contract("thing", ("name", "step"), {"seen": lambda entry: dict})
+    with pytest.raises(ContractError, match="The thing my.module:Bare has no step"):
+        contract.conform(Bare(), "my.module:Bare")
+    Bare.step = lambda self: None  # type: ignore[attr-defined]
+    assert contract.conform(Bare(), "my.module:Bare").seen() == {}
+
+
+def test_the_readme_voice_recipe_speaks(monkeypatch, tmp_path, capsys):
+    key = install(monkeypatch, BACKENDS, "**Add a speech back-end**")
+    wav = tmp_path / "mine.wav"
+    assert main(["say", "--voice-engine", key, "Hello from my voice.", "--wav", str(wav)]) == 0
+    with wave.open(str(wav)) as fh:
+        samples = np.frombuffer(fh.readframes(fh.getnframes()), dtype="<i2")
+    assert len(samples) > 0.5 * 22050 and np.abs(samples).max() > 3000  # its hum, not the fallback's silence
+    assert "unavailable" not in capsys.readouterr().err
+
+
+def test_the_readme_reader_recipe_reads(monkeypatch, tmp_path, capsys):
+    key = install(monkeypatch, READERS, "**Add an OCR engine**")
+    image = tmp_path / "grey.png"
+    cv2.imwrite(str(image), np.full((240, 320, 3), 200, np.uint8))
+    assert main(["read", "--ocr-engine", key, str(image)]) == 0
+    captured = capsys.readouterr()
+    assert "Hello from my reader" in captured.out and "cannot run here" not in captured.err
+
+
+def test_the_readme_channel_recipe_runs_in_the_loop(monkeypatch, tmp_path, capsys):
+    import io
+
+    install(monkeypatch, CHANNELS, "**Add a channel**")
+    for i in range(6):
+        cv2.imwrite(str(tmp_path / f"{i}.png"), np.full((240, 320, 3), 40 * i, np.uint8))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("describe\nnext\n"))  # describe and seen reach its defaults
+    assert main(["run", "--camera", str(tmp_path), "--fps", "5", "--voice-engine", "text"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.count("My channel is running.") == 1, captured.out
+    assert "My channel failed." not in captured.out and "Traceback" not in captured.err
