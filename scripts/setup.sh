@@ -34,11 +34,15 @@ fi
 spec="."
 [ "$EXTRAS" = dev ] && spec=".[dev]"
 stamp=".venv/.assistant-installed-${EXTRAS:-run}"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+# Every package at the version the test suite passed with (constraints.txt; scripts/update-constraints.sh
+# moves them forward), so the next machine installs what passed here.
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
   echo "Installing the assistant and its dependencies into .venv"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e "$spec"
+  export PYTHONWARNINGS=ignore  # the build back-end's notes on editable installs are not for the user
+  .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt pip
+  .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e "$spec"
   touch "$stamp"
 fi
 
 .venv/bin/assistant models build
+scripts/install-launcher.sh

