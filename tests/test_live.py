@@ -58,7 +58,7 @@ def make_live(models, source, fps, synth=None, **speech_kwargs):
 
 @pytest.fixture(scope="module")
 def demo_run(models):
-    """The whole demo clip (20 s), in real time."""
+    """The whole demo clip (29.5 s), in real time."""
     with no_network():
         reader = models[0].reader
         reader.cache = type(reader.cache)()
