@@ -122,6 +122,7 @@ class Say:
     level: float = 0.5  # for a tone whose pitch carries a measure (light): 0..1
     lead: str = ""  # read text (R, a page): said before its first line ("29 lines read."), not one of them
     after: str = ""  # read text (R, a page): said after its last line when it is read to the end
+    pan: float | None = None  # a tone on its own: -1 hard left .. +1 hard right (where the thing is); None centred
 
 
 def digit_groups(digits: str) -> list[str]:

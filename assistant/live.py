@@ -120,7 +120,7 @@ class LiveAssistant:
             self.record(f"{say.kind.value}:{say.subject or say.text}", at)
             if not say.text:  # a tone on its own (guidance as tones)
                 if say.earcon is not None and say.kind not in self.hushed:
-                    self.speech.earcon(say.earcon, say.level, priority=max(say.priority, Priority.NEXT))
+                    self.speech.earcon(say.earcon, say.level, priority=max(say.priority, Priority.NEXT), pan=say.pan)
                 continue
             tone = say.earcon if self.config.speech.earcons else None
             if say.kind in (Kind.READ, Kind.DOCUMENT):  # read line by line, so the keys can move through it

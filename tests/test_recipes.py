@@ -89,7 +89,7 @@ def test_the_readme_voice_recipe_speaks(monkeypatch, tmp_path, capsys):
     wav = tmp_path / "mine.wav"
     assert main(["say", "--voice-engine", key, "Hello from my voice.", "--wav", str(wav)]) == 0
     with wave.open(str(wav)) as fh:
-        samples = np.frombuffer(fh.readframes(fh.getnframes()), dtype="<i2")
+        samples = np.frombuffer(fh.readframes(fh.getnframes()), dtype="<i2").reshape(-1, fh.getnchannels())
     assert len(samples) > 0.5 * 22050 and np.abs(samples).max() > 3000  # its hum, not the fallback's silence
     assert "unavailable" not in capsys.readouterr().err
 

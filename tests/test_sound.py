@@ -75,3 +75,34 @@ def test_words_follow_the_volume_whatever_the_voice():
     quiet = peak_of(0.1, lambda s: s.say("Volume check."), synth)
     # espeak's rendering of one sentence varies a little from run to run: a fifth either way, not tenfold
     assert loud > 0.05 and 0.08 * loud <= quiet <= 0.12 * loud, (loud, quiet)
+
+
+def test_a_panned_tone_is_heard_on_its_side_and_a_mono_device_hears_it_whole(tmp_path):
+    import wave
+
+    from assistant.speech.audio import BufferedSink, WavSink, earcon, panned
+
+    beep = earcon(Earcon.CODE_BEEP)
+    left, centre, right = panned(beep, -1.0), panned(beep, 0.0), panned(beep, 1.0)
+    assert np.abs(left[:, 1]).max() < 1e-6 < np.abs(left[:, 0]).max()
+    assert np.abs(right[:, 0]).max() < 1e-6 < np.abs(right[:, 1]).max()
+    assert np.allclose(centre[:, 0], centre[:, 1]) and np.allclose(centre[:, 0], beep, atol=1e-6)
+    path = tmp_path / "panned.wav"
+    sink = WavSink(path)
+    sink.write(left, 22050)
+    sink.write(beep, 22050)  # mono is heard on both sides
+    sink.close()
+    with wave.open(str(path)) as fh:
+        assert fh.getnchannels() == 2
+        data = np.frombuffer(fh.readframes(fh.getnframes()), "<i2").reshape(-1, 2)
+    n = len(beep)
+    assert np.abs(data[:n, 1]).max() == 0 and np.abs(data[:n, 0]).max() > 1000
+    assert np.allclose(data[n:, 0], data[n:, 1])
+
+    class Mono(BufferedSink):
+        channels = 1
+
+    mono = Mono()
+    mono.write(right, 22050)
+    heard = mono.pull(n)
+    assert heard.shape == (n, 1) and np.abs(heard).max() > 0.5 * np.abs(beep).max()

@@ -1,4 +1,4 @@
-"""Audio out: sinks that take float32 mono samples and play them, and the generated earcons.
+"""Audio out: sinks that take float32 samples (mono, or stereo frames) and play them, and the generated earcons.
 
 A sink buffers what it is given and plays it in blocks, like a sound card: the speech thread can
 synthesize the next sentence while this one plays, and `clear()` drops everything not yet played at
@@ -44,23 +44,52 @@ class AudioSink(Protocol):
 
 
 def resample(samples: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
+    """`samples` (mono, or frames x channels) at `target` samples a second."""
     if rate == target or not len(samples):
         return samples.astype(np.float32, copy=False)
     n = int(round(len(samples) * target / rate))
-    return np.interp(np.linspace(0, len(samples) - 1, n), np.arange(len(samples)), samples).astype(np.float32)
+    where, have = np.linspace(0, len(samples) - 1, n), np.arange(len(samples))
+    if samples.ndim == 1:
+        return np.interp(where, have, samples).astype(np.float32)
+    return np.stack([np.interp(where, have, column) for column in samples.T], 1).astype(np.float32)
+
+
+def frames(samples: np.ndarray, channels: int) -> np.ndarray:
+    """`samples` as frames x `channels`: mono is copied to each channel; stereo is kept, or mixed down to one."""
+    data = np.asarray(samples, dtype=np.float32)
+    if data.ndim == 1:
+        return np.repeat(data[:, None], channels, axis=1) if channels > 1 else data[:, None]
+    if data.shape[1] == channels:
+        return data
+    return data.mean(axis=1, keepdims=True) if channels == 1 else np.repeat(data[:, :1], channels, axis=1)
+
+
+def panned(samples: np.ndarray, pan: float) -> np.ndarray:
+    """Mono `samples` placed from hard left (pan -1) through the centre (0) to hard right (+1), at equal
+    loudness wherever they are (constant power); frames x 2."""
+    angle = (max(-1.0, min(1.0, pan)) + 1.0) * np.pi / 4
+    mono = np.asarray(samples, dtype=np.float32)
+    # sqrt(2) keeps the centre as loud as the mono sound was on each channel.
+    return np.stack([mono * np.cos(angle), mono * np.sin(angle)], 1).astype(np.float32) * np.float32(np.sqrt(2))
 
 
 class BufferedSink:
-    """The buffer shared by the device-like sinks; the device side calls `pull(n)` for each block.
-    Thread contract: every method may be called from any thread; one lock guards the buffer."""
+    """The buffer shared by the device-like sinks, in frames of `channels` (2: stereo, what the find ticks
+    pan across; 1 for a mono device, which hears pitch and rate only); the device side calls `pull(n)` for
+    each block. Thread contract: every method may be called from any thread; one lock guards the buffer."""
+
+    channels = 2
 
     def __init__(self) -> None:
         self._chunks: deque[np.ndarray] = deque()
         self._queued = 0
         self._lock = threading.Lock()
 
+    def _frames(self, samples: np.ndarray, sample_rate: int) -> np.ndarray:
+        return frames(resample(np.asarray(samples, dtype=np.float32), sample_rate), self.channels)
+
     def write(self, samples: np.ndarray, sample_rate: int) -> None:
-        data = resample(np.asarray(samples, dtype=np.float32), sample_rate)
+        data = self._frames(samples, sample_rate)
         if len(data):
             with self._lock:
                 self._chunks.append(data)
@@ -76,24 +105,25 @@ class BufferedSink:
 
     def mix(self, samples: np.ndarray, sample_rate: int) -> None:
         """Play `samples` now, over whatever is playing (a short tone while speech goes on)."""
-        data = resample(np.asarray(samples, dtype=np.float32), sample_rate)
+        data = self._frames(samples, sample_rate)
         with self._lock:
             head: list[np.ndarray] = []
             need = len(data)
-            while need > 0 and self._chunks:  # take the next `len(data)` samples off the front
+            while need > 0 and self._chunks:  # take the next `len(data)` frames off the front
                 chunk = self._chunks.popleft()
                 head.append(chunk[:need])
                 if len(chunk) > need:
                     self._chunks.appendleft(chunk[need:])
                 need -= len(head[-1])
-            ahead = np.concatenate(head) if head else np.zeros(0, dtype=np.float32)
+            ahead = np.concatenate(head) if head else np.zeros((0, self.channels), dtype=np.float32)
             mixed = data.copy()
             mixed[: len(ahead)] += ahead
             self._chunks.appendleft(np.clip(mixed, -1, 1))
             self._queued += len(data) - len(ahead)
 
     def pull(self, n: int) -> np.ndarray:
-        out = np.zeros(n, dtype=np.float32)
+        """The next `n` frames (n x channels), silence where nothing is queued."""
+        out = np.zeros((n, self.channels), dtype=np.float32)
         filled = 0
         with self._lock:
             while filled < n and self._chunks:
@@ -120,11 +150,16 @@ class SoundDeviceSink(BufferedSink):
         super().__init__()
         import sounddevice as sd
 
-        def callback(outdata: np.ndarray, frames: int, _time: Any, _status: Any) -> None:
-            outdata[:, 0] = self.pull(frames)
+        # Stereo where the device has two channels (the find ticks pan across them); a mono device hears
+        # them mixed down.
+        device = sd.query_devices(kind="output")
+        self.channels = 2 if int(device["max_output_channels"]) >= 2 else 1
 
-        self.stream = sd.OutputStream(samplerate=SAMPLE_RATE, channels=1, dtype="float32", blocksize=BLOCK,
-                                      latency="low", callback=callback)
+        def callback(outdata: np.ndarray, count: int, _time: Any, _status: Any) -> None:
+            outdata[:] = self.pull(count)
+
+        self.stream = sd.OutputStream(samplerate=SAMPLE_RATE, channels=self.channels, dtype="float32",
+                                      blocksize=BLOCK, latency="low", callback=callback)
         self.stream.start()
 
     @staticmethod
@@ -192,12 +227,12 @@ class RecordingSink(BufferedSink):
 
 
 def open_wav(path: Path) -> tuple[Any, wave.Wave_write]:
-    """A private (0600) mono 16-bit WAV file at the sinks' sample rate, and the file object under it."""
+    """A private (0600) stereo 16-bit WAV file at the sinks' sample rate, and the file object under it."""
     from assistant.paths import private_open
 
     fh = private_open(path, "wb")
     wav = wave.open(fh, "wb")
-    wav.setnchannels(1)
+    wav.setnchannels(BufferedSink.channels)
     wav.setsampwidth(2)
     wav.setframerate(SAMPLE_RATE)
     return fh, wav
@@ -216,7 +251,7 @@ class WavSink(BufferedSink):
         self.write(samples, sample_rate)  # nothing plays here: the tone goes where it would be heard
 
     def write(self, samples: np.ndarray, sample_rate: int) -> None:
-        data = resample(np.asarray(samples, dtype=np.float32), sample_rate)
+        data = self._frames(samples, sample_rate)
         self.wav.writeframes((np.clip(data, -1, 1) * 32767).astype("<i2").tobytes())
 
     def close(self) -> None:

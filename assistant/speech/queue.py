@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.common import Earcon, Kind, Priority
-from assistant.speech.audio import SAMPLE_RATE, AudioSink, earcon
+from assistant.speech.audio import SAMPLE_RATE, AudioSink, earcon, panned
 from assistant.speech.spoken import spoken
 from assistant.speech.synth import Synthesizer, chunks
 
@@ -107,8 +107,11 @@ class Speech:
         """Play a tone now, over any speech, which goes on (the answer to a rate or volume key)."""
         self.sink.mix(earcon(name, level) * self.volume, SAMPLE_RATE)
 
-    def earcon(self, name: Earcon, level: float = 0.5, priority: Priority = Priority.NEXT) -> bool:
-        return self._put(Utterance(f"[{name.value} tone]", priority, Kind.EARCON, 0.0, 0, earcon(name, level)))
+    def earcon(self, name: Earcon, level: float = 0.5, priority: Priority = Priority.NEXT,
+               pan: float | None = None) -> bool:
+        """Queue a tone on its own; `pan` (-1 hard left .. +1 hard right) places it, else it is centred."""
+        audio = earcon(name, level) if pan is None else panned(earcon(name, level), pan)
+        return self._put(Utterance(f"[{name.value} tone]", priority, Kind.EARCON, 0.0, 0, audio))
 
     def _put(self, item: Utterance) -> bool:
         with self._cond:
