@@ -19,6 +19,8 @@ from assistant.config import Config, ConfigError, load
 from assistant.registry import load_class
 
 log = logging.getLogger("assistant")
+WORDS_PER_MINUTE = 175  # `--rate` above the largest multiplier is words per minute; this many is normal speed
+RATE_BOUNDS = (0.25, 4.0)  # the multipliers `speech.rate` allows
 
 # Subcommand name -> "module:function" that takes (args, config) and returns an exit status.
 HANDLERS: dict[str, str] = {
@@ -170,7 +172,13 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
             out.setdefault(section, {})[key] = value
     rate = getattr(args, "rate", None)
     if rate is not None:  # `--rate 1.5` is a multiplier; `--rate 180` is words per minute (175 is normal speed)
-        out.setdefault("speech", {})["rate"] = rate / 175.0 if rate > 4 else rate
+        multiplier = rate / WORDS_PER_MINUTE if rate > RATE_BOUNDS[1] else rate
+        if not RATE_BOUNDS[0] <= multiplier <= RATE_BOUNDS[1]:
+            low, high = RATE_BOUNDS
+            raise ConfigError(f"--rate {rate:g}: give a multiplier from {low:g} to {high:g} (1 is normal speed), or "
+                              f"words per minute from {low * WORDS_PER_MINUTE:.0f} to {high * WORDS_PER_MINUTE:.0f} "
+                              f"({WORDS_PER_MINUTE} is normal speed).")
+        out.setdefault("speech", {})["rate"] = multiplier
     for old, new, section, key in (("old_voice_engine", "voice_engine", "speech", "engine"),
                                    ("old_ocr_engine", "ocr_engine", "vision", "ocr_engine")):
         value = getattr(args, new, None)

@@ -169,3 +169,21 @@ def test_a_system_voice_by_name_speaks(tmp_path):
     assert main(["say", "--voice-engine", "system", "--voice", "English (Great Britain)", "--wav", str(wav),
                  "Hello"]) == 0
     assert wav.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("rate", ["4.01", "30", "900", "0.1"])
+def test_a_rate_out_of_range_is_said_as_it_was_typed(rate, capsys):
+    assert main(["say", "x", "--rate", rate, "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert f"--rate {rate}: give a multiplier from 0.25 to 4" in err and "words per minute from 44 to 700" in err
+
+
+def test_a_rate_in_words_per_minute_or_as_a_multiplier_is_taken(capsys):
+    assert main(["say", "Rate.", "--rate", "180", "--dry-run"]) == 0
+    assert main(["say", "Rate.", "--rate", "2", "--dry-run"]) == 0
+    assert capsys.readouterr().out == "Rate.\nRate.\n"
+
+
+def test_the_demo_refuses_a_camera_rather_than_ignoring_it(tmp_path, capsys):
+    assert main(["demo", "--camera", str(tmp_path)]) == 2
+    assert f"run `assistant run --camera {tmp_path}`" in capsys.readouterr().err

@@ -89,11 +89,15 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
 def cmd_demo(args: argparse.Namespace, config: Config) -> int:
     from assistant import demo
 
+    if getattr(args, "source", None) is not None and not getattr(args, "demo_if_no_camera", False):
+        print(f"The demo plays its own clip: to use {args.source}, run `assistant run --camera {args.source}`.",
+              file=sys.stderr)
+        return 2
     clip = demo.clip_path()
     if not clip.exists():
         print("The demo clip is not built yet: run `assistant models build` (or `make run`).", file=sys.stderr)
         return 1
-    return _live(args, config, str(clip), demo.FPS)
+    return _live(args, config, str(clip), getattr(args, "fps", None) or demo.FPS)
 
 
 def cmd_describe(args: argparse.Namespace, config: Config) -> int:
