@@ -9,7 +9,7 @@ import time
 
 from assistant.commands.files import ImageFiles
 from assistant.config import Config
-from assistant.textout import json_line, printable
+from assistant.textout import json_line, plain, printable
 from assistant.vision.manifest import ModelError
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ def cmd_classify(args: argparse.Namespace, config: Config) -> int:
             print(json_line({"file": str(path), "labels": labels, "ms": round(result.ms, 2)}), flush=True)
         else:
             best = ", ".join(f"{lb.name} {lb.score:.0%}" for lb in result.labels)
-            print(printable(f"{path}: {best}"), flush=True)
+            print(plain(f"{path}: {best}"), flush=True)
     return images.status
 
 
@@ -68,7 +68,7 @@ def cmd_read(args: argparse.Namespace, config: Config) -> int:
                   flush=True)
         else:
             if len(args.images) > 1:
-                print(printable(f"{path}:"), flush=True)
+                print(plain(f"{path}:"), flush=True)
             print(printable(result.text) or "No text found.", flush=True)
             if args.document and result.text:
                 print(f"{len(result.spoken_lines)} lines read.", flush=True)
@@ -94,7 +94,7 @@ def cmd_detect(args: argparse.Namespace, config: Config) -> int:
                   flush=True)
         else:
             said = describe_objects(found, width, style) or "No people or things I know."
-            print(printable(f"{path}: {said}" if len(args.images) > 1 else said), flush=True)
+            print(plain(f"{path}: {said}" if len(args.images) > 1 else said), flush=True)
     return images.status
 
 
@@ -111,7 +111,7 @@ def cmd_colour(args: argparse.Namespace, config: Config) -> int:
                              "ms": round(ms, 1)}), flush=True)
         else:
             said = colour_words(colours)
-            print(printable(f"{path}: {said}" if len(args.images) > 1 else said), flush=True)
+            print(plain(f"{path}: {said}" if len(args.images) > 1 else said), flush=True)
     return images.status
 
 
@@ -132,5 +132,5 @@ def cmd_codes(args: argparse.Namespace, config: Config) -> int:
                 for c in codes], "ms": round(ms, 1)}), flush=True)
         else:
             said = " ".join(code_words(c.type, c.data, names) for c in codes) or "No code found."
-            print(printable(f"{path}: {said}" if len(args.images) > 1 else said), flush=True)
+            print(plain(f"{path}: {said}" if len(args.images) > 1 else said), flush=True)
     return images.status
