@@ -1,8 +1,12 @@
-"""Where the project's files live: models, voices, user data. Nothing here touches the network."""
+"""Where the project's files live (models, voices, user data), and how a file from outside is read and an
+output file written: a file read must be a regular file of bounded size (a FIFO would wait forever,
+/dev/zero never ends); a file written is new and private (mode 600), and whatever is not a regular file is
+refused and left untouched. Nothing here touches the network."""
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,20 +35,159 @@ def dev_data_dir() -> Path:
     return Path(os.environ.get("ASSISTANT_DEV_DATA") or PROJECT_DIR.parent / "shared" / "data")
 
 
+class FileProblem(OSError):
+    """A path that cannot be used as the file it should be; the message says why in one sentence."""
+
+
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def not_regular(path: Path, mode: int) -> str:
+    """The sentence that refuses a path that is not a regular file."""
+    kind = _kind(mode)
+    return f"{path} is {kind}, not a regular file." if kind.startswith("a ") else f"{path} is not a regular file."
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file at `path` (a link to one is followed), when it holds at most `limit`.
+    A pipe, a device, a folder or a socket is refused before it is read (a FIFO would wait for a writer
+    forever, /dev/zero never ends); `FileProblem` says why in one sentence."""
+    try:
+        before = os.stat(path)
+        if not stat.S_ISREG(before.st_mode):
+            raise FileProblem(not_regular(path, before.st_mode))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError as exc:
+        raise FileProblem(f"There is no file {path}.") from exc
+    except FileProblem:
+        raise
+    except OSError as exc:
+        raise FileProblem(f"{path} cannot be read ({exc.strerror or exc}).") from exc
+    try:
+        st = os.fstat(fd)  # what was opened, which may not be what was looked at a moment before
+        if not stat.S_ISREG(st.st_mode):
+            raise FileProblem(not_regular(path, st.st_mode))
+        if st.st_size > limit:
+            raise FileProblem(f"{path} is too large ({_size(st.st_size)}; at most {_size(limit)}).")
+        parts, total = [], 0
+        while total <= limit:
+            part = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not part:
+                break
+            parts.append(part)
+            total += len(part)
+        if total > limit:  # it grew while being read
+            raise FileProblem(f"{path} is too large (over {_size(limit)}).")
+        return b"".join(parts)
+    except FileProblem:
+        raise
+    except OSError as exc:
+        raise FileProblem(f"{path} cannot be read ({exc.strerror or exc}).") from exc
+    finally:
+        os.close(fd)
+
+
+def _size(count: int) -> str:
+    return f"{count / 1_000_000:.0f} MB" if count >= 10_000_000 else f"{count:,} bytes"
+
+
+_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
 def private_open(path: Path, mode: str = "w") -> IO[Any]:
-    """Open `path` for writing ("w", "a", "wb"), created readable by its owner only (mode 600): transcripts,
-    recordings and saved pages hold what the user's camera saw. OSError when it cannot be written."""
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)
-    fd = os.open(path, flags, 0o600)
-    os.chmod(path, 0o600)  # an existing file keeps its mode on open: make it private too
-    return os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8")
+    """Open `path` for writing, readable by its owner only (mode 600): transcripts, recordings and saved pages
+    hold what the user's camera saw. "w"/"wb": a new file, which replaces an existing regular file (or link)
+    of that name (say so first: see `existing_file`); "x": a new file, never a replacement; "a": added to an
+    existing regular file, else a new one. Whatever is not a regular file (a device, a FIFO, a folder) is
+    refused and left as it is, its mode and owner untouched. `FileProblem` (an OSError) says why."""
+    encoding = None if "b" in mode else "utf-8"
+    try:
+        if "a" in mode:
+            fd = _open_to_append(path)
+            if fd is not None:
+                return os.fdopen(fd, mode, encoding=encoding)
+        elif "w" in mode:
+            _remove_old(path)
+        fd = os.open(path, _NEW, 0o600)
+    except FileExistsError as exc:
+        st = os.lstat(path)
+        if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
+            raise FileProblem(not_regular(path, st.st_mode)) from exc
+        raise FileProblem(f"{path} exists already.") from exc
+    except FileProblem:
+        raise
+    except OSError as exc:
+        raise FileProblem(f"{path} cannot be written ({exc.strerror or exc}).") from exc
+    return os.fdopen(fd, mode.replace("x", "w"), encoding=encoding)
 
 
-def writable_file_problem(path: Path) -> str | None:
-    """Why a file cannot be written at `path`, in one sentence; None when it can."""
+def _remove_old(path: Path) -> None:
+    """Make way for a new file: a regular file or a link of that name is removed; anything else is refused."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
+        raise FileProblem(not_regular(path, st.st_mode))
+    os.unlink(path)
+
+
+def _open_to_append(path: Path) -> int | None:
+    """A descriptor that appends to the existing regular file at `path` (made private: mode 600), or None
+    when there is no file there."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(st.st_mode):  # refused before it is opened: opening a FIFO or a device does things
+        raise FileProblem(not_regular(path, st.st_mode))
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
+                 | getattr(os, "O_CLOEXEC", 0))
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise FileProblem(not_regular(path, st.st_mode))
+    try:
+        os.fchmod(fd, 0o600)  # on the file opened, never on whatever the name points to by then
+    except PermissionError:
+        pass  # someone else's file that we may write to: its mode is theirs to set
+    os.set_blocking(fd, True)
+    return fd
+
+
+def existing_file(path: Path) -> bool:
+    """Whether a regular file (or a link to one) is at `path` already: writing anew replaces it."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)
+
+
+def writable_file_problem(path: Path, append: bool = False) -> str | None:
+    """Why a file cannot be written at `path`, in one sentence; None when it can. Only a regular file (or a
+    new one) can: a device, a FIFO, a folder or a socket is refused, and left as it is."""
     folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        return f"{path} is a folder, not a file."
+    try:
+        st = os.stat(path) if append else os.lstat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        return f"{path} cannot be looked at ({exc.strerror or exc})."
+    if st is not None and not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
+        return not_regular(path, st.st_mode) + " Choose a file name."
+    if st is not None and stat.S_ISLNK(st.st_mode) and not os.path.exists(path):
+        st = None  # a dangling link: replaced by the new file
     if not folder.is_dir():
         return f"The folder {folder} does not exist: create it first, or choose another file."
     if not os.access(folder, os.W_OK):

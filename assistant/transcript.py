@@ -4,6 +4,7 @@ one JSON line per utterance (time, kind, text, priority) in the transcript file.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from typing import IO
 from assistant.common import Kind
 from assistant.paths import private_open
 from assistant.speech.queue import Utterance
-from assistant.textout import printable
+from assistant.textout import plain, printable
 
 
 def print_utterance(item: Utterance) -> None:
@@ -27,18 +28,32 @@ class Transcript:
 
     def __init__(self, path: Path | None, clock: Callable[[], float] = time.time, append: bool = False) -> None:
         self.fh: IO[str] | None = private_open(path, "a" if append else "w") if path else None
+        self.path = path
         self.clock = clock
         self.lock = threading.Lock()
+        self.failed = False
 
     def write(self, item: Utterance) -> None:
+        """Add one line; should the file stop taking lines (a full disk), that is said once on stderr and the
+        transcript ends there: what is said is still heard."""
         if self.fh is None:
             return
         line = json.dumps({"time": round(self.clock(), 3), "kind": item.tag, "text": item.text,
                            "priority": item.priority.name})
         with self.lock:
-            self.fh.write(line + "\n")
-            self.fh.flush()
+            if self.failed:
+                return
+            try:
+                self.fh.write(line + "\n")
+                self.fh.flush()
+            except OSError as exc:
+                self.failed = True
+                print(plain(f"The transcript stops here: {self.path} cannot be written ({exc.strerror or exc})."),
+                      file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.fh is not None:
-            self.fh.close()
+            try:
+                self.fh.close()
+            except OSError:  # the last lines could not be written: said already, or lost with the disk
+                pass

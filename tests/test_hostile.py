@@ -3,9 +3,11 @@ memory, lose a file or put words in its mouth. Every payload is built here, in t
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
+import stat
 import sys
 import threading
 import time
@@ -117,3 +119,122 @@ def test_say_dry_run_prints_only_the_words(capsys):
     assert main(["say", "--dry-run", "ring\x07 the\x1b[2J bell\x9b \u202egnp.exe\nFAKE"]) == 0
     out = capsys.readouterr().out
     assert out == "ring the bell gnp.exe\nFAKE\n"
+
+
+# --- 2. files: only regular files are read or written; nothing is lost ---------------------------------
+def test_a_fifo_a_device_or_a_folder_is_refused_where_a_file_is_read(tmp_path, unblock_fifos):
+    from assistant.paths import FileProblem, read_limited
+
+    pipe = fifo(tmp_path / "pipe", unblock_fifos)
+    (tmp_path / "zero").symlink_to("/dev/zero")
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * 1001)
+    cases = {pipe: "is a pipe (FIFO), not a regular file.", Path("/dev/zero"): "is a device, not a regular file.",
+             tmp_path / "zero": "is a device, not a regular file.", tmp_path: "is a folder, not a regular file.",
+             big: "is too large (1,001 bytes; at most 1,000 bytes).", tmp_path / "none": "There is no file"}
+    for path, words in cases.items():
+        with pytest.raises(FileProblem, match=re.escape(words)):
+            read_limited(path, 1000)
+    assert read_limited(big, 1001) == b"x" * 1001
+
+
+def test_an_image_that_is_a_fifo_or_a_device_gets_one_sentence(tmp_path, capsys, unblock_fifos):
+    pipe = fifo(tmp_path / "photo.png", unblock_fifos)
+    assert main(["colour", str(pipe), "/dev/zero", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"{pipe} is a pipe (FIFO), not a regular file.", "/dev/zero is a device, not a regular file.",
+                   f"{tmp_path} is a folder, not a regular file."]
+
+
+def say_args(**flags) -> argparse.Namespace:
+    return argparse.Namespace(**{"wav": None, "wav_realtime": None, "transcript": None, "append": False, **flags})
+
+
+def test_what_is_not_a_regular_file_is_refused_as_output_and_never_changed(tmp_path, capsys, unblock_fifos):
+    from assistant.commands.files import output_problem
+    from assistant.paths import FileProblem, private_open
+
+    pipe = fifo(tmp_path / "out.wav", unblock_fifos, 0o644)
+    before = {p: os.stat(p) for p in (pipe, Path("/dev/full"), tmp_path)}
+    assert main(["say", "hi", "--voice-engine", "text", "--wav", "/dev/full"]) == 2
+    assert capsys.readouterr().err.strip() == \
+        "--wav: /dev/full is a device, not a regular file. Choose a file name."
+    for flags in ({"wav": pipe}, {"transcript": pipe}, {"transcript": pipe, "append": True},
+                  {"wav_realtime": tmp_path}, {"transcript": Path("/dev/full"), "append": True}):
+        problem = output_problem(say_args(**flags))
+        assert problem is not None and "not a regular file. Choose a file name." in problem, flags
+    for mode in ("w", "wb", "a", "x"):  # and should a caller not ask first
+        for path in (pipe, Path("/dev/full")):
+            with pytest.raises(FileProblem, match="not a regular file"):
+                private_open(path, mode)
+    for path, st in before.items():
+        now = os.stat(path)
+        assert (now.st_mode, now.st_uid, now.st_gid) == (st.st_mode, st.st_uid, st.st_gid), path
+
+
+def test_an_existing_file_is_replaced_by_a_new_private_one_only_after_saying_so(tmp_path, capsys):
+    from assistant.commands.files import output_problem
+    from assistant.paths import private_open
+    from assistant.transcript import Transcript
+
+    old = tmp_path / "talk.jsonl"
+    old.write_text("kept\n")
+    old.chmod(0o644)
+    assert output_problem(say_args(transcript=old)) is None
+    assert capsys.readouterr().err.strip() == \
+        f"--transcript: {old} exists; it is replaced by a new file (--append adds to it instead)."
+    assert output_problem(say_args(transcript=old, append=True)) is None
+    assert capsys.readouterr().err == ""
+    Transcript(old, append=True).close()
+    assert old.read_text() == "kept\n" and stat.S_IMODE(old.stat().st_mode) == 0o600  # kept, and made private
+    old.chmod(0o644)
+    elsewhere = tmp_path / "also-talk.jsonl"
+    os.link(old, elsewhere)  # a second name for the old file shows it is replaced, not changed
+    with private_open(old, "w") as fh:
+        fh.write("new\n")
+    assert old.read_text() == "new\n" and stat.S_IMODE(old.stat().st_mode) == 0o600
+    assert elsewhere.read_text() == "kept\n" and stat.S_IMODE(elsewhere.stat().st_mode) == 0o644
+    target = tmp_path / "target.txt"
+    target.write_text("someone else's\n")
+    link = tmp_path / "link.wav"
+    link.symlink_to(target)
+    with private_open(link, "wb") as fh:  # the link is replaced; what it pointed to is left alone
+        fh.write(b"RIFF")
+    assert not link.is_symlink() and target.read_text() == "someone else's\n"
+    with pytest.raises(OSError, match="exists already"):
+        private_open(old, "x")  # a saved page never replaces another
+
+
+def test_say_replaces_an_existing_wav_after_saying_so(tmp_path, capsys):
+    wav = tmp_path / "say.wav"
+    wav.write_bytes(b"old")
+    wav.chmod(0o666)
+    assert main(["say", "hi", "--voice-engine", "text", "--wav", str(wav)]) == 0
+    assert f"--wav: {wav} exists; it is replaced by a new file." in capsys.readouterr().err
+    assert stat.S_IMODE(wav.stat().st_mode) == 0o600 and wav.read_bytes()[:4] == b"RIFF"
+
+
+def test_a_transcript_that_cannot_be_written_says_so_once_and_speech_goes_on(tmp_path, capsys):
+    from assistant.common import Kind, Priority
+    from assistant.speech.queue import Utterance
+    from assistant.transcript import Transcript
+
+    class Full:
+        def write(self, text: str) -> int:
+            raise OSError(28, "No space left on device")
+
+        def flush(self) -> None:
+            pass
+
+        def close(self) -> None:
+            raise OSError(28, "No space left on device")
+
+    transcript = Transcript(tmp_path / "t.jsonl")
+    transcript.fh.close()
+    transcript.fh = Full()  # type: ignore[assignment]
+    item = Utterance("Hello.", Priority.NORMAL, Kind.SPEECH, 0.0, 0)
+    for _ in range(3):
+        transcript.write(item)
+    transcript.close()
+    err = capsys.readouterr().err
+    assert err.count("The transcript stops here") == 1 and "No space left on device" in err

@@ -114,6 +114,6 @@ class DocumentChannel:
             return
         self.save_dir.mkdir(parents=True, exist_ok=True)
         path = self.save_dir / time.strftime(f"page-%Y%m%d-%H%M%S-{self.pages_read}.txt")
-        with private_open(path) as fh:
+        with private_open(path, "x") as fh:  # a new file: a page kept before is never replaced
             fh.write("\n".join(lines) + "\n")
         log.info("Saved the page to %s", path)

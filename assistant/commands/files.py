@@ -1,4 +1,5 @@
-"""Image files named on the command line: each readable one in order, each unreadable one reported."""
+"""Image files named on the command line (each readable one in order, each unreadable one reported in one
+line), and the files a command will write, checked before anything is written."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant.capture.images import ImageError, read_image
-from assistant.paths import writable_file_problem
-from assistant.textout import json_line, printable
+from assistant.paths import existing_file, writable_file_problem
+from assistant.textout import json_line, plain
 
 
 def _error_line(path: Path, message: str, as_json: bool) -> None:
@@ -20,7 +21,7 @@ def _error_line(path: Path, message: str, as_json: bool) -> None:
         print(json_line({"file": str(path), "error": message}), flush=True)
     else:
         line = message if message.startswith(str(path)) else f"{path}: {message}"
-        print(printable(line), file=sys.stderr, flush=True)
+        print(plain(line), file=sys.stderr, flush=True)
 
 
 class ImageFiles:
@@ -46,16 +47,24 @@ class ImageFiles:
 
 def output_problem(args: argparse.Namespace) -> str | None:
     """Why one of the files or folders the command should write (--wav, --transcript, --save-dir) cannot be
-    written, in one sentence; None when they all can."""
+    written, in one sentence; None when they all can. Only a regular file is written: a device, a FIFO or a
+    folder is refused and left as it is. An existing file that will be replaced by a new one is said so, on
+    stderr, first (`--append` keeps a transcript and adds to it)."""
     if getattr(args, "wav", None) is not None and getattr(args, "wav_realtime", None) is not None:
         return "--wav and --wav-realtime: choose one."
     for flag in ("wav", "wav_realtime", "transcript"):
         path = getattr(args, flag, None)
-        if path is not None:
-            problem = writable_file_problem(Path(path))
-            if problem is not None:
-                return f"--{flag.replace('_', '-')}: {problem}"
+        if path is None:
+            continue
+        name = f"--{flag.replace('_', '-')}"
+        append = flag == "transcript" and bool(getattr(args, "append", False))
+        problem = writable_file_problem(Path(path), append)
+        if problem is not None:
+            return plain(f"{name}: {problem}")
+        if not append and existing_file(Path(path)):
+            keep = " (--append adds to it instead)" if flag == "transcript" else ""
+            print(plain(f"{name}: {path} exists; it is replaced by a new file{keep}."), file=sys.stderr, flush=True)
     save_dir = getattr(args, "save_dir", None)
     if save_dir is not None and Path(save_dir).exists() and not Path(save_dir).is_dir():
-        return f"--save-dir: {save_dir} is a file, not a folder: choose a folder to keep the pages in."
+        return plain(f"--save-dir: {save_dir} is a file, not a folder: choose a folder to keep the pages in.")
     return None
