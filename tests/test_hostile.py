@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import re
 import stat
@@ -18,6 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from codes_helper import qr_bytes
 
 from assistant.cli import main
 from assistant.textout import json_line, plain, printable
@@ -238,3 +240,103 @@ def test_a_transcript_that_cannot_be_written_says_so_once_and_speech_goes_on(tmp
     transcript.close()
     err = capsys.readouterr().err
     assert err.count("The transcript stops here") == 1 and "No space left on device" in err
+
+
+# --- 3. codes: a poster can neither freeze, crash nor speak for the assistant ---------------------------
+def qr_image(path: Path, *payloads: bytes) -> Path:
+    """The QR codes of `payloads` side by side on white."""
+    codes = [qr_bytes(p) for p in payloads]
+    height = max(c.shape[0] for c in codes)
+    row = np.hstack([np.pad(c, ((0, height - c.shape[0]), (0, 40)), constant_values=255) for c in codes])
+    cv2.imwrite(str(path), np.pad(row, 40, constant_values=255))
+    return path
+
+
+def test_code_parsers_are_linear_and_never_raise():
+    from assistant.announce.codewords import code_words, fields
+
+    for payload in ("WIFI:S:" + "\\" * 64, "WIFI:S:" + "\\" * 5_000, "WIFI:S:" + "\\;" * 3_000,
+                    "WIFI:" + ";" * 7_000, "MECARD:N:" + "\\," * 3_000, "BEGIN:VCARD\n" + "FN;" * 2_500,
+                    "BEGIN:VCARD\n" + "N:x\n" * 2_000, "http://[" * 1_200, "http://" + "%" * 7_000,
+                    "https://x/" + "%0a" * 2_000, "tel:" + "\n" * 7_000, "mailto:" + "?" * 7_000):
+        assert timed(code_words, "QR", payload) < 1.0, payload[:20]
+        said = code_words("QR", payload)
+        assert said and "\n" not in said and TERMINAL.search(said) is None
+    assert fields("S:a\\;b;T:WPA;P:x;;") == {"S": "a;b", "T": "WPA", "P": "x"}
+    assert code_words("QR", "WIFI:S:" + "\\" * 64) == "Wi-Fi network " + "\\" * 32 + ", open."
+    assert code_words("QR", "http://[::1:99999999/x") == "QR code says: http://[::1:99999999/x"
+    assert code_words("QR", "hello\nFAKE: Your battery is empty") == "QR code says: hello FAKE: Your battery is empty"
+    assert code_words("QR", "MECARD:N:Doe,John;TEL:123;;") == "Contact card: Doe John."
+    assert code_words("QR", "BEGIN:VCARD\nN:Doe;John\nFN:John Doe\nEND:VCARD") == "Contact card: John Doe."
+    assert code_words("CODE_128", "\x1b]0;x\x07ab\ncd") == "Code 128: ab cd."
+
+
+def test_hostile_qr_codes_are_read_as_themselves_in_one_line_each(tmp_path, capsys):
+    cases = {
+        b"WIFI:S:" + b"\\" * 64: "Wi-Fi network " + "\\" * 32 + ", open.",
+        b"http://[::1:99999999/x": "QR code says: http://[::1:99999999/x",
+        b"hello\nFAKE: Your battery is empty": "QR code says: hello FAKE: Your battery is empty",
+        b"abc\x00def": "QR code says: abcdef",  # what follows a NUL is read too
+        b"\xe2\x80\xaeevil \x1b[2Jtext\x07": "QR code says: evil text",
+    }
+    paths = {qr_image(tmp_path / f"{k}.png", payload): said for k, (payload, said) in enumerate(cases.items())}
+    started = time.perf_counter()
+    assert main(["codes", *map(str, paths)]) == 0
+    assert time.perf_counter() - started < 10
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [f"{path}: {said}" for path, said in paths.items()]
+    assert main(["codes", "--json", *map(str, paths)]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["codes"][0]["spoken"] for r in records] == list(paths.values())
+    assert records[3]["codes"][0]["data"] == "abc\x00def"
+
+
+def test_an_unterminated_escape_in_one_code_does_not_swallow_the_next(tmp_path, capsys):
+    path = qr_image(tmp_path / "two.png", b"one \x1b]0;title", b"two")
+    assert main(["codes", str(path)]) == 0
+    said = capsys.readouterr().out
+    assert "one" in said and "QR code says: two" in said and "\x1b" not in said
+
+
+def test_in_codes_mode_a_bad_code_never_stops_the_good_one_and_is_logged_once(tmp_path, monkeypatch, caplog):
+    from assistant.announce import codewords
+    from assistant.channels import codes as channel_module
+    from assistant.channels.base import Context
+    from assistant.config import Config
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    frame = cv2.imread(str(qr_image(tmp_path / "two.png", b"BAD one", b"good one")))
+
+    def words(kind: str, data: str, names: dict[str, str] | None = None) -> str:
+        if data.startswith("BAD"):
+            raise ValueError("Invalid IPv6 URL")
+        return codewords.code_words(kind, data, names)
+
+    monkeypatch.setattr(channel_module, "code_words", words)
+    channel = channel_module.CodesChannel(Context(Config(), None))
+    caplog.set_level(logging.ERROR)
+    for k in range(5):  # a frame every 4 s: each code is said again every time
+        said = sorted(s.text for s in channel.step(frame, 4.0 * k))
+        assert said == ["QR code says: BAD one", "QR code says: good one"], said
+    assert caplog.text.count("Could not put a QR code into words") == 1
+
+
+def test_a_hostile_lookup_file_is_read_or_refused_in_one_warning(tmp_path, caplog, unblock_fifos):
+    from assistant.announce.codewords import code_words, load_names
+
+    ean = "4006381333931"
+    names = tmp_path / "codes.csv"
+    names.write_text(f'{ean},"Pencils\nFAKE: Your battery is empty"\n5,{"x" * 200_000}\n'
+                     + "".join(f"{k},name {k}\n" for k in range(10_000)) + "6,\x1b]0;t\x07Tea\u202e\n")
+    assert timed(load_names, names) < 2
+    found = load_names(names)
+    assert found[ean] == "Pencils" and len(found["5"]) <= 200 and found["6"] == "Tea" and found["9999"] == "name 9999"
+    assert code_words("EAN_13", ean, found) == "Pencils. EAN 13: 4 0 0 6, 3 8 1, 3 3 3, 9 3 1."
+    pipe = fifo(tmp_path / "pipe.csv", unblock_fifos)
+    (tmp_path / "zero.csv").symlink_to("/dev/zero")
+    (tmp_path / "latin.csv").write_bytes(b"5,caf\xe9\n")
+    for bad in (pipe, tmp_path / "zero.csv", tmp_path / "latin.csv"):
+        caplog.clear()
+        assert load_names(bad) == {}
+        assert caplog.text.count("Product names are not read") == 1, caplog.text
+    assert load_names(tmp_path / "none.csv") == {}

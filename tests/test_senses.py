@@ -159,7 +159,7 @@ def test_qr_and_product_codes_on_real_photos_are_read_and_never_misread(name):
 def test_codes_are_said_as_they_make_sense_to_hear(tmp_path):
     assert code_words("QR", "https://www.example.com/menu/today?x=1") == "Web address: example dot com, menu today."
     assert code_words("QR", "WIFI:S:Home Net;T:WPA;P:secret;;") == "Wi-Fi network Home Net, WPA password included."
-    assert code_words("QR", "Table 12, ask for Ana") == "QR code: Table 12, ask for Ana"
+    assert code_words("QR", "Table 12, ask for Ana") == "QR code says: Table 12, ask for Ana"
     assert code_words("QR", "tel:+15551234567") == "Phone number +15551234567."
     assert grouped_digits(EAN) == "4 0 0 6, 3 8 1, 3 3 3, 9 3 1"
     names_file = tmp_path / "codes.csv"
@@ -270,5 +270,5 @@ def test_describe_mentions_a_code_or_a_colour_only_when_clearly_there(tmp_path, 
     assert main(["describe", str(plain), str(coded), str(red)]) == 0
     out = dict(line.split(": ", 1) for line in capsys.readouterr().out.splitlines())
     assert "QR code" not in out[str(plain)] and "Mostly" not in out[str(plain)]
-    assert out[str(coded)].endswith("QR code: Table 12")
+    assert out[str(coded)].endswith("QR code says: Table 12")
     assert out[str(red)].endswith("Mostly red.")

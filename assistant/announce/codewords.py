@@ -1,22 +1,32 @@
 """Codes as they make sense to hear: a web address as its site and path, a Wi-Fi code as its network, a
 phone or e-mail code as the number or address, plain text as text; a product code as its type and its
-digits in groups, with its name when the user's lookup file (`codes.csv`: `code,name`) has it."""
+digits in groups, with its name when the user's lookup file (`codes.csv`: `code,name`) has it.
+
+A code holds whatever its maker put in it, so what is said is introduced by what it is ("QR code says: ...")
+and is only itself: one line, without control, bidirectional or zero-width characters (`textout.plain`).
+Every parser here reads its input once, left to right (a poster must never freeze the assistant), and a
+payload that does not parse as what it claims to be is read as text.
+"""
 
 from __future__ import annotations
 
 import csv
 import logging
-import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from assistant.common import digit_groups
+from assistant.paths import FileProblem, read_limited
+from assistant.textout import plain
 
 log = logging.getLogger(__name__)
 
 PRODUCT_TYPES = {"EAN_13": "EAN 13", "EAN_8": "EAN 8", "UPC_A": "UPC A", "UPC_E": "UPC E", "CODE_128": "Code 128",
                  "CODE_39": "Code 39", "CODE_93": "Code 93", "ITF": "ITF", "CODABAR": "Codabar"}
 MAX_TEXT = 300  # characters of a text code said at once (the whole text is in the transcript)
+MAX_DATA = 8192  # characters of a code looked at (a QR code holds at most 7,089)
+MAX_NAMES_BYTES = 8_000_000  # the lookup file: far more than any list of products kept by hand
+MAX_NAME = 200  # characters of one product name
 
 
 def grouped_digits(digits: str) -> str:
@@ -24,61 +34,126 @@ def grouped_digits(digits: str) -> str:
     return ", ".join(" ".join(group) for group in digit_groups(digits))
 
 
+def fields(body: str) -> dict[str, str]:
+    """`KEY:value;KEY:value;;` (Wi-Fi and MECARD codes) as {KEY: value}, a backslash escaping the character
+    after it; the first of a repeated key is kept. One pass over the text."""
+    found: dict[str, str] = {}
+    current: list[str] = []
+    key: str | None = None
+    escaped = False
+    for ch in body:
+        if escaped:
+            current.append(ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == ":" and key is None:
+            key, current = "".join(current).strip().upper(), []
+        elif ch == ";":
+            if key is not None:
+                found.setdefault(key, "".join(current))
+            key, current = None, []
+        else:
+            current.append(ch)
+    if key is not None:
+        found.setdefault(key, "".join(current))
+    return found
+
+
 def _wifi(data: str) -> str:
-    fields = dict(re.findall(r"([STPH]):((?:\\.|[^;])*);", data[5:]))
-    name = re.sub(r"\\(.)", r"\1", fields.get("S", "")) or "without a name"
-    security = fields.get("T", "")
+    found = fields(data[5:])
+    name = found.get("S", "") or "without a name"
+    security = found.get("T", "")
     lock = "open" if security in ("", "nopass") else f"{security} password included"
     return f"Wi-Fi network {name}, {lock}."
 
 
-def _web(data: str) -> str:
-    parts = urlsplit(data)
-    site = (parts.hostname or "").removeprefix("www.")
+def _web(data: str) -> str | None:
+    """Site and path, or None when the address does not parse (it is then read as text)."""
+    try:
+        parts = urlsplit(data)
+        site = (parts.hostname or "").removeprefix("www.")
+    except ValueError:  # "http://[::1:99999999/x": not an address
+        return None
+    if not site:
+        return None
     path = " ".join(unquote(p) for p in parts.path.split("/") if p)
     return f"Web address: {site.replace('.', ' dot ')}" + (f", {path}." if path else ".")
 
 
+def _contact_name(data: str, mecard: bool) -> str:
+    """The name on a MECARD (`N:`) or a vCard (`FN:`, else `N:`), or ''."""
+    if mecard:
+        return fields(data[7:]).get("N", "").replace(",", " ")
+    names: dict[str, str] = {}
+    for line in data.splitlines():
+        prop, sep, value = line.partition(":")
+        if sep:
+            names.setdefault(prop.split(";", 1)[0].strip().upper(), value)
+    return names.get("FN") or names.get("N", "").replace(";", " ")
+
+
+def as_text(kind: str, data: str) -> str:
+    """A code read as the text it holds, introduced by what it is: 'QR code says: ...'."""
+    label = "QR code" if kind == "QR" else PRODUCT_TYPES.get(kind, plain(kind).replace("_", " ").title())
+    text = " ".join(plain(data[:MAX_DATA]).split())
+    return f"{label} says: {text[:MAX_TEXT]}" + ("…" if len(text) > MAX_TEXT else "")
+
+
 def qr_words(data: str) -> str:
-    lower = data.lower()
+    data = data[:MAX_DATA]
+    lower = data[:16].lower()
+    said: str | None = None
     if lower.startswith(("http://", "https://")):
-        return _web(data)
-    if lower.startswith("wifi:"):
-        return _wifi(data)
-    if lower.startswith("tel:"):
-        return f"Phone number {data[4:]}."
-    if lower.startswith("mailto:"):
-        return f"E-mail address {data[7:].split('?')[0]}."
-    if lower.startswith(("begin:vcard", "mecard:")):
-        name = re.search(r"(?:^|\n|;|:)(?:FN|N):([^;\n]+)", data[7:] if lower.startswith("mecard:") else data)
-        return f"Contact card{': ' + name[1].replace(',', ' ').strip() if name else ''}."
-    text = " ".join(data.split())
-    return f"QR code: {text[:MAX_TEXT]}" + ("…" if len(text) > MAX_TEXT else "")
+        said = _web(data)
+    elif lower.startswith("wifi:"):
+        said = _wifi(data)
+    elif lower.startswith("tel:"):
+        said = f"Phone number {data[4:]}."
+    elif lower.startswith("mailto:"):
+        said = f"E-mail address {data[7:].split('?')[0]}."
+    elif lower.startswith(("begin:vcard", "mecard:")):
+        name = " ".join(_contact_name(data, lower.startswith("mecard:")).split())
+        said = f"Contact card{': ' + name if name else ''}."
+    return as_text("QR", data) if said is None else " ".join(plain(said).split())
 
 
 def load_names(path: Path) -> dict[str, str]:
-    """The user's product names (`code,name` a row; a header row is skipped); {} without the file."""
-    if not path.exists():
+    """The user's product names (`code,name` a row; a header row is skipped); {} without the file. A file
+    that is not a regular file, too large, or not UTF-8 is logged and left out; a bad row is skipped."""
+    try:
+        text = read_limited(path, MAX_NAMES_BYTES).decode("utf-8")
+    except FileProblem as exc:
+        if path.exists() or path.is_symlink():
+            log.warning("Product names are not read: %s", plain(str(exc)))
+        return {}
+    except UnicodeDecodeError as exc:
+        log.warning("Product names are not read: %s is not UTF-8 text (byte %d).", plain(str(path)), exc.start)
         return {}
     names: dict[str, str] = {}
-    try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            for row in csv.reader(fh):
-                if len(row) >= 2 and row[0].strip().isdigit():
-                    names[row[0].strip()] = row[1].strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        log.warning("Could not read the code names in %s: %s", path, exc)
+    skipped = 0
+    for line in text.splitlines():  # one row a line: a quoted line break cannot carry a row into the next
+        try:
+            row = next(csv.reader([line[:MAX_NAME * 4]]), [])
+        except csv.Error:
+            skipped += 1
+            continue
+        if len(row) >= 2 and row[0].strip().isdigit():
+            names[row[0].strip()] = " ".join(plain(row[1]).split())[:MAX_NAME]
+    if skipped:
+        log.warning("%d rows of %s could not be read and were skipped.", skipped, plain(str(path)))
     return names
 
 
 def code_words(kind: str, data: str, names: dict[str, str] | None = None) -> str:
-    """What is said for one code."""
+    """What is said for one code: never raises, whatever the code holds."""
     if kind == "QR":
         return qr_words(data)
-    label = PRODUCT_TYPES.get(kind, kind.replace("_", " ").title())
+    label = PRODUCT_TYPES.get(kind, plain(kind).replace("_", " ").title())
+    data = data[:MAX_DATA]
     name = (names or {}).get(data)
-    if data.isdigit():
+    if data.isascii() and data.isdigit():
         said = f"{label}: {grouped_digits(data)}."
     else:
-        said = f"{label}: {data}."
+        said = f"{label}: {' '.join(plain(data).split())}."
     return f"{name}. {said}" if name else said

@@ -1,20 +1,24 @@
 """The codes channel: barcodes and QR codes. In codes mode each code is said once while it stays in view
 (a product code with its name when the user's `codes.csv` has it); while a code is seen but cannot be
 read yet, a beep guides the camera, quicker as the code grows in the frame. Describe-now mentions a code
-only when one is read in the frame."""
+only when one is read in the frame. Each code is put into words on its own: one that fails is still read
+(as text) and never keeps the others from being read."""
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import ClassVar
 
 import numpy as np
 
-from assistant.announce.codewords import code_words, load_names
+from assistant.announce.codewords import as_text, code_words, load_names
 from assistant.channels.base import Context, Lane
 from assistant.common import Earcon, Kind, Mode, Priority, Say
 from assistant.paths import data_home
 from assistant.vision.codes import CodeFinder
+
+log = logging.getLogger(__name__)
 
 FORGET = 3.0  # seconds unseen before a code said once may be said again
 BEEP_SLOWEST, BEEP_FASTEST = 1.0, 0.15  # seconds between beeps: a far (small) code, a near (large) one
@@ -38,11 +42,20 @@ class CodesChannel:
         self.rate = 8.0
         self.finder = CodeFinder()
         self.names = load_names(data_home() / "codes.csv")
+        self.failed: set[tuple[str, str]] = set()  # codes whose words failed: logged once each
         self.last_seen: dict[tuple[str, str], float] = {}
         self.last_beep = float("-inf")
 
     def words(self, kind: str, data: str) -> str:
-        return code_words(kind, data, self.names)
+        """What is said for one code; should putting it into words fail, the code is still read, as text, and
+        the failure is logged once for that code (not on every frame it stays in view)."""
+        try:
+            return code_words(kind, data, self.names)
+        except Exception:  # one bad code must never stop the good one beside it
+            if (kind, data) not in self.failed:
+                self.failed.add((kind, data))
+                log.exception("Could not put a %s code into words; read as text", kind)
+            return as_text(kind, data)
 
     def step(self, frame: np.ndarray, now: float) -> list[Say]:
         seen = self.finder.find(frame)

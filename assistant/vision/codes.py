@@ -2,7 +2,8 @@
 back to `cv2.QRCodeDetector`) and `cv2.barcode.BarcodeDetector` (EAN-13, EAN-8, UPC-A, UPC-E, ...).
 
 `CodeFinder.find(frame)` gives the codes decoded (product codes only when their check digit holds: a misread
-is never spoken) and the codes seen but not decoded (to guide the camera closer).
+is never spoken) and the codes seen but not decoded (to guide the camera closer). A QR code's data is read
+as bytes, whole (NUL characters included), and is only data: what it says is for `announce.codewords`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,17 @@ class Seen:
 
     codes: list[Code]
     undecoded: float
+
+
+def as_text(payload: bytes | str | None) -> str:
+    """A QR code's bytes as text, all of them: OpenCV's text result ends at the first NUL (what came after it
+    was lost, unsaid); its bytes result does not. OpenCV gives UTF-8 (it converts Latin-1 codes itself); a
+    byte that is not UTF-8 becomes U+FFFD."""
+    if not payload:
+        return ""
+    if isinstance(payload, str):
+        return payload
+    return bytes(payload).decode("utf-8", errors="replace")
 
 
 def check_digit_ok(digits: str) -> bool:
@@ -111,8 +123,8 @@ class CodeFinder:
             return ""
 
     def _qr_again(self, image: np.ndarray) -> str:
-        text, _, _ = self.qr.detectAndDecode(image)
-        return str(text or "")
+        data, _, _ = self.qr.detectAndDecodeBytes(image)
+        return as_text(data)
 
     def _barcode_again(self, image: np.ndarray) -> str:
         _, infos, kinds, _ = self.barcode.detectAndDecodeWithType(image)
@@ -131,13 +143,13 @@ class CodeFinder:
         undecoded = 0.0
         frame_area = float(h * w)
         try:
-            _, texts, points, _ = self.qr.detectAndDecodeMulti(grey)
+            _, payloads, points, _ = self.qr.detectAndDecodeBytesMulti(grey)
         except cv2.error as exc:  # a frame the detector cannot take: nothing found in it
             log.debug("QR detector: %s", exc)
-            texts, points = (), None
+            payloads, points = (), None
         if points is not None and len(points):
-            for text, quad in zip(texts, points):
-                text = text or self._closer(grey, quad, self._qr_again)
+            for payload, quad in zip(payloads, points):
+                text = as_text(payload) or self._closer(grey, quad, self._qr_again)
                 if text:
                     codes.append(Code("QR", text, _box(quad, scale)))
                 else:
