@@ -71,6 +71,12 @@ def test_memory_bench_measures_each_command_in_its_own_process(capsys):
     assert 50 < float(say[0]) < 3000 and say[-1] == "ok"
     big = row(out, "classify a 20000 x 20000 PNG")
     assert 50 < float(big[0]) < 800 and big[-1].startswith("refused: big.png is too large to read (20000 x 20000")
+    from assistant.bench.bombs import BOMBS
+
+    for name in BOMBS:  # every image bomb but the PNG above, refused (or read reduced) in bounded memory
+        if name != "PNG":
+            bomb = row(out, f"colour, {name} bomb: ")
+            assert 50 < float(bomb[1]) < 800 and (bomb[-1] == "ok" or "is too large to read" in bomb[-1]), bomb
 
 
 def test_detector_bench_times_fp32_and_int8_and_scores_people(capsys):

@@ -9,6 +9,7 @@ import logging
 import os
 import re
 import stat
+import subprocess
 import sys
 import threading
 import time
@@ -340,3 +341,93 @@ def test_a_hostile_lookup_file_is_read_or_refused_in_one_warning(tmp_path, caplo
         assert load_names(bad) == {}
         assert caplog.text.count("Product names are not read") == 1, caplog.text
     assert load_names(tmp_path / "none.csv") == {}
+
+
+# --- 4. images: the size comes from the file's own header, before any pixel is decoded -------------------
+FORMATS = [".png", ".jpg", ".bmp", ".tif", ".webp", ".gif", ".hdr", ".pfm", ".ppm", ".pgm", ".pam", ".ras", ".jp2",
+           ".avif"]
+
+
+@pytest.fixture(scope="module")
+def small_images(tmp_path_factory) -> dict[str, bytes]:
+    """A 97 x 61 image in every format OpenCV writes here (a progressive JPEG too)."""
+    image = cv2.resize(np.random.default_rng(1).integers(0, 255, (8, 8, 3), dtype=np.uint8), (97, 61))
+    out = {}
+    for suffix in FORMATS:
+        data = image.astype(np.float32) / 255 if suffix in (".hdr", ".pfm") else image
+        data = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if suffix == ".pgm" else data
+        ok, encoded = cv2.imencode(suffix, data)
+        assert ok, suffix
+        out[suffix] = encoded.tobytes()
+    ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_PROGRESSIVE, 1])
+    out["progressive.jpg"] = encoded.tobytes()
+    return out
+
+
+def test_every_format_opencv_reads_has_its_size_read_from_its_header(small_images):
+    from assistant.capture.imagesize import read_header
+
+    for name, data in small_images.items():
+        header = read_header(data)
+        assert (header.width, header.height) == (97, 61), (name, header)
+        decoded = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+        assert decoded is not None and decoded.shape[:2] == (61, 97), name
+
+
+def test_damaged_headers_are_refused_quickly_and_never_raise_anything_else(small_images):
+    from assistant.capture.imagesize import HeaderError, read_header
+
+    rng = np.random.default_rng(7)
+    started = time.perf_counter()
+    for data in small_images.values():
+        variants = [data[:n] for n in range(0, 80)]
+        for _ in range(200):
+            damaged = bytearray(data[:4096])
+            for at in rng.integers(min(len(damaged), 8), min(len(damaged), 600), 4):
+                damaged[at] = int(rng.integers(0, 256))
+            variants.append(bytes(damaged))
+        for variant in variants:
+            try:
+                read_header(variant)
+            except HeaderError:
+                pass
+    assert time.perf_counter() - started < 10
+    for junk in (b"", b"\xff\xd8\xff" + b"\xff" * 100_000, b"\xff\xd8\xff" + b"\xff\x00" * 100_000,
+                 b"GIF89a\x10\x00\x10\x00\x00\x00\x00" + b"\x21\xf9" + b"\x01x" * 100_000,
+                 b"RIFF\x00\x00\x00\x00WEBP" + b"JUNK\x00\x00\x00\x00" * 20_000, b"P5\n" + b"#\n" * 100_000,
+                 b"\x00\x00\x00\x08ftyp" + b"\x00\x00\x00\x08meta" * 20_000, b"II*\x00\x08\x00\x00\x00\xff\xff"):
+        assert timed(lambda: pytest.raises(HeaderError, read_header, junk)) < 1
+
+
+def test_a_jpeg_size_marker_is_found_wherever_it_lies(tmp_path):
+    from assistant.bench.bombs import jpeg
+    from assistant.capture.imagesize import read_header
+
+    path = tmp_path / "far.jpg"
+    jpeg(path, 20000, 30000)
+    header = read_header(path.read_bytes())
+    assert (header.width, header.height, header.reducible) == (20000, 30000, True)
+
+
+def test_image_bombs_are_refused_or_read_reduced_in_bounded_memory(tmp_path):
+    """Each decoded into 1.6 to 6 GB (`assistant bench memory` has them at full size)."""
+    from assistant.bench.bombs import BOMBS, write_bombs
+
+    bombs = write_bombs(tmp_path, 0.7, [name for name in BOMBS if name != "PNG"])  # the PNG: test_robust
+    peak, done = peak_mb("colour", *(str(path) for _, path in bombs))
+    assert peak < 800, peak
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    refused = [line for line in done.stderr.splitlines() if "is too large to read" in line]
+    assert len(refused) == len(bombs) - 1, done.stderr  # the JPEG with its size hidden is read, reduced
+    assert done.stdout.strip() == "Mostly grey." or done.stdout.strip().endswith("grey."), done.stdout
+
+
+def peak_mb(*args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """Run the CLI in a child of a fresh process, so its peak resident memory is its own."""
+    code = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+            "sys.stderr.write(done.stderr); sys.stdout.write(done.stdout); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024); sys.exit(done.returncode)")
+    done = subprocess.run([sys.executable, "-c", code, sys.executable, "-m", "assistant", *args], capture_output=True,
+                          text=True, timeout=300, cwd=ROOT)
+    lines = done.stdout.splitlines()
+    return float(lines[-1]), subprocess.CompletedProcess(done.args, done.returncode, "\n".join(lines[:-1]), done.stderr)

@@ -1,6 +1,7 @@
 """`assistant bench memory`: peak resident memory of commands given input that used to take gigabytes: `say`
-with the neural voice on 20,000 characters without punctuation, and `classify` on a 20000 x 20000 PNG and
-on a 60000 x 8 strip. Each runs in a child process, whose peak is measured alone."""
+with the neural voice on 20,000 characters without punctuation, `classify` on a 20000 x 20000 PNG and on a
+60000 x 8 strip, and `colour` on an image bomb of every other format (`bench.bombs`: a few bytes declaring
+a huge image). Each runs in a child process, whose peak is measured alone."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from assistant.bench import bombs
 from assistant.bench.timing import table
 from assistant.config import Config
 
@@ -23,14 +24,7 @@ TARGET_MB = 800
 
 def huge_png(path: Path, width: int, height: int) -> None:
     """A valid grey PNG of any size, written a row at a time (nothing holds the whole image)."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
-
-    packer = zlib.compressobj(9)
-    row = b"\x00" + b"\x80" * width
-    body = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
-    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b""))
+    bombs.png(path, width, height)
 
 
 def peak_mb(*args: str, timeout: float = 1800) -> tuple[float, float, subprocess.CompletedProcess[str]]:
@@ -52,12 +46,17 @@ def run(args: argparse.Namespace, config: Config) -> int:
         big, strip = Path(tmp) / "big.png", Path(tmp) / "strip.png"
         huge_png(big, 20000, 20000)
         cv2.imwrite(str(strip), np.full((8, 60000, 3), 200, np.uint8))
-        for what, argv in (
+        cases = [
             (f"say, {characters:,} characters without punctuation, neural voice",
              ["say", "--voice-engine", "piper", text, "--wav", str(Path(tmp) / "say.wav")]),
             ("classify a 20000 x 20000 PNG", ["classify", str(big)]),
             ("classify a 60000 x 8 PNG", ["classify", str(strip)]),
-        ):
+        ]
+        for name, path in bombs.write_bombs(Path(tmp), names=[n for n in bombs.BOMBS if n != "PNG"]):
+            _, _, width, height = bombs.BOMBS[name]
+            cases.append((f"colour, {name} bomb: {width} x {height} in {_size(path.stat().st_size)}",
+                          ["colour", str(path)]))
+        for what, argv in cases:
             mb, seconds, done = peak_mb(*argv)
             said = (done.stderr.strip().splitlines() or ["failed"])[-1].replace(tmp + "/", "")
             outcome = "ok" if done.returncode == 0 else f"refused: {said[:90]}"
@@ -65,3 +64,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     print("Peak resident memory of one command, measured in its own process")
     print(table(["command", "peak MB", "target", "seconds", "outcome"], rows))
     return 0
+
+
+def _size(count: int) -> str:
+    return f"{count:,} bytes" if count < 10_000 else f"{count / 1000:,.0f} KB" if count < 10_000_000 \
+        else f"{count / 1_000_000:,.0f} MB"

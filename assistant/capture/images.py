@@ -1,4 +1,5 @@
-"""Image files as frames: read safely, never a crash, and checked to be usable BGR images."""
+"""Image files as frames: read safely (bounded memory, never a crash, never a hang) and checked to be usable
+BGR images. How large an image is comes from its own header (`imagesize`), before any pixel is decoded."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
+from assistant.capture.imagesize import HeaderError, read_header
+from assistant.paths import FileProblem, read_limited
 
 
 class ImageError(ValueError):
@@ -27,33 +31,10 @@ def check_frame(frame: object) -> np.ndarray:
     return frame
 
 
-MAX_DECODE_PIXELS = 80_000_000  # larger images are refused before decoding (or decoded reduced: JPEG)
+MAX_FILE_BYTES = 128_000_000  # larger image files are refused before they are read
+MAX_DECODE_BYTES = 480_000_000  # what decoding may hold (80 megapixels of PNG or JPEG); JPEG decodes reduced
 MAX_PIXELS = 16_000_000  # decoded images are scaled down to at most this many pixels (4000 x 4000)
 _REDUCED = ((2, cv2.IMREAD_REDUCED_COLOR_2), (4, cv2.IMREAD_REDUCED_COLOR_4), (8, cv2.IMREAD_REDUCED_COLOR_8))
-
-
-def image_size(data: bytes) -> tuple[int, int] | None:
-    """(width, height) from a PNG, JPEG or BMP header without decoding; None for other formats."""
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
-        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if data[:2] == b"BM" and len(data) >= 26:
-        return abs(int.from_bytes(data[18:22], "little", signed=True)), abs(
-            int.from_bytes(data[22:26], "little", signed=True))
-    if data[:2] == b"\xff\xd8":
-        i = 2
-        while i + 9 < len(data):
-            if data[i] != 0xFF:
-                i += 1
-                continue
-            marker = data[i + 1]
-            if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7 or marker == 0xFF:
-                i += 1 if marker == 0xFF else 2
-                continue
-            length = int.from_bytes(data[i + 2:i + 4], "big")
-            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-                return int.from_bytes(data[i + 7:i + 9], "big"), int.from_bytes(data[i + 5:i + 7], "big")
-            i += 2 + length
-    return None
 
 
 def fit_pixels(image: np.ndarray, max_pixels: int = MAX_PIXELS) -> np.ndarray:
@@ -67,21 +48,30 @@ def fit_pixels(image: np.ndarray, max_pixels: int = MAX_PIXELS) -> np.ndarray:
 
 
 def read_image(path: Path) -> np.ndarray:
-    """Read an image file as BGR, at most `MAX_PIXELS` (bounded memory whatever the file); ImageError (never
-    a crash) when it cannot be read."""
+    """Read an image file as BGR, at most `MAX_PIXELS`, in bounded memory whatever the file: only a regular
+    file of at most `MAX_FILE_BYTES`, only a format whose header says how large it is, and only when decoding
+    it takes at most `MAX_DECODE_BYTES` (a JPEG is decoded reduced instead). ImageError (never a crash, never
+    a hang on a FIFO) says in one sentence why it cannot be read."""
     try:
-        data = np.fromfile(str(path), dtype=np.uint8)
-    except OSError as exc:
-        raise ImageError(f"cannot open {path}: {exc.strerror or exc}") from exc
+        data = read_limited(path, MAX_FILE_BYTES)
+    except FileProblem as exc:
+        raise ImageError(str(exc)) from exc
+    try:
+        header = read_header(data)
+    except HeaderError as exc:
+        raise ImageError(f"{path} is not an image that can be read ({exc})") from exc
     flags = cv2.IMREAD_COLOR
-    size = image_size(data[:1 << 16].tobytes())
-    if size is not None and size[0] * size[1] > MAX_DECODE_PIXELS:
-        reduced = next((f for k, f in _REDUCED if size[0] * size[1] / (k * k) <= MAX_DECODE_PIXELS), None)
-        if data[:2].tobytes() != b"\xff\xd8" or reduced is None:  # only JPEG decodes reduced without the full image
-            raise ImageError(f"{path} is too large to read ({size[0]} x {size[1]} pixels; at most "
-                             f"{MAX_DECODE_PIXELS // 1_000_000} megapixels): scale it down first")
+    if header.decode_bytes() > MAX_DECODE_BYTES:
+        reduced = next((f for k, f in _REDUCED if header.decode_bytes(k) <= MAX_DECODE_BYTES), None) \
+            if header.reducible else None
+        if reduced is None:
+            per_pixel = header.decode_bytes() / (header.width * header.height)
+            raise ImageError(f"{path} is too large to read ({header.width} x {header.height} pixels; at most "
+                             f"{MAX_DECODE_BYTES / per_pixel / 1e6:.0f} megapixels): "
+                             "scale it down first")
         flags = reduced
-    image = cv2.imdecode(data, flags) if data.size else None
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+    del data  # the file's bytes are not held while the image is scaled
     if image is None:
         raise ImageError(f"{path} is not an image that can be read")
     return fit_pixels(check_frame(image))
