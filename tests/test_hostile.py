@@ -4,10 +4,12 @@ memory, lose a file or put words in its mouth. Every payload is built here, in t
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import os
 import re
+import signal
 import stat
 import subprocess
 import sys
@@ -431,3 +433,187 @@ def peak_mb(*args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
                           text=True, timeout=300, cwd=ROOT)
     lines = done.stdout.splitlines()
     return float(lines[-1]), subprocess.CompletedProcess(done.args, done.returncode, "\n".join(lines[:-1]), done.stderr)
+
+
+# --- 5. text into words: linear, bounded, and nothing dropped ---------------------------------------------
+PARSER_MODULES = ("assistant.textout", "assistant.speech.spoken", "assistant.speech.synth",
+                  "assistant.announce.codewords", "assistant.capture.imagesize", "assistant.config")
+ADVERSARIAL = "0 1,.:;-/\\%$#*+()[]=_~'\"\n\t\x1b\x07\x85aAMPRYX€£@&°|"
+PAIRS = "0 ,.:-/\\\x1b[];%$(#\n"
+SHAPED = ["WIFI:S:" + "\\" * 9_993, "$" + "1," * 4_999 + "!", "\x1b[" + "0;" * 4_999, "12:30" + " " * 9_994 + "x",
+          "S:" + "\\;" * 3_332 + "\\", "1" + ".1" * 4_999 + "!", "(" + " " * 9_998 + "!", "," + " ," * 4_999 + "!"]
+
+
+def adversarial(pattern: re.Pattern) -> Iterator[str]:
+    """10,000 characters that make a backtracking pattern explode: runs of one character (of our alphabet and
+    of the pattern's own) and runs of two alternating, each ending where no match can end."""
+    alphabet = set(ADVERSARIAL) | {ch for ch in str(pattern.pattern) if ch.isprintable() or ch in "\x1b\n"}
+    yield from SHAPED
+    for ch in sorted(alphabet):
+        yield ch * 10_000
+    for a in PAIRS:
+        for b in PAIRS:
+            if a < b:
+                yield (a + b) * 4_999 + "!"
+
+
+def slow_patterns() -> list[str]:
+    """The patterns of the modules that read outside text which take over a second on adversarial input."""
+    slow = []
+    for name in PARSER_MODULES:
+        module = importlib.import_module(name)
+        for attr, pattern in vars(module).items():
+            if not isinstance(pattern, re.Pattern):
+                continue
+            started = time.perf_counter()
+            for text in adversarial(pattern):
+                data = text.encode("latin-1", "replace") if isinstance(pattern.pattern, bytes) else text
+                pattern.subn(data[:0], data)  # every match, and every failed start, in C
+            if time.perf_counter() - started > 1.0:
+                slow.append(f"{name}.{attr}")
+    return slow
+
+
+def test_no_pattern_that_reads_outside_text_can_backtrack():
+    """In a child process: a pattern that backtracks catastrophically cannot be interrupted (the Wi-Fi one
+    ran for minutes), so the child is given a minute, and ends the test rather than hanging it."""
+    code = "import json, test_hostile; print(json.dumps(test_hostile.slow_patterns()))"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "tests"), str(ROOT)]))
+    try:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env,
+                              cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        pytest.fail("a pattern backtracks without end on 10,000 characters")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout) == [], f"patterns that backtrack on 10,000 characters: {done.stdout}"
+
+
+def test_100000_characters_of_any_kind_go_through_say_dry_run_in_under_10_seconds(capsys):
+    kinds = ["1", " ", "1 ", "1,", ", ", "1.", "$1", "1%", "12:30 ", "1/1/2000 ", "-", "#", "( ", "漢", "a漢1",
+             "\x1b]", "\u202e", "\n", "\r\n", "1*", "+1", "\ufdfa", "\u337b", "°C", "->", "0.1", "+60-", "\\", "RM1,"]
+    texts = ["1" * 100_000, " " * 100_000, "a" + " " * 100_000 + "b", ", " * 50_000 + "x",
+             "".join(kind * (100_000 // len(kinds) // len(kind)) for kind in kinds)]
+    for text in texts:
+        started = time.perf_counter()
+        assert main(["say", "--dry-run", text]) == 0
+        assert time.perf_counter() - started < 10, repr(text[:20])
+        out = capsys.readouterr().out
+        assert TERMINAL.search(out) is None
+
+
+def test_a_number_too_long_for_words_is_said_digit_by_digit_or_counted():
+    from assistant.speech.spoken import spoken
+
+    assert spoken("$" + "9" * 400) == "a number of four hundred digits dollars"
+    assert spoken("9" * 400 + "%") == "a number of four hundred digits percent"
+    assert spoken("RM" + "9" * 5000 + ".50") == "a number of five thousand digits ringgit fifty sen"
+    assert spoken(",".join(["123"] * 500)) == "a number of one thousand five hundred digits"
+    assert spoken("1234567890123456789") == "one two three four, five six seven eight, nine zero one two, " \
+                                            "three four five six, seven eight nine"
+    assert spoken("0." + "1" * 100) == "zero point a number of one hundred digits"
+    assert spoken("$1") == "one dollar"
+
+
+def test_an_utterance_is_never_dropped_for_its_words(monkeypatch, caplog):
+    from assistant.speech import spoken as module
+    from assistant.speech.audio import RecordingSink
+    from assistant.speech.queue import Speech
+    from assistant.speech.synth import TextSynth
+
+    class Heard(TextSynth):
+        def __init__(self) -> None:
+            self.pieces: list[str] = []
+
+        def synthesize(self, sentence: str, rate: float, volume: float) -> np.ndarray:
+            self.pieces.append(sentence)
+            return np.zeros(2205, np.float32)
+
+    synth = Heard()
+    speech = Speech(synth, RecordingSink())
+    try:
+        speech.say("Total $" + "9" * 400 + ", paid " + "9" * 400 + "%.")
+        assert speech.wait_idle(10)
+        assert " ".join(synth.pieces) == "Total a number of four hundred digits dollars, paid a number of four " \
+                                         "hundred digits percent."
+
+        def broken(line: str) -> tuple[str, bool]:
+            raise OverflowError("int too large to convert")
+
+        monkeypatch.setattr(module, "spoken_line", broken)
+        monkeypatch.setattr(module, "_failed_once", False)
+        synth.pieces.clear()
+        for _ in range(3):
+            speech.say(f"Amount {_} \x1b[2J  due.")
+            assert speech.wait_idle(10)
+        assert synth.pieces == ["Amount 0 due.", "Amount 1 due.", "Amount 2 due."]
+        assert caplog.text.count("Could not put a line into words") == 1
+    finally:
+        speech.close()
+
+
+# --- 6. temporary audio never stays behind ---------------------------------------------------------------
+def test_the_system_voice_removes_its_audio_when_closed_while_it_speaks(tmp_path, monkeypatch):
+    import tempfile
+
+    from assistant.speech.synth import SynthError, SystemSynth
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    synth = SystemSynth()
+    speaking, release = threading.Event(), threading.Event()
+
+    def save_to_file(text: str, name: str) -> None:
+        Path(name).write_bytes(b"RIFF what was said")
+        print(f"Audio saved to {name}")
+
+    def run_and_wait() -> None:  # espeak, still speaking when the program is told to end
+        speaking.set()
+        release.wait(10)
+
+    monkeypatch.setattr(synth.engine, "save_to_file", save_to_file)
+    monkeypatch.setattr(synth.engine, "runAndWait", run_and_wait)
+    errors: list[Exception] = []
+
+    def speak() -> None:
+        try:
+            synth.synthesize("A secret.", 1.0, 1.0)
+        except SynthError as exc:
+            errors.append(exc)
+
+    worker = threading.Thread(target=speak)
+    worker.start()
+    assert speaking.wait(5)
+    [folder] = tmp_path.iterdir()
+    assert (folder / "say.wav").exists() and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    synth.close()  # what the main thread does on its way out
+    assert list(tmp_path.iterdir()) == []
+    release.set()
+    worker.join(5)
+    assert list(tmp_path.iterdir()) == [] and len(errors) == 1
+
+
+def _signals_reach_the_main_thread() -> bool:
+    """Whether the CLI turns SIGTERM and SIGHUP into an exception in the main thread (issue 20's part)."""
+    return any("SIGTERM" in p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM", "SIGHUP"])
+def test_a_signal_while_the_system_voice_speaks_leaves_no_audio_behind(tmp_path, name):
+    if name != "SIGINT" and not _signals_reach_the_main_thread():
+        pytest.skip("SIGTERM and SIGHUP end the process before any `finally` until the CLI handles them")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    text = " ".join(["This sentence is long and it goes on and on, and on and on, until it ends."] * 60)
+    child = subprocess.Popen([sys.executable, "-m", "assistant", "say", "--voice-engine", "system", text, "--wav",
+                              str(tmp_path / "out.wav")], cwd=ROOT, env=dict(os.environ, TMPDIR=str(temp)),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not any(temp.iterdir()) and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.005)
+        assert any(temp.iterdir()), "the system voice never wrote its audio"
+        child.send_signal(getattr(signal, name))
+        _, err = child.communicate(timeout=30)
+    finally:
+        child.kill()
+    assert list(temp.iterdir()) == [], name
+    assert "Traceback" not in err

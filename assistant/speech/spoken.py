@@ -6,7 +6,8 @@ A voice reads raw text as its own front end guesses: a 13-digit barcode as "nine
 same, listenable thing:
 
 - long digit strings (7 digits or more: barcodes, card, account and document numbers) digit by digit, in
-  groups of three or four;
+  groups of three or four (beyond 64 digits: "a number of four hundred digits"); numbers over 15 digits
+  likewise;
 - phone numbers (digit groups joined by dashes, or a leading +) digit by digit, in their own groups;
 - dates (25/12/2018, 16-03-2018, 2018-03-16) as "25 December 2018", in words, day first;
 - times (8:13:39 PM, 15:46) as "eight thirteen and thirty-nine seconds PM";
@@ -15,17 +16,24 @@ same, listenable thing:
   and bars skipped;
 - letters of scripts the voice cannot say (Chinese, Arabic, ...) skipped, with one note at the end.
 
-Numbers become words with `num2words`, so the voice never guesses.
+Numbers become words with `num2words`, so the voice never guesses. Every pattern here runs in time linear in
+its line (spaces are made single first; no nested quantifiers), so any text, however long, is put into words
+in bounded time.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 
 from num2words import num2words
 
 from assistant import common
+from assistant.textout import printable
+
+log = logging.getLogger(__name__)
+_failed_once = False  # a line that could not be put into words: its traceback is logged once
 
 OTHER_SCRIPT = "Some text in another script."
 DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -63,11 +71,19 @@ CURRENCY_WORD = re.compile(r"(?<![A-Za-z])(RM|MYR)(?![A-Za-z])")
 DATE_DMY = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/])")
 DATE_YMD = re.compile(r"(?<![\d/.-])(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?![\d/])")
 TIME = re.compile(r"(?<![\d:.])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])(\s*(?:[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?")
-PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?%")
+PERCENT = re.compile(r"(?<!\d)(\d+(?:\.\d+)?)\s?%")
 PHONE = re.compile(r"(?<![\w.,/-])(\+?\(?\d{1,4}\)?(?:[- ]\d{2,8}){1,4})(?![\w.,/]|-\d)")
-LONG_DIGITS = re.compile(r"\d{7,}")
+LONG_DIGITS = re.compile(r"(?<!\d)(?<!\d\.)\d{7,}")  # not a fraction: NUMBER says it after "point"
 NUMBER = re.compile(r"(?<![\d])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d])")
 HASH = re.compile(r"(?<=[A-Za-z])#|#(?=\s?\d)")
+TIMES = re.compile(r"(?<=\d)\s?\*\s?(?=\d)")
+PLUS = re.compile(r"(?<=\d)\s?\+\s?(?=\d)")
+SPACE_BEFORE_PUNCTUATION = re.compile(r" ([,.;:!?)])")  # spaces are single by then
+SPACE_AFTER_BRACKET = re.compile(r"\( ")
+COMMAS = re.compile(r",(?: ?,)+")
+EMPTY_BRACKETS = re.compile(r"\( ?\)")
+MAX_WORD_DIGITS = 15  # numbers up to 999 trillion are said in words; longer ones digit by digit
+MAX_SAID_DIGITS = 64  # longer digit strings are said as 'a number of four hundred digits'
 
 
 def _digits(group: str) -> str:
@@ -76,22 +92,30 @@ def _digits(group: str) -> str:
 
 def digit_groups(digits: str) -> str:
     """Digit by digit, in groups of three or four, the larger groups first: '9556939040116' -> 'nine five
-    five six, nine three nine, zero four zero, one one six'."""
+    five six, nine three nine, zero four zero, one one six'. Over `MAX_SAID_DIGITS` digits, no one would
+    follow them: 'a number of four hundred digits'."""
+    if len(digits) > MAX_SAID_DIGITS:
+        return f"a number of {num2words(len(digits), lang='en').replace(',', '')} digits"
     return ", ".join(_digits(group) for group in common.digit_groups(digits))
 
 
 def number_words(whole: str, fraction: str | None = None) -> str:
-    """'1,234' -> 'one thousand, two hundred and thirty-four'; a fraction digit by digit after 'point'."""
-    words = num2words(int(whole.replace(",", "")), lang="en").replace(",", "")
+    """'1,234' -> 'one thousand, two hundred and thirty-four'; a fraction digit by digit after 'point'. A
+    number too long to say in words is said digit by digit (see `digit_groups`)."""
+    digits = whole.replace(",", "")
+    if len(digits) > MAX_WORD_DIGITS:
+        words = digit_groups(digits)
+    else:
+        words = num2words(int(digits), lang="en").replace(",", "")
     if fraction:
-        words += " point " + _digits(fraction)
+        words += " point " + (_digits(fraction) if len(fraction) <= MAX_SAID_DIGITS else digit_groups(fraction))
     return words
 
 
 def _price(symbol: str, whole: str, cents: str | None) -> str:
     unit, units, sub, subs = CURRENCIES[symbol]
-    amount = int(whole.replace(",", ""))
-    words = f"{number_words(whole)} {unit if amount == 1 else units}"
+    one = whole.replace(",", "").lstrip("0") == "1"
+    words = f"{number_words(whole)} {unit if one else units}"
     if cents and int(cents.ljust(2, "0")):
         hundredths = int(cents.ljust(2, "0"))
         part = number_words(str(hundredths))
@@ -157,10 +181,11 @@ def _other_script(ch: str) -> bool:
 
 def spoken_line(line: str) -> tuple[str, bool]:
     """One line as it should be heard, and whether letters of another script were left out."""
+    line = unicodedata.normalize("NFKC", line)
     other = any(_other_script(ch) for ch in line)
     if other:
         line = "".join(" " if _other_script(ch) else ch for ch in line)
-    line = unicodedata.normalize("NFKC", line)
+    line = " ".join(line.split())  # single spaces: no pattern below meets a long run of them
     line = DECORATION.sub(" ", line)
     line = DATE_YMD.sub(_ymd, line)
     line = DATE_DMY.sub(_dmy, line)
@@ -176,21 +201,31 @@ def spoken_line(line: str) -> tuple[str, bool]:
     line = line.replace("#", " hash ")
     for symbol, words in SYMBOLS_LONGEST_FIRST:
         line = line.replace(symbol, words)
-    line = re.sub(r"(?<=\d)\s?\*\s?(?=\d)", " times ", line)
-    line = re.sub(r"(?<=\d)\s?\+\s?(?=\d)", " plus ", line)
+    line = TIMES.sub(" times ", line)
+    line = PLUS.sub(" plus ", line)
     line = NUMBER.sub(_number, line)
-    line = re.sub(r"\s+([,.;:!?)])", r"\1", line)  # no space before punctuation the words left behind
-    line = re.sub(r"([(])\s+", r"\1", line)
-    line = re.sub(r",(\s*,)+", ",", line)
-    line = re.sub(r"\(\s*\)|^[\s,.;:]+|[\s,]+$", "", line)
-    return " ".join(line.split()), other
+    line = " ".join(line.split())
+    line = SPACE_BEFORE_PUNCTUATION.sub(r"\1", line)  # no space before punctuation the words left behind
+    line = SPACE_AFTER_BRACKET.sub("(", line)
+    line = COMMAS.sub(",", line)
+    line = EMPTY_BRACKETS.sub("", line)
+    return " ".join(line.lstrip(" ,.;:").rstrip(" ,").split()), other
 
 
 def spoken(text: str) -> str:
-    """The words a voice should say for `text`, line by line (see the module's docstring)."""
+    """The words a voice should say for `text`, line by line (see the module's docstring): only the text
+    itself (no control, bidirectional or zero-width characters, no escape sequences), and never nothing: a
+    line that cannot be put into words is said as it is."""
+    global _failed_once
     lines, other = [], False
-    for line in text.splitlines():
-        words, had_other = spoken_line(line)
+    for line in printable(text).splitlines():
+        try:
+            words, had_other = spoken_line(line)
+        except Exception:  # an utterance is never dropped for its words: it is said as written
+            if not _failed_once:
+                _failed_once = True
+                log.exception("Could not put a line into words; it is said as written")
+            words, had_other = " ".join(line.split()), False
         other = other or had_other
         if words:
             lines.append(words)

@@ -12,9 +12,11 @@ import io
 import logging
 import os
 import re
+import shutil
 import tempfile
 import time
 import wave
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +29,8 @@ log = logging.getLogger(__name__)
 SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 
-CLAUSE_END = re.compile(r"(?<=[,\u2014\u2013)])\s+|\s+(?=[\u2014\u2013(])")
+CLAUSE_END = re.compile(r"(?<=[,\u2014\u2013)])\s+|(?<!\s)\s+(?=[\u2014\u2013(])")  # runs start once: linear
+MAX_VOICE_CONFIG = 1_000_000  # bytes of a voice's JSON config read (they are a few kilobytes)
 MAX_CHARS = 200  # no voice sees more at once: memory and time stay bounded, and the system voice copes
 
 
@@ -112,7 +115,8 @@ def piper_voices() -> list[VoiceInfo]:
     """The bundled voice, then any Piper voice (NAME.onnx + NAME.onnx.json) in the voice folders."""
     import json
 
-    from assistant.paths import voices_dirs
+    from assistant.paths import read_limited, voices_dirs
+    from assistant.textout import plain
 
     found: list[Path] = []
     try:
@@ -123,22 +127,22 @@ def piper_voices() -> list[VoiceInfo]:
         pass
     for folder in voices_dirs():
         if folder.is_dir():
-            found += sorted(folder.glob("*.onnx"))
+            found += sorted(p for p in folder.glob("*.onnx") if p.is_file())  # a FIFO would hang the loader
     voices = []
     for model in found:
         config = model.with_name(model.name + ".json")
         if not config.exists():
-            log.warning("Voice %s has no %s beside it; skipped.", model.name, config.name)
+            log.warning("Voice %s has no %s beside it; skipped.", plain(model.name), plain(config.name))
             continue
         try:
-            meta = json.loads(config.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            log.warning("Voice config %s cannot be read; skipped.", config)
-            continue
-        language = meta.get("language", {}).get("code") or meta.get("espeak", {}).get("voice", "?")
-        voices.append(VoiceInfo(model.name.removesuffix(".onnx"), "piper", language,
-                                meta.get("audio", {}).get("quality", "?"),
-                                int(meta.get("audio", {}).get("sample_rate", 22050)), str(model)))
+            meta = json.loads(read_limited(config, MAX_VOICE_CONFIG).decode("utf-8"))
+            language = meta.get("language", {}).get("code") or meta.get("espeak", {}).get("voice", "?")
+            audio = meta.get("audio", {})
+            voices.append(VoiceInfo(model.name.removesuffix(".onnx"), "piper", plain(str(language)),
+                                    plain(str(audio.get("quality", "?"))), int(audio.get("sample_rate", 22050)),
+                                    str(model)))
+        except (OSError, ValueError, TypeError, AttributeError, RecursionError):  # not what a voice config holds
+            log.warning("Voice config %s cannot be read; skipped.", plain(str(config)))
     return voices
 
 
@@ -226,14 +230,20 @@ class SystemSynth:
             if voice in ids:
                 self.engine.setProperty("voice", ids[voice])
         self.sample_rate = 22050
+        # The audio (which holds the spoken text) goes to a private folder (mode 700) made for each sentence
+        # and removed after it; a folder still there (the speech thread may be inside espeak when a signal
+        # ends the program) is removed by `close`, or at the latest by the main thread as the interpreter exits.
+        self._folders: set[str] = set()
+        self._remove = weakref.finalize(self, _remove_folders, self._folders)
 
     def synthesize(self, sentence: str, rate: float, volume: float) -> np.ndarray:
         self.engine.setProperty("rate", int(self.BASE_WPM * rate))
         self.engine.setProperty("volume", max(0.0, min(1.0, volume)))
-        # The audio (which holds the spoken text) goes to a private folder (mode 700), removed at once.
         printed = io.StringIO()
-        with tempfile.TemporaryDirectory(prefix="assistant-say-") as folder:
-            name = os.path.join(folder, "say.wav")
+        folder = tempfile.mkdtemp(prefix="assistant-say-")
+        self._folders.add(folder)
+        name = os.path.join(folder, "say.wav")
+        try:
             # pyttsx3's espeak driver writes the file from espeak's callback thread and then prints "Audio
             # saved to"; its runAndWait can return before that (seen on the first long sentence), so wait.
             with contextlib.redirect_stdout(printed):
@@ -245,7 +255,20 @@ class SystemSynth:
             if not os.path.exists(name):
                 raise SynthError("The system voice did not finish the sentence.")
             samples, self.sample_rate = read_wav(Path(name))
+        finally:  # interrupted or not, the sentence's audio does not stay on disk
+            shutil.rmtree(folder, ignore_errors=True)
+            self._folders.discard(folder)
         return samples
+
+    def close(self) -> None:
+        """Remove any temporary audio still on disk (safe to call more than once, from any thread)."""
+        _remove_folders(self._folders)
+
+
+def _remove_folders(folders: set[str]) -> None:
+    for folder in list(folders):
+        shutil.rmtree(folder, ignore_errors=True)
+        folders.discard(folder)
 
 
 class TextSynth:
