@@ -1,7 +1,9 @@
 """Settings: frozen dataclasses with code defaults, then a TOML file, then CLI flags.
 
 Each field carries a one-line doc in its metadata; `assistant config show` prints them as TOML comments.
-An unknown key or a value of the wrong type is a `ConfigError` that names the key and the file.
+An unknown key or a value of the wrong type is a `ConfigError` that names the key and the file. The file is
+read only when it is a regular file of bounded size; a value is shown in a message only shortened, and
+`config show` escapes every character a terminal would obey, so what it prints is valid TOML.
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ import dataclasses
 import difflib
 import math
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from assistant.paths import FileProblem, read_limited
+from assistant.textout import FORMAT_CHARACTERS, SURROGATES, plain
 from assistant.vision.confidence import PROBABLY, SURE
 
 if sys.version_info >= (3, 11):
@@ -24,8 +29,32 @@ else:  # pragma: no cover - exercised only on 3.10
     import tomli as tomllib
 
 
+MAX_CONFIG_BYTES = 1_000_000  # a config file is a few hundred bytes; larger ones are refused unread
+MAX_SHOWN = 60  # characters of a wrong value shown in a message
+
+
 class ConfigError(ValueError):
-    """A configuration file or flag that cannot be used; the message names the key and the file."""
+    """A configuration file or flag that cannot be used; the message names the key and the file. The file's
+    name and its values are outside text: the message shows them only as themselves, on one line."""
+
+    def __str__(self) -> str:
+        return plain(super().__str__())
+
+
+def shown(value: Any) -> str:
+    """A wrong value as a message shows it: short, whatever it is (a number of 5,000 digits, a string of a
+    megabyte, an array nested a thousand deep)."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int) and value.bit_length() > 64:  # repr would fail past 4,300 digits
+        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value[:MAX_SHOWN]) + ("…" if len(value) > MAX_SHOWN else "")
+    if isinstance(value, list):
+        return "an array"
+    return "a table" if isinstance(value, dict) else f"a {type(value).__name__}"
 
 
 def setting(default: Any, doc: str, choices: Callable[[], Iterable[str]] | None = None,
@@ -167,7 +196,10 @@ def _coerce(value: Any, kind: Any, where: str) -> Any:
             return value
     elif kind is float:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
+            try:
+                return float(value)
+            except OverflowError:  # an integer of 400 digits
+                raise ConfigError(f"{where}: {shown(value)} is out of range") from None
     elif kind is int:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
@@ -175,7 +207,7 @@ def _coerce(value: Any, kind: Any, where: str) -> Any:
         if isinstance(value, (str, int)) and not isinstance(value, bool):
             return str(value)
     type_name = getattr(kind, "__name__", str(kind))
-    raise ConfigError(f"{where}: expected {type_name}, got {type(value).__name__} {value!r}")
+    raise ConfigError(f"{where}: expected {type_name}, got {type(value).__name__} {shown(value)}")
 
 
 def _check_choice(value: Any, choices: Callable[[], Iterable[str]] | None, where: str) -> None:
@@ -184,16 +216,17 @@ def _check_choice(value: Any, choices: Callable[[], Iterable[str]] | None, where
     allowed = list(choices())
     if value not in allowed:
         named = [a for a in allowed if a]
-        wanted = str(value).lower()
+        wanted = str(value).lower()[:200]  # a longer value is close to no name (and difflib is quadratic)
         close = [a for a in named if wanted and wanted in a.lower()]  # 'joe' -> 'en_US-joe-medium'
-        close += [a for a in difflib.get_close_matches(str(value), named, n=5) if a not in close]
+        close += [a for a in difflib.get_close_matches(wanted, named, n=5) if a not in close] \
+            if len(str(value)) <= 200 else []
         if len(allowed) <= 12:
             hint, listed = "allowed", allowed
         elif close:
             hint, listed = "close names", close[:5]
         else:
-            raise ConfigError(f"{where}: {value!r} is not a choice (none is close; {len(named)} to choose from)")
-        raise ConfigError(f"{where}: {value!r} is not a choice ({hint}: {', '.join(repr(a) for a in listed)})")
+            raise ConfigError(f"{where}: {shown(value)} is not a choice (none is close; {len(named)} to choose from)")
+        raise ConfigError(f"{where}: {shown(value)} is not a choice ({hint}: {', '.join(repr(a) for a in listed)})")
 
 
 def _check_bounds(value: Any, bounds: tuple[float, float] | None, where: str) -> None:
@@ -201,7 +234,7 @@ def _check_bounds(value: Any, bounds: tuple[float, float] | None, where: str) ->
         return
     low, high = bounds
     if not (isinstance(value, (int, float)) and math.isfinite(value) and low <= value <= high):
-        raise ConfigError(f"{where}: {value!r} is out of range (from {low:g} to {high:g})")
+        raise ConfigError(f"{where}: {shown(value)} is out of range (from {low:g} to {high:g})")
 
 
 def _merge(section: Any, values: dict[str, Any], where: str) -> Any:
@@ -234,18 +267,10 @@ def load(path: Path | None = None, overrides: dict[str, Any] | None = None) -> C
     config = Config()
     named = path is not None
     path = path or default_path()
-    if path.exists():
+    if path.exists() or path.is_symlink():
         if path.is_dir():
             raise ConfigError(f"{path} is a folder: the config must be a TOML file")
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
-        config = apply(config, data, str(path))
+        config = apply(config, _read_toml(path), str(path))
     elif named:
         raise ConfigError(f"{path}: no such config file")
     if overrides:
@@ -253,13 +278,39 @@ def load(path: Path | None = None, overrides: dict[str, Any] | None = None) -> C
     return config
 
 
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The TOML file at `path`: a regular file of at most `MAX_CONFIG_BYTES` (a FIFO, a device or a link to
+    /dev/zero is refused unread), UTF-8, not nested deeper than the parser can go."""
+    try:
+        text = read_limited(path, MAX_CONFIG_BYTES).decode("utf-8")
+        return tomllib.loads(text)
+    except FileProblem as exc:
+        raise ConfigError(str(exc).rstrip(".")) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from exc
+    except ValueError as exc:  # TOMLDecodeError, or an integer too long to read
+        raise ConfigError(f"{path}: not valid TOML: {str(exc)[:200]}") from exc
+
+
+# A TOML basic string escapes what it cannot hold raw; what a terminal obeys or hides is escaped too.
+_TOML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+_TOML_UNSAFE = re.compile(f'[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029{FORMAT_CHARACTERS}]')
+
+
+def _toml_escape(m: re.Match[str]) -> str:
+    ch = m.group()
+    return _TOML_ESCAPES.get(ch) or (f"\\u{ord(ch):04X}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08X}")
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
-    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+    text = SURROGATES.sub("\ufffd", str(value))  # a command-line value that was not UTF-8
+    return '"' + _TOML_UNSAFE.sub(_toml_escape, text) + '"'
 
 
 def to_toml(config: Config) -> str:

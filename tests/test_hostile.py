@@ -617,3 +617,48 @@ def test_a_signal_while_the_system_voice_speaks_leaves_no_audio_behind(tmp_path,
         child.kill()
     assert list(temp.iterdir()) == [], name
     assert "Traceback" not in err
+
+
+# --- 7. a setting can neither crash the assistant nor write to the terminal -----------------------------
+def test_a_hostile_config_gets_one_sentence_and_exit_2(tmp_path, capsys, unblock_fifos):
+    def config(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.write_text(text)
+        return path
+
+    (tmp_path / "zero.toml").symlink_to("/dev/zero")
+    pipe = fifo(tmp_path / "pipe.toml", unblock_fifos)
+    cases = {
+        config("deep.toml", "[speech]\nrate = " + "[" * 10_000 + "]" * 10_000 + "\n"): "nested too deeply",
+        config("inline.toml", "[speech]\nrate = " + "{a=" * 10_000 + "1" + "}" * 10_000 + "\n"): "nested too deeply",
+        config("float.toml", "[speech]\nrate = " + "9" * 400 + "\n"): "speech.rate: a number of about 400 digits is "
+                                                                      "out of range",
+        config("int.toml", "[vision]\nthreads = " + "9" * 5000 + "\n"): "not valid TOML: Exceeds the limit",
+        config("huge.toml", "# " + "x" * 1_000_001 + "\n"): "is too large",
+        config("escape.toml", '[camera]\nsource = "x"\n[speech]\nvoice = "\\u001b]0;pwned\\u0007\\u202e"\n'):
+            "speech.voice: '\\x1b]0;pwned\\x07\\u202e' is not a choice",
+        config("array.toml", "[speech]\nrate = " + "[" * 200 + "]" * 200 + "\n"): "expected float, got list an array",
+        tmp_path / "zero.toml": "zero.toml is a device, not a regular file",
+        pipe: "pipe.toml is a pipe (FIFO), not a regular file",
+    }
+    for path, words in cases.items():
+        started = time.perf_counter()
+        assert main(["--config", str(path), "config", "show"]) == 2, path
+        assert time.perf_counter() - started < 5
+        captured = capsys.readouterr()
+        lines = captured.err.splitlines()
+        assert len(lines) == 1 and words in lines[0] and "Traceback" not in captured.err, (path, captured.err[:300])
+        assert TERMINAL.search(captured.err) is None
+
+
+def test_config_show_escapes_what_a_terminal_obeys_and_stays_valid_toml(tmp_path, capsys):
+    import tomllib
+
+    value = "a\x1b]0;x\x07b\nFAKE: done\u202e\x85c\\\"d\x7f"
+    path = tmp_path / "c.toml"
+    escaped = "".join(ch if " " <= ch <= "~" and ch not in '\\"' else f"\\u{ord(ch):04x}" for ch in value)
+    path.write_text(f'[camera]\nsource = "{escaped}"\n')
+    assert main(["--config", str(path), "config", "show"]) == 0
+    out = capsys.readouterr().out
+    assert TERMINAL.search(out.replace("\n", "")) is None
+    assert tomllib.loads(out)["camera"]["source"] == value
