@@ -49,5 +49,5 @@ def cmd_voices(args: argparse.Namespace, config: Config) -> int:
     print("name\tengine\tlanguage\tquality\tsample rate")
     for v in voices_iter():
         rate = f"{v.sample_rate} Hz" if v.sample_rate else "-"
-        print(f"{v.name}\t{v.engine}\t{v.language}\t{v.quality}\t{rate}")
+        print(plain(f"{v.name}") + f"\t{v.engine}\t" + plain(f"{v.language}") + "\t" + plain(v.quality) + f"\t{rate}")
     return 0
