@@ -274,7 +274,9 @@ def _pnm(data: bytes) -> Header:
     if len(words) < 2:
         raise HeaderError("the header has no size")
     width, height = _number(words[0]), _number(words[1])
-    return Header("PFM" if data[1:2] in (b"F", b"f") else "PNM", width, height, 24 if data[1:2] in (b"F", b"f") else 6)
+    if data[1:2] in (b"F", b"f"):  # floats, read whole before they are converted
+        return Header("PFM", width, height, 24)
+    return Header("PNM", width, height, 6)
 
 
 _HDR_SIZE = re.compile(rb"([-+])([XY]) +(\d{1,10}) +([-+])([XY]) +(\d{1,10})")
