@@ -98,6 +98,11 @@ class Synthesizer(Protocol):
         """One sentence as float32 mono samples in [-1, 1] at `sample_rate`."""
         ...
 
+    def close(self) -> None:
+        """Remove whatever the voice keeps outside the process (temporary audio); from any thread, and more
+        than once. Nothing for most voices."""
+        ...
+
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
     with wave.open(str(path), "rb") as wav:
@@ -199,6 +204,9 @@ class PiperSynth:
         chunks = [c.audio_float_array for c in self.voice.synthesize(sentence, syn_config=config)]
         return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
 
+    def close(self) -> None:
+        pass  # nothing outside the process
+
 
 class SystemSynth:
     """The operating system's voice through pyttsx3 (espeak-ng on Linux), rendered to audio we play.
@@ -288,6 +296,9 @@ class TextSynth:
 
     def synthesize(self, sentence: str, rate: float, volume: float) -> np.ndarray:
         return np.zeros(0, dtype=np.float32)
+
+    def close(self) -> None:
+        pass
 
 
 def load_synth(first: str = "piper", voice: str = "", threads: int = 1) -> tuple[Synthesizer, list[str]]:
