@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from assistant.capture.images import ImageError, read_image
+from assistant.textout import plain
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ class FolderSource:
             try:
                 return read_image(path)
             except ImageError as exc:
-                log.warning("Skipped a frame: %s", exc)
+                log.warning("Skipped a frame: %s", plain(str(exc)))  # a file name is outside text
         return None
 
     @property
