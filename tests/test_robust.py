@@ -197,7 +197,7 @@ def bad_inputs(tmp: Path, photo: Path) -> list[tuple[list[str], int, str]]:
         path.write_text(f"[{section}]\n{key} = {value}\n")
         cases.append((["--config", str(path), "config", "show"], 2, f"{path}: {section}.{key}: "))
         cases.append((["--config", str(path), "config", "show"], 2, words))
-    cases.append((["say", "--rate", "inf", "hi"], 2, "speech.rate: inf is out of range"))
+    cases.append((["say", "--rate", "inf", "hi"], 2, "--rate inf: give a multiplier from 0.25 to 4"))
     return cases
 
 
