@@ -4,9 +4,10 @@
 and its argument: a word after F typed key by key until Enter ("find total" on one stdin line), an unknown
 key said at most every few seconds. The `Inbox` holds the actions until the loop thread takes them, in order.
 
-The inbox is bounded, but a command is never lost: when it is full, the oldest momentary action (a line or word
-move, a rate or volume step, describe, repeat: one more or less of those changes nothing) gives way; when
-only commands are waiting (quit, stop, a mode, read, find with its word), the poster waits for room.
+The inbox is bounded, but a command is never lost: when it is full, the oldest navigation action (a line or
+word move, a rate or volume step: one more or less of those changes nothing) gives way; when only commands
+are waiting (quit, stop, a mode, describe, read, find with its word), the poster waits for room (the loop
+thread itself, where the preview window's keys come, never waits: it adds past the bound).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Inbox(Generic[T]):
         self.size, self.momentary, self.stop = size, momentary, stop
         self._items: deque[tuple[T, str | None]] = deque()
         self._cond = threading.Condition()
+        self._taker: int | None = None  # the loop thread, once it has taken: it must never wait on itself
         self.dropped = 0  # momentary actions that gave way
 
     def put(self, action: T, arg: str | None = None) -> bool:
@@ -50,6 +52,8 @@ class Inbox(Generic[T]):
                     return False
                 elif self.stop.is_set():
                     return False
+                elif threading.get_ident() == self._taker:  # the preview's keys come on the loop thread
+                    break
                 else:
                     self._cond.wait(timeout=0.1)
             self._items.append((action, arg))
@@ -58,6 +62,7 @@ class Inbox(Generic[T]):
     def take(self) -> tuple[T, str | None] | None:
         """The oldest waiting action, or None."""
         with self._cond:
+            self._taker = threading.get_ident()
             if not self._items:
                 return None
             item = self._items.popleft()

@@ -113,11 +113,11 @@ if set(ACTIONS.values()) != set(Action):
 
 HELP = "Keys: " + " ".join(f"{k.spoken}, {k.does}." for k in KEYS)
 
-# Actions that one more or one less of changes nothing (a move, a step, a look): in a flood of keys these
-# give way; every other action is a command that is never dropped (see `assistant.inbox`).
-MOMENTARY = frozenset({Action.DESCRIBE, Action.REPEAT, Action.FASTER, Action.SLOWER, Action.LOUDER, Action.QUIETER,
-                       Action.NEXT_LINE, Action.PREVIOUS_LINE, Action.NEXT_WORD, Action.PREVIOUS_WORD, Action.SPELL,
-                       Action.TOP, Action.COLOUR, Action.HELP})
+# Navigation: actions that one more or one less of changes nothing (a move through the text, a rate or
+# volume step): in a flood of keys these give way; every other action is a command, never dropped (see
+# `assistant.inbox`).
+MOMENTARY = frozenset({Action.FASTER, Action.SLOWER, Action.LOUDER, Action.QUIETER, Action.NEXT_LINE,
+                       Action.PREVIOUS_LINE, Action.NEXT_WORD, Action.PREVIOUS_WORD, Action.SPELL, Action.TOP})
 # stdin words that take the rest of their line as an argument ("find total"), and the action they post.
 WITH_ARGUMENT: dict[str, Action] = {"find": Action.FIND}
 # Keys after which a word is typed, until Enter; and what a bare stdin word of theirs is answered with.

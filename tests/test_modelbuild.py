@@ -97,7 +97,7 @@ def test_build_is_deterministic_and_a_rebuild_is_a_no_op(tmp_path, monkeypatch):
         assert entry["sha256"] == reference[name]["sha256"], f"{name} differs between two builds"
     started = time.perf_counter()
     assert modelbuild.build(progress=lines.append, directory=tmp_path) is False
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 20  # hashing the files only (seconds on a loaded machine), no build
     assert lines[-1] == "Models are up to date."
     (tmp_path / "lite0-int8.onnx").write_bytes(b"stale")
     assert not modelbuild.up_to_date(tmp_path, sha256_file(modelbuild.weights_path()))
