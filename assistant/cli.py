@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant import __version__, exits
+from assistant import __version__, exits, textout
 from assistant.common import Mode
 from assistant.config import Config, ConfigError, load
 from assistant.registry import load_class
@@ -154,6 +154,15 @@ def setup_logging(verbose: int, quiet: int) -> None:
         format="%(levelname)s %(name)s: %(message)s",
         force=True,
     )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_as_itself)
+
+
+def _as_itself(record: logging.LogRecord) -> bool:
+    """A log line shows outside text (file names, read text) only as itself: one line, nothing a terminal
+    obeys (a traceback keeps its own line breaks: it is ours)."""
+    record.msg, record.args = textout.plain(record.getMessage()), None
+    return True
 
 
 def overrides_from(args: argparse.Namespace) -> dict[str, Any]:

@@ -74,6 +74,7 @@ class LiveAssistant:
         self.events: deque[tuple[float, str]] = deque(maxlen=EVENTS_KEPT)  # (time, what): benchmarks and tests
         self._events_lock = threading.Lock()
         self._last_failure: dict[str, float] = {}
+        self._logged: set[tuple[str, str, str]] = set()  # failures whose traceback is in the log already
         self._credit: dict[str, float] = {}  # per channel: how much of a step it has earned (see `_due`)
         self._last_offered: dict[str, float] = {}
         self.interrupted = False  # quit or Ctrl+C, rather than the end of a file source
@@ -141,8 +142,14 @@ class LiveAssistant:
         more often than every few seconds), and the worker goes on."""
         try:
             return work()
-        except Exception:
-            log.exception("The %s step failed", name)
+        except Exception as exc:
+            # The traceback once for each kind of failure; a step that fails every frame is not a log flood.
+            key = (name, type(exc).__name__, str(exc)[:200])
+            if key in self._logged:
+                log.debug("The %s step failed again: %s", name, exc)
+            else:
+                self._logged.add(key)
+                log.exception("The %s step failed", name)
             now = self.clock()
             if now - self._last_failure.get(name, -1e9) >= FAILURE_EVERY:
                 self._last_failure[name] = now

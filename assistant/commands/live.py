@@ -13,7 +13,7 @@ from typing import Any
 from assistant import app, exits
 from assistant.common import Kind, Priority
 from assistant.config import Config
-from assistant.textout import json_line, printable
+from assistant.textout import json_line, plain, printable
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,11 @@ def _live(args: argparse.Namespace, config: Config, source_spec: str, fps: float
     finally:
         stop.set()
         speech.stop()
-        speech.close()
+        try:
+            speech.close()
+        except OSError as exc:  # the recording could not be written whole (a full disk): said, not a traceback
+            where = getattr(args, "wav", None) or getattr(args, "wav_realtime", None)
+            print(plain(f"{where} could not be written whole ({exc.strerror or exc})."), file=sys.stderr)
         transcript.close()
 
 

@@ -246,37 +246,57 @@ class WavSink(BufferedSink):
         super().__init__()
         self.path = path
         self.fh, self.wav = open_wav(path)
+        self.error: OSError | None = None  # the first write that failed (a full disk): raised by `close`
 
     def mix(self, samples: np.ndarray, sample_rate: int) -> None:
         self.write(samples, sample_rate)  # nothing plays here: the tone goes where it would be heard
 
     def write(self, samples: np.ndarray, sample_rate: int) -> None:
-        data = self._frames(samples, sample_rate)
-        self.wav.writeframes((np.clip(data, -1, 1) * 32767).astype("<i2").tobytes())
+        self._record(self._frames(samples, sample_rate))
+
+    def _record(self, data: np.ndarray) -> None:
+        """Into the file; after a write has failed, nothing more (said once in the log, raised by `close`)."""
+        if self.error is not None:
+            return
+        try:
+            self.wav.writeframes((np.clip(data, -1, 1) * 32767).astype("<i2").tobytes())
+        except OSError as exc:
+            self.error = exc
+            log.warning("%s could not be written (%s): the rest is not recorded.", self.path, exc.strerror or exc)
 
     def close(self) -> None:
-        self.wav.close()  # writes the header's final sizes; the file object is ours to close
-        self.fh.close()
+        """Finish the file; OSError when it could not be written whole (the file is then incomplete)."""
+        try:
+            self.wav.close()  # writes the header's final sizes; the file object is ours to close
+        except OSError as exc:
+            self.error = self.error or exc
+        finally:
+            try:
+                self.fh.close()
+            except OSError as exc:
+                self.error = self.error or exc
+        if self.error is not None:
+            raise self.error
 
 
-class RealtimeWavSink(BufferedSink):
+class RealtimeWavSink(WavSink):
     """A sound card that plays into a WAV file: a thread pulls a 20 ms block on a steady real-time schedule
     and writes it, silence included, so the file is what a listener would have heard (pauses, stops, cuts).
     Thread contract: that of `BufferedSink`."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.path = path
-        self.fh, self.wav = open_wav(path)
+        super().__init__(path)
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._run, name="wav-sound-card", daemon=True)
         self._thread.start()
 
+    write = BufferedSink.write  # queued, and played on the schedule
+    mix = BufferedSink.mix
+
     def _run(self) -> None:
         started, blocks = time.monotonic(), 0
         while not self._closed.is_set():
-            block = self.pull(BLOCK)
-            self.wav.writeframes((np.clip(block, -1, 1) * 32767).astype("<i2").tobytes())
+            self._record(self.pull(BLOCK))
             blocks += 1
             # On a schedule, not a sleep per block: the file's length stays the time that passed.
             self._closed.wait(max(0.0, started + blocks * BLOCK / SAMPLE_RATE - time.monotonic()))
@@ -284,9 +304,8 @@ class RealtimeWavSink(BufferedSink):
     def close(self) -> None:
         self._closed.set()
         self._thread.join(timeout=2)
+        self.clear()
         super().close()
-        self.wav.close()
-        self.fh.close()
 
 
 class NullSink(BufferedSink):

@@ -15,7 +15,8 @@ BACKENDS: dict[str, str] = {
 }
 
 # What the speech queue needs of a voice; a back-end without a `fallback_notice` gets one made from its name,
-# and one without `is_available` counts as available (its constructor says when it cannot start).
+# one without `is_available` counts as available (its constructor says when it cannot start), and one without
+# `close` keeps nothing outside the process.
 CONTRACT = Contract("speech back-end", ("name", "sample_rate", "synthesize"),
                     {"fallback_notice": lambda synth: f"Using the {synth.name} voice instead.",
-                     "is_available": lambda synth: lambda: True})
+                     "is_available": lambda synth: lambda: True, "close": lambda synth: lambda: None})

@@ -177,10 +177,16 @@ class Speech:
         return False
 
     def close(self) -> None:
+        """Stop the speech thread, then close the voice (what it keeps outside the process goes: the system
+        voice's temporary audio) and the sink (OSError when a file it wrote could not be written whole)."""
         with self._cond:
             self._closed = True
             self._cond.notify()
         self._thread.join(timeout=2)
+        try:
+            self.synth.close()
+        except Exception:  # a voice that fails to close must not keep the sink open
+            log.exception("Closing the voice failed")
         self.sink.close()
 
     # --- the speech thread ----------------------------------------------------------------------
