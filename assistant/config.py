@@ -139,7 +139,7 @@ class VisionConfig:
 class AnnounceConfig:
     """When and how things are said."""
 
-    mode: str = setting("both", "Start mode: scene, text, both, quiet or document.", _modes)
+    mode: str = setting("both", "Start mode: " + ", ".join(_modes()) + ".", _modes)
     enter_score: float = setting(PROBABLY, "A label's score must reach this to count as a hit; below it nothing is "
                                  "said (calibrated: see `assistant bench calibration`).",
                                  bounds=(0, 1))
