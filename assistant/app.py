@@ -96,14 +96,41 @@ def open_speech(config: Config, wav: Path | None = None, rate: float | None = No
     The fallback notices are said first."""
     from assistant.speech.audio import open_sink
     from assistant.speech.queue import Speech
-    from assistant.speech.synth import load_synth
 
-    synth, notices = load_synth(config.speech.engine, config.speech.voice, config.vision.threads)
-    speech = Speech(synth, open_sink(wav, realtime), config.speech.rate if rate is None else rate, config.speech.volume,
-                    config.speech.stale_seconds, on_start=on_start)
+    voices, notices = open_voices(config)
+    speech = Speech(voices.first, open_sink(wav, realtime), config.speech.rate if rate is None else rate,
+                    config.speech.volume, config.speech.stale_seconds, on_start=on_start, voices=voices)
     for notice in notices:
         speech.say(notice)
     return speech
+
+
+def open_voices(config: Config, identify: bool = True, load: bool = True) -> tuple[Any, list[str]]:
+    """The voices for the user's language and for text read in others (see `speech.voices`), and the
+    sentences to say about fallbacks. The user's voice is the configured one (`speech.voice`), else the
+    one `[speech.voices]` or the installed voices give their language (the neural voice for English).
+    Without `load`, the voices are named but not made (a dry run)."""
+    from assistant.speech.language import LanguageId
+    from assistant.speech.synth import load_synth, voices_iter
+    from assistant.speech.voices import Voices, choose, expected_languages, user_language
+
+    s = config.speech
+    language = user_language(s.language)
+    catalogue = list(voices_iter())
+    engine, voice = s.engine, s.voice
+    if not voice and (language != "en" or language in s.voices):
+        choice = choose(language, s.voices, catalogue)
+        if choice is not None and engine != "text":
+            engine, voice = choice.engine, choice.voice
+    synth, notices = load_synth(engine, voice, config.vision.threads) if load else (None, [])
+    if synth is not None:
+        name = getattr(synth, "voice_name", "") or synth.name
+    else:
+        choice = choose(language, s.voices, catalogue) if engine != "text" else None
+        name = voice or (choice.voice if choice is not None else engine)
+    spoken = [code for code in expected_languages(language) if choose(code, s.voices, catalogue) is not None]
+    identifier = LanguageId(spoken or [language]) if identify and engine != "text" else None
+    return Voices(synth, language, s.voices, identifier, config.vision.threads, catalogue, first_name=name), notices
 
 
 def build_live(config: Config, source: Any, speech: Any, *, models: Models | None = None, fps: float | None = None,

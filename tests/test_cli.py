@@ -148,13 +148,20 @@ def test_check_fails_with_the_fix_when_models_are_missing(capsys, tmp_path, monk
     assert "FAIL models" in out and "assistant models build" in out
 
 
-def test_voices_lists_every_system_voice_with_its_language(capsys):
+def test_voices_are_grouped_by_language_each_with_the_voice_that_reads_it(capsys, monkeypatch):
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
     assert main(["voices"]) == 0
-    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()[1:]]
-    system = [r for r in rows if r[1] == "system"]
+    lines = capsys.readouterr().out.splitlines()[1:]
+    assert lines[0] == "French (fr): French (France) reads it."  # the user's language first
+    rows = [line.split("\t") for line in lines if "\t" in line]
+    system = [r for r in rows if r[2] == "system"]
     assert len(system) > 100  # espeak-ng has over a hundred
-    assert all(r[2] not in ("", "?") for r in system)
-    assert ["English (Great Britain)", "system", "en-gb"] in [r[:3] for r in system]
+    assert all(r[3] not in ("", "?") for r in system)
+    assert ["en", "English (Great Britain)", "system", "en-gb"] in [r[:4] for r in system]
+    assert "English (en): en_US-joe-medium reads it." in lines and "German (de): German reads it." in lines
+    codes = [r[0] for r in rows]
+    assert codes == sorted(codes, key=codes.index) and len(set(codes)) == len([c for i, c in enumerate(codes)
+                                                                               if i == 0 or codes[i - 1] != c])
 
 
 def test_an_unknown_voice_is_an_error_naming_the_close_ones(capsys):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from assistant.app import open_speech
 from assistant.config import Config
@@ -13,14 +14,44 @@ from assistant.textout import plain
 from assistant.transcript import print_utterance
 
 
+def _texts(args: argparse.Namespace) -> list[tuple[int | None, str]]:
+    """What to say: the words given, or (`-`) each line of standard input as a text of its own, numbered."""
+    if args.text == ["-"]:
+        return [(number, line.rstrip("\r\n")) for number, line in enumerate(sys.stdin, 1)]
+    return [(None, " ".join(args.text))]
+
+
+def dry_run(args: argparse.Namespace, config: Config) -> int:
+    """The words each voice would be given, in pieces of one language; `--json`: one object a piece."""
+    from assistant.app import open_voices
+    from assistant.textout import json_line
+
+    voices, _ = open_voices(config, load=False)
+    heard = voices.user
+    try:
+        for number, text in _texts(args):
+            pieces = voices.plan(text, voices.user if args.voice else None)
+            pieces, heard = voices.announced(pieces, heard)
+            for piece in pieces:
+                if args.json:
+                    row = {"language": piece.language, "voice": piece.voice, "text": piece.text}
+                    print(json_line(row if number is None else {**row, "line": number}))
+                else:
+                    print(plain(piece.text))
+    finally:
+        voices.close()
+    return 0
+
+
 def cmd_say(args: argparse.Namespace, config: Config) -> int:
     from assistant.commands.files import output_problem
+    from assistant.common import Kind
 
     if args.dry_run:  # the words the voice would say, nothing played
-        from assistant.speech.spoken import spoken
-
-        print(spoken(" ".join(args.text)))
-        return 0
+        return dry_run(args, config)
+    if args.json:
+        print("--json goes with --dry-run: what is said is printed as it is said.", file=sys.stderr)
+        return 2
     problem = output_problem(args)
     if problem is not None:
         print(problem, file=sys.stderr)
@@ -32,7 +63,8 @@ def cmd_say(args: argparse.Namespace, config: Config) -> int:
         print(plain(f"--wav: {said}"), file=sys.stderr)
         return 1
     try:
-        speech.say(" ".join(args.text))
+        for _, text in _texts(args):  # text read, in its own language; with --voice, all in that voice
+            speech.say(text, kind=Kind.TEXT, language=speech.user_language if args.voice else None)
         if not speech.wait_idle(timeout=600):
             print("Speech did not finish in time.", file=sys.stderr)
             return 1
@@ -46,8 +78,23 @@ def cmd_say(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_voices(args: argparse.Namespace, config: Config) -> int:
-    print("name\tengine\tlanguage\tquality\tsample rate")
-    for v in voices_iter():
-        rate = f"{v.sample_rate} Hz" if v.sample_rate else "-"
-        print(plain(f"{v.name}") + f"\t{v.engine}\t" + plain(f"{v.language}") + "\t" + plain(v.quality) + f"\t{rate}")
+    """Every voice, grouped by language (the user's first), each group headed by its name and the voice that
+    reads text in it; a row a voice: language, name, engine, its own language tag, quality, sample rate."""
+    from assistant.speech.language import LANGUAGE_NAMES
+    from assistant.speech.voices import choose, user_language
+
+    catalogue = list(voices_iter())
+    groups: dict[str, list[Any]] = {}
+    for v in catalogue:
+        code = v.language.split(",")[0].strip().lower().replace("_", "-").split("-")[0] or "-"
+        groups.setdefault({"nb": "no", "nn": "no"}.get(code, code), []).append(v)
+    user = user_language(config.speech.language)
+    print("language\tname\tengine\tvariant\tquality\tsample rate")
+    for code in sorted(groups, key=lambda c: (c != user, c == "-", LANGUAGE_NAMES.get(c, "~" + c))):
+        choice = choose(code, config.speech.voices, catalogue) if code != "-" else None
+        heading = f"{LANGUAGE_NAMES.get(code, code)} ({code})" if code != "-" else "Text only"
+        print(plain(heading + (f": {choice.voice} reads it." if choice else ":")))
+        for v in groups[code]:
+            rate = f"{v.sample_rate} Hz" if v.sample_rate else "-"
+            print("\t".join([code, plain(v.name), v.engine, plain(v.language), plain(v.quality), rate]))
     return 0

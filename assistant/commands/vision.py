@@ -6,7 +6,9 @@ import argparse
 import logging
 import sys
 import time
+from typing import Any
 
+from assistant.app import open_voices
 from assistant.commands.files import ImageFiles
 from assistant.config import Config
 from assistant.textout import json_line, plain, printable
@@ -52,6 +54,7 @@ def cmd_read(args: argparse.Namespace, config: Config) -> int:
         from assistant.vision.orientation import load_orientation
 
         orientation = load_orientation(config.vision.threads)
+    voices = open_voices(config, load=False)[0] if args.json else None  # each line's language, for --json
     images = ImageFiles(args.images, args.json)
     for path, image in images:
         if args.document:
@@ -62,10 +65,12 @@ def cmd_read(args: argparse.Namespace, config: Config) -> int:
         else:
             result = reader.read(image)
         if args.json:
-            lines = [{"text": line.text, "score": round(line.score, 4),
-                      "box": [[int(x), int(y)] for x, y in line.box]} for line in result.lines]
-            print(json_line({"file": str(path), "text": result.text, "lines": lines, "ms": round(result.ms, 1)}),
-                  flush=True)
+            assert voices is not None
+            languages = voices.languages_of([line.text for line in result.lines])  # the page, as one block
+            lines = [{"text": line.text, "score": round(line.score, 4), "box": [[int(x), int(y)] for x, y in line.box],
+                      "language": code} for line, code in zip(result.lines, languages)]
+            print(json_line({"file": str(path), "text": result.text, "language": main_language(lines, voices.user),
+                             "lines": lines, "ms": round(result.ms, 1)}), flush=True)
         else:
             if len(args.images) > 1:
                 print(plain(f"{path}:"), flush=True)
@@ -73,6 +78,14 @@ def cmd_read(args: argparse.Namespace, config: Config) -> int:
             if args.document and result.text:
                 print(f"{len(result.spoken_lines)} lines read.", flush=True)
     return images.status
+
+
+def main_language(lines: list[dict[str, Any]], default: str) -> str:
+    """The language most of the text is in (by characters); `default` (the user's) when there is none."""
+    count: dict[str, int] = {}
+    for line in lines:
+        count[line["language"]] = count.get(line["language"], 0) + len(line["text"])
+    return max(count, key=lambda code: count[code]) if count else default
 
 
 def cmd_detect(args: argparse.Namespace, config: Config) -> int:

@@ -21,8 +21,8 @@ import numpy as np
 
 from assistant.common import Earcon, Kind, Priority
 from assistant.speech.audio import SAMPLE_RATE, AudioSink, earcon, panned
-from assistant.speech.spoken import spoken
 from assistant.speech.synth import Synthesizer, chunks
+from assistant.speech.voices import Piece, Voices, user_language
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 __all__ = ["Priority", "Speech", "SpeechStats", "Utterance"]
 
 NOT_REPEATED = frozenset({Kind.EARCON, Kind.CONTROL, Kind.MODE})  # `repeat()` says the last content, not these
+CONTENT = frozenset({Kind.TEXT, Kind.READ, Kind.DOCUMENT, Kind.CODE})  # text read: said in its own language
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Utterance:
     audio: np.ndarray | None = None  # set for earcons: already audio, nothing to synthesize
     subject: str = ""
     tone: Earcon | None = None  # played just before the words, and dropped with them
+    language: str | None = None  # of text read, when known (a page's lines); None: identified, or the user's
     still_true: Callable[[], bool] | None = None  # about something in view: is it still there?
     started: Callable[[], None] | None = None  # called on the speech thread as it starts to play
     ended: Callable[[bool], None] | None = None  # called on the speech thread: heard to the end or not
@@ -74,8 +76,10 @@ class Speech:
     def __init__(self, synth: Synthesizer, sink: AudioSink, rate: float = 1.0, volume: float = 1.0,
                  stale_seconds: float = 4.0, clock: Callable[[], float] = time.monotonic,
                  on_start: Callable[[Utterance], None] | None = None,
-                 on_end: Callable[[Utterance, bool], None] | None = None) -> None:
+                 on_end: Callable[[Utterance, bool], None] | None = None, voices: Voices | None = None) -> None:
         self.synth, self.sink = synth, sink
+        self.voices = voices or Voices(synth, user_language())  # `synth` for every language: no identification
+        self._heard = self.voices.user  # the language last heard: a switch from it is named ("French.")
         self.rate, self.volume, self.stale_seconds = rate, volume, stale_seconds
         self.clock = clock
         self.on_start, self.on_end = on_start, on_end  # on_end(item, heard to the end)
@@ -93,7 +97,8 @@ class Speech:
     # --- called from any thread -------------------------------------------------------------
     def say(self, text: str, priority: Priority = Priority.NORMAL, kind: Kind = Kind.SPEECH, subject: str = "",
             tone: Earcon | None = None, still_true: Callable[[], bool] | None = None,
-            started: Callable[[], None] | None = None, ended: Callable[[bool], None] | None = None) -> bool:
+            started: Callable[[], None] | None = None, ended: Callable[[bool], None] | None = None,
+            language: str | None = None) -> bool:
         """Queue `text`, with a `tone` just before it if given; False when it was not queued (empty, or
         identical to one already waiting). `still_true` is asked just before it is played, and while it
         plays: when it says no, the utterance is dropped (and cut off). `started` and `ended(heard)` are
@@ -101,7 +106,8 @@ class Speech:
         text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
         if not text:
             return False
-        return self._put(Utterance(text, priority, kind, 0.0, 0, None, subject, tone, still_true, started, ended))
+        return self._put(Utterance(text, priority, kind, 0.0, 0, None, subject, tone, language, still_true, started,
+                                   ended))
 
     def overlay(self, name: Earcon, level: float = 0.5) -> None:
         """Play a tone now, over any speech, which goes on (the answer to a rate or volume key)."""
@@ -146,6 +152,15 @@ class Speech:
             self._cut_locked()
             self._generation += 1
 
+    @property
+    def user_language(self) -> str:
+        """The user's language: the assistant's own words are in it."""
+        return self.voices.user
+
+    def languages_of(self, lines: list[str]) -> list[str]:
+        """A language for each line of one block of text read (for reading it line by line)."""
+        return self.voices.languages_of(lines)
+
     def set_voice(self, synth: Synthesizer) -> None:
         """Another voice from the next sentence on (rate and volume are plain attributes, read per sentence)."""
         with self._cond:
@@ -185,6 +200,7 @@ class Speech:
         self._thread.join(timeout=2)
         try:
             self.synth.close()
+            self.voices.close()
         except Exception:  # a voice that fails to close must not keep the sink open
             log.exception("Closing the voice failed")
         self.sink.close()
@@ -231,6 +247,17 @@ class Speech:
                     except Exception:  # a caller's hook must never kill the speech thread
                         log.exception("The end hook of %r failed", item.text)
 
+    def _pieces(self, item: Utterance) -> list[Piece]:
+        """What to say, in pieces of one language: text read (and codes) in its own language, named first
+        when it switches to one that is not the user's; the assistant's own words in the user's."""
+        content = item.kind in CONTENT
+        pieces = self.voices.plan(item.text, item.language, content)
+        if not content:
+            self._heard = self.voices.user
+            return pieces
+        pieces, self._heard = self.voices.announced(pieces, self._heard)
+        return pieces
+
     def _play(self, samples: np.ndarray, sample_rate: int) -> None:
         """Every sound (words, tones, beeps) reaches the sink at the volume set when it is played: the volume
         keys work the same on all of them, whatever a voice does with volume."""
@@ -257,19 +284,21 @@ class Speech:
         if item.kind not in NOT_REPEATED:
             self.last = item
         self.stats.spoken += 1
-        pieces: list[str] = [] if item.audio is not None else chunks(spoken(item.text))
+        pieces = [] if item.audio is not None else self._pieces(item)
         if item.audio is not None:
             self._play(item.audio, SAMPLE_RATE)
         if item.tone is not None:
             self._play(earcon(item.tone), SAMPLE_RATE)
         for piece in pieces:
-            if self._cancelled(item) or self._gone(item, started=True):
-                self.sink.clear()
-                return False
-            audio = self.synth.synthesize(piece, self.rate, 1.0)
-            if self._cancelled(item):
-                return False
-            self._play(audio, self.synth.sample_rate)
+            synth = self.voices.synth(piece.language) if piece.language != self.voices.user else self.synth
+            for chunk in chunks(piece.text):
+                if self._cancelled(item) or self._gone(item, started=True):
+                    self.sink.clear()
+                    return False
+                audio = synth.synthesize(chunk, self.rate, 1.0)
+                if self._cancelled(item):
+                    return False
+                self._play(audio, synth.sample_rate)
         while self.sink.pending() > 0 and not self._cancelled(item):
             if self._gone(item, started=True):  # it left the view while being said: stop saying it
                 self.sink.clear()

@@ -195,6 +195,7 @@ class PiperSynth:
             raise SynthError(f"The voice {chosen.name} cannot be loaded ({exc.__class__.__name__}).") from exc
         self.voice = PiperVoice(session=session, config=config)
         self.info = chosen
+        self.voice_name = chosen.name
         self.sample_rate = int(self.voice.config.sample_rate)
 
     def synthesize(self, sentence: str, rate: float, volume: float) -> np.ndarray:
@@ -233,10 +234,12 @@ class SystemSynth:
             self.engine = pyttsx3.init()
         except Exception as exc:
             raise SynthError(f"The system voice cannot start ({exc.__class__.__name__}).") from exc
-        if voice:
-            ids = {v.name: v.id for v in self.engine.getProperty("voices")}
-            if voice in ids:
-                self.engine.setProperty("voice", ids[voice])
+        # pyttsx3 gives every caller the same engine: each system voice sets its own before each sentence.
+        ids = {v.name: v.id for v in self.engine.getProperty("voices")}
+        self.voice_id = ids.get(voice) if voice else None
+        if voice and self.voice_id is None:
+            raise SynthError(f"No system voice named {voice!r}.")
+        self.voice_name = voice or "system"
         self.sample_rate = 22050
         # The audio (which holds the spoken text) goes to a private folder (mode 700) made for each sentence
         # and removed after it; a folder still there (the speech thread may be inside espeak when a signal
@@ -245,6 +248,8 @@ class SystemSynth:
         self._remove = weakref.finalize(self, _remove_folders, self._folders)
 
     def synthesize(self, sentence: str, rate: float, volume: float) -> np.ndarray:
+        if self.voice_id is not None:
+            self.engine.setProperty("voice", self.voice_id)
         self.engine.setProperty("rate", int(self.BASE_WPM * rate))
         self.engine.setProperty("volume", max(0.0, min(1.0, volume)))
         printed = io.StringIO()
@@ -301,17 +306,20 @@ class TextSynth:
         pass
 
 
-def load_synth(first: str = "piper", voice: str = "", threads: int = 1) -> tuple[Synthesizer, list[str]]:
-    """The first back-end that starts, from `first` down `BACKENDS`; and the sentences to say about fallbacks."""
+def load_synth(first: str = "piper", voice: str = "", threads: int = 1,
+               fall_back: bool = True) -> tuple[Synthesizer, list[str]]:
+    """The first back-end that starts, from `first` down `BACKENDS` (only `first` unless `fall_back`: then
+    SynthError when it cannot start); and the sentences to say about fallbacks."""
     from assistant.registry import ContractError, construct, load_class
     from assistant.speech.backends import BACKENDS, CONTRACT
 
     names = list(BACKENDS)
     start = names.index(first) if first in names else 0
     notices: list[str] = []
-    for name in names[start:]:
+    for name in names[start:] if fall_back else names[start:start + 1]:
         try:
-            synth: Synthesizer = CONTRACT.conform(construct(load_class(BACKENDS[name]), voice, threads), BACKENDS[name])
+            named = voice if name == names[start] else ""  # a voice's name is its engine's: a fallback uses its own
+            synth: Synthesizer = CONTRACT.conform(construct(load_class(BACKENDS[name]), named, threads), BACKENDS[name])
         except (SynthError, ImportError, ContractError) as exc:
             log.warning("Speech back-end %s unavailable: %s", name, exc)
             continue
@@ -319,6 +327,8 @@ def load_synth(first: str = "piper", voice: str = "", threads: int = 1) -> tuple
             notices.append(synth.fallback_notice)
             log.warning(synth.fallback_notice)
         return synth, notices
+    if not fall_back:
+        raise SynthError(f"The {first} voice {voice!r} cannot start here.")
     raise AssertionError("the text back-end always works")
 
 

@@ -1,0 +1,177 @@
+"""A voice for each language: the user's own for the assistant's words, and one for each language text is
+read in (the neural voice for English, an espeak-ng voice for the others, or the one `[speech.voices]`
+names), made when first needed.
+
+`Voices.plan` cuts what is to be said into pieces of one language each, with the words each voice is
+given; the speech queue says a piece in another language than the user's after naming the language once
+("French."), and the same plan is what `say --dry-run --json` prints.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.speech.language import LANGUAGE_NAMES, LANGUAGES, LanguageId
+from assistant.speech.spoken import spoken
+
+log = logging.getLogger(__name__)
+DEFAULT_LANGUAGE = "en"
+
+
+def user_language(configured: str = "", environ: dict[str, str] | None = None) -> str:
+    """The user's language: the configured one, else the system locale's (LC_ALL, LC_MESSAGES, LANG, as
+    gettext looks), else English. "fr_FR.UTF-8" -> "fr"; "C" and "POSIX" are English."""
+    if configured:
+        return configured
+    env = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "").split(":")[0]
+        code = value.split(".")[0].split("@")[0].split("_")[0].split("-")[0].lower()
+        if code and code not in ("c", "posix"):
+            return code if code in LANGUAGE_NAMES else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class VoiceChoice:
+    engine: str  # a speech back-end ("piper", "system")
+    voice: str  # its voice name, "" for the engine's default
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Part of an utterance in one language: the voice that says it and the words it is given."""
+
+    language: str
+    voice: str
+    text: str
+
+
+def speaks(info_language: str, code: str) -> bool:
+    """Whether a voice listed with `info_language` ("fr-fr", "en_US", "nb,no") speaks the language `code`."""
+    wanted = {"no": ("no", "nb", "nn")}.get(code, (code,))
+    return any(part.strip().lower().replace("_", "-").split("-")[0] in wanted for part in info_language.split(","))
+
+
+def choose(code: str, chosen: dict[str, str], catalogue: Iterable[Any]) -> VoiceChoice | None:
+    """The voice for language `code`: the one `chosen` names, else the neural voice for English, else the
+    first system voice that speaks it (one whose region is the language's own first: fr-fr before fr-be)."""
+    voices = list(catalogue)
+    if code in chosen:
+        wanted = chosen[code]
+        named = next((v for v in voices if v.name == wanted), None) or next(
+            (v for v in voices if wanted.lower() in (t.strip().lower() for t in v.language.split(","))), None)
+        if named is not None:
+            return VoiceChoice(named.engine, named.name)
+        log.warning("The voice %r for %s is not installed: the first one that speaks it is used.", chosen[code],
+                    LANGUAGE_NAMES.get(code, code))
+    neural = [v for v in voices if v.engine == "piper" and speaks(v.language, code)]
+    if neural:
+        return VoiceChoice("piper", neural[0].name)
+    system = [v for v in voices if v.engine == "system" and speaks(v.language, code)]
+    system.sort(key=lambda v: (v.language.lower().replace("_", "-") not in (code, f"{code}-{code}"), v.language))
+    return VoiceChoice("system", system[0].name) if system else None
+
+
+class Voices:
+    """The voices of one speech queue. Thread contract: `synth` and `plan` on the speech thread (they make
+    voices); `languages_of` from any thread; `close` once, at the end."""
+
+    def __init__(self, first: Any, language: str, chosen: dict[str, str] | None = None,
+                 identify: LanguageId | None = None, threads: int = 1, catalogue: Iterable[Any] | None = None,
+                 first_name: str = "") -> None:
+        """`first` is the user's voice, already made (None where nothing is spoken: a dry run, which needs
+        only the voices' names; `first_name` then names it)."""
+        self.user, self.first, self.identify, self.threads = language, first, identify, threads
+        self.chosen = dict(chosen or {})
+        self._catalogue = list(catalogue) if catalogue is not None else None
+        self._synths: dict[str, Any] = {language: first} if first is not None else {}
+        self._names: dict[str, str] = {language: first_name or getattr(first, "voice_name", "")
+                                       or getattr(first, "name", "")}
+
+    @property
+    def catalogue(self) -> list[Any]:
+        if self._catalogue is None:
+            from assistant.speech.synth import voices_iter
+
+            self._catalogue = list(voices_iter())
+        return self._catalogue
+
+    def synth(self, language: str) -> Any:
+        """The voice that says `language` (the user's voice where none here speaks it)."""
+        if language not in self._synths:
+            self._synths[language], self._names[language] = self._make(language)
+        return self._synths[language]
+
+    def voice_name(self, language: str) -> str:
+        """The name of the voice that says `language` (without making it)."""
+        if language not in self._names:
+            choice = choose(language, self.chosen, self.catalogue)
+            return choice.voice if choice is not None else self._names[self.user]
+        return self._names[language]
+
+    def _make(self, language: str) -> tuple[Any, str]:
+        from assistant.speech.synth import SynthError, load_synth
+
+        choice = choose(language, self.chosen, self.catalogue)
+        if choice is not None:
+            try:
+                synth, _ = load_synth(choice.engine, choice.voice, self.threads, fall_back=False)
+                return synth, choice.voice or synth.name
+            except SynthError as exc:
+                log.warning("The %s voice %r cannot start (%s).", LANGUAGE_NAMES.get(language, language),
+                            choice.voice, exc)
+        log.info("No voice speaks %s here: it is read by your voice.", LANGUAGE_NAMES.get(language, language))
+        return self.first, self._names[self.user]
+
+    def languages_of(self, lines: list[str]) -> list[str]:
+        """A language for each line of one block of text read (the user's where it cannot be told)."""
+        if self.identify is None:
+            return [self.user] * len(lines)
+        return self.identify.languages_of(lines, self.user)
+
+    def plan(self, text: str, language: str | None = None, content: bool = True) -> list[Piece]:
+        """`text` as pieces of one language each, in order: `language` when it is known, the user's for the
+        assistant's own words (`content` False), else each line identified within the text as a block."""
+        lines = [ln for ln in text.splitlines() if ln.strip()] or [text]
+        if language is not None or not content:
+            languages = [language or self.user] * len(lines)
+        else:
+            languages = self.languages_of(lines)
+        pieces: list[Piece] = []
+        for line, code in zip(lines, languages):
+            if pieces and pieces[-1].language == code:
+                pieces[-1] = Piece(code, pieces[-1].voice, pieces[-1].text + "\n" + line)
+            else:
+                pieces.append(Piece(code, self.voice_name(code), line))
+        return [Piece(p.language, p.voice, spoken(p.text)) for p in pieces]
+
+    def announced(self, pieces: list[Piece], heard: str) -> tuple[list[Piece], str]:
+        """`pieces` with the name of their language said once before a switch to a language that is not the
+        user's ("French."); `heard` is the language last heard, and the one heard after these is returned."""
+        out: list[Piece] = []
+        for piece in pieces:
+            if piece.language not in (heard, self.user):
+                name = LANGUAGE_NAMES.get(piece.language, piece.language)
+                out.append(Piece(self.user, self.voice_name(self.user), spoken(f"{name}.")))
+            out.append(piece)
+            heard = piece.language
+        return out, heard
+
+    def close(self) -> None:
+        for synth in {id(s): s for s in self._synths.values() if s is not self.first}.values():
+            try:
+                synth.close()
+            except Exception:  # a voice that fails to close must not keep the others open
+                log.exception("Closing a voice failed")
+        if self.identify is not None:
+            self.identify.close()
+
+
+def expected_languages(user: str) -> list[str]:
+    """The languages text may be identified as: the expected set and the user's own."""
+    return sorted({*LANGUAGES, user})

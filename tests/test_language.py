@@ -1,0 +1,155 @@
+"""Text is read in its own language: identified (py3langid, restricted to the languages voices here speak),
+short lines keep their block's language, each language said by a voice of its own, a switch named once
+("French."); `say --dry-run --json` and `read --json` show it; accents survive from the recogniser to the
+voice."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from assistant.cli import main
+from assistant.common import Kind
+from assistant.speech.language import LANGUAGES, LanguageId
+from assistant.speech.queue import Speech
+from assistant.speech.voices import Voices, user_language
+
+ROOT = Path(__file__).resolve().parents[1]
+SENTENCES = ROOT / "tests" / "data" / "languages"
+
+
+@pytest.fixture(scope="module")
+def identify() -> LanguageId:
+    return LanguageId(LANGUAGES)
+
+
+def test_every_language_of_our_sentences_is_told_apart(identify):
+    """Each line on its own: a line of 30 characters or more is always given its language; a shorter one only
+    when the answer is sure ("xx", the user's language, otherwise), and then it is almost never wrong."""
+    right = wrong = long_right = long_total = total = 0
+    for path in sorted(SENTENCES.glob("*.txt")):
+        for line in filter(str.strip, path.read_text(encoding="utf-8").splitlines()):
+            got = identify.languages_of([line], "xx")[0]
+            total += 1
+            right += got == path.stem
+            wrong += got not in (path.stem, "xx")
+            if len(line) >= 30:
+                long_total += 1
+                long_right += got == path.stem
+    assert total >= 17 * 20
+    assert long_right / long_total >= 0.97 and wrong / total <= 0.02, (long_right / long_total, wrong / total)
+    assert right / total >= 0.85
+
+
+def test_short_lines_keep_their_block_and_unsure_text_is_the_users(identify):
+    page = ["Menu du jour", "Soupe à l'oignon gratinée et pain de campagne, 7,50 €", "Café 2 €",
+            "Merci de votre visite et à bientôt dans notre restaurant !"]
+    assert identify.languages_of(page, "en") == ["fr"] * 4
+    assert identify.languages_of(["OK"], "de") == ["de"]  # too short to tell: the user's language
+    assert identify.languages_of(["Ausgang"], "en") in (["de"], ["en"])  # sure, or the user's: never a guess
+
+
+def test_the_users_language_comes_from_the_setting_then_the_locale():
+    assert user_language("de", {"LANG": "fr_FR.UTF-8"}) == "de"
+    assert user_language("", {"LANG": "fr_FR.UTF-8"}) == "fr"
+    assert user_language("", {"LC_ALL": "es_ES.UTF-8", "LANG": "fr_FR.UTF-8"}) == "es"
+    assert user_language("", {"LANG": "C"}) == "en" and user_language("", {}) == "en"
+
+
+class Voice:
+    """A voice that remembers what it was given (the speech queue's side is what is tested here)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = self.voice_name = name
+        self.sample_rate = 22050
+        self.said: list[str] = []
+
+    def synthesize(self, sentence: str, rate: float, volume: float) -> np.ndarray:
+        self.said.append(sentence)
+        return np.zeros(0, np.float32)
+
+    def close(self) -> None:
+        pass
+
+
+def test_each_language_is_said_by_its_own_voice_and_a_switch_is_named_once(identify):
+    from assistant.speech.audio import NullSink
+
+    english, french = Voice("en_US-joe-medium"), Voice("French (France)")
+    voices = Voices(english, "en", identify=identify, catalogue=[])
+    voices._synths["fr"], voices._names["fr"] = french, french.voice_name
+    speech = Speech(english, NullSink(), voices=voices)
+    speech.say("Sortie de secours à gauche, au bout du couloir.", kind=Kind.TEXT)
+    speech.say("Le parking est fermé le dimanche et les jours fériés.", kind=Kind.TEXT)
+    speech.say("A person, ahead.", kind=Kind.LABEL)
+    speech.say("Attention, marche glissante devant l'entrée principale.", kind=Kind.TEXT)
+    assert speech.wait_idle(20)
+    speech.close()
+    assert english.said == ["French.", "A person, ahead.", "French."]
+    assert len(french.said) == 3 and french.said[0].startswith("Sortie de secours")
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin, capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+
+
+def test_say_dry_run_json_gives_each_piece_its_language_and_voice():
+    lines = ["Bitte schließen Sie die Tür hinter sich, danke.", "Please close the door behind you, thank you."]
+    done = run("--config", "/dev/null/none", "say", "--dry-run", "--json", "-", stdin="\n".join(lines) + "\n")
+    assert done.returncode == 2  # a missing config named on the command line is an error, as ever
+    done = run("say", "--dry-run", "--json", "-", stdin="\n".join(lines) + "\n")
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["line"], r["language"], r["text"]) for r in rows] == [
+        (1, "en", "German."), (1, "de", lines[0]), (2, "en", lines[1])]
+    assert rows[1]["voice"] == "German" and rows[2]["voice"] == "en_US-joe-medium"
+    plain = run("say", "--dry-run", "Bitte schließen Sie die Tür hinter sich, danke.")
+    assert plain.stdout.splitlines() == ["German.", lines[0]]  # only the words the voices get
+
+
+def test_read_json_gives_each_line_its_language_and_the_image_its_main_one(tmp_path, capsys):
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("DejaVuSans.ttf", 34)
+    page = Image.new("RGB", (1100, 260), "white")
+    draw = ImageDraw.Draw(page)
+    for i, line in enumerate(["Prière de ne pas stationner devant la porte.", "Sortie", "Merci beaucoup."]):
+        draw.text((30, 30 + 70 * i), line, fill="black", font=font)
+    path = tmp_path / "notice.png"
+    page.save(path)
+    assert main(["read", "--json", str(path)]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["language"] == "fr" and {line["language"] for line in got["lines"]} == {"fr"}, got
+
+
+ACCENTS = "é è ç ü ñ ß å ø ł ő"
+
+
+def test_accents_survive_from_the_recogniser_to_the_voice(tmp_path):
+    """Drawn with a real font, read by the page reader, and given to the voice as they were written."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from assistant.app import document_reader
+    from assistant.config import Config
+
+    reader = document_reader(Config())
+    assert all(ch in reader.charset for ch in ACCENTS.split())
+    font = ImageFont.truetype("DejaVuSans.ttf", 40)
+    words = ["café très", "garçon über", "año Straße", "gå smørbrød", "łódź Győr"]
+    page = Image.new("RGB", (900, 90 * len(words) + 40), "white")
+    draw = ImageDraw.Draw(page)
+    for i, text in enumerate(words):
+        draw.text((40, 30 + 90 * i), text, fill="black", font=font)
+    frame = cv2.cvtColor(np.asarray(page), cv2.COLOR_RGB2BGR)
+    read = reader.read(frame).text
+    for ch in ACCENTS.split():
+        assert ch in read, (ch, read)
+    voices = Voices(Voice("en_US-joe-medium"), "en", catalogue=[])
+    given = "".join(piece.text for piece in voices.plan(read))
+    assert all(ch in given for ch in ACCENTS.split()), given
