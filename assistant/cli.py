@@ -49,6 +49,9 @@ def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     parser.add_argument("-q", "--quiet", action="count", default=count, help="less logging on stderr")
     parser.add_argument("--config", type=Path, default=path,
                         help="config file (default: $XDG_CONFIG_HOME/assistant/config.toml)")
+    parser.add_argument("--language", default=path, metavar="CODE",
+                        help="your language (en, fr, de, es, ...): the assistant's own words and their voice "
+                             "(default: the setting speech.language, else the system's)")
 
 
 def _source_args(parser: argparse.ArgumentParser) -> None:
@@ -170,6 +173,7 @@ def _as_itself(record: logging.LogRecord) -> bool:
 def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
     """CLI flags that map onto settings, as a TOML-shaped dict."""
     mapping = {
+        "language": ("speech", "language"),
         "source": ("camera", "source"),
         "fps": ("camera", "fps"),
         "mode": ("announce", "mode"),

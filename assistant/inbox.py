@@ -100,7 +100,7 @@ class KeyInput:
             if action is None:
                 self._unknown(key)
             elif action in TYPED and len(key) > 1:  # a bare "find" line: the next line is not its word
-                self.say(TYPED[action], Priority.NOW, Kind.CONTROL)
+                self.say(TYPED[action].bare, Priority.NOW, Kind.CONTROL)
             else:
                 if action in TYPED:
                     self._typing = (action, [])

@@ -45,6 +45,8 @@ class Action(str, Enum):
     LIGHT = "light"
     COLOUR = "colour"
     CODES = "codes"
+    LOCATE = "locate"
+    LEARN = "learn"
     HELP = "help"
     QUIT = "quit"
 
@@ -98,6 +100,12 @@ KEYS: tuple[Key, ...] = (
         "reading resumes on the line where it stopped"),
     Key("f", "F", ("f",), ("find",), Action.FIND, "find",
         "type a word and Enter: the next line with it (Escape cancels); on stdin: find WORD"),
+    Key("g", "G", ("g",), ("locate",), Action.LOCATE, "look for something",
+        "type a name and Enter: a thing, a word, a code or a person; a ticking sound leads you to it; S stops; on "
+        "stdin: locate NAME"),
+    Key("n", "N", ("n",), ("learn",), Action.LEARN, "learn a face",
+        "type the person's name and Enter: the largest face in view is learned, only when you ask; on stdin: "
+        "learn NAME"),
     Key("h", "H", ("h", "?"), ("help",), Action.HELP, "these keys", "say the keys"),
     Key("q", "Q", ("q",), ("quit",), Action.QUIT, "quit", "Ctrl+C works too"),
 )
@@ -119,11 +127,29 @@ HELP = "Keys: " + " ".join(f"{k.spoken}, {k.does}." for k in KEYS)
 MOMENTARY = frozenset({Action.FASTER, Action.SLOWER, Action.LOUDER, Action.QUIETER, Action.NEXT_LINE,
                        Action.PREVIOUS_LINE, Action.NEXT_WORD, Action.PREVIOUS_WORD, Action.SPELL, Action.TOP})
 # stdin words that take the rest of their line as an argument ("find total"), and the action they post.
-WITH_ARGUMENT: dict[str, Action] = {"find": Action.FIND}
-# Keys after which a word is typed, until Enter; and what a bare stdin word of theirs is answered with.
-TYPED: dict[Action, str] = {Action.FIND: "Find what? Type find and a word on one line."}
-if not set(TYPED) <= set(WITH_ARGUMENT.values()):  # checked at import: a typed word has its stdin form too
-    raise ImportError(f"typed actions without a stdin word: {set(TYPED) - set(WITH_ARGUMENT.values())}")
+WITH_ARGUMENT: dict[str, Action] = {"find": Action.FIND, "locate": Action.LOCATE, "learn": Action.LEARN}
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A key after which a word is typed, until Enter: what it asks, what a bare stdin word of it is
+    answered with, and what Escape says."""
+
+    asks: str
+    bare: str
+    cancelled: str
+
+
+TYPED: dict[Action, Typed] = {
+    Action.FIND: Typed("Find. Type a word, then Enter.", "Find what? Type find and a word on one line.",
+                       "Find cancelled."),
+    Action.LOCATE: Typed("Look for what? Type a name, then Enter.",
+                         "Look for what? Type locate and a name on one line.", "Not looking for anything."),
+    Action.LEARN: Typed("Whose face? Type the name, then Enter.", "Whose face? Type learn and the name on one line.",
+                        "No face learned."),
+}
+if set(TYPED) != set(WITH_ARGUMENT.values()):  # checked at import: a typed word has its stdin form, and back
+    raise ImportError(f"typed actions and stdin words differ: {set(TYPED) ^ set(WITH_ARGUMENT.values())}")
 # While a word is typed after F, a whole stdin line that is one of these ends the typing and does its action.
 INTERRUPTING = frozenset({Action.QUIT, Action.STOP})
 

@@ -24,7 +24,7 @@ from assistant.channels.base import Channel, Lane
 from assistant.common import MODE_CYCLE, Earcon, Kind, Mode, Priority, Say
 from assistant.config import Config
 from assistant.inbox import Inbox, KeyInput
-from assistant.keys import HELP, MOMENTARY, Action
+from assistant.keys import HELP, MOMENTARY, TYPED, Action
 from assistant.reading import Review
 from assistant.speech.queue import Speech
 
@@ -42,6 +42,7 @@ VOLUME_RANGE = (0.1, 1.0)
 VOLUME_STEP = 0.1
 SHUTDOWN_WAIT = 10.0  # seconds to wait for a model run in flight when quitting
 TOGGLES = {Action.LIGHT: Mode.LIGHT, Action.CODES: Mode.CODES, Action.DOCUMENT: Mode.DOCUMENT}  # key -> its mode
+REQUESTS = {Action.LOCATE: "find", Action.LEARN: "faces"}  # a typed word -> the channel it is for (`request`)
 CAMERA_EARCONS = {"camera-lost": Earcon.CAMERA_LOST, "camera-back": Earcon.CAMERA_BACK}
 CAMERA_WORDS = {  # what the grabber reports (see `capture.sources.Grabber`) -> what is said
     "camera-lost": "Camera lost. Trying to reconnect.",
@@ -202,6 +203,8 @@ class LiveAssistant:
             table[step] = plain(partial(self.adjust, step))
         for toggle, mode in TOGGLES.items():  # the key of a mode: press again to go back to scene and text
             table[toggle] = plain(partial(self._toggle, mode))
+        for action in REQUESTS:  # a word for a channel
+            table[action] = partial(self._ask, action)
         if set(table) != set(Action):
             raise AssertionError(f"actions without a handler: {set(Action) - set(table)}")
         return table
@@ -210,13 +213,29 @@ class LiveAssistant:
         if self.review.pause() == "empty":
             self.speech.say("Nothing read yet.", Priority.NOW, Kind.CONTROL)
 
-    def _find(self, word: str | None) -> None:
+    def _typed(self, action: Action, word: str | None) -> bool:
+        """The prompt of a key that asks for a word (None: the key was just pressed) or its cancel (""): said,
+        and True; False when the word has come."""
         if word is None:
-            self.speech.say("Find. Type a word, then Enter.", Priority.NOW, Kind.CONTROL)
+            self.speech.say(TYPED[action].asks, Priority.NOW, Kind.CONTROL)
         elif not word:
-            self.speech.say("Find cancelled.", Priority.NOW, Kind.CONTROL)
-        else:
-            self.review.find(word)
+            self.speech.say(TYPED[action].cancelled, Priority.NOW, Kind.CONTROL)
+        return not word
+
+    def _find(self, word: str | None) -> None:
+        if not self._typed(Action.FIND, word):
+            self.review.find(word or "")
+
+    def _ask(self, action: Action, word: str | None) -> None:
+        """A word for a channel (what to look for, whose face to learn): handed to it on the loop thread."""
+        if self._typed(action, word):
+            return
+        channel = self.channels.get(REQUESTS[action])
+        if channel is None:
+            self.speech.say("That is not available here.", Priority.NOW, Kind.ERROR)
+            return
+        self.guarded(channel.name, channel.failure, partial(channel.request, action, word or "", self.fresh_frame(),
+                                                            self.clock()))
 
     def _stop(self) -> None:
         self.hushed = frozenset({Kind.LIGHT, Kind.CODE})  # the light tone and code beeps too

@@ -194,3 +194,10 @@ def test_a_rate_in_words_per_minute_or_as_a_multiplier_is_taken(capsys):
 def test_the_demo_refuses_a_camera_rather_than_ignoring_it(tmp_path, capsys):
     assert main(["demo", "--camera", str(tmp_path)]) == 2
     assert f"run `assistant run --camera {tmp_path}`" in capsys.readouterr().err
+
+
+def test_language_is_a_global_option_that_sets_the_users_language(capsys):
+    assert main(["--language", "de", "say", "--dry-run", "--json", "Ausgang"]) == 0
+    assert '"language": "de"' in capsys.readouterr().out
+    assert main(["--language", "xx", "say", "--dry-run", "x"]) == 2
+    assert "speech.language: 'xx' is not a choice" in capsys.readouterr().err

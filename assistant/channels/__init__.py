@@ -24,4 +24,4 @@ CHANNELS: dict[str, str] = {
 # What the loop needs of a channel; what it may leave out gets a default that does nothing (see `Channel`).
 CONTRACT = Contract("channel", ("name", "modes", "lane", "failure", "rate", "step"),
                     {"describe": lambda channel: lambda frame, now: "", "reset": lambda channel: lambda: None,
-                     "seen": lambda channel: dict})
+                     "seen": lambda channel: dict, "request": lambda channel: lambda action, word, frame, now: []})

@@ -82,3 +82,8 @@ class Channel(Protocol):
         """What is in view, by the `about` names its `Say`s use, each with when it was last seen: what it
         says of a thing is dropped if the thing has left the view before it is said. Nothing, by default."""
         return {}
+
+    def request(self, action: Any, word: str, frame: np.ndarray | None, now: float) -> list[Say]:
+        """A word typed for this channel after its key (what to look for, whose face to learn; see
+        `live.REQUESTS`), with the newest frame (None when there is no fresh one). On the loop thread."""
+        return []
