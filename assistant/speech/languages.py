@@ -1,0 +1,217 @@
+"""The words `spoken` needs in each language it reads numbers in: digits, months, currencies, symbols and the
+small words around numbers ("point", "percent", "a number of ... digits").
+
+One `Language` per ISO 639-1 code (en, fr, de, es, it, pt); `language(code)` finds one, and any other code
+falls back to English. The tables are data, checked when this module is imported: every language names every
+currency, symbol and month, so no reading can meet a word missing at run time. Month names live here (Babel
+is not needed at run time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+CODES = ("en", "fr", "de", "es", "it", "pt")  # the column order of the tables below
+
+
+@dataclass(frozen=True)
+class Currency:
+    """A currency's words in one language."""
+
+    unit: str  # one of it: "euro"
+    units: str  # more: "euros"
+    sub: str  # one hundredth ("cent"), "" when the currency has none (yen)
+    subs: str
+    feminine: bool = False  # "une livre", "una libra", "eine Rupie": the number agrees
+
+
+@dataclass(frozen=True)
+class Language:
+    """How numbers are written and said in one language."""
+
+    code: str
+    decimal_comma: bool  # "12,50" is twelve and a half; "1.250" is one thousand two hundred and fifty
+    digits: tuple[str, ...]  # zero to nine, said one by one
+    months: tuple[str, ...]
+    point: str  # the decimal separator said: "point", "virgule"
+    fraction_as_number: bool  # "3,14" -> "trois virgule quatorze" (romance) or "drei Komma eins vier"
+    percent: str
+    plus: str  # "+" between digits and before a phone number
+    times: str  # "*" between digits
+    number_sign: str  # "#" before a number: "number", "numéro"
+    hash: str  # "#" alone
+    digit_count: str  # over 64 digits: "a number of {} digits"
+    digit_count_gender: str  # the gender of the counted noun ("cifras" is feminine)
+    cents: str  # how hundredths follow a whole amount: " {n} {sub}" (English) or " {n}" ("douze euros cinquante")
+    of: str = ""  # between a round million and its noun: "un million d'euros", "dos millones de euros"
+    elide: bool = False  # "de" before a vowel is "d'" (French)
+    zero_singular: bool = False  # "zéro euro": French counts zero as one
+    currencies: dict[str, Currency] = field(default_factory=dict)
+    symbols: dict[str, str] = field(default_factory=dict)  # symbol -> " words ", longest symbols first
+    fractions: dict[str, str] = field(default_factory=dict)  # "½" -> " a half " (before NFKC splits them)
+
+
+# The currency each written sign or code stands for ("$" alone is a dollar of no named country).
+CURRENCY_CODES = {"RM": "MYR", "MYR": "MYR", "S$": "SGD", "US$": "USD", "$": "DOLLAR", "USD": "USD", "€": "EUR",
+                  "EUR": "EUR", "£": "GBP", "GBP": "GBP", "¥": "JPY", "JPY": "JPY", "₹": "INR", "INR": "INR"}
+
+CURRENCIES: dict[str, dict[str, Currency]] = {
+    "en": {"MYR": Currency("ringgit", "ringgit", "sen", "sen"),
+           "SGD": Currency("Singapore dollar", "Singapore dollars", "cent", "cents"),
+           "USD": Currency("US dollar", "US dollars", "cent", "cents"),
+           "DOLLAR": Currency("dollar", "dollars", "cent", "cents"),
+           "EUR": Currency("euro", "euros", "cent", "cents"),
+           "GBP": Currency("pound", "pounds", "penny", "pence"),
+           "JPY": Currency("yen", "yen", "", ""),
+           "INR": Currency("rupee", "rupees", "paisa", "paise")},
+    "fr": {"MYR": Currency("ringgit", "ringgits", "sen", "sen"),
+           "SGD": Currency("dollar de Singapour", "dollars de Singapour", "cent", "cents"),
+           "USD": Currency("dollar américain", "dollars américains", "cent", "cents"),
+           "DOLLAR": Currency("dollar", "dollars", "cent", "cents"),
+           "EUR": Currency("euro", "euros", "centime", "centimes"),
+           "GBP": Currency("livre", "livres", "penny", "pence", feminine=True),
+           "JPY": Currency("yen", "yens", "", ""),
+           "INR": Currency("roupie", "roupies", "paisa", "paise", feminine=True)},
+    "de": {"MYR": Currency("Ringgit", "Ringgit", "Sen", "Sen"),
+           "SGD": Currency("Singapur-Dollar", "Singapur-Dollar", "Cent", "Cent"),
+           "USD": Currency("US-Dollar", "US-Dollar", "Cent", "Cent"),
+           "DOLLAR": Currency("Dollar", "Dollar", "Cent", "Cent"),
+           "EUR": Currency("Euro", "Euro", "Cent", "Cent"),
+           "GBP": Currency("Pfund", "Pfund", "Penny", "Pence"),
+           "JPY": Currency("Yen", "Yen", "", ""),
+           "INR": Currency("Rupie", "Rupien", "Paisa", "Paise", feminine=True)},
+    "es": {"MYR": Currency("ringgit", "ringgits", "sen", "sen"),
+           "SGD": Currency("dólar de Singapur", "dólares de Singapur", "centavo", "centavos"),
+           "USD": Currency("dólar estadounidense", "dólares estadounidenses", "centavo", "centavos"),
+           "DOLLAR": Currency("dólar", "dólares", "centavo", "centavos"),
+           "EUR": Currency("euro", "euros", "céntimo", "céntimos"),
+           "GBP": Currency("libra", "libras", "penique", "peniques", feminine=True),
+           "JPY": Currency("yen", "yenes", "", ""),
+           "INR": Currency("rupia", "rupias", "paisa", "paisas", feminine=True)},
+    "it": {"MYR": Currency("ringgit", "ringgit", "sen", "sen"),
+           "SGD": Currency("dollaro di Singapore", "dollari di Singapore", "centesimo", "centesimi"),
+           "USD": Currency("dollaro statunitense", "dollari statunitensi", "centesimo", "centesimi"),
+           "DOLLAR": Currency("dollaro", "dollari", "centesimo", "centesimi"),
+           "EUR": Currency("euro", "euro", "centesimo", "centesimi"),
+           "GBP": Currency("sterlina", "sterline", "penny", "pence", feminine=True),
+           "JPY": Currency("yen", "yen", "", ""),
+           "INR": Currency("rupia", "rupie", "paisa", "paise", feminine=True)},
+    "pt": {"MYR": Currency("ringgit", "ringgits", "sen", "sen"),
+           "SGD": Currency("dólar de Singapura", "dólares de Singapura", "cêntimo", "cêntimos"),
+           "USD": Currency("dólar americano", "dólares americanos", "cêntimo", "cêntimos"),
+           "DOLLAR": Currency("dólar", "dólares", "cêntimo", "cêntimos"),
+           "EUR": Currency("euro", "euros", "cêntimo", "cêntimos"),
+           "GBP": Currency("libra", "libras", "penny", "pence", feminine=True),
+           "JPY": Currency("iene", "ienes", "", ""),
+           "INR": Currency("rupia", "rupias", "paisa", "paisas", feminine=True)},
+}
+
+# symbol -> its words in each language of CODES, in that order
+SYMBOL_WORDS: dict[str, tuple[str, ...]] = {
+    "@": ("at", "arobase", "at", "arroba", "chiocciola", "arroba"),
+    "&": ("and", "et", "und", "y", "e", "e"),
+    "=": ("equals", "égale", "gleich", "igual a", "uguale a", "igual a"),
+    "→": ("to", "vers", "nach", "hacia", "verso", "para"),
+    "←": ("from", "depuis", "von", "desde", "da", "de"),
+    "↑": ("up arrow", "flèche vers le haut", "Pfeil nach oben", "flecha arriba", "freccia su", "seta para cima"),
+    "↓": ("down arrow", "flèche vers le bas", "Pfeil nach unten", "flecha abajo", "freccia giù", "seta para baixo"),
+    "§": ("section", "paragraphe", "Paragraf", "párrafo", "paragrafo", "parágrafo"),
+    "©": ("copyright", "copyright", "Copyright", "copyright", "copyright", "copyright"),
+    "®": ("registered", "marque déposée", "eingetragene Marke", "marca registrada", "marchio registrato",
+          "marca registada"),
+    "™": ("trademark", "marque commerciale", "Markenzeichen", "marca comercial", "marchio", "marca comercial"),
+    "°C": ("degrees Celsius", "degrés Celsius", "Grad Celsius", "grados Celsius", "gradi Celsius", "graus Celsius"),
+    "°F": ("degrees Fahrenheit", "degrés Fahrenheit", "Grad Fahrenheit", "grados Fahrenheit", "gradi Fahrenheit",
+           "graus Fahrenheit"),
+    "°": ("degrees", "degrés", "Grad", "grados", "gradi", "graus"),
+}
+SYMBOL_SPELLINGS = {"->": "→", "⇒": "→", "=>": "→", "<-": "←"}  # other ways to write the same arrow
+FRACTION_WORDS: dict[str, tuple[str, ...]] = {
+    "½": ("a half", "un demi", "ein halb", "un medio", "un mezzo", "um meio"),
+    "¼": ("a quarter", "un quart", "ein Viertel", "un cuarto", "un quarto", "um quarto"),
+    "¾": ("three quarters", "trois quarts", "drei Viertel", "tres cuartos", "tre quarti", "três quartos"),
+}
+
+MONTHS: dict[str, tuple[str, ...]] = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"),
+    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+           "November", "Dezember"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+           "noviembre", "diciembre"),
+    "it": ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre",
+           "novembre", "dicembre"),
+    "pt": ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
+           "novembro", "dezembro"),
+}
+DIGITS: dict[str, tuple[str, ...]] = {
+    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+    "fr": ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"),
+    "de": ("null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"),
+    "es": ("cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"),
+    "it": ("zero", "uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove"),
+    "pt": ("zero", "um", "dois", "três", "quatro", "cinco", "seis", "sete", "oito", "nove"),
+}
+
+
+def _column(table: dict[str, tuple[str, ...]], code: str) -> dict[str, str]:
+    k = CODES.index(code)
+    return {key: f" {words[k]} " for key, words in table.items()}
+
+
+def _symbols(code: str) -> dict[str, str]:
+    words = _column(SYMBOL_WORDS, code)
+    words.update({spelling: words[symbol] for spelling, symbol in SYMBOL_SPELLINGS.items()})
+    return dict(sorted(words.items(), key=lambda kv: -len(kv[0])))  # "->" before "-", "°C" before "°"
+
+
+def _language(code: str, **words: Any) -> Language:
+    return Language(code=code, digits=DIGITS[code], months=MONTHS[code], currencies=CURRENCIES[code],
+                    symbols=_symbols(code), fractions=_column(FRACTION_WORDS, code), **words)
+
+
+LANGUAGES: dict[str, Language] = {
+    "en": _language("en", decimal_comma=False, point="point", fraction_as_number=False, percent="percent",
+                    plus="plus", times="times", number_sign="number", hash="hash",
+                    digit_count="a number of {} digits", digit_count_gender="", cents=" {n} {sub}"),
+    "fr": _language("fr", decimal_comma=True, point="virgule", fraction_as_number=True, percent="pour cent",
+                    plus="plus", times="fois", number_sign="numéro", hash="dièse",
+                    digit_count="un nombre de {} chiffres", digit_count_gender="m", cents=" {n}", of="de",
+                    elide=True, zero_singular=True),
+    "de": _language("de", decimal_comma=True, point="Komma", fraction_as_number=False, percent="Prozent",
+                    plus="plus", times="mal", number_sign="Nummer", hash="Raute",
+                    digit_count="eine Zahl mit {} Ziffern", digit_count_gender="f", cents=" {n}"),
+    "es": _language("es", decimal_comma=True, point="coma", fraction_as_number=True, percent="por ciento",
+                    plus="más", times="por", number_sign="número", hash="almohadilla",
+                    digit_count="un número de {} cifras", digit_count_gender="f", cents=" con {n}", of="de"),
+    "it": _language("it", decimal_comma=True, point="virgola", fraction_as_number=True, percent="per cento",
+                    plus="più", times="per", number_sign="numero", hash="cancelletto",
+                    digit_count="un numero di {} cifre", digit_count_gender="f", cents=" e {n}", of="di"),
+    "pt": _language("pt", decimal_comma=True, point="vírgula", fraction_as_number=True, percent="por cento",
+                    plus="mais", times="vezes", number_sign="número", hash="cardinal",
+                    digit_count="um número de {} algarismos", digit_count_gender="m", cents=" e {n}", of="de"),
+}
+
+
+def language(code: str | None) -> Language:
+    """The language of an ISO 639-1 code ("fr", "fr-CA", "pt_BR" and "FR" are French and Portuguese); English
+    for any code not in the table."""
+    key = (code or "en").strip().lower().replace("_", "-").split("-")[0]
+    return LANGUAGES.get(key, LANGUAGES["en"])
+
+
+def _check() -> None:
+    """Every language has every word: a missing one fails at import, not in the middle of a reading."""
+    rows_complete = all(len(words) == len(CODES) for words in (*SYMBOL_WORDS.values(), *FRACTION_WORDS.values()))
+    for code in CODES:
+        lang = LANGUAGES[code]
+        if not (rows_complete and lang.code == code and len(lang.digits) == 10 and len(lang.months) == 12
+                and set(lang.currencies) == set(CURRENCY_CODES.values())
+                and "{}" in lang.digit_count and "{n}" in lang.cents):
+            raise RuntimeError(f"the number words of language {code!r} are incomplete")
+
+
+_check()
