@@ -74,6 +74,11 @@ def test_receipt_line_is_said_as_a_person_would(line: str, words: str) -> None:
     ("*** THANK YOU ***", "THANK YOU"),
     ("----------", ""),
     ("Meet at 10:00 on 2018-03-16", "Meet at ten o'clock on sixteenth of March twenty eighteen"),
+    ("$0.99", "ninety-nine cents"),  # not "zero dollars ninety-nine cents"
+    ("Total 12,50 €", "Total twelve euros fifty cents"),  # a European price in English text
+    ("10\u202f000 km", "ten thousand km"),  # a narrow no-break space between thousands
+    ("½ price", "a half price"),  # NFKC would make it "1⁄2"
+    ("DONE 20:29:01", "DONE twenty twenty-nine and one second"),
 ])
 def test_amounts_symbols_and_decoration(text: str, words: str) -> None:
     assert spoken(text) == words

@@ -125,8 +125,9 @@ SYMBOL_WORDS: dict[str, tuple[str, ...]] = {
     "°F": ("degrees Fahrenheit", "degrés Fahrenheit", "Grad Fahrenheit", "grados Fahrenheit", "gradi Fahrenheit",
            "graus Fahrenheit"),
     "°": ("degrees", "degrés", "Grad", "grados", "gradi", "graus"),
+    "N°": ("number", "numéro", "Nummer", "número", "numero", "número"),  # "Ticket n° 4521": no degrees
 }
-SYMBOL_SPELLINGS = {"->": "→", "⇒": "→", "=>": "→", "<-": "←"}  # other ways to write the same arrow
+SYMBOL_SPELLINGS = {"->": "→", "⇒": "→", "=>": "→", "<-": "←", "n°": "N°"}  # other ways to write the same arrow
 FRACTION_WORDS: dict[str, tuple[str, ...]] = {
     "½": ("a half", "un demi", "ein halb", "un medio", "un mezzo", "um meio"),
     "¼": ("a quarter", "un quart", "ein Viertel", "un cuarto", "un quarto", "um quarto"),

@@ -64,7 +64,7 @@ PRICE_AFTER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:[.,](\d{1,2}))?
 _WHOLE_EU = r"((?<!\d )[1-9]\d{0,2}(?: \d{3})+(?!\d)|[1-9]\d{0,2}(?:\.\d{3})+(?!\d)|\d+)"
 _AMOUNT_EU = rf"{_WHOLE_EU}(?:[.,](\d{{1,2}}))?(?![\d.,]?\d)"
 PRICE_BEFORE_EU = re.compile(rf"(?<![A-Za-z])({_CUR})\s?{_AMOUNT_EU}")
-PRICE_AFTER_EU = re.compile(rf"(?<![\d.,]){_AMOUNT_EU}\s?(€|EUR|MYR|USD|GBP)(?![A-Za-z])")
+PRICE_AFTER_EU = re.compile(rf"(?<![\d.,]){_AMOUNT_EU}\s?(€|\$|£|¥|₹|EUR|MYR|USD|GBP|JPY|INR)(?![A-Za-z])")  # 12,50 $
 CURRENCY_WORD = re.compile(r"(?<![A-Za-z])(RM|MYR)(?![A-Za-z])")
 DATE_DMY = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/])")
 DATE_DM = re.compile(r"(?<![\d.,])(\d{1,2})\.(\d{1,2})\.(?![\d.])")  # German "am 14.11."
@@ -75,7 +75,7 @@ UHR = re.compile(r"(?<![\w:.,])(\d{1,2})(?:[.:](\d{2}))? ?Uhr(?!\w)")  # "12.50 
 PERCENT = re.compile(r"(?<!\d)(\d+(?:\.\d+)?)\s?%")
 PERCENT_EU = re.compile(r"(?<!\d)(\d+(?:[.,]\d+)?)\s?%")
 PERCENT_SIGN = re.compile("%")
-PHONE = re.compile(r"(?<![\w.,/-])(\+?\(?\d{1,4}\)?(?:[- ]\d{2,8}){1,4})(?![\w.,/]|-\d)")
+PHONE = re.compile(r"(?<![\w.,/-])(\+?\(?\d{1,4}\)?(?:[- ]\d{2,8}){1,5})(?![\w.,/]|-\d)")  # +34 91 123 45 67
 # A French number in five pairs: "01 23 45 67 89", "01.23.45.67.89", "+33 1 23 45 67 89", "+33 (0)1 23 ..."
 PHONE_PAIRS = re.compile(r"(?<![\w.,/+-])(\+33 ?(?:\(0\) ?)?|0)(\d)([ .-])(\d\d)\3(\d\d)\3(\d\d)\3(\d\d)"
                          r"(?![\w/-]|[.,]\d)")
