@@ -24,6 +24,7 @@ LINES = {  # language -> (a line as printed, what the voice must be given)
         ("Paris, le 14/11/2026", "Paris, le quatorze novembre deux mille vingt-six"),
         ("Rendez-vous le 01.03.2026 à 8:13",
          "Rendez-vous le premier mars deux mille vingt-six, à huit heures treize"),
+        ("Fermé le 1er mai, bureau au 2e étage", "Fermé le premier mai, bureau au deuxième étage"),
         ("Ouvert de 9h à 18h30", "Ouvert de neuf heures à dix-huit heures trente"),
         ("Ticket n° 4521 - Caisse 3 - 15:46",
          "Ticket numéro quatre mille cinq cent vingt et un - Caisse trois - quinze heures quarante-six"),
@@ -64,6 +65,7 @@ LINES = {  # language -> (a line as printed, what the voice must be given)
         ("Tel. +34 91 123 45 67", "Tel. más tres cuatro, nueve uno, uno dos tres, cuatro cinco, seis siete"),
         ("Descuento 12,5 %", "Descuento doce coma cinco por ciento"),
         ("Precio £200", "Precio doscientas libras"),
+        ("Consulta: 1º piso, puerta 2ª", "Consulta: primer piso, puerta segunda"),
         ("Premio 21.000 €", "Premio veintiún mil euros"),
         ("Habitantes: 3.000.000", "Habitantes: tres millones"),
     ],
@@ -78,6 +80,7 @@ LINES = {  # language -> (a line as printed, what the voice must be given)
         ("Tel. +39 06 1234 5678", "Tel. più tre nove, zero sei, uno due tre quattro, cinque sei sette otto"),
         ("Prezzo 1.250,00 €", "Prezzo milleduecentocinquanta euro"),
         ("Spedizione £1", "Spedizione una sterlina"),
+        ("Biglietto 2ª classe", "Biglietto seconda classe"),
     ],
     "pt": [
         ("Total 12,50 €", "Total doze euros e cinquenta"),
@@ -90,6 +93,7 @@ LINES = {  # language -> (a line as printed, what the voice must be given)
         ("Abre às 2:10", "Abre às duas e dez"),
         ("Tel. +351 21 123 4567", "Tel. mais três cinco um, dois um, um dois três, quatro cinco seis sete"),
         ("Preço £2", "Preço duas libras"),
+        ("Consultório no 3.º andar", "Consultório no terceiro andar"),
         ("Prémio 200.000 £", "Prémio duzentas mil libras"),
     ],
 }
@@ -171,7 +175,7 @@ def test_unknown_and_regional_codes() -> None:
 def test_no_pattern_backtracks_on_runs_of_thousands_groups() -> None:
     """The hostile tests run every pattern on runs of one or two characters; the patterns of numbers written
     with thousands groups ("1 000 000 ...", "1.000.000 ...") also meet runs of groups here."""
-    shapes = ["100 ", "100.", "100,", "1 000 ", "1.000", "0,0", "01 ", "+33 1 ", "€100 ", "1 h ", "1.1."]
+    shapes = ["100 ", "100.", "100,", "1 000 ", "1.000", "0,0", "01 ", "+33 1 ", "€100 ", "1 h ", "1.1.", "1º ", "1e "]
     for name, pattern in vars(spoken_module).items():
         if isinstance(pattern, re.Pattern):
             for shape in shapes:

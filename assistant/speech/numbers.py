@@ -246,6 +246,19 @@ def clock_words(hour: int, minute: int, second: int, lang: Language, twelve_hour
     return words
 
 
+def ordinal_words(n: int, lang: Language, feminine: bool = False, before_noun: bool = False) -> str:
+    """'1er' -> 'premier', '1re' -> 'première', '2e' -> 'deuxième'; '1º' -> 'primero' ('primer piso' before
+    a noun), '2ª' -> 'segunda', '1.º' -> 'primeiro', '3º' -> 'terzo'."""
+    if lang.code == "fr" and n == 1:
+        return "première" if feminine else "premier"
+    words = num2words(n, lang=lang.code, to="ordinal")
+    if feminine and lang.code in ("es", "it", "pt"):
+        words = " ".join(w[:-1] + "a" if w.endswith("o") else w for w in words.split(" "))
+    elif before_noun and lang.code == "es" and words.endswith(("primero", "tercero")):
+        words = words[:-1]  # "primer piso", "tercer piso"
+    return words
+
+
 def pair_words(pair: str, lang: Language) -> str:
     """Two digits of a French phone number as they are said: '23' -> 'vingt-trois', '05' -> 'zéro cinq' (and
     words already said are kept)."""

@@ -17,8 +17,9 @@ language code is read with the English rules; the words themselves are in `langu
   thirty-nine seconds PM", "quinze heures quarante-six";
 - prices with a currency ($, €, £, ¥, ₹, RM, MYR, USD, EUR, GBP, ...) as amounts: "thirty ringgit ninety-one
   sen", "douze euros cinquante", "zwölf Euro fünfzig";
-- percentages, and symbols that mean something (# @ & = arrows §) as words; decorative runs (***, ----, ===)
-  and bars skipped;
+- ordinals as written in French ("le 1er janvier", "2e étage") and with º and ª ("1º piso", "2ª classe");
+- percentages, and symbols that mean something (# @ & = arrows § n°) as words; decorative runs (***, ----,
+  ===) and bars skipped;
 - letters of scripts the voice cannot say (Chinese, Arabic, ...) skipped, with one note at the end.
 
 How numbers are written follows the language: in English "1,250.50" (a comma between thousands, a decimal
@@ -70,6 +71,8 @@ DATE_DMY = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![
 DATE_DM = re.compile(r"(?<![\d.,])(\d{1,2})\.(\d{1,2})\.(?![\d.])")  # German "am 14.11."
 DATE_YMD = re.compile(r"(?<![\d/.-])(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?![\d/])")
 TIME = re.compile(r"(?<![\d:.])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])(\s*(?:[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?")
+ORDINAL_FR = re.compile(r"(?<![\w.,])(\d{1,3})(er|re|ère|e|ème)(?!\w)")  # "le 1er janvier", "2e étage"
+ORDINAL_MARK = re.compile(r"(?<![\d.,])(\d{1,3})\.?([ºª])( ?\w)?")  # "1º piso", "2ª classe", "3.º andar"
 HOUR_MARK = re.compile(r"(?<![\w:.,])(\d{1,2}) ?h ?(\d{2})?(?![\w:])")  # "8h13", "15 h", "8 h 30"
 UHR = re.compile(r"(?<![\w:.,])(\d{1,2})(?:[.:](\d{2}))? ?Uhr(?!\w)")  # "12.50 Uhr", "8 Uhr"
 PERCENT = re.compile(r"(?<!\d)(\d+(?:\.\d+)?)\s?%")
@@ -143,6 +146,15 @@ def _phone_pairs(m: re.Match[str], lang: Language) -> str:
     return _said(", ".join(numbers.pair_words(pair, lang) for pair in (first, m[4], m[5], m[6], m[7])))
 
 
+def _ordinal_fr(m: re.Match[str], lang: Language) -> str:
+    return _said(numbers.ordinal_words(int(m[1]), lang, feminine=m[2] in ("re", "ère")))
+
+
+def _ordinal_mark(m: re.Match[str], lang: Language) -> str:
+    words = numbers.ordinal_words(int(m[1]), lang, feminine=m[2] == "ª", before_noun=bool(m[3]))
+    return _said(words) + (m[3] or "")
+
+
 def _percent(m: re.Match[str], lang: Language) -> str:
     whole, _, fraction = m[1].replace(",", ".").partition(".")
     return _said(f"{numbers.number_words(whole, fraction, lang)} {lang.percent}")
@@ -172,7 +184,7 @@ STEPS: dict[bool, tuple[Step, ...]] = {  # decimal comma -> the steps for number
            (LONG_DIGITS_EU, lambda m, lang: _said(numbers.digit_groups(m[0], lang)))),
 }
 FIRST_STEPS: dict[str, tuple[Step, ...]] = {  # language -> how it writes phone numbers and times of its own
-    "fr": ((PHONE_PAIRS, _phone_pairs), (HOUR_MARK, _time)),
+    "fr": ((PHONE_PAIRS, _phone_pairs), (ORDINAL_FR, _ordinal_fr), (HOUR_MARK, _time)),
     "de": ((UHR, _time), (DATE_DM, lambda m, lang: _date(m[1], m[2], "", m, lang))),
     "es": ((HOUR_MARK, _time),),
     "it": ((HOUR_MARK, _time),),
@@ -203,6 +215,8 @@ def _prepared(line: str, lang: Language) -> tuple[str, bool]:
     for fraction, words in lang.fractions.items():  # NFKC would make "½" "1⁄2"
         line = line.replace(fraction, words)
     line = THOUSANDS_SPACE.sub("." if lang.decimal_comma else ",", line)
+    if lang.code in ("es", "it", "pt"):  # before NFKC makes "º" an "o"
+        line = ORDINAL_MARK.sub(lambda m: _ordinal_mark(m, lang), line)
     line = unicodedata.normalize("NFKC", line)
     other = any(_other_script(ch) for ch in line)
     if other:
