@@ -37,7 +37,8 @@ def dry_run(args: argparse.Namespace, config: Config) -> int:
                     row = {"language": piece.language, "voice": piece.voice, "text": piece.text}
                     print(json_line(row if number is None else {**row, "line": number}))
                 else:
-                    print(plain(piece.text))
+                    for line in piece.text.splitlines():
+                        print(plain(line))
     finally:
         voices.close()
     return 0

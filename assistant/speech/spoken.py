@@ -95,6 +95,7 @@ PLUS = re.compile(r"(?<=\d)\s?\+\s?(?=\d)")
 SPACE_BEFORE_PUNCTUATION = re.compile(r" ([,.;:!?)])")  # spaces are single by then
 SPACE_AFTER_BRACKET = re.compile(r"\( ")
 COMMAS = re.compile(r",(?: ?,)+")
+COMMA_THEN_STOP = re.compile(r",([.;:!?])")
 EMPTY_BRACKETS = re.compile(r"\( ?\)")
 
 Step = tuple[re.Pattern[str], Callable[[re.Match[str], Language], str]]
@@ -239,6 +240,7 @@ def _tidy(line: str) -> str:
     line = SPACE_BEFORE_PUNCTUATION.sub(r"\1", line)  # no space before punctuation the words left behind
     line = SPACE_AFTER_BRACKET.sub("(", line)
     line = COMMAS.sub(",", line)
+    line = COMMA_THEN_STOP.sub(r"\1", line)  # "vingt-six,." after a date at the end of a sentence
     line = EMPTY_BRACKETS.sub("", line)
     return " ".join(line.lstrip(" ,.;:").rstrip(" ,").split())
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from assistant.speech.language import LANGUAGE_NAMES, LANGUAGES, LanguageId
 from assistant.speech.spoken import spoken
+from assistant.textout import printable
 
 log = logging.getLogger(__name__)
 DEFAULT_LANGUAGE = "en"
@@ -137,7 +138,7 @@ class Voices:
     def plan(self, text: str, language: str | None = None, content: bool = True) -> list[Piece]:
         """`text` as pieces of one language each, in order: `language` when it is known, the user's for the
         assistant's own words (`content` False), else each line identified within the text as a block."""
-        lines = [ln for ln in text.splitlines() if ln.strip()] or [text]
+        lines = [ln for ln in printable(text).splitlines() if ln.strip()] or [""]  # identified as it is read
         if language is not None or not content:
             languages = [language or self.user] * len(lines)
         else:
@@ -148,7 +149,7 @@ class Voices:
                 pieces[-1] = Piece(code, pieces[-1].voice, pieces[-1].text + "\n" + line)
             else:
                 pieces.append(Piece(code, self.voice_name(code), line))
-        return [Piece(p.language, p.voice, spoken(p.text)) for p in pieces]
+        return [Piece(p.language, p.voice, spoken(p.text, p.language)) for p in pieces]
 
     def announced(self, pieces: list[Piece], heard: str) -> tuple[list[Piece], str]:
         """`pieces` with the name of their language said once before a switch to a language that is not the
@@ -157,7 +158,7 @@ class Voices:
         for piece in pieces:
             if piece.language not in (heard, self.user):
                 name = LANGUAGE_NAMES.get(piece.language, piece.language)
-                out.append(Piece(self.user, self.voice_name(self.user), spoken(f"{name}.")))
+                out.append(Piece(self.user, self.voice_name(self.user), spoken(f"{name}.", self.user)))
             out.append(piece)
             heard = piece.language
         return out, heard
