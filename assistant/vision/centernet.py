@@ -138,7 +138,7 @@ class CocoDetector:
 
     def __init__(self, threads: int = 1, model: str = MODEL) -> None:
         try:
-            self.session = cpu_session(verified_path(model_entry(model)), threads)
+            self.session = cpu_session(verified_path(model_entry(model)), threads, fixed_shape=True)
         except ModelError as exc:
             raise ModelError(f"The COCO object detector ({model}) is not built or is damaged: {FIX}.") from exc
         self.input_name = self.session.get_inputs()[0].name
@@ -148,7 +148,8 @@ class CocoDetector:
         heat, wh = self.session.run(["keypoints", "wh"], {self.input_name: model_input(frame_bgr)})
         return heat[0], wh[0]
 
-    def detect(self, frame_bgr: np.ndarray, floor: float = MIN_SCORE) -> list[CocoHit]:
+    def detect(self, frame_bgr: np.ndarray, floor: float = MIN_SCORE,
+               across_classes: bool = NMS_ACROSS_CLASSES) -> list[CocoHit]:
         heat, wh = self.maps(frame_bgr)
         height, width = frame_bgr.shape[:2]
-        return decode(heat, wh, width, height, floor)
+        return decode(heat, wh, width, height, floor, across_classes)

@@ -109,7 +109,7 @@ class FaceDetector:
             entry = model_entry(MODEL)
         except ModelError as exc:
             raise ModelError(f"The face detector is not built: {FIX}.") from exc
-        self.session = cpu_session(verified_path(entry), threads)
+        self.session = cpu_session(verified_path(entry), threads, fixed_shape=True)
         self.input_name = self.session.get_inputs()[0].name
         self.anchors = grid_anchors()
 
