@@ -1,5 +1,7 @@
-"""People and objects: the converted detectors on real COCO photos (accuracy as a listener would judge it),
-the JSON contract of `assistant detect`, positions, and the tracker on scripted sightings."""
+"""People and things: the merged detector (CenterNet, the SSD, BlazeFace) on the COCO dev photos, judged as a
+listener would against the targets of issue 22, also with levels fitted without the photos they judge; the
+merge rules on scripted hits; the names table; the JSON contract of `assistant detect`; positions; and the
+tracker on scripted sightings."""
 
 from __future__ import annotations
 
@@ -10,11 +12,13 @@ import numpy as np
 import pytest
 
 from assistant.announce.positions import placed, where
-from assistant.announce.tracker import ObjectTracker, iou
-from assistant.capture.images import read_image
+from assistant.announce.tracker import ObjectTracker
+from assistant.bench import cocodev
 from assistant.cli import main
+from assistant.vision import merge as M
 from assistant.vision.detection import Detection
 from assistant.vision.detector import ObjectDetector
+from assistant.vision.things import COCO_THINGS, OID_THINGS, TABLE, THINGS, Part, load_things
 
 
 @pytest.fixture(scope="module")
@@ -23,43 +27,104 @@ def detector() -> ObjectDetector:
 
 
 @pytest.fixture(scope="module")
-def coco(dev_dir):
-    folder = dev_dir / "coco-dev"
-    rows = [json.loads(line) for line in open(folder / "gt.jsonl", encoding="utf-8")]
-    return [(row, read_image(folder / row["file"])) for row in rows]
+def photos(detector, dev_dir) -> list[cocodev.Photo]:
+    """Each model run once on each of the 128 COCO dev photos."""
+    return cocodev.load_photos(dev_dir / "coco-dev", detector)
 
 
-@pytest.fixture(scope="module")
-def coco_found(detector, coco):
-    return [(row, detector.detect(image)) for row, image in coco]
+def meets_targets(s: cocodev.Score) -> bool:
+    return (s.named >= 0.65 and s.named_not_people >= 0.50 and s.really_there >= 0.85 and s.person_found >= 0.85
+            and s.person_right >= 0.90 and s.nearest_found >= 0.92 and s.parts_with_person == 0)
 
 
-def test_people_are_found_and_calls_are_right(coco_found):
-    """README of coco-dev: image-level presence. Targets: found in >= 80% of the photos with a person, and
-    >= 85% of the photos where one is called really have one."""
-    has = [any(o["name"] == "person" for o in row["objects"]) for row, _ in coco_found]
-    called = [any(d.name == "person" for d in found) for _, found in coco_found]
-    hits = sum(h and c for h, c in zip(has, called))
-    recall, precision = hits / sum(has), hits / sum(called)
-    assert recall >= 0.80 and precision >= 0.85, (recall, precision)
+def test_the_merged_detector_meets_the_targets_on_the_dev_photos(photos):
+    """In-sample, with the shipped levels: things named (>= 65%, >= 50% of those not people), named things
+    really there (>= 85%), people found (>= 85%) and said right (>= 90%), the nearest person (>= 92%), no
+    shoe or tie said with a person."""
+    score = cocodev.judge(photos, cocodev.merged())
+    assert meets_targets(score), score
+    assert score.nearest_placed >= 0.90, score
 
 
-def test_the_largest_person_is_placed_on_the_right_third(coco_found):
-    """For the largest person in each photo, when we report them (a person box overlapping theirs by IoU
-    >= 0.3), the position word we say agrees with the ground truth box's on >= 90% of photos."""
-    agree = total = 0
-    for row, found in coco_found:
-        people = [o["box"] for o in row["objects"] if o["name"] == "person"]
-        if not people:
-            continue
-        largest = max(people, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
-        ours = [d.box for d in found if d.name == "person" and d.box and iou(d.box, tuple(largest)) >= 0.3]
-        if not ours:
-            continue
-        best = max(ours, key=lambda b: iou(b, tuple(largest)))
-        total += 1
-        agree += where(best, row["width"]) == where(tuple(largest), row["width"])
-    assert total >= 30 and agree / total >= 0.90, (agree, total)
+def test_the_targets_hold_on_photos_the_levels_never_saw(photos):
+    """Levels fitted on 7/8 of the photos judged on the other 8th, 8 folds x 5 shuffles: what held-out photos
+    of the same kind should see. Measured: named 0.72 (0.65 without people), really there 0.89."""
+    assert meets_targets(cocodev.cross_validate(photos)), cocodev.cross_validate(photos)
+
+
+def test_merging_beats_each_model_alone(photos):
+    alone = [cocodev.judge(photos, cocodev.merged(coco=c, ssd=s, faces=f))
+             for c, s, f in ((True, False, False), (False, True, False), (False, False, True))]
+    merged = cocodev.judge(photos, cocodev.merged())
+    assert merged.named > max(a.named for a in alone)
+    assert merged.nearest_found > max(a.nearest_found for a in alone) + 0.1  # faces and the SSD: close-ups
+
+
+def test_the_shipped_levels_are_what_fitting_gives(photos):
+    """The table is not stale: refitting on the dev photos moves at most two classes (a score can sit on a
+    level's edge on another CPU's kernels)."""
+    fitted = cocodev.fit_levels(photos)
+    moved = [key for key, level in fitted.items()
+             if (COCO_THINGS if key[0].value == "coco" else OID_THINGS)[key[1]].level != level]
+    assert len(moved) <= 2, moved
+
+
+def test_the_table_says_what_people_say_and_is_checked(tmp_path):
+    spoken = {c: COCO_THINGS[c].spoken for c in ("tv", "dining table", "cell phone", "couch", "potted plant",
+                                                  "person", "refrigerator")}
+    assert spoken == {"tv": "TV", "dining table": "table", "cell phone": "phone", "couch": "sofa",
+                      "potted plant": "plant", "person": "person", "refrigerator": "fridge"}
+    assert {t.plural for t in THINGS if t.spoken == "person"} == {"people"}
+    assert {t.spoken for t in THINGS if t.part is Part.WORN} == {"tie", "shoe"}
+    damaged = tmp_path / "objects.csv"
+    rows = TABLE.read_text(encoding="utf-8").splitlines()
+    damaged.write_text("\n".join(r.replace(",couch,", ",sofa,") if r.startswith("coco,couch") else r for r in rows))
+    with pytest.raises(ValueError, match="the coco rows must be its classes"):
+        load_things(damaged)
+    damaged.write_text("\n".join(r.replace(",people,", ",persons,") if r.startswith("oid,Person") else r
+                                 for r in rows))
+    with pytest.raises(ValueError, match="'person' has two plurals"):
+        load_things(damaged)
+
+
+def hit(coco: str, score: float, box: tuple[float, float, float, float], source: str = "coco") -> M.Hit:
+    return M.Hit(COCO_THINGS[coco], score, box, source)
+
+
+def ssd(label: str, score: float, box: tuple[float, float, float, float]) -> M.Hit:
+    return M.Hit(OID_THINGS[label], score, box, "ssd")
+
+
+def test_one_thing_seen_by_two_models_or_as_two_classes_is_said_once():
+    box = (100.0, 100.0, 300.0, 300.0)
+    found = M.merge([hit("dog", 0.5, box)], [ssd("Cat", 0.8, (105.0, 98.0, 298.0, 305.0))], [])
+    assert [(d.name, d.coco, d.source) for d in found] == [("cat", "cat", "ssd")]
+    found = M.merge([hit("dining table", 0.6, box), hit("cup", 0.5, (150.0, 120.0, 200.0, 170.0))],
+                    [ssd("Desk", 0.4, box)], [])
+    assert sorted(d.name for d in found) == ["cup", "table"]  # the desk below its level; the cup on the table
+
+
+def test_a_weak_hit_both_models_agree_on_is_said_and_alone_it_is_not():
+    box = (10.0, 10.0, 200.0, 300.0)
+    weak = hit("person", 0.22, box)
+    assert M.merge([weak], [], []) == []
+    found = M.merge([weak], [ssd("Person", 0.25, (12.0, 15.0, 195.0, 290.0))], [])
+    assert [(d.name, d.source) for d in found] == [("person", "coco")]
+
+
+def test_faces_stand_for_people_and_parts_of_people_are_not_said():
+    body = (100.0, 50.0, 300.0, 470.0)
+    face_in, face_out = (170.0, 60.0, 230.0, 120.0), (500.0, 50.0, 600.0, 150.0)
+    held, left = (220.0, 250.0, 290.0, 330.0), (400.0, 400.0, 460.0, 470.0)
+    found = M.merge([hit("person", 0.8, body), hit("tie", 0.6, (185.0, 150.0, 215.0, 300.0)),
+                     hit("handbag", 0.5, held), hit("handbag", 0.5, left)],
+                    [ssd("Footwear", 0.7, (120.0, 430.0, 180.0, 470.0))], [(0.95, face_in), (0.9, face_out)])
+    people = [d for d in found if d.name == "person"]
+    assert [(p.source, p.coco) for p in people] == [("face", "person"), ("coco", "person")]  # best first
+    assert [d.box for d in found if d.name == "handbag"] == [left]  # the one no one holds
+    assert not any(d.name in ("tie", "shoe") for d in found)
+    alone = M.merge([], [ssd("Footwear", 0.7, (120.0, 430.0, 180.0, 470.0))], [])
+    assert [(d.name, d.coco) for d in alone] == [("shoe", None)]  # shoes on a shelf, nobody in view
 
 
 def test_a_face_and_the_person_around_it_are_one_person_and_shoes_are_not_said_with_them(detector):
@@ -81,9 +146,10 @@ def test_detect_json_contract(tmp_path, capsys):
     line = json.loads(capsys.readouterr().out)
     assert set(line) == {"file", "objects", "ms"} and line["file"] == str(path) and line["ms"] > 0
     person = next(o for o in line["objects"] if o["name"] == "person")
-    assert set(person) == {"name", "score", "box", "where"} and person["where"] in ("left", "ahead", "right")
+    assert set(person) == {"name", "coco", "score", "box", "where"} and person["where"] in ("left", "ahead", "right")
+    assert person["coco"] == "person"
     x0, y0, x1, y1 = person["box"]
-    assert 0 <= x0 < x1 <= 640 and 0 <= y0 < y1 <= 480 and 0.3 <= person["score"] <= 1
+    assert 0 <= x0 < x1 <= 640 and 0 <= y0 < y1 <= 480 and 0.2 <= person["score"] <= 1
 
 
 def test_positions_by_thirds_and_by_the_clock():
@@ -102,8 +168,8 @@ class Clock:
         return self.now
 
 
-def person(x: float) -> Detection:
-    return Detection("person", 0.8, "person", (x, 100.0, x + 100.0, 400.0), "ssd")
+def person(x: float, source: str = "ssd") -> Detection:
+    return Detection("person", 0.8, "person", (x, 100.0, x + 100.0, 400.0), source)
 
 
 def test_tracker_needs_hits_in_time_keeps_a_person_who_stays_and_releases_one_who_left():
@@ -126,6 +192,15 @@ def test_tracker_needs_hits_in_time_keeps_a_person_who_stays_and_releases_one_wh
     clock.now = 6.0
     born, gone = tracker.update([person(100)], 640)
     assert born == [] and [t.detection.box[0] for t in gone] == [505]
+
+
+def test_tracker_takes_one_run_of_a_seldom_detector_as_real():
+    clock = Clock()
+    tracker = ObjectTracker(clock=clock, hits_by_source={"coco": 1})
+    born, _ = tracker.update([person(100, "face")], 640)
+    assert born == []
+    born, _ = tracker.update([person(400, "coco")], 640)
+    assert [t.detection.box[0] for t in born] == [400]
 
 
 def test_live_a_person_arrives_another_joins_and_with_say_gone_their_leaving_is_said(detector):

@@ -3,8 +3,9 @@ told: pure, with an injected clock.
 
 A detection is matched to the track of the same name whose box overlaps it most (IoU >= 0.2, or centres
 within a fifth of the view's width). A track is real once it has been seen `hits_needed` times within
-`window` seconds (time, not frames: the same at 1 or 30 frames per second), and gone once it has not been
-seen for `absent_seconds`.
+`window` seconds (time, not frames: the same at 1 or 30 frames per second), or as often as `hits_by_source`
+asks of what found it (a detector run seldom, whose every hit is already at its fitted level, needs one),
+and gone once it has not been seen for `absent_seconds`.
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ class ObjectTracker:
     """Thread contract: not thread-safe; its owner (the objects channel) calls it from one thread."""
 
     def __init__(self, hits_needed: int = 2, window: float = 1.0, absent_seconds: float = 2.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, hits_by_source: dict[str, int] | None = None) -> None:
         self.hits_needed, self.window, self.absent_seconds, self.clock = hits_needed, window, absent_seconds, clock
+        self.hits_by_source = hits_by_source or {}
         self.tracks: list[Track] = []
         self._ids = itertools.count(1)
 
@@ -69,7 +71,8 @@ class ObjectTracker:
         born: list[Track] = []
         for track in self.tracks:
             recent = sum(now - t <= self.window for t in track.hits)
-            if not track.confirmed and recent >= self.hits_needed and track.last_seen == now:
+            needed = self.hits_by_source.get(track.detection.source, self.hits_needed)
+            if not track.confirmed and recent >= needed and track.last_seen == now:
                 track.confirmed = True
                 born.append(track)
         gone = [t for t in self.tracks if now - t.last_seen >= self.absent_seconds]

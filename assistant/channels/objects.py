@@ -15,7 +15,7 @@ from assistant.channels.base import Context, Lane
 from assistant.common import Kind, Mode, Priority, Say
 from assistant.vision import scene
 from assistant.vision.detection import Detection
-from assistant.vision.detector import plural_of
+from assistant.vision.things import plural_of
 
 DESCRIBED = "objects-described"  # shared: what this channel said in the describe-now answer being made
 
@@ -98,5 +98,5 @@ def describe_objects(found: list[Detection], width: float, style: str = "thirds"
 
 
 def objects_json(found: list[Detection], width: float, style: str = "thirds") -> list[dict[str, Any]]:
-    return [{"name": d.name, "score": round(d.score, 4), "box": [round(v, 1) for v in d.box],
+    return [{"name": d.name, "coco": d.coco, "score": round(d.score, 4), "box": [round(v, 1) for v in d.box],
              "where": where(d.box, width, style)} for d in found if d.box is not None]

@@ -10,10 +10,12 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels of the frame
 @dataclass(frozen=True)
 class Detection:
     """One thing found in a frame: its spoken name, a score in 0..1, a coarse category (animal, food, ...),
-    where it is (`box`, or None when the source cannot tell: the classifier), and what found it."""
+    where it is (`box`, or None when the source cannot tell: the classifier), what found it, and the COCO-80
+    class it is (`coco`, as COCO spells it: "tv", "dining table"), or None when it is none of them."""
 
     name: str
     score: float
     category: str = ""
     box: Box | None = None
     source: str = "classifier"
+    coco: str | None = None

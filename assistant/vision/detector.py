@@ -1,58 +1,38 @@
-"""People and everyday objects, and where they are: an SSD-MobileNetV2 Open Images detector (24 classes) and
-BlazeFace full range (faces: someone facing the camera), both converted by `assistant models build`.
+"""People and everyday things, and where they are: three detectors, one answer (`merge`).
+
+- human's COCO CenterNet (`centernet.CocoDetector`): 80 everyday classes, 512 x 512, about 80 ms a frame.
+- An SSD-MobileNetV2 Open Images detector (23 classes): it confirms CenterNet's weaker hits of the classes
+  both know, and adds what COCO has no class for (a box, a camera, shoes).
+- BlazeFace full range (`faces.FaceDetector`): a face whose body no model found is a person (close-ups).
 
 SSD decoding follows the TensorFlow Object Detection API's SSD MobileNetV2 at 300 x 300 (as MediaPipe's
 objectron graph configures it): 6 feature maps at strides 16..512, anchor scales 0.2..0.95, aspect ratios
 1, 2, 0.5, 3, 1/3 plus one interpolated scale (3 anchors in the lowest layer), boxes coded as
 (ty, tx, th, tw) with scales 10, 10, 5, 5, class scores by sigmoid. Checked on the COCO dev photos: the
-(tx, ty) order puts the largest person on the wrong third 12 points more often. BlazeFace full range:
-192 x 192, letterboxed, one anchor per cell of a 48 x 48 grid, box = raw / 192 around the anchor.
-
-A face whose centre lies in a person box is that person; one outside every person box is a person of its
-own. Parts of a person (shoes) are not reported while the person is.
+(tx, ty) order puts the largest person on the wrong third 12 points more often.
 """
 
 from __future__ import annotations
 
-import csv
 import math
 import time
-from dataclasses import dataclass
-from pathlib import Path
+from collections import defaultdict
 
 import cv2
 import numpy as np
 
-from assistant.vision.detection import Box, Detection
+from assistant.vision.centernet import MODEL as COCO_MODEL
+from assistant.vision.centernet import CocoDetector
+from assistant.vision.detection import Detection
+from assistant.vision.faces import FaceDetector
 from assistant.vision.manifest import ModelError, model_entry, verified_path
+from assistant.vision.merge import AGREE, Hit, merge
 from assistant.vision.runtime import cpu_session
+from assistant.vision.things import BY_SPOKEN, COCO_THINGS, OID_LABELS, OID_THINGS, THINGS, Thing, same_words
 
 SSD_MODEL, FACE_MODEL = "oidv4-ssd-int8", "face-full-range"
-TABLE = Path(__file__).with_name("objects.csv")
-FACE_MIN_SCORE = 0.6
 NMS_IOU = 0.45
 FIX = "run `assistant models build` (it needs npm; `apt-get install npm` where it is missing)"
-
-
-@dataclass(frozen=True)
-class ObjectName:
-    spoken: str
-    plural: str
-    category: str
-    part_of_person: bool
-    min_score: float
-
-
-def load_table(path: Path = TABLE) -> dict[str, ObjectName]:
-    """Open Images class name -> how it is said (the reviewed table shipped with the package)."""
-    with open(path, newline="", encoding="utf-8") as fh:
-        return {r["oid_name"]: ObjectName(r["spoken"], r["plural"], r["category"], r["part_of_person"] == "yes",
-                                          float(r["min_score"])) for r in csv.DictReader(fh)}
-
-
-def plural_of(name: str) -> str:
-    """The plural of a spoken object name from the table ('person' -> 'people'); name + 's' otherwise."""
-    return next((o.plural for o in load_table().values() if o.spoken == name), name + "s")
 
 
 def ssd_anchors() -> np.ndarray:
@@ -78,35 +58,47 @@ def _nms(boxes: np.ndarray, scores: np.ndarray, threshold: float, iou: float) ->
     return [int(i) for i in np.array(cv2.dnn.NMSBoxes(rects, scores.tolist(), threshold, iou)).flatten()]
 
 
-def _inside(point_box: Box, box: Box) -> bool:
-    cx, cy = (point_box[0] + point_box[2]) / 2, (point_box[1] + point_box[3]) / 2
-    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+def ssd_groups(labelmap: list[str]) -> list[tuple[Thing, list[int]]]:
+    """The SSD's score columns, grouped by the thing they name ("Mug" and "Coffee cup" are one cup; "Boot",
+    "High heels" and "Footwear" one shoe), less the classes never said."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, label in enumerate(labelmap):
+        thing = OID_THINGS.get(label)
+        if thing is not None and thing.level != math.inf:
+            groups[thing.coco or thing.spoken].append(i)
+    return [(OID_THINGS[labelmap[cols[0]]], cols) for cols in groups.values()]
 
 
 class ObjectDetector:
-    """`detect(frame_bgr)` -> people and objects with boxes in the frame's pixels, best first.
+    """`detect(frame_bgr)` -> people and things with boxes in the frame's pixels, best first; the parts
+    (`coco_hits`, `ssd_hits`, `face_hits`) for callers that run the models at their own rates.
     Thread contract: one thread at a time (its onnxruntime sessions are not shared across threads)."""
 
-    def __init__(self, threads: int = 1, model: str = SSD_MODEL) -> None:
+    def __init__(self, threads: int = 1, model: str = SSD_MODEL, coco_model: str = COCO_MODEL) -> None:
         try:
-            ssd, face = model_entry(model), model_entry(FACE_MODEL)
+            ssd = model_entry(model)
+            self.ssd = cpu_session(verified_path(ssd), threads, fixed_shape=True)
+            self.coco = CocoDetector(threads, coco_model)
+            self.faces = FaceDetector(threads)
         except ModelError as exc:
             raise ModelError(f"The people-and-objects detector is not built: {FIX}.") from exc
-        self.ssd = cpu_session(verified_path(ssd), threads)
-        self.face = cpu_session(verified_path(face), threads)
         self.labelmap: list[str] = list(ssd["labelmap"])
-        table = load_table()
-        self.names = [table.get(label) for label in self.labelmap]
+        if self.labelmap[1:] != list(OID_LABELS):
+            raise ModelError(f"The SSD's classes are not those of the objects table: {FIX}.")
+        self.groups = ssd_groups(self.labelmap)
         self.anchors = ssd_anchors()
-        grid = (np.arange(48, dtype=np.float32) + 0.5) / 48
-        self.face_anchors = np.stack(np.meshgrid(grid, grid), -1).reshape(-1, 2)  # (x, y), row by row
 
     @property
     def vocabulary(self) -> set[str]:
-        """Every spoken name this detector can report."""
-        return {n.spoken for n in self.names if n is not None}
+        """Every spoken name this detector can report, and the classifier's names for the same things."""
+        return {w for t in THINGS if t.level != math.inf for w in same_words(t.spoken)}
 
-    def _objects(self, frame: np.ndarray) -> list[Detection]:
+    def coco_hits(self, frame: np.ndarray) -> list[Hit]:
+        """CenterNet's hits from `AGREE` up (below their level they count only when the SSD agrees)."""
+        return [Hit(COCO_THINGS[h.cls], h.score, h.box, "coco")
+                for h in self.coco.detect(frame, AGREE, across_classes=False)]
+
+    def ssd_hits(self, frame: np.ndarray) -> list[Hit]:
         h, w = frame.shape[:2]
         x = cv2.resize(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), (300, 300)).astype(np.float32) * (2 / 255) - 1
         raw, logits = self.ssd.run(None, {self.ssd.get_inputs()[0].name: x.transpose(2, 0, 1)[None]})
@@ -116,49 +108,29 @@ class ObjectDetector:
         boxes = np.stack([(cx - ww / 2) * w, (cy - hh / 2) * h, (cx + ww / 2) * w, (cy + hh / 2) * h], 1)
         boxes = np.clip(boxes, 0, [w - 1, h - 1, w - 1, h - 1])
         scores = 1 / (1 + np.exp(-np.clip(logits[0], -80, 80)))
-        found: list[Detection] = []
-        for spoken in {n.spoken for n in self.names if n is not None}:
-            columns = [i for i, n in enumerate(self.names) if n is not None and n.spoken == spoken]
-            best = scores[:, columns].max(axis=1)  # "Mug" and "Coffee cup" are one "cup"
-            name = self.names[columns[0]]
-            assert name is not None
-            idx = np.where(best >= name.min_score)[0]
-            for k in _nms(boxes[idx], best[idx], name.min_score, NMS_IOU) if len(idx) else []:
-                box = tuple(float(v) for v in boxes[idx[k]])
-                found.append(Detection(spoken, float(best[idx[k]]), name.category, box, "ssd"))  # type: ignore[arg-type]
+        found: list[Hit] = []
+        for thing, columns in self.groups:
+            best = scores[:, columns].max(axis=1)
+            floor = min(AGREE, thing.level) if thing.coco else thing.level
+            idx = np.where(best >= floor)[0]
+            for k in _nms(boxes[idx], best[idx], floor, NMS_IOU) if len(idx) else []:
+                x0, y0, x1, y1 = (float(v) for v in boxes[idx[k]])
+                found.append(Hit(thing, float(best[idx[k]]), (x0, y0, x1, y1), "ssd"))
         return found
 
-    def _faces(self, frame: np.ndarray) -> list[tuple[float, Box]]:
-        h, w = frame.shape[:2]
-        side = max(h, w)
-        oy, ox = (side - h) // 2, (side - w) // 2
-        square = cv2.copyMakeBorder(frame, oy, side - h - oy, ox, side - w - ox, cv2.BORDER_CONSTANT, value=0)
-        x = cv2.resize(cv2.cvtColor(square, cv2.COLOR_BGR2RGB), (192, 192)).astype(np.float32) * (2 / 255) - 1
-        reg, cls = self.face.run(None, {self.face.get_inputs()[0].name: x.transpose(2, 0, 1)[None]})
-        scores = 1 / (1 + np.exp(-np.clip(cls[0, :, 0], -80, 80)))
-        idx = np.where(scores >= FACE_MIN_SCORE)[0]
-        if not len(idx):
-            return []
-        r = reg[0, idx, :4] / 192
-        cx, cy = r[:, 0] + self.face_anchors[idx, 0], r[:, 1] + self.face_anchors[idx, 1]
-        boxes = np.stack([(cx - r[:, 2] / 2) * side - ox, (cy - r[:, 3] / 2) * side - oy,
-                          (cx + r[:, 2] / 2) * side - ox, (cy + r[:, 3] / 2) * side - oy], 1)
-        keep = _nms(boxes, scores[idx], FACE_MIN_SCORE, 0.3)
-        return [(float(scores[idx[k]]), tuple(float(v) for v in boxes[k])) for k in keep]  # type: ignore[misc]
+    def face_hits(self, frame: np.ndarray) -> list[tuple[float, tuple[float, float, float, float]]]:
+        return [(f.score, f.box) for f in self.faces.detect(frame)]
 
     def detect(self, frame: np.ndarray) -> list[Detection]:
-        objects = self._objects(frame)
-        people = [d.box for d in objects if d.name == "person" and d.box is not None]
-        for score, box in self._faces(frame):
-            if not any(_inside(box, p) for p in people):
-                objects.append(Detection("person", score, "person", box, "face"))
-                people.append(box)
-        parts = {n.spoken for n in self.names if n is not None and n.part_of_person}
-        kept = [d for d in objects if not (d.name in parts and d.box is not None
-                                           and any(_inside(d.box, p) for p in people))]
-        return sorted(kept, key=lambda d: -d.score)
+        return merge(self.coco_hits(frame), self.ssd_hits(frame), self.face_hits(frame))
 
     def __call__(self, frame: np.ndarray) -> tuple[list[Detection], float]:
         started = time.perf_counter()
         found = self.detect(frame)
         return found, (time.perf_counter() - started) * 1000
+
+
+def spoken_category(name: str) -> str:
+    """The category of a spoken name ('' when it is not one the detector says)."""
+    thing = BY_SPOKEN.get(name)
+    return thing.category.value if thing is not None else ""
