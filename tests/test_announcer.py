@@ -111,3 +111,47 @@ def test_the_cooldown_restarts_when_something_else_was_said_in_between():
     assert feed(a, clock, [[("cup", 0.9)]] * 5) == ["A cup."]  # something else, in between
     assert feed(a, clock, [[]] * 20) == []
     assert feed(a, clock, [[("fridge", 0.98)]] * 5) == ["A fridge."]  # 5 s later, not 15: news again
+
+
+def _at(name: str, x: float, score: float = 0.6, category: str = "furniture", size: float = 100.0) -> Detection:
+    return Detection(name, score, category, (x, 100.0, x + size, 100.0 + size), "coco")
+
+
+def test_people_are_said_first_grouped_by_where_and_crowds_about_how_many():
+    from assistant.announce.describe import people_sentence
+
+    person = lambda x: _at("person", x, category="person", size=20)  # noqa: E731
+    assert people_sentence([person(300)], 640) == "A person ahead."
+    assert people_sentence([person(20), person(300)], 640) == "Two people: one on the left, one ahead."
+    assert people_sentence([person(300), person(310), person(600)], 640) == "Three people: two ahead, one on the right."
+    assert people_sentence([person(300), person(320)], 640) == "Two people ahead."
+    assert people_sentence([person(x) for x in range(0, 600, 50)], 640) == "About twelve people."
+    assert people_sentence([person(x) for x in range(0, 620, 20)], 640) == "About thirty people."
+    assert people_sentence([], 640) == ""
+
+
+def test_things_are_the_five_most_salient_said_by_where_they_are_each_kind_once():
+    from assistant.announce.describe import describe_found, things_sentence
+
+    room = [_at("TV", 10, category="electronics"), _at("table", 260, size=150), _at("chair", 240), _at("chair", 300)]
+    assert things_sentence(room, 640) == "A TV on the left, a table and two chairs ahead."
+    giraffes = [_at("giraffe", 20, category="animal"), _at("giraffe", 520, category="animal")]
+    assert things_sentence(giraffes, 640) == "Two giraffes on the left and on the right."
+    many = [_at(n, 250, size=s) for n, s in (("cup", 10), ("vase", 50), ("oven", 200), ("clock", 40), ("bowl", 60),
+                                             ("book", 30), ("apple", 20))]
+    said = things_sentence(many, 640)
+    assert said == "An oven, a bowl, a vase, a clock and a book ahead." and "cup" not in said  # five, largest first
+    people = [_at("person", 300, category="person")]
+    assert describe_found(people + room, 640).startswith("A person ahead. A TV on the left")
+
+
+def test_the_classifiers_label_is_said_only_for_what_the_detector_did_not_name():
+    from assistant.announce.describe import unsaid_labels
+
+    found = [_at("TV", 10, category="electronics"), _at("dog", 300, category="animal"),
+             _at("person", 500, category="person")]
+    labels = [Detection(n, 0.9, c) for n, c in (("screen", "electronics"), ("cat", "animal"), ("espresso", "food"),
+                                                  ("jersey", "clothing"), ("baseball player", "person"),
+                                                  ("restaurant", "building"))]
+    assert [d.name for d in unsaid_labels(labels, found)] == ["espresso", "restaurant"]
+    assert [d.name for d in unsaid_labels(labels, [])] == [d.name for d in labels]

@@ -107,7 +107,7 @@ def test_describe_now_cuts_off_what_was_playing(models, tmp_path):
         while not any(k == "describe" for _, k, _ in said) and time.monotonic() < pressed + 3:
             time.sleep(0.01)
         describe = next(text for _, tag, text in said if tag == "describe")
-        assert describe.startswith("A cup, ahead. Espresso.")
+        assert describe.startswith("A cup ahead. Espresso.")
         first_sound = None
         while first_sound is None and time.monotonic() < pressed + 3:
             first_sound = sink.first_sound_after(pressed + 0.03)
@@ -225,7 +225,7 @@ def test_describe_command_on_still_images(tmp_path, capsys):
     paths = scene_files(tmp_path, "coffee", "page", "dark")
     assert main(["describe", *map(str, paths)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == f"{paths[0]}: A cup, ahead. Espresso."
+    assert lines[0] == f"{paths[0]}: A cup ahead. Espresso."
     assert "Text: Region-based segmentation." in lines[1]
     assert lines[2] == f"{paths[2]}: It is too dark to see."  # no label guessed in the dark
 
@@ -282,7 +282,10 @@ def test_the_clip_on_a_fake_clock_announces_each_thing_once_and_a_corrupt_frame_
     assert speech.wait_idle(10)
     speech.close()
     labels = [t for k, t in said if k.startswith("label")]
-    assert labels == ["A cat, ahead.", "A cup, ahead.", "Espresso.", "A person, ahead.", "Three cups."], labels
+    # The COCO detector names the motorcycle (the classifier's "moped" was never sure enough), the bottle on
+    # the shelf behind it, and a cardboard box on that shelf it takes for a book.
+    assert labels == ["A cat, ahead.", "A cup, ahead.", "Espresso.", "A motorcycle, ahead.", "A bottle, ahead.",
+                      "A book, on the right.", "A person, ahead.", "Three cups."], labels
     texts = [t for k, t in said if k == "text"]
     assert len(texts) == 1 and texts[0].startswith("Region-based segmentation")
     # Guidance only for text really read: none for the astronaut, the table or the dark room (it was "Move
@@ -422,7 +425,7 @@ def test_describe_in_quiet_mode_answers_about_the_view_now_not_an_earlier_one(mo
     assert speech.wait_idle(10)
     speech.close()
     answer = [t for k, t in said if k == "describe"][-1]
-    assert answer == "A cup, ahead. Espresso.", answer
+    assert answer == "A cup ahead. Espresso.", answer
     now[0] += 1.0  # and with no fresh picture at all, nothing is made up about it
     assert live.fresh_frame() is None
 
@@ -496,9 +499,9 @@ def test_describe_json_says_exactly_the_labels_in_its_sentence(tmp_path, capsys)
             assert label["name"] in line["text"].lower() and (label["sure"] or "Probably" in line["text"])
             assert label["sure"] == (label["score"] >= Config().announce.sure_score)
     coffee, astronaut, dark = lines
-    assert coffee["text"] == "A cup, ahead. Espresso." and [x["name"] for x in coffee["labels"]] == ["espresso"]
+    assert coffee["text"] == "A cup ahead. Espresso." and [x["name"] for x in coffee["labels"]] == ["espresso"]
     assert coffee["labels"][0]["sure"] is True and [o["name"] for o in coffee["objects"]] == ["cup"]
-    assert astronaut["text"].startswith("A person, ")
+    assert astronaut["text"].startswith("A person ")
     assert dark == {**dark, "text": "It is too dark to see.", "labels": [], "objects": []}
 
 

@@ -71,6 +71,7 @@ class Announcer:
         self.frame_times: deque[float] = deque(maxlen=16)
         self.announcements = 0
         self.last_seen: dict[str, float] = {}  # name -> when it last scored at least the exit score
+        self.categories: dict[str, str] = {}  # name -> its category, as last seen
 
     def needed(self) -> int:
         """Hits needed now: `hits_needed`, but no more than the window holds at the measured frame rate, and
@@ -85,7 +86,9 @@ class Announcer:
         """Feed one frame's detections; returns what to announce now, best first."""
         now = self.clock()
         self.frame_times.append(now)
+        detections = list(detections)
         scores = merge_by_name(detections)
+        self.categories.update((d.name, d.category) for d in detections if d.category)
         needed = self.needed()
         out = []
         for name in sorted(set(scores) | set(self.tracks)):
@@ -123,7 +126,7 @@ class Announcer:
 
     def present(self) -> list[Detection]:
         """What is in view now with its recent median score, best first (for describe-now)."""
-        items = [Detection(name, float(statistics.median(s for _, s in t.seen)))
+        items = [Detection(name, float(statistics.median(s for _, s in t.seen)), self.categories.get(name, ""))
                  for name, t in self.tracks.items() if t.present]
         return sorted(items, key=lambda d: -d.score)
 

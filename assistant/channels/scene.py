@@ -1,4 +1,6 @@
-"""The scene channel: the classifier's labels, debounced by the Announcer, said once each ("A cat.")."""
+"""The scene channel: the classifier's labels, debounced by the Announcer, said once each ("Espresso.");
+only for what the people-and-objects channel does not say (a name it can say, a sort of a thing it holds in
+view, a person's clothes while it holds a person)."""
 
 from __future__ import annotations
 
@@ -7,11 +9,13 @@ from typing import ClassVar
 import numpy as np
 
 from assistant.announce.announcer import Announcer, ranked_by_name
+from assistant.announce.describe import unsaid_labels
 from assistant.announce.phrasing import NOTHING, labels_part
 from assistant.channels.base import Context, Lane
-from assistant.channels.objects import DESCRIBED, covered_names
+from assistant.channels.objects import DESCRIBED, IN_VIEW, covered_names
 from assistant.common import Kind, Mode, Priority, Say
 from assistant.vision import scene
+from assistant.vision.detection import Detection
 
 
 class SceneChannel:
@@ -36,8 +40,11 @@ class SceneChannel:
         # NEXT: a new object is said as soon as what is playing ends, ahead of queued text.
         # Too dark or too blurred to trust a label: nothing is seen (and what was seen goes absent).
         seen = self.classifier.detect(frame, 10) if scene.measure(frame).trustworthy else []
-        return [Say(ann.text, Priority.NEXT, Kind.LABEL, ann.name, about=ann.name)
-                for ann in self.announcer.update(seen) if ann.name not in self.covered]
+        anns = [a for a in self.announcer.update(seen) if a.name not in self.covered]
+        kinds = self.announcer.categories
+        keep = {d.name for d in unsaid_labels([Detection(a.name, a.score, kinds.get(a.name, "")) for a in anns],
+                                              self.ctx.shared.get(IN_VIEW, ()))}
+        return [Say(a.text, Priority.NEXT, Kind.LABEL, a.name, about=a.name) for a in anns if a.name in keep]
 
     def describe(self, frame: np.ndarray | None, now: float) -> str:
         if frame is not None and not scene.measure(frame).trustworthy:
@@ -46,9 +53,8 @@ class SceneChannel:
         present = self.announcer.present()
         if not present and frame is not None:
             present = ranked_by_name(self.classifier.detect(frame, 10))
-        present = [d for d in present if d.name not in self.covered]
-        objects = self.ctx.shared.pop(DESCRIBED, "")
-        labels = labels_part(present, self.floor, self.sure)
+        objects = self.ctx.shared.pop(DESCRIBED, ())
+        labels = labels_part(unsaid_labels(present, objects), self.floor, self.sure)
         return "" if objects and labels == NOTHING else labels
 
     def reset(self) -> None:

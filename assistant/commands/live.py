@@ -106,6 +106,7 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_describe(args: argparse.Namespace, config: Config) -> int:
     from assistant.announce.announcer import ranked_by_name
+    from assistant.announce.describe import unsaid_labels
     from assistant.announce.phrasing import describe_sentence, said_labels
     from assistant.channels.base import Context
     from assistant.channels.codes import CodesChannel
@@ -136,8 +137,8 @@ def cmd_describe(args: argparse.Namespace, config: Config) -> int:
     for path, image in images:
         started = time.perf_counter()
         found = detector.detect(image) if detector is not None else []
-        covered = detector.vocabulary if detector is not None else set()
-        labels = [d for d in ranked_by_name(classifier.detect(image, 10)) if d.name not in covered]
+        # The classifier's labels only for what the detector did not name (people and things come first).
+        labels = unsaid_labels(ranked_by_name(classifier.detect(image, 10)), found)
         text = reader.read(image)
         measures = scene.measure(image)
         width = float(image.shape[1])
