@@ -26,7 +26,8 @@ from assistant.speech.synth import PiperSynth
 
 DESCRIBE_AT = (2.5, 6.5, 11.0, 15.5, 19.5, 23.5, 26.5)  # seconds into the clip: a describe keypress in each scene
 # What is really in each scene of the demo clip: a name said while it is in view is right.
-THINGS = {"chelsea": {"cat"}, "coffee": {"cup", "espresso"}, "page": set(), "motorcycle": {"moped", "motorcycle"},
+THINGS = {"chelsea": {"cat"}, "coffee": {"cup", "espresso"}, "page": set(),
+          "motorcycle": {"moped", "motorcycle", "bottle"},  # a yellow bottle stands on the shelf behind it
           "astronaut": {"person"}, "table": {"cup", "table"}, "dark": set()}
 
 
