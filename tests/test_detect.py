@@ -241,3 +241,49 @@ def test_live_a_person_arrives_another_joins_and_with_say_gone_their_leaving_is_
     people = [t for t in said if "person" in t or "people" in t]
     assert people == ["A person, on the left.", "Another person, on the right.", "The person on the left has gone.",
                       "The person on the right has gone."], said
+
+
+class CountingDetector:
+    """The real detector, counting how often its big models run."""
+
+    def __init__(self, detector: ObjectDetector) -> None:
+        self.detector, self.runs = detector, 0
+
+    def coco_hits(self, frame: np.ndarray) -> list:
+        self.runs += 1
+        return self.detector.coco_hits(frame)
+
+    def __getattr__(self, name: str):
+        return getattr(self.detector, name)
+
+
+def test_live_the_big_models_run_when_the_view_changes_and_now_and_then_when_it_does_not(detector):
+    """The objects channel at 5 steps a second on a fake clock: a still view costs CenterNet every 3 s and
+    its things are said once; a new view is looked at on the next step; a view that never stops changing
+    costs it at most once a second."""
+    from types import SimpleNamespace
+
+    from assistant.build.demo import scene_image
+    from assistant.channels.base import Context
+    from assistant.channels.objects import ObjectsChannel
+    from assistant.config import Config
+
+    now = [0.0]
+    counting = CountingDetector(detector)
+    channel = ObjectsChannel(Context(Config(), SimpleNamespace(detector=counting), clock=lambda: now[0]))
+    coffee, chelsea = scene_image("coffee"), scene_image("chelsea")
+
+    def show(frames: list[np.ndarray]) -> list[str]:
+        said = []
+        for frame in frames:
+            said += [s.text for s in channel.step(frame, now[0])]
+            now[0] = round(now[0] + 0.2, 6)
+        return said
+
+    assert show([coffee] * 50) == ["A cup, ahead."]  # 10 s
+    assert counting.runs == 4  # at 0, 3, 6 and 9 s
+    assert show([chelsea]) == ["A cat, ahead."] and counting.runs == 5
+    assert "cup" not in channel.describe(chelsea, now[0]) and "A cat ahead." in channel.describe(chelsea, now[0])
+    runs = counting.runs
+    show([coffee, chelsea] * 15)  # 6 s of a view that never settles
+    assert counting.runs - runs <= 6

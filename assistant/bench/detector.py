@@ -98,9 +98,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     ]))
     print(f"\nint8 speed-up over fp32: SSD {med['ssd fp32'] / med['ssd']:.2f}x, "
           f"CenterNet {med['coco'] / med['coco int8']:.2f}x")
-    print(f"Live objects channel: faces {config.vision.detect_rate:g} times a second, CenterNet and the SSD "
-          f"{COCO_RATE:g}: "
-          f"{live:.0f} ms a second, {live / 10:.0f}% of one core")
+    print(f"Live objects channel, at most (a view that never settles): faces {config.vision.detect_rate:g} times a "
+          f"second, CenterNet and the SSD {COCO_RATE:g}: {live:.0f} ms a second, {live / 10:.0f}% of one core")
     merged = cocodev.judge(photos, cocodev.merged())
     print(f"Person in the photo (merged): recall {merged.person_found:.3f} (target >= 0.80), "
           f"precision {merged.person_right:.3f} (target >= 0.85)")

@@ -122,8 +122,12 @@ class ObjectsChannel:
         self.ctx.shared[DESCRIBED] = ()
         if frame is not None and not scene.measure(frame).trustworthy:
             return ""
-        found: list[Detection] = [t.detection for t in self.tracker.present()]
-        if not found and frame is not None and self.detector is not None:
+        # The view as the last run saw it: what that run found (and the faces since). A new view, or none
+        # held: the detector looks at this frame.
+        found: list[Detection] = [t.detection for t in self.tracker.present() if t.last_seen >= self.coco_at]
+        still = (frame is not None and self.view is not None
+                 and float(np.abs(thumbnail(frame) - self.view).mean()) <= VIEW_CHANGE)
+        if frame is not None and self.detector is not None and not (still and found):
             self.width = float(frame.shape[1])
             found = self.detector.detect(frame)
         self.ctx.shared[DESCRIBED] = tuple(found)
