@@ -28,7 +28,7 @@ from assistant.vision.faces import FaceDetector
 from assistant.vision.manifest import ModelError, model_entry, verified_path
 from assistant.vision.merge import AGREE, Hit, merge
 from assistant.vision.runtime import cpu_session
-from assistant.vision.things import BY_SPOKEN, COCO_THINGS, OID_LABELS, OID_THINGS, THINGS, Thing, same_words
+from assistant.vision.things import COCO_THINGS, OID_LABELS, OID_THINGS, THINGS, Thing, same_words
 
 SSD_MODEL, FACE_MODEL = "oidv4-ssd-int8", "face-full-range"
 NMS_IOU = 0.45
@@ -129,8 +129,3 @@ class ObjectDetector:
         found = self.detect(frame)
         return found, (time.perf_counter() - started) * 1000
 
-
-def spoken_category(name: str) -> str:
-    """The category of a spoken name ('' when it is not one the detector says)."""
-    thing = BY_SPOKEN.get(name)
-    return thing.category.value if thing is not None else ""
