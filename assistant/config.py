@@ -134,6 +134,9 @@ class VisionConfig:
     classify_rate: float = setting(10.0, "Classifications per second in the live loop.", bounds=(0.1, 60))
     ocr_rate: float = setting(2.0, "OCR runs per second in the live loop.", bounds=(0.1, 30))
     detect_rate: float = setting(5.0, "People-and-objects detections per second in the live loop.", bounds=(0.1, 30))
+    coco_rate: float = setting(1.0, "Most runs a second of the COCO detector in the live loop (when the view changes).",
+                               bounds=(0.1, 10))
+    coco_refresh: float = setting(3.0, "Seconds between COCO detector runs on a still view.", bounds=(0.5, 60))
     ocr_engine: str = setting("rapid", "OCR back-end: rapid (PP-OCR on onnxruntime) or easyocr.", _ocr_engines)
     ocr_min_score: float = setting(0.5, "Text fragments read with lower confidence than this are dropped.",
                                    bounds=(0, 1))

@@ -86,6 +86,9 @@ def test_detector_bench_times_fp32_and_int8_and_scores_people(capsys):
     int8 = float(row(out, "SSD-MobileNetV2 Open Images, 300 x 300, int8 (used)")[0])
     assert 0.5 < int8 < 200 and 0.5 < fp32 < 200 and 0.5 < float(row(out, "BlazeFace full range, 192 x 192")[0]) < 100
     assert re.search(r"recall [01]\.\d+ \(target >= 0.80\), precision [01]\.\d+", out)
+    named, not_people, there = (float(c) for c in row(out, "merged, levels cross-validated")[:3])
+    assert 0 < not_people <= named <= 1 and 0 < there <= 1
+    assert 0 < float(row(out, "CenterNet COCO (human), 512 x 512, fp32 (used)")[0]) < 2000
 
 
 def test_calibration_bench_fits_and_compares_before_and_now(capsys):

@@ -20,7 +20,6 @@ import numpy as np
 from assistant.bench import cocodev
 from assistant.bench.timing import table
 from assistant.capture.images import read_image
-from assistant.channels.objects import COCO_RATE
 from assistant.config import Config
 from assistant.paths import dev_data_dir
 from assistant.vision.centernet import INT8_MODEL, MODEL, decode, model_input
@@ -84,13 +83,14 @@ def run(args: argparse.Namespace, config: Config) -> int:
     ms["detect"] = [_timed(lambda: detector.detect(cv2.resize(first, (640, 480)))) for _ in photos[:20]]
     with tempfile.TemporaryDirectory(prefix="assistant-bench-centernet-") as tmp:
         int8 = int8_photos(folder, photos, _int8_centernet(Path(tmp)), ms.setdefault("coco int8", []))
-    print_times({k: statistics.median(v) for k, v in ms.items()}, len(photos), config.vision.detect_rate)
+    print_times({k: statistics.median(v) for k, v in ms.items()}, len(photos), config.vision.detect_rate,
+                config.vision.coco_rate)
     print_scores(photos, int8)
     return 0
 
 
-def print_times(med: dict[str, float], photos: int, detect_rate: float) -> None:
-    live = detect_rate * (med["face"] + med["merge"]) + COCO_RATE * (med["coco"] + med["ssd"])
+def print_times(med: dict[str, float], photos: int, detect_rate: float, coco_rate: float) -> None:
+    live = detect_rate * (med["face"] + med["merge"]) + coco_rate * (med["coco"] + med["ssd"])
     print(f"Detector, one thread, median of {photos} COCO dev photos")
     print(table(["part", "ms/frame"], [
         ["SSD-MobileNetV2 Open Images, 300 x 300, fp32", f"{med['ssd fp32']:.1f}"],
@@ -104,7 +104,7 @@ def print_times(med: dict[str, float], photos: int, detect_rate: float) -> None:
     print(f"\nint8 speed-up over fp32: SSD {med['ssd fp32'] / med['ssd']:.2f}x, "
           f"CenterNet {med['coco'] / med['coco int8']:.2f}x")
     print(f"Live objects channel, at most (a view that never settles): faces {detect_rate:g} times a second, "
-          f"CenterNet and the SSD {COCO_RATE:g}: {live:.0f} ms a second, {live / 10:.0f}% of one core")
+          f"CenterNet and the SSD {coco_rate:g}: {live:.0f} ms a second, {live / 10:.0f}% of one core")
 
 
 def print_scores(photos: list[cocodev.Photo], int8: list[cocodev.Photo]) -> None:

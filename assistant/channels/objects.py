@@ -4,7 +4,7 @@ left.", "Three bottles."); parts of a person never.
 
 Live, within the loop's CPU budget, the detector runs at two speeds: the face detector on every step (6 ms:
 a person who comes close is said at once); CenterNet and the SSD (80 and 13 ms) when the view has changed
-since their last run, at most `COCO_RATE` times a second, and at least every `COCO_REFRESH` seconds. Their
+since their last run, at most `vision.coco_rate` times a second, and at least every `vision.coco_refresh` seconds. Their
 hits are carried between runs: while the view is as it was at their last run, what they found is seen
 again; while it is changing, only faces are (and the people they found, when a face is seen in them), and
 the tracker drops a thing two runs in a row missed. Every step's answer is the merged detector's
@@ -33,8 +33,6 @@ from assistant.vision.things import plural_of
 
 DESCRIBED = "objects-described"  # shared: what this channel found for the describe-now answer being made
 IN_VIEW = "objects-in-view"  # shared: the detections this channel holds as in view now (the scene channel's)
-COCO_RATE = 1.0  # CenterNet runs a second at most, live (proposed setting: vision.coco_rate)
-COCO_REFRESH = 3.0  # seconds: CenterNet runs at least this often, however still the view
 # Mean difference (grey levels) of 32 x 24 thumbnails from the one at the last run that makes a new view:
 # the demo clip's hand shake stays within 3.9 of a scene's first frame, its scene cuts are 50 and more.
 VIEW_CHANGE = 8.0
@@ -64,7 +62,8 @@ class ObjectsChannel:
         self.ctx, self.detector = ctx, ctx.models.detector
         self.rate = ctx.config.vision.detect_rate
         self.style, self.say_gone = a.positions, a.say_gone
-        self.coco_every = 1.0 / COCO_RATE
+        self.coco_every = 1.0 / ctx.config.vision.coco_rate
+        self.coco_refresh = ctx.config.vision.coco_refresh
         # A COCO hit is at its fitted level already: one run makes it real. Faces, every step, need two. A
         # thing is gone when two COCO runs in a row have missed it.
         self.tracker = ObjectTracker(absent_seconds=max(a.absent_seconds, 2.5 * self.coco_every), clock=ctx.clock,
@@ -84,7 +83,7 @@ class ObjectsChannel:
         view = thumbnail(frame)
         since = now - self.coco_at
         still = self.view is not None and float(np.abs(view - self.view).mean()) <= VIEW_CHANGE
-        if (not still and since >= self.coco_every) or since >= COCO_REFRESH:
+        if (not still and since >= self.coco_every) or since >= self.coco_refresh:
             self.hits = (self.detector.coco_hits(frame), self.detector.ssd_hits(frame))
             self.coco_at, self.view, still = now, view, True
         faces = self.detector.face_hits(frame)

@@ -109,9 +109,9 @@ def check_models() -> Iterator[Result]:
         yield Result(OK, "labels", "models/labels.csv lists the 1000 classes")
     except (OSError, ValueError) as exc:
         yield Result(FAIL, "labels", f"missing or damaged ({exc})", MODELS)
-    from assistant.vision.detector import FACE_MODEL, SSD_MODEL
+    from assistant.vision.detector import COCO_MODEL, FACE_MODEL, SSD_MODEL
 
-    for name in (SSD_MODEL, FACE_MODEL):
+    for name in (COCO_MODEL, SSD_MODEL, FACE_MODEL):
         if name not in models:
             yield Result(WARN, f"model {name}", "not built: people and objects are not detected", NPM)
     from assistant.vision.ocr import OCR_MODELS

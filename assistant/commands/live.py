@@ -13,7 +13,7 @@ from typing import Any
 from assistant import app, exits
 from assistant.common import Kind, Priority
 from assistant.config import Config
-from assistant.textout import json_line, plain, printable
+from assistant.textout import json_line, plain
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ def cmd_describe(args: argparse.Namespace, config: Config) -> int:
                              "objects": objects_json(found, width, a.positions) if measures.trustworthy else [],
                              "ms": round((time.perf_counter() - started) * 1000, 1)}), flush=True)
         else:
-            print(printable(f"{path}: {sentence}" if len(args.images) > 1 else sentence), flush=True)
+            print(plain(f"{path}: {sentence}" if len(args.images) > 1 else sentence), flush=True)
         if speech is not None:
             speech.say(sentence)
     if speech is not None:
