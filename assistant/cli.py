@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant import __version__, exits, textout
+from assistant import __version__, exits, i18n, textout
 from assistant.common import Mode
 from assistant.config import Config, ConfigError, load
 from assistant.registry import load_class
@@ -242,4 +242,7 @@ def _run(argv: list[str] | None) -> int:
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
+    from assistant.speech.voices import user_language
+
+    i18n.use(user_language(config.speech.language))  # the assistant's own words, from here on
     return resolve(args.command)(args, config)

@@ -1,14 +1,16 @@
 """The vocabulary every layer shares: speech priorities, utterance kinds, earcon names, modes, and `Say`,
 one thing a channel wants said. Enums and tables checked at import, never strings assembled at run time.
 
-Nothing here imports another module of the package, so capture, vision, announce, channels and speech
-can all use it without depending on each other.
+Nothing here imports another module of the package but `i18n` (which imports none), so capture, vision,
+announce, channels and speech can all use it without depending on each other.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum, IntEnum
+
+from assistant.i18n import N_, _
 
 
 class Priority(IntEnum):
@@ -75,27 +77,37 @@ class Mode(str, Enum):
 
     @property
     def words(self) -> str:
-        """'Scene and text', 'Scene', ... as said in 'Ready. Scene and text mode.'"""
-        return "Scene and text" if self is Mode.BOTH else self.value.capitalize()
+        """'Scene and text mode.', 'Scene mode.', ... as said in 'Ready. Scene and text mode.' (the user's
+        language)."""
+        return _(MODE_NAMES[self])
 
     @property
     def announcement(self) -> str:
-        """What is said when the user switches to this mode."""
-        return MODE_ANNOUNCEMENTS[self]
+        """What is said when the user switches to this mode (the user's language)."""
+        return _(MODE_ANNOUNCEMENTS[self])
 
 
+MODE_NAMES = {
+    Mode.BOTH: N_("Scene and text mode."),
+    Mode.SCENE: N_("Scene mode."),
+    Mode.TEXT: N_("Text mode."),
+    Mode.QUIET: N_("Quiet mode."),
+    Mode.DOCUMENT: N_("Document mode."),
+    Mode.LIGHT: N_("Light mode."),
+    Mode.CODES: N_("Codes mode."),
+}
 MODE_ANNOUNCEMENTS = {
-    Mode.BOTH: "Scene and text mode.",
-    Mode.SCENE: "Scene mode.",
-    Mode.TEXT: "Text mode.",
-    Mode.QUIET: "Quiet mode.",
-    Mode.DOCUMENT: "Document mode. Hold the page in front of the camera.",
-    Mode.LIGHT: "Light mode. The tone is higher where it is brighter. S stops it.",
-    Mode.CODES: "Codes mode. Hold a barcode or QR code to the camera; beeps quicken as it comes closer.",
+    Mode.BOTH: N_("Scene and text mode."),
+    Mode.SCENE: N_("Scene mode."),
+    Mode.TEXT: N_("Text mode."),
+    Mode.QUIET: N_("Quiet mode."),
+    Mode.DOCUMENT: N_("Document mode. Hold the page in front of the camera."),
+    Mode.LIGHT: N_("Light mode. The tone is higher where it is brighter. S stops it."),
+    Mode.CODES: N_("Codes mode. Hold a barcode or QR code to the camera; beeps quicken as it comes closer."),
 }
 MODE_CYCLE = (Mode.BOTH, Mode.SCENE, Mode.TEXT, Mode.QUIET)  # the order the M key goes through
-if set(MODE_ANNOUNCEMENTS) != set(Mode):
-    raise ImportError(f"modes without an announcement: {set(Mode) - set(MODE_ANNOUNCEMENTS)}")
+if set(MODE_ANNOUNCEMENTS) != set(Mode) or set(MODE_NAMES) != set(Mode):
+    raise ImportError(f"modes without a name or an announcement: {set(Mode) - set(MODE_ANNOUNCEMENTS)}")
 
 
 class GuidanceStyle(str, Enum):

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from assistant.common import Kind, Priority
+from assistant.i18n import _
 from assistant.keys import ENTER, ERASE, INTERRUPTING, TYPED, WITH_ARGUMENT, Action, action_for
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ class KeyInput:
             if action is None:
                 self._unknown(key)
             elif action in TYPED and len(key) > 1:  # a bare "find" line: the next line is not its word
-                self.say(TYPED[action].bare, Priority.NOW, Kind.CONTROL)
+                self.say(_(TYPED[action].bare), Priority.NOW, Kind.CONTROL)
             else:
                 if action in TYPED:
                     self._typing = (action, [])
@@ -140,4 +141,4 @@ class KeyInput:
         log.info("Unknown key %r", key)
         if now - self._unknown_at >= UNKNOWN_EVERY:
             self._unknown_at = now
-            self.say("Unknown key. Press H for the keys.", Priority.NEXT, Kind.CONTROL)
+            self.say(_("Unknown key. Press H for the keys."), Priority.NEXT, Kind.CONTROL)

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from assistant.i18n import N_, _
+
 log = logging.getLogger(__name__)
 
 
@@ -120,6 +122,42 @@ if set(ACTIONS.values()) != set(Action):
     raise ImportError(f"actions without a key: {set(Action) - set(ACTIONS.values())}")
 
 HELP = "Keys: " + " ".join(f"{k.spoken}, {k.does}." for k in KEYS)
+# What the spoken help says of each key, as one sentence a translator can put in their own words (checked at
+# import against the table, so that the English help and the table never drift apart).
+SAID: dict[Action, str] = {
+    Action.DESCRIBE: N_('space, describe now.'),
+    Action.READ: N_('R, read all text.'),
+    Action.DOCUMENT: N_('D, document mode.'),
+    Action.LIGHT: N_('L, light mode.'),
+    Action.COLOUR: N_('C, colour.'),
+    Action.CODES: N_('B, codes mode.'),
+    Action.STOP: N_('S or escape, stop speaking.'),
+    Action.REPEAT: N_('Full stop, repeat.'),
+    Action.MODE: N_('M, next mode.'),
+    Action.FASTER: N_('Plus, faster.'),
+    Action.SLOWER: N_('Minus, slower.'),
+    Action.LOUDER: N_('Star, louder.'),
+    Action.QUIETER: N_('Slash, quieter.'),
+    Action.NEXT_LINE: N_('Down arrow or J, next line.'),
+    Action.PREVIOUS_LINE: N_('Up arrow or K, previous line.'),
+    Action.NEXT_WORD: N_('Right arrow or right bracket, next word.'),
+    Action.PREVIOUS_WORD: N_('Left arrow or left bracket, previous word.'),
+    Action.SPELL: N_('E, spell the word.'),
+    Action.TOP: N_('Home or T, back to the top.'),
+    Action.PAUSE: N_('P, pause or resume reading.'),
+    Action.FIND: N_('F, find.'),
+    Action.LOCATE: N_('G, look for something.'),
+    Action.LEARN: N_('N, learn a face.'),
+    Action.HELP: N_('H, these keys.'),
+    Action.QUIT: N_('Q, quit.'),
+}
+if [SAID[k.action] for k in KEYS] != [f"{k.spoken}, {k.does}." for k in KEYS]:
+    raise ImportError("the spoken help of the keys differs from the key table")
+
+
+def help_text() -> str:
+    """The spoken help, in the user's language."""
+    return " ".join([_("Keys:"), *(_(SAID[k.action]) for k in KEYS)])
 
 # Navigation: actions that one more or one less of changes nothing (a move through the text, a rate or
 # volume step): in a flood of keys these give way; every other action is a command, never dropped (see
@@ -141,12 +179,12 @@ class Typed:
 
 
 TYPED: dict[Action, Typed] = {
-    Action.FIND: Typed("Find. Type a word, then Enter.", "Find what? Type find and a word on one line.",
-                       "Find cancelled."),
-    Action.LOCATE: Typed("Look for what? Type a name, then Enter.",
-                         "Look for what? Type locate and a name on one line.", "Not looking for anything."),
-    Action.LEARN: Typed("Whose face? Type the name, then Enter.", "Whose face? Type learn and the name on one line.",
-                        "No face learned."),
+    Action.FIND: Typed(N_("Find. Type a word, then Enter."), N_("Find what? Type find and a word on one line."),
+                       N_("Find cancelled.")),
+    Action.LOCATE: Typed(N_("Look for what? Type a name, then Enter."),
+                         N_("Look for what? Type locate and a name on one line."), N_("Not looking for anything.")),
+    Action.LEARN: Typed(N_("Whose face? Type the name, then Enter."),
+                        N_("Whose face? Type learn and the name on one line."), N_("No face learned.")),
 }
 if set(TYPED) != set(WITH_ARGUMENT.values()):  # checked at import: a typed word has its stdin form, and back
     raise ImportError(f"typed actions and stdin words differ: {set(TYPED) ^ set(WITH_ARGUMENT.values())}")

@@ -23,8 +23,9 @@ from assistant.capture.sources import Grabber
 from assistant.channels.base import Channel, Lane
 from assistant.common import MODE_CYCLE, Earcon, Kind, Mode, Priority, Say
 from assistant.config import Config
+from assistant.i18n import N_, _, decimal
 from assistant.inbox import Inbox, KeyInput
-from assistant.keys import HELP, MOMENTARY, TYPED, Action
+from assistant.keys import MOMENTARY, TYPED, Action, help_text
 from assistant.reading import Review
 from assistant.speech.queue import Speech
 
@@ -44,11 +45,13 @@ SHUTDOWN_WAIT = 10.0  # seconds to wait for a model run in flight when quitting
 TOGGLES = {Action.LIGHT: Mode.LIGHT, Action.CODES: Mode.CODES, Action.DOCUMENT: Mode.DOCUMENT}  # key -> its mode
 REQUESTS = {Action.LOCATE: "find", Action.LEARN: "faces"}  # a typed word -> the channel it is for (`request`)
 CAMERA_EARCONS = {"camera-lost": Earcon.CAMERA_LOST, "camera-back": Earcon.CAMERA_BACK}
-CAMERA_WORDS = {  # what the grabber reports (see `capture.sources.Grabber`) -> what is said
-    "camera-lost": "Camera lost. Trying to reconnect.",
-    "camera-back": "Camera is back.",
-    "source-ended": "End of the {what}.",
-    "source-broken": "The {what} stopped: it could not be read past frame {frames}.",
+CAMERA_WORDS = {  # what the grabber reports (see `capture.sources.Grabber`), and from what -> what is said
+    ("camera-lost", "camera"): N_("Camera lost. Trying to reconnect."),
+    ("camera-back", "camera"): N_("Camera is back."),
+    ("source-ended", "video"): N_("End of the video."),
+    ("source-ended", "images"): N_("End of the images."),
+    ("source-broken", "video"): N_("The video stopped: it could not be read past frame {frames}."),
+    ("source-broken", "images"): N_("The images stopped: one could not be read past image {frames}."),
 }
 
 
@@ -100,8 +103,8 @@ class LiveAssistant:
         self.record(event)
         tone = CAMERA_EARCONS.get(event) if self.config.speech.earcons else None
         source = self.grabber.source
-        what = "video" if hasattr(source, "broken") else "images"
-        words = CAMERA_WORDS[event].format(what=what, frames=getattr(source, "frames_read", 0))
+        what = "camera" if event in CAMERA_EARCONS else "video" if hasattr(source, "broken") else "images"
+        words = _(CAMERA_WORDS[event, what]).format(frames=getattr(source, "frames_read", 0))
         self.speech.say(words, Priority.NOW if event in CAMERA_EARCONS else Priority.NEXT, Kind.CAMERA, tone=tone)
 
     def in_view(self, about: str) -> bool:
@@ -154,7 +157,7 @@ class LiveAssistant:
             now = self.clock()
             if now - self._last_failure.get(name, -1e9) >= FAILURE_EVERY:
                 self._last_failure[name] = now
-                self.speech.say(failure, Priority.NEXT, Kind.ERROR)
+                self.speech.say(_(failure), Priority.NEXT, Kind.ERROR)
             return []
 
     # --- the loop thread -----------------------------------------------------------------------
@@ -193,11 +196,12 @@ class LiveAssistant:
             Action.NEXT_WORD: plain(review.next_word), Action.PREVIOUS_WORD: plain(review.previous_word),
             Action.SPELL: plain(review.spell_word), Action.TOP: plain(review.top), Action.PAUSE: plain(self._pause),
             Action.FIND: self._find, Action.READ: plain(self.read_now), Action.STOP: plain(self._stop),
-            Action.DESCRIBE: plain(partial(self.guarded, "describe", "Could not describe the picture.",
+            Action.DESCRIBE: plain(partial(self.guarded, "describe", N_("Could not describe the picture."),
                                            self.describe_now)),
-            Action.COLOUR: plain(partial(self.guarded, "colour", "Could not tell the colour.", self.colour_now)),
+            Action.COLOUR: plain(partial(self.guarded, "colour", N_("Could not tell the colour."), self.colour_now)),
             Action.REPEAT: plain(lambda: self.speech.repeat()), Action.MODE: plain(self._next_mode),
-            Action.HELP: plain(lambda: self.speech.say(HELP, Priority.NOW, Kind.HELP)), Action.QUIT: plain(self._quit),
+            Action.HELP: plain(lambda: self.speech.say(help_text(), Priority.NOW, Kind.HELP)),
+            Action.QUIT: plain(self._quit),
         }
         for step in (Action.FASTER, Action.SLOWER, Action.LOUDER, Action.QUIETER):
             table[step] = plain(partial(self.adjust, step))
@@ -211,15 +215,15 @@ class LiveAssistant:
 
     def _pause(self) -> None:
         if self.review.pause() == "empty":
-            self.speech.say("Nothing read yet.", Priority.NOW, Kind.CONTROL)
+            self.speech.say(_("Nothing read yet."), Priority.NOW, Kind.CONTROL)
 
     def _typed(self, action: Action, word: str | None) -> bool:
         """The prompt of a key that asks for a word (None: the key was just pressed) or its cancel (""): said,
         and True; False when the word has come."""
         if word is None:
-            self.speech.say(TYPED[action].asks, Priority.NOW, Kind.CONTROL)
+            self.speech.say(_(TYPED[action].asks), Priority.NOW, Kind.CONTROL)
         elif not word:
-            self.speech.say(TYPED[action].cancelled, Priority.NOW, Kind.CONTROL)
+            self.speech.say(_(TYPED[action].cancelled), Priority.NOW, Kind.CONTROL)
         return not word
 
     def _find(self, word: str | None) -> None:
@@ -232,7 +236,7 @@ class LiveAssistant:
             return
         channel = self.channels.get(REQUESTS[action])
         if channel is None:
-            self.speech.say("That is not available here.", Priority.NOW, Kind.ERROR)
+            self.speech.say(_("That is not available here."), Priority.NOW, Kind.ERROR)
             return
         self.guarded(channel.name, channel.failure, partial(channel.request, action, word or "", self.fresh_frame(),
                                                             self.clock()))
@@ -249,7 +253,7 @@ class LiveAssistant:
                       if self.mode in MODE_CYCLE else Mode.BOTH)
 
     def _quit(self) -> None:
-        self.speech.say("Goodbye.", Priority.NOW, Kind.CONTROL)
+        self.speech.say(_("Goodbye."), Priority.NOW, Kind.CONTROL)
         self.interrupted = True
         self.stop_event.set()
 
@@ -260,11 +264,12 @@ class LiveAssistant:
         if action in (Action.FASTER, Action.SLOWER):
             factor = RATE_STEP if action is Action.FASTER else 1 / RATE_STEP
             speech.rate = round(max(RATE_RANGE[0], min(RATE_RANGE[1], speech.rate * factor)), 2)
-            words, level = f"Rate {speech.rate:.1f}.", (speech.rate - RATE_RANGE[0]) / (RATE_RANGE[1] - RATE_RANGE[0])
+            words = _("Rate {rate}.").format(rate=decimal(speech.rate, 1))
+            level = (speech.rate - RATE_RANGE[0]) / (RATE_RANGE[1] - RATE_RANGE[0])
         else:
             step = VOLUME_STEP if action is Action.LOUDER else -VOLUME_STEP
             speech.volume = round(max(VOLUME_RANGE[0], min(VOLUME_RANGE[1], speech.volume + step)), 2)
-            words, level = f"Volume {round(speech.volume * 100)} percent.", speech.volume
+            words, level = _("Volume {percent} percent.").format(percent=round(speech.volume * 100)), speech.volume
         if speech.busy:
             speech.overlay(Earcon.LEVEL, level)
         else:
@@ -311,13 +316,13 @@ class LiveAssistant:
         frame = self.fresh_frame()
         colour = self.channels.get("colour")
         if frame is None or colour is None:
-            return [Say("No picture from the camera.", Priority.NOW, Kind.COLOUR)]
+            return [Say(_("No picture from the camera."), Priority.NOW, Kind.COLOUR)]
         return [Say(colour.tell(frame), Priority.NOW, Kind.COLOUR)]  # type: ignore[attr-defined]
 
     def read_now(self) -> None:
         frame = self.fresh_frame()
         if frame is None or "text" not in self.channels:
-            self.speech.say("No picture from the camera.", Priority.NOW, Kind.READ)
+            self.speech.say(_("No picture from the camera."), Priority.NOW, Kind.READ)
             return
         self._read_request = frame
         self._wake_slow.set()
@@ -329,7 +334,7 @@ class LiveAssistant:
             return True
         except ImageError as exc:
             problem = exc
-        self.guarded("frame", "The camera gave an empty picture.", partial(_raise, problem))
+        self.guarded("frame", N_("The camera gave an empty picture."), partial(_raise, problem))
         return False
 
     def step_fast(self, captured: float, frame: np.ndarray) -> None:

@@ -12,16 +12,18 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from assistant.common import Earcon, Kind, Priority
+from assistant.i18n import N_, _
 
-SPELLED = {".": "dot", ",": "comma", "-": "dash", "/": "slash", ":": "colon", ";": "semicolon", "#": "hash",
-           "@": "at", "&": "and", "$": "dollar", "%": "percent", "*": "star", "(": "open bracket",
-           ")": "close bracket", "'": "apostrophe", '"': "quote", "+": "plus", "=": "equals", "_": "underscore",
-           "!": "exclamation mark", "?": "question mark"}
+SPELLED = {".": N_("dot"), ",": N_("comma"), "-": N_("dash"), "/": N_("slash"), ":": N_("colon"),
+           ";": N_("semicolon"), "#": N_("hash"), "@": N_("at"), "&": N_("and"), "$": N_("dollar"),
+           "%": N_("percent"), "*": N_("star"), "(": N_("open bracket"), ")": N_("close bracket"),
+           "'": N_("apostrophe"), '"': N_("quote"), "+": N_("plus"), "=": N_("equals"), "_": N_("underscore"),
+           "!": N_("exclamation mark"), "?": N_("question mark")}
 
 
 def spell(word: str) -> str:
-    """A word letter by letter: 'RM8.60' -> 'R, M, 8, dot, 6, 0'."""
-    return ", ".join(SPELLED.get(ch, ch.upper() if ch.isalpha() else ch) for ch in word)
+    """A word letter by letter: 'RM8.60' -> 'R, M, 8, dot, 6, 0' (the marks named in the user's language)."""
+    return ", ".join(_(SPELLED[ch]) if ch in SPELLED else ch.upper() if ch.isalpha() else ch for ch in word)
 
 
 class Speaker(Protocol):
@@ -145,7 +147,7 @@ class Review:
 
     def _empty(self) -> bool:
         if not self.lines:
-            self._edge("Nothing read yet.")
+            self._edge(_("Nothing read yet."))
             return True
         return False
 
@@ -153,7 +155,7 @@ class Review:
         if self._empty():
             return
         if self.line + 1 >= len(self.lines):
-            self._edge("Bottom.")
+            self._edge(_("Bottom."))
             return
         self.line, self.word = self.line + 1, -1
         self._move_say(self.lines[self.line])
@@ -162,7 +164,7 @@ class Review:
         if self._empty():
             return
         if self.line == 0:
-            self._edge("Top.")
+            self._edge(_("Top."))
             return
         self.line, self.word = self.line - 1, -1
         self._move_say(self.lines[self.line])
@@ -182,7 +184,7 @@ class Review:
         line, word = self.line, self.word + 1
         while word >= len(self._words(line)):
             if line + 1 >= len(self.lines):
-                self._edge("Bottom.")
+                self._edge(_("Bottom."))
                 return
             line, word = line + 1, 0
         self.line, self.word = line, word
@@ -194,7 +196,7 @@ class Review:
         line, word = self.line, (self.word if self.word >= 0 else 0) - 1
         while word < 0:
             if line == 0:
-                self._edge("Top.")
+                self._edge(_("Top."))
                 return
             line -= 1
             word = len(self._words(line)) - 1
@@ -215,7 +217,7 @@ class Review:
         top, and say it; or say it was not found."""
         wanted = " ".join(wanted.split()).lower()
         if not wanted:
-            self._edge("Find: nothing typed.")
+            self._edge(_("Find: nothing typed."))
             return False
         if self._empty():
             return False
@@ -226,5 +228,5 @@ class Review:
                 self.line, self.word = index, -1
                 self._move_say(self.lines[index])
                 return True
-        self._edge(f"Not found: {wanted}.")
+        self._edge(_("Not found: {word}.").format(word=wanted))
         return False

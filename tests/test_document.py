@@ -228,7 +228,7 @@ def test_a_page_held_sideways_or_upside_down_is_turned_upright_before_reading():
     reader, orientation = document_reader(Config()), PageOrientation()
     turns = {0: None, 90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
     scores = {angle: Score() for angle in turns}
-    for item in ground_truth(DEV, "sroie")[:4]:
+    for item in ground_truth(DEV, "sroie")[:2]:  # two receipts, each held four ways
         image = cv2.imread(str(DEV / item["file"]))
         for angle, turn in turns.items():
             held = image if turn is None else cv2.rotate(image, turn)

@@ -179,7 +179,10 @@ def test_keys_change_mode_rate_and_say_help(models, tmp_path):
         speech.wait_idle(20)
         live.command("h")
         live.process_events()
-        speech.wait_idle(30)
+        deadline = time.monotonic() + 30
+        while not any(t.startswith("Keys:") for _, _, t in said) and time.monotonic() < deadline:
+            time.sleep(0.02)  # the help takes half a minute to say: that it starts is what counts here
+        speech.stop()
         texts = [t for _, _, t in said]
         assert texts[0] == "Scene mode." and live.toned[0] == "Scene mode." and "Rate 1.2." in texts
         assert texts[-1].startswith("Keys: space, describe now.")

@@ -63,7 +63,8 @@ def test_read_cli_plain_json_no_text_and_bad_files(page_path, tmp_path, capsys):
     assert first["file"] == str(broken) and "error" in first
     assert second["text"].startswith("Region-based segmentation\nLet us first")
     line = second["lines"][0]
-    assert set(line) == {"text", "score", "box"} and len(line["box"]) == 4 and second["ms"] > 0
+    assert set(line) == {"text", "score", "box", "language"} and len(line["box"]) == 4 and second["ms"] > 0
+    assert line["language"] == second["language"] == "en"
 
 
 def test_easyocr_without_weights_falls_back_in_one_sentence(caplog, monkeypatch, tmp_path):

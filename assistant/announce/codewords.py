@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from assistant.common import digit_groups
+from assistant.i18n import _, p_
 from assistant.paths import FileProblem, read_limited
 from assistant.textout import plain
 
@@ -62,10 +63,14 @@ def fields(body: str) -> dict[str, str]:
 
 def _wifi(data: str) -> str:
     found = fields(data[5:])
-    name = found.get("S", "") or "without a name"
+    name = found.get("S", "")
     security = found.get("T", "")
-    lock = "open" if security in ("", "nopass") else f"{security} password included"
-    return f"Wi-Fi network {name}, {lock}."
+    if security in ("", "nopass"):
+        said = _("Wi-Fi network {name}, open.") if name else _("Wi-Fi network without a name, open.")
+    else:
+        said = (_("Wi-Fi network {name}, {security} password included.") if name
+                else _("Wi-Fi network without a name, {security} password included."))
+    return said.format(name=name, security=security)
 
 
 def _web(data: str) -> str | None:
@@ -78,7 +83,8 @@ def _web(data: str) -> str | None:
     if not site:
         return None
     path = " ".join(unquote(p) for p in parts.path.split("/") if p)
-    return f"Web address: {site.replace('.', ' dot ')}" + (f", {path}." if path else ".")
+    site = site.replace(".", f" {p_('web address', 'dot')} ")
+    return (_("Web address: {site}, {path}.") if path else _("Web address: {site}.")).format(site=site, path=path)
 
 
 def _contact_name(data: str, mecard: bool) -> str:
@@ -95,9 +101,9 @@ def _contact_name(data: str, mecard: bool) -> str:
 
 def as_text(kind: str, data: str) -> str:
     """A code read as the text it holds, introduced by what it is: 'QR code says: ...'."""
-    label = "QR code" if kind == "QR" else PRODUCT_TYPES.get(kind, plain(kind).replace("_", " ").title())
+    label = _("QR code") if kind == "QR" else PRODUCT_TYPES.get(kind, plain(kind).replace("_", " ").title())
     text = " ".join(plain(data[:MAX_DATA]).split())
-    return f"{label} says: {text[:MAX_TEXT]}" + ("…" if len(text) > MAX_TEXT else "")
+    return _("{code} says: {text}").format(code=label, text=text[:MAX_TEXT] + ("…" if len(text) > MAX_TEXT else ""))
 
 
 def qr_words(data: str) -> str:
@@ -109,12 +115,12 @@ def qr_words(data: str) -> str:
     elif lower.startswith("wifi:"):
         said = _wifi(data)
     elif lower.startswith("tel:"):
-        said = f"Phone number {data[4:]}."
+        said = _("Phone number {number}.").format(number=data[4:])
     elif lower.startswith("mailto:"):
-        said = f"E-mail address {data[7:].split('?')[0]}."
+        said = _("E-mail address {address}.").format(address=data[7:].split("?")[0])
     elif lower.startswith(("begin:vcard", "mecard:")):
         name = " ".join(_contact_name(data, lower.startswith("mecard:")).split())
-        said = f"Contact card{': ' + name if name else ''}."
+        said = _("Contact card: {name}.").format(name=name) if name else _("Contact card.")
     return as_text("QR", data) if said is None else " ".join(plain(said).split())
 
 

@@ -32,15 +32,16 @@ from assistant.vision.things import COCO_THINGS
 SSD_FP32 = "oidv4-ssd"
 
 
-def _int8_centernet(tmp: Path) -> Path:
+def _int8_centernet(tmp: Path, limit: int | None) -> Path:
     try:
         return verified_path(model_entry(INT8_MODEL))
     except ModelError:
         from assistant.build.centernet import quantize_centernet
 
-        print(f"{INT8_MODEL} is not built: quantizing it into a temporary folder (about a minute).", flush=True)
+        views = f"the first {limit} calibration views" if limit else "every calibration view (about a minute)"
+        print(f"{INT8_MODEL} is not built: quantizing it into a temporary folder, on {views}.", flush=True)
         target = tmp / f"{INT8_MODEL}.onnx"
-        quantize_centernet(verified_path(model_entry(MODEL)), target)
+        quantize_centernet(verified_path(model_entry(MODEL)), target, limit)
         return target
 
 
@@ -82,7 +83,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     ms["ssd fp32"] = [_timed(lambda: fp32.run(None, {fp32.get_inputs()[0].name: ssd_in})) for _ in photos]
     ms["detect"] = [_timed(lambda: detector.detect(cv2.resize(first, (640, 480)))) for _ in photos[:20]]
     with tempfile.TemporaryDirectory(prefix="assistant-bench-centernet-") as tmp:
-        int8 = int8_photos(folder, photos, _int8_centernet(Path(tmp)), ms.setdefault("coco int8", []))
+        int8 = int8_photos(folder, photos, _int8_centernet(Path(tmp), args.frames or None),
+                           ms.setdefault("coco int8", []))
     print_times({k: statistics.median(v) for k, v in ms.items()}, len(photos), config.vision.detect_rate,
                 config.vision.coco_rate)
     print_scores(photos, int8)

@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from assistant.capture.images import ImageError, read_image
+from assistant.i18n import _
 from assistant.textout import plain
 
 log = logging.getLogger(__name__)
@@ -158,14 +159,16 @@ class FolderSource:
 def open_failure(source: FrameSource) -> str:
     """Why `source` could not be opened, in one sentence that says what to do."""
     if isinstance(source, CameraSource):
-        return f"Could not open {source.name}. Check the camera, or pass --camera with a video file or a folder."
+        return _("Could not open {camera}. Check the camera, or pass --camera with a video file or a folder.").format(
+            camera=source.name)
     if isinstance(source, FolderSource):
-        return f"The folder {source.path} has no images in it."
+        return _("The folder {folder} has no images in it.").format(folder=source.path)
     if isinstance(source, VideoFileSource):
         if not source.path.exists():
-            return f"There is no file {source.path}. Pass --camera with a camera number, a video file or a folder."
-        return f"{source.path} is not a video that can be played."
-    return f"Could not open {source.name}."
+            return _("There is no file {file}. Pass --camera with a camera number, a video file or a folder.").format(
+                file=source.path)
+        return _("{file} is not a video that can be played.").format(file=source.path)
+    return _("Could not open {camera}.").format(camera=source.name)
 
 
 def open_source(spec: str, width: int = 640, height: int = 480) -> FrameSource:

@@ -15,6 +15,7 @@ import numpy as np
 from assistant.announce.codewords import as_text, code_words, load_names
 from assistant.channels.base import Context, Lane
 from assistant.common import Earcon, Kind, Mode, Priority, Say
+from assistant.i18n import N_
 from assistant.paths import data_home
 from assistant.vision.codes import CodeFinder
 
@@ -36,7 +37,7 @@ class CodesChannel:
     name: ClassVar[str] = "codes"
     modes: ClassVar[frozenset[Mode]] = frozenset({Mode.CODES})
     lane: ClassVar[Lane] = Lane.FAST
-    failure: ClassVar[str] = "Could not look for codes."
+    failure: ClassVar[str] = N_("Could not look for codes.")
 
     def __init__(self, ctx: Context) -> None:
         self.rate = 8.0

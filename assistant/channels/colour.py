@@ -9,7 +9,8 @@ import numpy as np
 
 from assistant.channels.base import Context, Lane
 from assistant.common import Mode, Say
-from assistant.vision.colour import colour_words, dominant
+from assistant.i18n import N_, _
+from assistant.vision.colour import colour_name, colour_words, dominant
 
 NEUTRAL = frozenset({"black", "dark grey", "grey", "light grey", "white"})  # backgrounds: not worth a mention
 CLEAR_SHARE = 0.6  # describe-now names a colour that covers this much of the middle
@@ -21,7 +22,7 @@ class ColourChannel:
     name: ClassVar[str] = "colour"
     modes: ClassVar[frozenset[Mode]] = frozenset()  # on request only: the C key and describe-now
     lane: ClassVar[Lane] = Lane.FAST
-    failure: ClassVar[str] = "Could not tell the colour."
+    failure: ClassVar[str] = N_("Could not tell the colour.")
 
     def __init__(self, ctx: Context) -> None:
         self.rate = 1.0
@@ -38,7 +39,7 @@ class ColourChannel:
             return ""
         colours = dominant(frame)
         if colours and colours[0].share >= CLEAR_SHARE and colours[0].name not in NEUTRAL:
-            return f"Mostly {colours[0].name}."
+            return _("Mostly {colour}.").format(colour=colour_name(colours[0].name))
         return ""
 
     def reset(self) -> None:

@@ -14,6 +14,7 @@ from assistant.channels.base import Context, Lane
 from assistant.channels.guidance import guide
 from assistant.channels.text import text_view
 from assistant.common import Kind, Mode, Priority, Say
+from assistant.i18n import N_, _, n_
 from assistant.paths import private_open
 from assistant.vision.document import (
     MIN_TEXT_HEIGHT,
@@ -40,7 +41,7 @@ class DocumentChannel:
     name: ClassVar[str] = "document"
     modes: ClassVar[frozenset[Mode]] = frozenset({Mode.DOCUMENT})
     lane: ClassVar[Lane] = Lane.SLOW
-    failure: ClassVar[str] = "Could not read the page."
+    failure: ClassVar[str] = N_("Could not read the page.")
 
     def __init__(self, ctx: Context) -> None:
         self.ctx, self.view, self.guide = ctx, text_view(ctx), guide(ctx)
@@ -72,7 +73,7 @@ class DocumentChannel:
             return self.guide(advice)
         self.in_view_at = now
         frames = [frame]
-        for _ in range(CAPTURE_FRAMES - 1):
+        for _more in range(CAPTURE_FRAMES - 1):
             if self.ctx.stop.wait(CAPTURE_GAP):
                 return []
             newest = self.ctx.newest_frame()
@@ -88,19 +89,19 @@ class DocumentChannel:
         lines = result.text.spoken_lines
         self.done, self.gone = True, 0
         if not lines:
-            words = "No text found on the page." + (f" {MOVE_CLOSER}" if small else "")
+            words = _("No text found on the page.") + (f" {_(MOVE_CLOSER)}" if small else "")
             return [Say(words, Priority.NEXT, Kind.SPEECH)]
         self.pages_read += 1
         self.view.publish(result.text)
-        count = f"{len(lines)} line{'s' if len(lines) != 1 else ''} read."
-        lead = f"{MOVE_CLOSER} {count}" if small else count
-        after = UNCLEAR if unclear(result.text) else ""
+        count = n_("{n} line read.", "{n} lines read.", len(lines)).format(n=len(lines))
+        lead = f"{_(MOVE_CLOSER)} {count}" if small else count
+        after = _(UNCLEAR) if unclear(result.text) else ""
         out = [Say("\n".join(lines), Priority.NOW, Kind.DOCUMENT, lead=lead, after=after)]
         try:
             self.save(lines)
         except OSError as exc:  # the page is still read out; only keeping it failed
             log.warning("Could not save the page in %s: %s", self.save_dir, exc)
-            out.append(Say("Could not save the page.", Priority.NEXT, Kind.ERROR))
+            out.append(Say(_("Could not save the page."), Priority.NEXT, Kind.ERROR))
         return out
 
     def describe(self, frame: np.ndarray | None, now: float) -> str:

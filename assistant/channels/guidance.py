@@ -12,6 +12,7 @@ import numpy as np
 from assistant.channels.base import Context, Lane
 from assistant.channels.text import text_view
 from assistant.common import Earcon, GuidanceStyle, Kind, Mode, Priority, Say
+from assistant.i18n import N_
 from assistant.vision import framing, scene
 from assistant.vision.framing import Code, FramingAdvisor, Guidance
 
@@ -63,7 +64,7 @@ class GuidanceChannel:
     name: ClassVar[str] = "guidance"
     modes: ClassVar[frozenset[Mode]] = frozenset({Mode.BOTH, Mode.TEXT})
     lane: ClassVar[Lane] = Lane.SLOW
-    failure: ClassVar[str] = "Could not read the text."
+    failure: ClassVar[str] = N_("Could not read the text.")
 
     def __init__(self, ctx: Context) -> None:
         self.view, self.guide = text_view(ctx), guide(ctx)

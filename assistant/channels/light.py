@@ -10,6 +10,7 @@ import numpy as np
 
 from assistant.channels.base import Context, Lane
 from assistant.common import Earcon, Kind, Mode, Priority, Say
+from assistant.i18n import N_
 from assistant.vision import scene
 
 TONE_RATE = 5.0  # tones a second; each lasts 0.2 s, so they join into one sound
@@ -21,7 +22,7 @@ class LightChannel:
     name: ClassVar[str] = "light"
     modes: ClassVar[frozenset[Mode]] = frozenset({Mode.LIGHT})
     lane: ClassVar[Lane] = Lane.FAST
-    failure: ClassVar[str] = "Could not measure the light."
+    failure: ClassVar[str] = N_("Could not measure the light.")
 
     def __init__(self, ctx: Context) -> None:
         self.rate = TONE_RATE

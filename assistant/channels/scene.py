@@ -14,6 +14,7 @@ from assistant.announce.phrasing import NOTHING, labels_part
 from assistant.channels.base import Context, Lane
 from assistant.channels.objects import DESCRIBED, IN_VIEW, covered_names
 from assistant.common import Kind, Mode, Priority, Say
+from assistant.i18n import N_
 from assistant.vision import scene
 from assistant.vision.detection import Detection
 
@@ -24,7 +25,7 @@ class SceneChannel:
     name: ClassVar[str] = "scene"
     modes: ClassVar[frozenset[Mode]] = frozenset({Mode.BOTH, Mode.SCENE})
     lane: ClassVar[Lane] = Lane.FAST
-    failure: ClassVar[str] = "Could not recognise the picture."
+    failure: ClassVar[str] = N_("Could not recognise the picture.")
 
     def __init__(self, ctx: Context) -> None:
         a = ctx.config.announce

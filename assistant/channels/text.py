@@ -12,6 +12,7 @@ from assistant.announce.phrasing import live_text, text_part
 from assistant.announce.texttracker import TextTracker
 from assistant.channels.base import Context, Lane
 from assistant.common import Earcon, Kind, Mode, Priority, Say
+from assistant.i18n import N_, _
 from assistant.vision.ocr import TextResult
 
 
@@ -54,7 +55,7 @@ class TextChannel:
     name: ClassVar[str] = "text"
     modes: ClassVar[frozenset[Mode]] = frozenset({Mode.BOTH, Mode.TEXT})
     lane: ClassVar[Lane] = Lane.SLOW
-    failure: ClassVar[str] = "Could not read the text."
+    failure: ClassVar[str] = N_("Could not read the text.")
 
     def __init__(self, ctx: Context) -> None:
         a = ctx.config.announce
@@ -81,7 +82,7 @@ class TextChannel:
         result = self.ctx.models.document_reader().read(frame)
         self.view.publish(result)
         if not result.text:
-            return [Say("No text found.", Priority.NOW, Kind.SPEECH)]
+            return [Say(_("No text found."), Priority.NOW, Kind.SPEECH)]
         return [Say(result.text, Priority.NOW, Kind.READ)]
 
     def describe(self, frame: np.ndarray | None, now: float) -> str:

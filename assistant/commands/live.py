@@ -13,6 +13,7 @@ from typing import Any
 from assistant import app, exits
 from assistant.common import Kind, Priority
 from assistant.config import Config
+from assistant.i18n import _
 from assistant.textout import json_line, plain
 
 log = logging.getLogger(__name__)
@@ -57,11 +58,11 @@ def _live(args: argparse.Namespace, config: Config, source_spec: str, fps: float
             speech.say(open_failure(source))
             speech.wait_idle(20)
             return 1
-        speech.say(f"Ready. {live.mode.words} mode. Press H for the keys.")
+        speech.say(" ".join([_("Ready."), live.mode.words, _("Press H for the keys.")]))
         with KeyReader(live.command, stop):  # the terminal is put back on every way out of this block
             code = live.run(getattr(args, "max_seconds", None))
             if live.ctrl_c:
-                speech.say("Goodbye.", Priority.NOW, Kind.CONTROL)
+                speech.say(_("Goodbye."), Priority.NOW, Kind.CONTROL)
             # The last words of a clip, or "Goodbye.", are heard before the program ends.
             speech.wait_idle(timeout=3 if live.interrupted else 15)
         log.info("Stats: %s", json.dumps(live.stats()))
@@ -85,7 +86,8 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
 
     source = config.camera.source
     if source.isdigit() and getattr(args, "demo_if_no_camera", False) and not camera_opens(source):
-        print(f"No camera could be opened (camera {source}), so the demo runs instead.", flush=True)
+        print(_("No camera could be opened (camera {source}), so the demo runs instead.").format(source=source),
+              flush=True)
         return cmd_demo(args, config)
     return _live(args, config, source, config.camera.fps)
 
@@ -94,12 +96,12 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
     from assistant import demo
 
     if getattr(args, "source", None) is not None and not getattr(args, "demo_if_no_camera", False):
-        print(f"The demo plays its own clip: to use {args.source}, run `assistant run --camera {args.source}`.",
-              file=sys.stderr)
+        print(plain(_("The demo plays its own clip: to use {source}, run `assistant run --camera {source}`.").format(
+            source=args.source)), file=sys.stderr)
         return 2
     clip = demo.clip_path()
     if not clip.exists():
-        print("The demo clip is not built yet: run `assistant models build` (or `make run`).", file=sys.stderr)
+        print(_("The demo clip is not built yet: run `assistant models build` (or `make run`)."), file=sys.stderr)
         return 1
     return _live(args, config, str(clip), getattr(args, "fps", None) or demo.FPS)
 

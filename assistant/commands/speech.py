@@ -81,7 +81,8 @@ def cmd_say(args: argparse.Namespace, config: Config) -> int:
 def cmd_voices(args: argparse.Namespace, config: Config) -> int:
     """Every voice, grouped by language (the user's first), each group headed by its name and the voice that
     reads text in it; a row a voice: language, name, engine, its own language tag, quality, sample rate."""
-    from assistant.speech.language import LANGUAGE_NAMES
+    from assistant.i18n import _
+    from assistant.speech.language import LANGUAGE_NAMES, language_name
     from assistant.speech.voices import choose, user_language
 
     catalogue = list(voices_iter())
@@ -93,8 +94,14 @@ def cmd_voices(args: argparse.Namespace, config: Config) -> int:
     print("language\tname\tengine\tvariant\tquality\tsample rate")
     for code in sorted(groups, key=lambda c: (c != user, c == "-", LANGUAGE_NAMES.get(c, "~" + c))):
         choice = choose(code, config.speech.voices, catalogue) if code != "-" else None
-        heading = f"{LANGUAGE_NAMES.get(code, code)} ({code})" if code != "-" else "Text only"
-        print(plain(heading + (f": {choice.voice} reads it." if choice else ":")))
+        if code == "-":
+            heading = _("Text only:")
+        elif choice is not None:
+            heading = _("{language} ({code}): {voice} reads it.").format(language=language_name(code), code=code,
+                                                                          voice=choice.voice)
+        else:
+            heading = _("{language} ({code}):").format(language=language_name(code), code=code)
+        print(plain(heading))
         for v in groups[code]:
             rate = f"{v.sample_rate} Hz" if v.sample_rate else "-"
             print("\t".join([code, plain(v.name), v.engine, plain(v.language), plain(v.quality), rate]))

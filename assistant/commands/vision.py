@@ -11,6 +11,7 @@ from typing import Any
 from assistant.app import open_voices
 from assistant.commands.files import ImageFiles
 from assistant.config import Config
+from assistant.i18n import _, n_
 from assistant.textout import json_line, plain, printable
 from assistant.vision.manifest import ModelError
 
@@ -74,9 +75,10 @@ def cmd_read(args: argparse.Namespace, config: Config) -> int:
         else:
             if len(args.images) > 1:
                 print(plain(f"{path}:"), flush=True)
-            print(printable(result.text) or "No text found.", flush=True)
+            print(printable(result.text) or _("No text found."), flush=True)
             if args.document and result.text:
-                print(f"{len(result.spoken_lines)} lines read.", flush=True)
+                count = len(result.spoken_lines)
+                print(n_("{n} line read.", "{n} lines read.", count).format(n=count), flush=True)
     return images.status
 
 
@@ -106,7 +108,7 @@ def cmd_detect(args: argparse.Namespace, config: Config) -> int:
             print(json_line({"file": str(path), "objects": objects_json(found, width, style), "ms": round(ms, 1)}),
                   flush=True)
         else:
-            said = describe_objects(found, width, style) or "No people or things I know."
+            said = describe_objects(found, width, style) or _("No people or things I know.")
             print(plain(f"{path}: {said}" if len(args.images) > 1 else said), flush=True)
     return images.status
 
@@ -144,6 +146,6 @@ def cmd_codes(args: argparse.Namespace, config: Config) -> int:
                 {"type": c.type, "data": c.data, "spoken": code_words(c.type, c.data, names), "box": list(c.box)}
                 for c in codes], "ms": round(ms, 1)}), flush=True)
         else:
-            said = " ".join(code_words(c.type, c.data, names) for c in codes) or "No code found."
+            said = " ".join(code_words(c.type, c.data, names) for c in codes) or _("No code found.")
             print(plain(f"{path}: {said}" if len(args.images) > 1 else said), flush=True)
     return images.status

@@ -22,6 +22,8 @@ import logging
 import threading
 from collections.abc import Iterable, Sequence
 
+from assistant.i18n import N_, _
+
 log = logging.getLogger(__name__)
 
 ALWAYS = 30  # characters: a line this long is identified on its own
@@ -31,18 +33,25 @@ MIN_LETTERS = 3  # fewer letters than this (a price, "WC", "OK") say nothing of 
 
 # Every language code the assistant knows by name (its own words name them: "French."), ISO 639-1.
 LANGUAGE_NAMES: dict[str, str] = {
-    "en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
-    "nl": "Dutch", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish", "pl": "Polish",
-    "cs": "Czech", "sk": "Slovak", "sl": "Slovenian", "hr": "Croatian", "ro": "Romanian", "hu": "Hungarian",
-    "tr": "Turkish", "el": "Greek", "ru": "Russian", "uk": "Ukrainian", "bg": "Bulgarian", "ca": "Catalan",
-    "ga": "Irish", "cy": "Welsh", "is": "Icelandic", "et": "Estonian", "lv": "Latvian", "lt": "Lithuanian",
-    "ja": "Japanese", "zh": "Chinese", "ko": "Korean", "ar": "Arabic", "he": "Hebrew", "hi": "Hindi",
+    "en": N_("English"), "fr": N_("French"), "de": N_("German"), "es": N_("Spanish"), "it": N_("Italian"),
+    "pt": N_("Portuguese"), "nl": N_("Dutch"), "sv": N_("Swedish"), "da": N_("Danish"), "no": N_("Norwegian"),
+    "fi": N_("Finnish"), "pl": N_("Polish"), "cs": N_("Czech"), "sk": N_("Slovak"), "sl": N_("Slovenian"),
+    "hr": N_("Croatian"), "ro": N_("Romanian"), "hu": N_("Hungarian"), "tr": N_("Turkish"), "el": N_("Greek"),
+    "ru": N_("Russian"), "uk": N_("Ukrainian"), "bg": N_("Bulgarian"), "ca": N_("Catalan"), "ga": N_("Irish"),
+    "cy": N_("Welsh"), "is": N_("Icelandic"), "et": N_("Estonian"), "lv": N_("Latvian"), "lt": N_("Lithuanian"),
+    "ja": N_("Japanese"), "zh": N_("Chinese"), "ko": N_("Korean"), "ar": N_("Arabic"), "he": N_("Hebrew"),
+    "hi": N_("Hindi"),
 }
 # The languages text is expected in (a set of European languages; the user's own is always added).
 LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "fi", "pl", "cs", "ro", "hu", "tr", "el",
              "ru")
 if not set(LANGUAGES) <= set(LANGUAGE_NAMES):  # checked at import: every language can be named
     raise ImportError(f"languages without a name: {set(LANGUAGES) - set(LANGUAGE_NAMES)}")
+
+
+def language_name(code: str) -> str:
+    """The name of a language in the user's language ("French", "Französisch"); its code when unknown."""
+    return _(LANGUAGE_NAMES[code]) if code in LANGUAGE_NAMES else code
 
 
 def letters(text: str) -> int:

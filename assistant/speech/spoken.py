@@ -40,6 +40,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from assistant.i18n import N_, _
 from assistant.speech import languages, numbers
 from assistant.speech.languages import CURRENCY_CODES, Language
 from assistant.textout import printable
@@ -47,7 +48,7 @@ from assistant.textout import printable
 log = logging.getLogger(__name__)
 _failed_once = False  # a line that could not be put into words: its traceback is logged once
 
-OTHER_SCRIPT = "Some text in another script."  # the assistant's own words: translated elsewhere, not here
+OTHER_SCRIPT = N_("Some text in another script.")  # the assistant's own words: in the user's language
 MAX_WORD_DIGITS = numbers.MAX_WORD_DIGITS
 MAX_SAID_DIGITS = numbers.MAX_SAID_DIGITS
 DECORATION = re.compile(r"[*=_~\-.·•]{3,}|[|¦│┃•·■□◆◇►◄▪▫★☆※]")
@@ -278,5 +279,5 @@ def spoken(text: str, language: str = "en") -> str:
         if words:
             lines.append(words)
     if other:
-        lines.append(OTHER_SCRIPT)
+        lines.append(_(OTHER_SCRIPT))
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.speech.language import LANGUAGE_NAMES, LANGUAGES, LanguageId
+from assistant.speech.language import LANGUAGE_NAMES, LANGUAGES, LanguageId, language_name
 from assistant.speech.spoken import spoken
 from assistant.textout import printable
 
@@ -157,8 +157,8 @@ class Voices:
         out: list[Piece] = []
         for piece in pieces:
             if piece.language not in (heard, self.user):
-                name = LANGUAGE_NAMES.get(piece.language, piece.language)
-                out.append(Piece(self.user, self.voice_name(self.user), spoken(f"{name}.", self.user)))
+                out.append(Piece(self.user, self.voice_name(self.user),
+                                 spoken(language_name(piece.language) + ".", self.user)))
             out.append(piece)
             heard = piece.language
         return out, heard

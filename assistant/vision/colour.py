@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from assistant.i18n import _, p_
+
 # name -> sRGB of the colour's centre; the nearest in CIELAB (chroma weighted a little less) names a pixel.
 # A name may have a second centre (`EXTRA`): orange covers the salmon orange of a space suit as well.
 NAMES: dict[str, tuple[int, int, int]] = {
@@ -92,14 +94,27 @@ def dominant(frame_bgr: np.ndarray, balance: bool = True) -> list[Colour]:
     return [Colour(_REF_NAMES[i], round(float(counts[i]), 3)) for i in order if counts[i] >= MIN_SHARE][:3]
 
 
+def colour_name(name: str) -> str:
+    """A colour's name in the user's language."""
+    return p_("colour", name)
+
+
+def listed(names: list[str]) -> str:
+    """'red', 'red and white', 'red, white and blue', as the user's language lists them."""
+    if len(names) == 1:
+        return names[0]
+    return _("{items} and {last}").format(items=", ".join(names[:-1]), last=names[-1])
+
+
 def colour_words(colours: list[Colour]) -> str:
     """'Mostly dark blue, with white.' / 'Dark blue and white.' / 'No clear colour.'"""
     if not colours:
-        return "No clear colour."
+        return _("No clear colour.")
     first = colours[0]
     if first.share >= 0.6:
-        rest = [c.name for c in colours[1:]]
-        return f"Mostly {first.name}" + (f", with {' and '.join(rest)}." if rest else ".")
-    names = [c.name for c in colours]
-    said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        rest = [colour_name(c.name) for c in colours[1:]]
+        if not rest:
+            return _("Mostly {colour}.").format(colour=colour_name(first.name))
+        return _("Mostly {colour}, with {others}.").format(colour=colour_name(first.name), others=listed(rest))
+    said = listed([colour_name(c.name) for c in colours])
     return said[0].upper() + said[1:] + "."

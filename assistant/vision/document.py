@@ -15,6 +15,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from assistant.i18n import N_
 from assistant.vision import framing, scene
 from assistant.vision.ocr import TextReader, TextResult, warp_to_rect
 
@@ -118,8 +119,8 @@ def corners_in_view(page: np.ndarray, width: int, height: int) -> set[str]:
 MIN_TEXT_HEIGHT = 10.0  # pixels, for a reader that does not say its own
 UNCLEAR_SCORE = 0.8
 UNCLEAR_LINES = 2  # lines under UNCLEAR_SCORE (or a quarter of the lines) make a page unclear
-MOVE_CLOSER = "Move closer."
-UNCLEAR = "Some words were unclear."
+MOVE_CLOSER = N_("Move closer.")
+UNCLEAR = N_("Some words were unclear.")
 
 
 def text_height(result: TextResult) -> float | None:

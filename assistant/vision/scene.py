@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from assistant.i18n import _
+
 TOO_DARK = 25.0  # mean luma below this: no label is trusted (the dev photos' darkest is 17, their 1st centile 57)
 BRIGHT = 170.0  # mean luma from this up: "It is bright." (a lamp, a window, daylight straight on)
 TOO_BLURRED = 15.0  # Laplacian variance at 320 x 240 below this, with contrast: blurred (dev photos: 74 and up)
@@ -37,15 +39,15 @@ class SceneMeasures:
         """'It is too dark to see.' / 'The picture is blurred.' / 'It is dark.' / 'It is dim.' /
         'It is bright.' / '' (ordinary light)."""
         if self.too_dark:
-            return "It is too dark to see."
+            return _("It is too dark to see.")
         if self.blurred:
-            return "The picture is blurred."
+            return _("The picture is blurred.")
         if self.brightness < 35:
-            return "It is dark."
+            return _("It is dark.")
         if self.brightness < 70:
-            return "It is dim."
+            return _("It is dim.")
         if self.brightness >= BRIGHT:
-            return "It is bright."
+            return _("It is bright.")
         return ""
 
     @property

@@ -1,0 +1,148 @@
+"""The catalogs of the assistant's own words (`assistant/locale`), with Babel: the template of every message
+(`assistant.pot`: the sentences marked in the code, and the names of things from the two names tables in
+each form a sentence uses), each language's `.po` brought up to date with it, and the `.po` files compiled
+to the `.mo` files gettext reads (at set-up: `scripts/catalogs.sh compile`). Never imported at run time.
+
+`python -m assistant.build.catalogs template|update|compile|check`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+from assistant import i18n
+
+PACKAGE = Path(__file__).resolve().parents[1]
+TEMPLATE = i18n.LOCALE_DIR / f"{i18n.DOMAIN}.pot"
+KEYWORDS = {"_": None, "n_": (1, 2), "p_": ((1, "c"), 2), "np_": ((1, "c"), 2, 3), "N_": None}
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+
+
+def names() -> Iterator[tuple[str, str, str | None]]:
+    """(context, message, plural message) of every form of every name of a thing a sentence says: the
+    detectors' things (`vision/objects.csv`) a, another, the and counted; the classifier's labels
+    (`vision/labels.csv`) a; the colours' names (`vision/colour.py`)."""
+    from assistant.announce.phrasing import with_article
+    from assistant.vision import labels, things
+
+    seen: set[str] = set()
+    for thing in sorted({(t.spoken, t.plural) for t in things.THINGS}):
+        spoken, plural = thing
+        seen.add(spoken)
+        yield "a thing", with_article(spoken), None
+        yield "another thing", f"another {spoken}", None
+        yield "the thing", f"the {spoken}", None
+        yield "things", f"{{n}} {spoken}", f"{{n}} {plural}"
+    with open(labels.SOURCE, newline="", encoding="utf-8") as fh:
+        for spoken in sorted({row["spoken"] for row in csv.DictReader(fh)} - seen):
+            yield "a thing", with_article(spoken), None
+    from assistant.vision.colour import NAMES
+
+    for colour in NAMES:
+        yield "colour", colour, None
+
+
+def template() -> Catalog:
+    """Every message: extracted from the code (`_`, `n_`, `p_`, `np_`, `N_`) and the names tables."""
+    catalog = Catalog(project=i18n.DOMAIN, version="1", charset="utf-8")
+    for filename, lineno, message, comments, context in extract_from_dir(
+            str(PACKAGE), keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True,
+            directory_filter=lambda path: Path(path).name not in ("build", "bench", "locale", "__pycache__")):
+        catalog.add(message, None, [(f"assistant/{filename}", lineno)], auto_comments=comments, context=context)
+    for context, message, plural in names():
+        catalog.add(message if plural is None else (message, plural), None, context=context)
+    return catalog
+
+
+def write(catalog: Catalog, path: Path) -> None:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=116, omit_header=False, sort_output=False)
+    path.write_bytes(buffer.getvalue())
+
+
+def catalogs() -> Iterator[tuple[str, Path]]:
+    """Each language's catalog: (language, its .po file)."""
+    for po in sorted(i18n.LOCALE_DIR.glob(f"*/LC_MESSAGES/{i18n.DOMAIN}.po")):
+        yield po.parents[1].name, po
+
+
+def read(path: Path, locale: str) -> Catalog:
+    with open(path, "rb") as fh:
+        return read_po(fh, locale=locale)
+
+
+def update() -> None:
+    """The template written anew, and every language's .po brought up to date with it (new messages empty,
+    gone ones dropped, a translation kept where its message stays)."""
+    fresh = template()
+    write(fresh, TEMPLATE)
+    for language, po in catalogs():
+        catalog = read(po, language)
+        catalog.update(fresh, no_fuzzy_matching=True)
+        write(catalog, po)
+
+
+def compile_all() -> int:
+    """Every .po compiled to its .mo (at set-up); how many."""
+    count = 0
+    for language, po in catalogs():
+        with open(po.with_suffix(".mo"), "wb") as fh:
+            write_mo(fh, read(po, language))
+        count += 1
+    return count
+
+
+def placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
+def problems(language: str, catalog: Catalog, expected: Catalog) -> list[str]:
+    """What is wrong with one language's catalog: a message missing, untranslated, fuzzy, or whose
+    translation has not the placeholders of its English; a message the code no longer has."""
+    out = []
+    wanted = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in expected if m.id}
+    have = {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m for m in catalog if m.id}
+    for key in sorted(wanted - set(have), key=str):
+        out.append(f"{language}: missing {key}")
+    for key in sorted(set(have) - wanted, key=str):
+        out.append(f"{language}: no longer in the code {key}")
+    for key, message in have.items():
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        strings = [message.string] if isinstance(message.string, str) else list(message.string or ())
+        if message.fuzzy or not all(strings):
+            out.append(f"{language}: untranslated {key}")
+            continue
+        for text in strings:
+            if placeholders(text) != placeholders(ids[-1]) | placeholders(ids[0]):
+                out.append(f"{language}: placeholders differ in {key}: {text!r}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    action = (argv if argv is not None else sys.argv[1:] or ["check"])[0]
+    if action == "template":
+        write(template(), TEMPLATE)
+    elif action == "update":
+        update()
+    elif action == "compile":
+        print(f"Compiled {compile_all()} catalogs of the assistant's words.")
+    else:
+        expected = template()
+        found = [p for language, po in catalogs() for p in problems(language, read(po, language), expected)]
+        print("\n".join(found[:200]) or "Every catalog is complete.")
+        return 1 if found else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""The assistant's own words in the user's language: gettext catalogs, one per language, in
+`assistant/locale/<language>/LC_MESSAGES/assistant.po` (written by translators, in git) and compiled to
+`.mo` by the set-up (`scripts/catalogs.sh`); chosen once a run (`use`), by `--language`, the setting
+`speech.language`, or the system's locale. A message without a translation is said in English.
+
+In the code a sentence of the assistant's own is written whole, in English, with named placeholders, and
+marked: `_("Looking for {name}.")`, `n_("{n} more line.", "{n} more lines.", n)` (the translator gives
+each plural form its language has), `p_("thing", "a cup")` (a context where a word alone would be
+ambiguous). Module-level tables mark their sentences with `N_` (extracted, not translated yet) and
+translate them where they are said, with `_`. Word order is the translator's: a sentence is never glued
+from translated pieces, only filled in (`{where}`, a thing's name with its article).
+"""
+
+from __future__ import annotations
+
+import gettext
+import logging
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+DOMAIN = "assistant"
+LOCALE_DIR = Path(__file__).with_name("locale")
+_catalog: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+
+
+def use(language: str) -> None:
+    """Say the assistant's own words in `language` from now on (English where its catalog lacks one)."""
+    global _catalog, _language
+    _language = language
+    if language == "en":
+        _catalog = gettext.NullTranslations()
+        return
+    _catalog = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+    if type(_catalog) is gettext.NullTranslations and (LOCALE_DIR / language).is_dir():
+        log.warning("The %s words are not compiled: run `make setup`. Meanwhile they are said in English.",
+                    language)
+
+
+def language() -> str:
+    """The language the assistant's own words are in now."""
+    return _language
+
+
+def available() -> list[str]:
+    """The languages with a catalog, English first."""
+    return ["en", *sorted(p.name for p in LOCALE_DIR.iterdir() if (p / "LC_MESSAGES").is_dir())] \
+        if LOCALE_DIR.is_dir() else ["en"]
+
+
+def _(message: str) -> str:
+    """`message` in the user's language."""
+    return _catalog.gettext(message)
+
+
+def n_(singular: str, plural: str, n: int) -> str:
+    """The form of a sentence about `n` things, in the user's language (`{n}` in it is not filled in here)."""
+    return _catalog.ngettext(singular, plural, n)
+
+
+def p_(context: str, message: str) -> str:
+    """`message` in the user's language, told apart from the same English words used otherwise by `context`."""
+    return _catalog.pgettext(context, message)
+
+
+def np_(context: str, singular: str, plural: str, n: int) -> str:
+    """`n_` with a context."""
+    return _catalog.npgettext(context, singular, plural, n)
+
+
+# The languages that write a decimal comma ("Débit 1,2."): the number is then said as they say it.
+DECIMAL_COMMA = frozenset({"fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "fi", "pl", "cs", "sk", "sl", "hr",
+                           "ro", "hu", "tr", "el", "ru", "uk", "bg", "ca", "is", "et", "lv", "lt"})
+
+
+def decimal(value: float, places: int) -> str:
+    """`value` written as the user's language writes it, for a sentence of the assistant's own."""
+    text = f"{value:.{places}f}"
+    return text.replace(".", ",") if _language in DECIMAL_COMMA else text
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalogs without translating it (it is translated where it is said)."""
+    return message
