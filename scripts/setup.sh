@@ -45,5 +45,6 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt
   touch "$stamp"
 fi
 
+.venv/bin/python -m assistant.build.catalogs compile  # the assistant's words in other languages: .po -> .mo
 .venv/bin/assistant models build
 scripts/install-launcher.sh

@@ -13,6 +13,7 @@ import io
 import re
 import sys
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -54,7 +55,8 @@ def names() -> Iterator[tuple[str, str, str | None]]:
 
 def template() -> Catalog:
     """Every message: extracted from the code (`_`, `n_`, `p_`, `np_`, `N_`) and the names tables."""
-    catalog = Catalog(project=i18n.DOMAIN, version="1", charset="utf-8")
+    catalog = Catalog(project=i18n.DOMAIN, version="1", charset="utf-8",
+                      creation_date=datetime(2026, 11, 30, tzinfo=timezone.utc))  # the same template, the same bytes
     for filename, lineno, message, comments, context in extract_from_dir(
             str(PACKAGE), keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True,
             directory_filter=lambda path: Path(path).name not in ("build", "bench", "locale", "__pycache__")):
