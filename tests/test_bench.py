@@ -113,3 +113,13 @@ def test_bench_channels_times_every_channel_but_the_document_one():
     assert all(v >= 0 for v in ms.values())
     assert ms["text"] > 10 * ms["light"]  # OCR costs far more than a brightness mean
     assert rows["colour"][4] == "-" and rows["codes"][4] == "8"  # on request only; codes at 8 a second
+
+
+def test_language_bench_compares_ours_with_the_other_libraries_by_line_length(capsys):
+    assert main(["bench", "language"]) == 0
+    out = capsys.readouterr().out
+    ours = row(out, "ours        py3langid, 18 languages, block rules")
+    assert ours[0] == "340" and float(ours[1].rstrip("%")) >= 85 and float(ours[2].rstrip("%")) <= 2
+    long_lines = row(out, "ours        60-120")
+    assert long_lines[1] == "100.0%"
+    assert row(out, "pycld2 ")[0] and row(out, "langdetect ")[0]  # the baselines, side by side

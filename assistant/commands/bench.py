@@ -19,6 +19,7 @@ BENCHES = {
     "soak": "assistant.bench.soak",
     "memory": "assistant.bench.memory",
     "channels": "assistant.bench.channels",
+    "language": "assistant.bench.language",
 }
 
 
