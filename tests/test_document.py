@@ -157,7 +157,7 @@ def test_document_mode_guides_then_reads_the_page_and_keeps_it(page, tmp_path):
     frames.mkdir()
     for i in range(40):
         cv2.imwrite(str(frames / f"{i:03d}.png"), on_table(page, 0.8, dx=-250))
-    for i in range(40, 70):
+    for i in range(40, 300):  # whole, for as long as a loaded machine may take to read it
         cv2.imwrite(str(frames / f"{i:03d}.png"), on_table(page, 0.85))
     stop = threading.Event()
     said: list[tuple[float, str, str]] = []
@@ -166,7 +166,13 @@ def test_document_mode_guides_then_reads_the_page_and_keeps_it(page, tmp_path):
     live = build_live(Config(), FolderSource(frames), speech, fps=10.0, stop=stop, save_dir=tmp_path / "saved")
     assert live.grabber.start()
     live.command("d")
-    live.run(max_seconds=12)
+    runner = threading.Thread(target=live.run, kwargs={"max_seconds": 40})
+    runner.start()
+    deadline = time.monotonic() + 40
+    while not any(k == "document" for _, k, _ in said) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()  # the page is being read: no more frames are needed
+    runner.join(15)
     speech.wait_idle(60)
     speech.close()
     texts = [(k, t) for _, k, t in said]
