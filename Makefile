@@ -5,8 +5,10 @@
 run: setup
 	.venv/bin/assistant run --demo-if-no-camera
 
+# Two workers, a test file each at a time: the real-time tests (clips played at their own speed) wait on
+# the clock while the other worker computes.
 test: lint
-	.venv/bin/python -m pytest
+	.venv/bin/python -m pytest -n 2 --dist loadfile
 
 setup:
 	scripts/setup.sh
