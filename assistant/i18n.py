@@ -23,6 +23,7 @@ DOMAIN = "assistant"
 LOCALE_DIR = Path(__file__).with_name("locale")
 _catalog: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"
+missing: set[str] = set()  # messages asked for in another language that its catalog lacks (said in English)
 
 
 def use(language: str) -> None:
@@ -51,22 +52,30 @@ def available() -> list[str]:
 
 def _(message: str) -> str:
     """`message` in the user's language."""
-    return _catalog.gettext(message)
+    return _noted(message, _catalog.gettext(message))
+
+
+def _noted(message: str, said: str) -> str:
+    """`said`; a message the catalog of another language lacks is noted (the tests read `missing`)."""
+    if said is message and _language != "en" and message:
+        missing.add(message)
+    return said
 
 
 def n_(singular: str, plural: str, n: int) -> str:
     """The form of a sentence about `n` things, in the user's language (`{n}` in it is not filled in here)."""
-    return _catalog.ngettext(singular, plural, n)
+    return _noted(singular, _catalog.ngettext(singular, plural, n)) if n == 1 else _noted(
+        plural, _catalog.ngettext(singular, plural, n))
 
 
 def p_(context: str, message: str) -> str:
     """`message` in the user's language, told apart from the same English words used otherwise by `context`."""
-    return _catalog.pgettext(context, message)
+    return _noted(message, _catalog.pgettext(context, message))
 
 
 def np_(context: str, singular: str, plural: str, n: int) -> str:
     """`n_` with a context."""
-    return _catalog.npgettext(context, singular, plural, n)
+    return _noted(singular if n == 1 else plural, _catalog.npgettext(context, singular, plural, n))
 
 
 # The languages that write a decimal comma ("Débit 1,2."): the number is then said as they say it.
@@ -78,6 +87,38 @@ def decimal(value: float, places: int) -> str:
     """`value` written as the user's language writes it, for a sentence of the assistant's own."""
     text = f"{value:.{places}f}"
     return text.replace(".", ",") if _language in DECIMAL_COMMA else text
+
+
+ENGLISH_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                   "twelve")
+
+
+def number(n: int) -> str:
+    """A count in words in the user's language ("three", "trois", "drei"), up to twelve; digits above (the
+    voice puts them into words, in the right language)."""
+    if not 0 <= n <= 12:
+        return str(n)
+    if _language == "en":
+        return ENGLISH_NUMBERS[n]
+    try:
+        from num2words import num2words
+
+        return str(num2words(n, lang=_language))
+    except (NotImplementedError, ImportError, OverflowError):  # a language num2words does not know
+        return str(n)
+
+
+def listed(items: list[str]) -> str:
+    """'red', 'red and white', 'red, white and blue', as the user's language lists things."""
+    if len(items) <= 1:
+        return "".join(items)
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
+
+
+def sentence(text: str) -> str:
+    """`text` as a sentence: its first letter capitalised (the words a sentence starts with vary by
+    language: "a cup" in English, "une tasse" in French)."""
+    return text[:1].upper() + text[1:]
 
 
 def N_(message: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from assistant.i18n import _, p_
+from assistant.i18n import _, listed, p_
 
 # name -> sRGB of the colour's centre; the nearest in CIELAB (chroma weighted a little less) names a pixel.
 # A name may have a second centre (`EXTRA`): orange covers the salmon orange of a space suit as well.
@@ -97,13 +97,6 @@ def dominant(frame_bgr: np.ndarray, balance: bool = True) -> list[Colour]:
 def colour_name(name: str) -> str:
     """A colour's name in the user's language."""
     return p_("colour", name)
-
-
-def listed(names: list[str]) -> str:
-    """'red', 'red and white', 'red, white and blue', as the user's language lists them."""
-    if len(names) == 1:
-        return names[0]
-    return _("{items} and {last}").format(items=", ".join(names[:-1]), last=names[-1])
 
 
 def colour_words(colours: list[Colour]) -> str:
