@@ -83,7 +83,8 @@ def _web(data: str) -> str | None:
     if not site:
         return None
     path = " ".join(unquote(p) for p in parts.path.split("/") if p)
-    site = site.replace(".", f" {p_('web address', 'dot')} ")
+    dot = p_("web address", "dot")  # outside an f-string: the catalogs' extraction reads only plain calls
+    site = site.replace(".", f" {dot} ")
     return (_("Web address: {site}, {path}.") if path else _("Web address: {site}.")).format(site=site, path=path)
 
 
