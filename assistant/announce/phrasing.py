@@ -9,13 +9,21 @@ from assistant.vision.detection import Detection
 
 PLURAL_OR_MASS = {"jeans", "sunglasses", "broccoli", "cauliflower", "hay", "espresso", "red wine", "ice cream",
                   "guacamole", "consomme", "eggnog", "mashed potato", "carbonara", "chocolate sauce", "dough",
-                  "wool", "velvet", "swimming trunks", "pajama", "bubble", "coral reef"}
+                  "wool", "velvet", "swimming trunks", "pajama", "bubble", "coral reef", "binoculars",
+                  "parallel bars", "corn", "bread", "face powder"}
+# Spelt with a vowel but said with a consonant ("a unicycle", "a European gallinule"), or the other way round.
+CONSONANT_SOUND = ("uni", "use", "eu", "one")
+VOWEL_SOUND = ("hour", "honest", "heir")
 
 
 def with_article(name: str) -> str:
-    if name in PLURAL_OR_MASS or name[:1].isupper():
+    """'a cup', 'an oven', 'a unicycle', 'an hourglass', 'an African chameleon', 'a TV'; a mass or plural-only
+    noun as it is ('espresso', 'binoculars')."""
+    if name in PLURAL_OR_MASS:
         return name
-    return ("an " if name[:1].lower() in "aeiou" else "a ") + name
+    low = name.lower()
+    vowel = (low[:1] in "aeiou" and not low.startswith(CONSONANT_SOUND)) or low.startswith(VOWEL_SOUND)
+    return ("an " if vowel else "a ") + name
 
 
 def label_sentence(name: str, score: float, sure: float) -> str:

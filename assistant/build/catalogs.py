@@ -3,7 +3,7 @@
 each form a sentence uses), each language's `.po` brought up to date with it, and the `.po` files compiled
 to the `.mo` files gettext reads (at set-up: `scripts/catalogs.sh compile`). Never imported at run time.
 
-`python -m assistant.build.catalogs template|update|compile|check`.
+`python -m assistant.build.catalogs template|update|compile|check [LANGUAGE...]`.
 """
 
 from __future__ import annotations
@@ -139,8 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     elif action == "compile":
         print(f"Compiled {compile_all()} catalogs of the assistant's words.")
     else:
+        only = (argv if argv is not None else sys.argv[1:])[1:]  # `check fr`: that language alone
         expected = template()
-        found = [p for language, po in catalogs() for p in problems(language, read(po, language), expected)]
+        found = [p for language, po in catalogs() if not only or language in only
+                 for p in problems(language, read(po, language), expected)]
         print("\n".join(found[:200]) or "Every catalog is complete.")
         return 1 if found else 0
     return 0
