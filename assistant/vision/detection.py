@@ -11,7 +11,10 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels of the frame
 class Detection:
     """One thing found in a frame: its spoken name, a score in 0..1, a coarse category (animal, food, ...),
     where it is (`box`, or None when the source cannot tell: the classifier), what found it, and the COCO-80
-    class it is (`coco`, as COCO spells it: "tv", "dining table"), or None when it is none of them."""
+    class it is (`coco`, as COCO spells it: "tv", "dining table"), or None when it is none of them. A person
+    whose face was looked at has `face_distance`, the descriptor distance to the nearest person taught (None:
+    no usable face, or nobody taught), and `who`, that person's name when it is said (`who_sure`: plainly,
+    else "probably"); see `vision.people`."""
 
     name: str
     score: float
@@ -19,3 +22,6 @@ class Detection:
     box: Box | None = None
     source: str = "classifier"
     coco: str | None = None
+    who: str | None = None
+    who_sure: bool = False
+    face_distance: float | None = None

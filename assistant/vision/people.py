@@ -1,0 +1,215 @@
+"""Who the people in view are: the people the user taught (`KnownPeople`, from the known-faces file of
+`vision.facestore`), and a face matched to the nearest of them.
+
+Each person taught is compared by the mean of their descriptors (from several frames or photos: on
+faces-dev a mean of two photos is nearer their other photos than either photo is, and no nearer anyone
+else). A face is named when its distance to the nearest person is under the sure threshold, "probably"
+under the probably threshold (`faceid.SURE`, `faceid.PROBABLY`); else it is a stranger. The more people are
+taught, the more chances a stranger has to fall near one of them: past `FITTED_FOR` people both thresholds
+are lowered so that a stranger's chance of being named stays what it was (`thresholds`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from statistics import NormalDist
+
+import numpy as np
+
+from assistant.vision import facestore
+from assistant.vision.detection import Box, Detection
+from assistant.vision.faceid import PROBABLY, SURE, FaceDescriber, align
+from assistant.vision.faces import Face
+from assistant.vision.facestore import FacesFileError, Problem, Saved
+from assistant.vision.manifest import ModelError, model_entry
+
+FITTED_FOR = 8  # people taught, up to which SURE and PROBABLY hold as measured
+# Different-person distances on faces-dev and the strangers' faces of the COCO and ImageNet dev photos
+# (1224 pairs): mean and standard deviation, for the normal tail that `thresholds` extrapolates.
+STRANGER_MEAN, STRANGER_SD = 0.839, 0.088
+OTHER_MODEL = ("The known faces were made by another version of the face model, so nobody is named: run "
+               "`assistant faces forget --all`, then teach each person again.")
+
+
+def thresholds(people: int) -> tuple[float, float]:
+    """(sure, probably) for `people` taught: the measured ones up to `FITTED_FOR`; past it, each is lowered
+    so that (people compared) x (the share of strangers under it) stays as at `FITTED_FOR`, the share read
+    from a normal fit of the different-person distances (e.g. 16 people: 0.437 and 0.485; 100: 0.40 and 0.45)."""
+    if people <= FITTED_FOR:
+        return SURE, PROBABLY
+    tail = NormalDist(STRANGER_MEAN, STRANGER_SD)
+    sure, probably = (tail.inv_cdf(tail.cdf(t) * FITTED_FOR / people) for t in (SURE, PROBABLY))
+    return sure, probably
+
+
+class Naming(enum.Enum):
+    SURE = "sure"
+    PROBABLY = "probably"
+    STRANGER = "stranger"
+
+
+@dataclass(frozen=True)
+class Match:
+    """The nearest person taught to a face, how far, and whether that is said (`naming`)."""
+
+    name: str
+    distance: float
+    naming: Naming
+
+    @property
+    def said(self) -> bool:
+        return self.naming is not Naming.STRANGER
+
+
+@dataclass(frozen=True)
+class Gallery:
+    """The people taught as one mean descriptor each (immutable: replaced whole when someone is taught);
+    `version` changes with every change."""
+
+    names: tuple[str, ...] = ()
+    means: np.ndarray = field(default_factory=lambda: np.zeros((0, facestore.SIZE), np.float32))
+    version: int = 0
+
+    @classmethod
+    def of(cls, saved: Saved, version: int) -> Gallery:
+        means = [looks.mean(axis=0) for _, looks in saved.people]
+        return cls(tuple(saved.names()), np.array(means, np.float32).reshape(-1, facestore.SIZE), version)
+
+    def match(self, descriptor: np.ndarray) -> Match | None:
+        """The nearest person taught; None when nobody is."""
+        if not self.names:
+            return None
+        distances = np.linalg.norm(self.means - np.asarray(descriptor, np.float32)[None], axis=1)
+        k = int(distances.argmin())
+        sure, probably = thresholds(len(self.names))
+        d = float(distances[k])
+        naming = Naming.SURE if d < sure else Naming.PROBABLY if d < probably else Naming.STRANGER
+        return Match(self.names[k], d, naming)
+
+
+def model_hash() -> str | None:
+    """The manifest's SHA-256 of the face descriptor model; None when it is not built."""
+    try:
+        return str(model_entry(facestore.MODEL)["sha256"])
+    except ModelError:
+        return None
+
+
+class KnownPeople:
+    """The people taught and the model that compares faces with them. `problem` is the one sentence that
+    says why nobody can be named (a damaged file, another model's file), else "".
+    Thread contract: one thread at a time (the live loop's, or a command's)."""
+
+    def __init__(self, describer: FaceDescriber | None, path: Path | None = None, model: str | None = None) -> None:
+        self.describer, self.path = describer, path or facestore.faces_path()
+        self.model = model if model is not None else model_hash()
+        self.gallery, self.problem = Gallery(), ""
+        self.load()
+
+    def load(self) -> None:
+        """Read the file again (empty when there is none; a problem leaves nobody known, the file untouched)."""
+        version = self.gallery.version + 1
+        self.gallery, self.problem = Gallery(version=version), ""
+        try:
+            saved = facestore.read(self.path)
+        except FacesFileError as exc:
+            self.problem = str(exc)
+            return
+        if saved is not None and saved.people and saved.model_sha256 != self.model:
+            self.problem = OTHER_MODEL
+        elif saved is not None:
+            self.gallery = Gallery.of(saved, version)
+
+    def look(self, frame: np.ndarray, face: Face) -> np.ndarray | None:
+        """The face's descriptor; None when it is too small to recognise (or there is no model)."""
+        chip = align(frame, face)
+        if chip is None or self.describer is None:
+            return None
+        return self.describer.describe(chip)
+
+    def match(self, descriptor: np.ndarray) -> Match | None:
+        return self.gallery.match(descriptor)
+
+    def saved(self) -> Saved:
+        """The file as it is now, to change it: `FacesFileError` when it cannot be read, is damaged or was made
+        by another model (a file that was not read is never written over)."""
+        saved = facestore.read(self.path)
+        if self.model is None:
+            raise FacesFileError("The face models are not built: run `assistant models build`.", Problem.UNREADABLE)
+        if saved is None or not saved.people:
+            return Saved(self.model)
+        if saved.model_sha256 != self.model:
+            raise FacesFileError(OTHER_MODEL, Problem.OTHER_MODEL)
+        return saved
+
+    def teach(self, name: str, looks: np.ndarray) -> None:
+        """Add `looks` ((k, 128) descriptors) to `name` (a new person or one known), in the file and here."""
+        self._write(self.saved().with_looks(name, looks))
+
+    def forget(self, name: str) -> bool:
+        saved = facestore.read(self.path)  # forgetting needs no model: the descriptors are not used
+        if saved is None or name not in saved.names():
+            return False
+        self._write(saved.without(name))
+        return True
+
+    def forget_all(self) -> bool:
+        found = facestore.remove(self.path)
+        self.load()
+        return found
+
+    def _write(self, saved: Saved) -> None:
+        facestore.write(self.path, saved)
+        self.load()
+
+
+def faces_of(boxes: Sequence[Box | None], faces: Sequence[Face]) -> dict[int, Face]:
+    """Which face is whose: index of a person's box -> the face in it. The largest faces first, each to the
+    smallest free box its centre lies in (a face in front of a larger person's box is its own person's)."""
+    out: dict[int, Face] = {}
+    for face in sorted(faces, key=lambda f: -(f.box[2] - f.box[0])):
+        cx, cy = (face.box[0] + face.box[2]) / 2, (face.box[1] + face.box[3]) / 2
+        free = [i for i, b in enumerate(boxes) if i not in out and b is not None and b[0] <= cx <= b[2]
+                and b[1] <= cy <= b[3]]
+        if free:
+            out[min(free, key=lambda i: _area(boxes[i]))] = face
+    return out
+
+
+def _area(box: Box | None) -> float:
+    return 0.0 if box is None else (box[2] - box[0]) * (box[3] - box[1])
+
+
+def one_each(matches: dict[int, Match | None], held: Sequence[str] = ()) -> dict[int, Match | None]:
+    """A name is said of one person only: of two faces nearest the same person, the nearer keeps the
+    naming, the other is a stranger; a name `held` by someone in view already is not given again."""
+    out = dict(matches)
+    taken = set(held)
+    for i, m in sorted(matches.items(), key=lambda item: item[1].distance if item[1] else 9.0):
+        if m is not None and m.said and m.name in taken:
+            out[i] = replace(m, naming=Naming.STRANGER)
+        elif m is not None and m.said:
+            taken.add(m.name)
+    return out
+
+
+def name_found(frame: np.ndarray, found: Sequence[Detection], faces: Sequence[Face],
+               people: KnownPeople | None) -> list[Detection]:
+    """`found` with each person whose face can be recognised named (`who`, `who_sure`, `face_distance`):
+    for `detect`, `describe` and describe-now. Nobody is looked at when nobody is taught."""
+    if people is None or not people.gallery.names:
+        return list(found)
+    boxes = [d.box if d.category == "person" else None for d in found]
+    matches: dict[int, Match | None] = {}
+    for i, face in faces_of(boxes, faces).items():
+        descriptor = people.look(frame, face)
+        matches[i] = people.match(descriptor) if descriptor is not None else None
+    out = list(found)
+    for i, m in one_each(matches).items():
+        if m is not None:
+            out[i] = replace(out[i], face_distance=round(m.distance, 4), who=m.name if m.said else None,
+                             who_sure=m.naming is Naming.SURE)
+    return out
