@@ -43,6 +43,7 @@ class Models:
     classifier: Any
     reader: Any
     detector: Any = None  # None where the people-and-objects detector is not built (npm missing)
+    describer: Any = None  # the face descriptor model; None where it is not built (npm missing)
     _document_reader: Any = field(default=None, repr=False)
     _orientation: Any = field(default=None, repr=False)
     _orientation_tried: bool = field(default=False, repr=False)
@@ -81,12 +82,38 @@ def load_detector(config: Config) -> Any:
         return None
 
 
+def load_describer(config: Config) -> Any:
+    """The face descriptor model, or None (said once in the log, with the fix) where it is not built."""
+    from assistant.vision.faceid import FaceDescriber
+    from assistant.vision.manifest import ModelError
+
+    try:
+        return FaceDescriber(config.vision.threads)
+    except ModelError as exc:
+        log.warning("%s Known people are not named meanwhile.", exc)
+        return None
+
+
+def known_people(config: Config) -> Any:
+    """The people the user taught (`vision.people.KnownPeople`), with the face model when anyone is taught,
+    for the commands that name them; a problem with the known-faces file is said once on the log's stream,
+    and nobody is named."""
+    from assistant.vision.people import KnownPeople
+
+    people = KnownPeople(None)
+    if people.problem:
+        log.warning("%s", people.problem)
+    elif people.gallery.names:
+        people.describer = load_describer(config)
+    return people
+
+
 def load_models(config: Config) -> Models:
     """Raises `ModelError` or `OcrUnavailable`, each with one sentence that says how to fix it."""
     from assistant.vision.classifier import Classifier
 
     return Models(config, Classifier(config.vision.model, config.vision.threads), make_reader(config, reuse=True),
-                  load_detector(config))
+                  load_detector(config), load_describer(config))
 
 
 def open_speech(config: Config, wav: Path | None = None, rate: float | None = None,

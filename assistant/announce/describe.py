@@ -11,7 +11,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from assistant.announce.phrasing import PLURAL_OR_MASS, count_word
+from assistant.announce.phrasing import PLURAL_OR_MASS, count_word, who_words
 from assistant.announce.positions import HOURS, THIRDS, placed, where
 from assistant.vision.detection import Detection
 from assistant.vision.things import plural_of, same_words
@@ -66,19 +66,33 @@ def salience(det: Detection, width: float) -> float:
 
 def people_sentence(people: Sequence[Detection], width: float, style: str = "thirds") -> str:
     """'A person on the left.', 'Two people ahead.', 'Three people: two ahead, one on the right.',
-    'About twelve people.'; '' for nobody."""
-    wheres = [where(p.box, width, style) for p in people if p.box is not None]
+    'About twelve people.'; '' for nobody. People known by name first: 'Anna ahead and probably Ben on
+    the left. Two other people: one ahead, one on the right.'"""
+    named = [p for p in people if p.who and p.box is not None]
+    others = [p for p in people if not p.who]
+    if not named:
+        return _unnamed([where(p.box, width, style) for p in others if p.box is not None], style)
+    parts = []
+    for p in sorted(named, key=lambda p: p.box[0] if p.box is not None else 0.0):
+        assert p.box is not None and p.who is not None
+        parts.append(f"{who_words(p.who, p.who_sure)} {placed(where(p.box, width, style))}")
+    rest = _unnamed([where(p.box, width, style) for p in others if p.box is not None], style, " other")
+    return " ".join(p for p in (_sentence(_and(parts)), rest) if p)
+
+
+def _unnamed(wheres: list[str], style: str, other: str = "") -> str:
     n = len(wheres)
     if n == 0:
         return ""
     if n > CROWD:
-        return _sentence(f"about {about(n)} people")
+        return _sentence(f"about {about(n)}{other} people")
     if n == 1:
-        return _sentence(f"a person {placed(wheres[0])}")
+        return _sentence(f"{'another' if other else 'a'} person {placed(wheres[0])}")
     counts = [(w, wheres.count(w)) for w in _order(style) if w in wheres]
     if len(counts) == 1:
-        return _sentence(f"{count_word(n)} people {placed(counts[0][0])}")
-    return _sentence(f"{count_word(n)} people: " + ", ".join(f"{count_word(c)} {placed(w)}" for w, c in counts))
+        return _sentence(f"{count_word(n)}{other} people {placed(counts[0][0])}")
+    return _sentence(f"{count_word(n)}{other} people: " + ", ".join(f"{count_word(c)} {placed(w)}"
+                                                                   for w, c in counts))
 
 
 def things_sentence(things: Sequence[Detection], width: float, style: str = "thirds", limit: int = MAX_THINGS) -> str:

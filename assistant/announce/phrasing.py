@@ -106,6 +106,32 @@ def departure(name: str, where_word: str) -> str:
     return _sentence(f"the {name} {placed(where_word)} has gone")
 
 
+def who_words(name: str, sure: bool) -> str:
+    """'Anna', or 'probably Anna' when the face is only near enough to be probably hers."""
+    return name if sure else f"probably {name}"
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def people_arrival(named: Sequence[tuple[str, str]], others: Sequence[str]) -> list[str]:
+    """People coming into view when some are known (`named`: (who words, where), `others`: where each of
+    the rest is): 'Anna, ahead.', 'Probably Anna, on the left.' each; with others, 'Anna, ahead, and another
+    person, on the right.', 'Anna and two other people.'"""
+    if not others:
+        return [_sentence(f"{who}, {placed(w)}") for who, w in named]
+    if len(named) == 1 and len(others) == 1:
+        return [_sentence(f"{named[0][0]}, {placed(named[0][1])}, and another person, {placed(others[0])}")]
+    rest = "another person" if len(others) == 1 else f"{count_word(len(others))} other people"
+    return [_sentence(f"{_and([who for who, _ in named])} and {rest}")]
+
+
+def named_departure(who: str) -> str:
+    """'Anna has gone.'"""
+    return _sentence(f"{who} has gone")
+
+
 def group_description(name: str, plural: str, wheres: Sequence[str]) -> str:
     """For describe-now: 'A laptop, ahead.', 'Two people: one on the left, one ahead.', 'Five bottles.'"""
     if len(wheres) == 1:

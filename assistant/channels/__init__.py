@@ -19,6 +19,7 @@ CHANNELS: dict[str, str] = {
     "light": "assistant.channels.light:LightChannel",
     "colour": "assistant.channels.colour:ColourChannel",
     "codes": "assistant.channels.codes:CodesChannel",
+    "faces": "assistant.channels.faces:FacesChannel",
 }
 
 # What the loop needs of a channel; what it may leave out gets a default that does nothing (see `Channel`).

@@ -24,7 +24,7 @@ import numpy as np
 from assistant.vision.centernet import MODEL as COCO_MODEL
 from assistant.vision.centernet import CocoDetector
 from assistant.vision.detection import Detection
-from assistant.vision.faces import FaceDetector
+from assistant.vision.faces import Face, FaceDetector
 from assistant.vision.manifest import ModelError, model_entry, verified_path
 from assistant.vision.merge import AGREE, Hit, merge
 from assistant.vision.runtime import cpu_session
@@ -70,8 +70,9 @@ def ssd_groups(labelmap: list[str]) -> list[tuple[Thing, list[int]]]:
 
 
 class ObjectDetector:
-    """`detect(frame_bgr)` -> people and things with boxes in the frame's pixels, best first; the parts
-    (`coco_hits`, `ssd_hits`, `face_hits`) for callers that run the models at their own rates.
+    """`detect(frame_bgr)` -> people and things with boxes in the frame's pixels, best first (`look`: with the
+    faces); the parts (`coco_hits`, `ssd_hits`, `faces.detect`) for callers that run the models at their
+    own rates.
     Thread contract: one thread at a time (its onnxruntime sessions are not shared across threads)."""
 
     def __init__(self, threads: int = 1, model: str = SSD_MODEL, coco_model: str = COCO_MODEL) -> None:
@@ -121,8 +122,13 @@ class ObjectDetector:
     def face_hits(self, frame: np.ndarray) -> list[tuple[float, tuple[float, float, float, float]]]:
         return [(f.score, f.box) for f in self.faces.detect(frame)]
 
+    def look(self, frame: np.ndarray) -> tuple[list[Detection], list[Face]]:
+        """`detect`'s answer and the faces (with their keypoints) it merged: who they are is `vision.people`'s."""
+        faces = self.faces.detect(frame)
+        return merge(self.coco_hits(frame), self.ssd_hits(frame), [(f.score, f.box) for f in faces]), faces
+
     def detect(self, frame: np.ndarray) -> list[Detection]:
-        return merge(self.coco_hits(frame), self.ssd_hits(frame), self.face_hits(frame))
+        return self.look(frame)[0]
 
     def __call__(self, frame: np.ndarray) -> tuple[list[Detection], float]:
         started = time.perf_counter()

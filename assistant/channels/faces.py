@@ -1,0 +1,142 @@
+"""The faces channel: learns a face, only when asked. N then a name and Enter (`learn NAME` on stdin) hands
+the name to `request`: the largest face in view is looked at on several frames over about two seconds
+("Learning Anna. Hold still." ... "Anna is saved."), and the mean of those looks is kept in the known-faces
+file (`vision.facestore`). Naming the people in view is the objects channel's (`vision.naming`); both use
+the one `KnownPeople` of the context (`known_people`).
+
+While nothing is being learned a step does nothing; the first step says, once, why nobody can be named
+when the known-faces file cannot be used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+from assistant.channels.base import Context, Lane
+from assistant.common import Kind, Mode, Priority, Say
+from assistant.vision.faceid import SURE
+from assistant.vision.faces import Face
+from assistant.vision.facestore import FacesFileError, clean_name
+from assistant.vision.merge import iou
+from assistant.vision.people import KnownPeople
+
+KNOWN = "known-people"  # shared: the people taught, for this channel and the objects channel
+LESSON = 2.0  # seconds of looking at a face being learned
+GIVE_UP = 5.0  # seconds after which too few good looks end the lesson
+ENOUGH = 4  # looks needed
+SAME_FACE_IOU = 0.3  # a face overlapping the last one this much is the same face, followed
+
+
+def known_people(ctx: Context) -> KnownPeople | None:
+    """The context's people taught (made on first use), or None where the face models are not built."""
+    describer = getattr(ctx.models, "describer", None)
+    if describer is None:
+        return None
+    return ctx.service(KNOWN, lambda: KnownPeople(describer))  # type: ignore[no-any-return]
+
+
+@dataclass
+class Lesson:
+    """A face being learned: whose, since when, where it was last, and the looks so far."""
+
+    name: str
+    started: float
+    box: tuple[float, float, float, float]
+    looks: list[np.ndarray] = field(default_factory=list)
+
+
+def largest(faces: list[Face]) -> Face | None:
+    return max(faces, key=lambda f: f.box[2] - f.box[0], default=None)
+
+
+def consistent(looks: list[np.ndarray]) -> np.ndarray:
+    """The looks that agree: those within the sure distance of their median (a look at a face that turned
+    away, or at someone who stepped in, is left out)."""
+    stack = np.array(looks, np.float32)
+    near = np.linalg.norm(stack - np.median(stack, axis=0)[None], axis=1) < SURE
+    return stack[near] if near.any() else stack
+
+
+class FacesChannel:
+    """Thread contract: see `Channel`; `request` and `step` run on the loop thread."""
+
+    name: ClassVar[str] = "faces"
+    modes: ClassVar[frozenset[Mode]] = frozenset(Mode)  # a lesson goes on whatever the mode
+    lane: ClassVar[Lane] = Lane.FAST
+    failure: ClassVar[str] = "Could not learn the face."
+    rate = 5.0
+
+    def __init__(self, ctx: Context) -> None:
+        self.people = known_people(ctx)
+        detector = getattr(ctx.models, "detector", None)
+        self.faces = detector.faces if detector is not None else None
+        self.lesson: Lesson | None = None
+        self.told = False  # the known-faces file's problem, said once
+
+    def request(self, action: Any, word: str, frame: np.ndarray | None, now: float) -> list[Say]:
+        try:
+            name = clean_name(word)
+        except ValueError as exc:
+            return [self._say(str(exc))]
+        if self.people is None or self.faces is None:
+            return [self._say("Faces cannot be learned here: the face models are not built.")]
+        if frame is None:
+            return [self._say("No picture from the camera.")]
+        face = largest(self.faces.detect(frame))
+        if face is None:
+            return [self._say("No face in view.")]
+        look = self.people.look(frame, face)
+        if look is None:
+            return [self._say("The face is too small to learn. Come closer, then press N again.")]
+        self.lesson = Lesson(name, now, face.box, [look])
+        return [self._say(f"Learning {name}. Hold still.")]
+
+    def step(self, frame: np.ndarray, now: float) -> list[Say]:
+        says: list[Say] = []
+        if not self.told and self.people is not None and self.people.problem:
+            self.told = True
+            says.append(Say(self.people.problem, Priority.NEXT, Kind.ERROR))
+        lesson = self.lesson
+        if lesson is None or self.people is None or self.faces is None:
+            return says
+        faces = [f for f in self.faces.detect(frame) if iou(f.box, lesson.box) >= SAME_FACE_IOU]
+        face = max(faces, key=lambda f: iou(f.box, lesson.box), default=None)
+        if face is not None:
+            lesson.box = face.box
+            look = self.people.look(frame, face)
+            if look is not None:
+                lesson.looks.append(look)
+        elapsed = now - lesson.started
+        if elapsed >= LESSON and len(lesson.looks) >= ENOUGH:
+            return says + [self._finish(lesson)]
+        if elapsed >= GIVE_UP:
+            self.lesson = None
+            return says + [self._say(f"The face was not seen well enough. {lesson.name} is not saved.")]
+        return says
+
+    def _finish(self, lesson: Lesson) -> Say:
+        self.lesson = None
+        assert self.people is not None
+        try:
+            self.people.teach(lesson.name, consistent(lesson.looks).mean(axis=0)[None])
+        except (FacesFileError, ValueError) as exc:
+            return self._say(f"{lesson.name} is not saved. {exc}")
+        return self._say(f"{lesson.name} is saved.", Priority.NEXT)
+
+    @staticmethod
+    def _say(text: str, priority: Priority = Priority.NOW) -> Say:
+        return Say(text, priority, Kind.CONTROL)
+
+    def reset(self) -> None:
+        """A new mode: a lesson asked for goes on (it is the user's request, not what was seen)."""
+        return None
+
+    def describe(self, frame: np.ndarray | None, now: float) -> str:
+        return ""
+
+    def seen(self) -> dict[str, float]:
+        return {}
+
