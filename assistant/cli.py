@@ -32,6 +32,7 @@ HANDLERS: dict[str, str] = {
     "detect": "assistant.commands.vision:cmd_detect",
     "colour": "assistant.commands.vision:cmd_colour",
     "codes": "assistant.commands.vision:cmd_codes",
+    "faces": "assistant.commands.faces:cmd_faces",
     "say": "assistant.commands.speech:cmd_say",
     "voices": "assistant.commands.speech:cmd_voices",
     "models": "assistant.commands.models:cmd_models",
@@ -124,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--json", action="store_true", help="one JSON object per image")
     p.add_argument("--document", action="store_true", help="find the page, straighten it, read it whole")
     _ocr_engine_args(p, deprecated_engine=True)
+    from assistant.commands.faces import add_parser
+
+    add_parser(add("faces", "Teach the faces of people to be named, list them, forget them."))
     p = add("say", "Say text, each language in a voice of its own (or all in --voice).")
     p.add_argument("text", nargs="+", help="the text; - reads standard input, each line a text of its own")
     p.add_argument("--voice", help="voice name")

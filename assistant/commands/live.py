@@ -119,11 +119,13 @@ def cmd_describe(args: argparse.Namespace, config: Config) -> int:
     from assistant.vision.classifier import Classifier
     from assistant.vision.manifest import ModelError
     from assistant.vision.ocr import OcrUnavailable
+    from assistant.vision.people import name_found
 
     try:
         classifier = Classifier(config.vision.model, config.vision.threads)
         reader = app.document_reader(config)
         detector = app.load_detector(config)
+        people = app.known_people(config)
     except (ModelError, OcrUnavailable) as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -138,7 +140,8 @@ def cmd_describe(args: argparse.Namespace, config: Config) -> int:
     images = ImageFiles(args.images, args.json)
     for path, image in images:
         started = time.perf_counter()
-        found = detector.detect(image) if detector is not None else []
+        seen, faces = detector.look(image) if detector is not None else ([], [])
+        found = name_found(image, seen, faces, people)
         # The classifier's labels only for what the detector did not name (people and things come first).
         labels = unsaid_labels(ranked_by_name(classifier.detect(image, 10)), found)
         text = reader.read(image)

@@ -91,8 +91,10 @@ def main_language(lines: list[dict[str, Any]], default: str) -> str:
 
 
 def cmd_detect(args: argparse.Namespace, config: Config) -> int:
+    from assistant.app import known_people
     from assistant.channels.objects import describe_objects, objects_json
     from assistant.vision.detector import ObjectDetector
+    from assistant.vision.people import name_found
 
     try:
         detector = ObjectDetector(config.vision.threads)
@@ -100,9 +102,12 @@ def cmd_detect(args: argparse.Namespace, config: Config) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     style = config.announce.positions
+    people = known_people(config)
     images = ImageFiles(args.images, args.json)
     for path, image in images:
-        found, ms = detector(image)
+        started = time.perf_counter()
+        found = name_found(image, *detector.look(image), people)
+        ms = (time.perf_counter() - started) * 1000
         width = float(image.shape[1])
         if args.json:
             print(json_line({"file": str(path), "objects": objects_json(found, width, style), "ms": round(ms, 1)}),
