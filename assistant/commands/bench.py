@@ -20,6 +20,7 @@ BENCHES = {
     "memory": "assistant.bench.memory",
     "channels": "assistant.bench.channels",
     "language": "assistant.bench.language",
+    "faces": "assistant.bench.faces",
 }
 
 

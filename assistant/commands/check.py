@@ -30,6 +30,9 @@ SPEAKERS = "connect speakers or headphones"
 STRACE = "apt-get install strace"
 EASYOCR = ("in the assistant's folder: .venv/bin/pip install -c constraints.txt -e '.[easyocr]', then put "
            "EasyOCR's craft_mlt_25k.pth and english_g2.pth in ~/.EasyOCR/model (it never downloads them here)")
+TEACH_AGAIN = ("assistant faces forget --all, then teach each person again: N and their name in the live assistant, "
+               "or assistant faces add NAME PHOTO")
+PRIVATE = "chmod 600 the file (it holds what identifies people's faces)"
 ENTRY_FIXES = {"easyocr": EASYOCR, "system": ESPEAK}  # a registry entry's own fix, where it is not SETUP
 
 # import name -> (distribution name, required)
@@ -130,6 +133,30 @@ def check_models() -> Iterator[Result]:
             yield Result(OK, f"model {name}", f"{entry['file']}, SHA-256 matches the manifest")
         except ModelError as exc:
             yield Result(FAIL, f"model {name}", str(exc), MODELS)
+
+
+def check_faces() -> Iterator[Result]:
+    """The known-faces file: none, usable, private, or why nobody can be named (another model's file, a
+    damaged one) and how to teach again."""
+    import stat
+
+    from assistant.vision import facestore
+    from assistant.vision.people import KnownPeople
+
+    people = KnownPeople(None)
+    if people.problem:
+        yield Result(WARN, "known faces", people.problem, TEACH_AGAIN)
+        return
+    if not people.gallery.names:
+        yield Result(OK, "known faces", "nobody taught")
+        return
+    n = len(people.gallery.names)
+    mode = stat.S_IMODE(os.stat(people.path).st_mode)
+    if mode & 0o077:
+        yield Result(WARN, "known faces", f"{people.path} can be read by others (mode {mode:o})", PRIVATE)
+    else:
+        yield Result(OK, "known faces", f"{n} {'person' if n == 1 else 'people'} taught; descriptors only, in "
+                     f"{people.path} (mode 600); format {facestore.FORMAT}, this face model's")
 
 
 def check_voices() -> Iterator[Result]:
@@ -247,8 +274,8 @@ def guarded(check: Callable[[], Iterator[Result]]) -> Iterator[Result]:
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
     checks: list[Callable[[], Iterator[Result]]] = [
-        check_python, check_packages, check_providers, check_models, check_voices, check_backends, check_audio,
-        check_offline,
+        check_python, check_packages, check_providers, check_models, check_faces, check_voices, check_backends,
+        check_audio, check_offline,
     ]
     if not args.no_camera:
         checks.append(lambda: check_camera(config))

@@ -30,8 +30,10 @@ FITTED_FOR = 8  # people taught, up to which SURE and PROBABLY hold as measured
 # Different-person distances on faces-dev and the strangers' faces of the COCO and ImageNet dev photos
 # (1224 pairs): mean and standard deviation, for the normal tail that `thresholds` extrapolates.
 STRANGER_MEAN, STRANGER_SD = 0.839, 0.088
-OTHER_MODEL = ("The known faces were made by another version of the face model, so nobody is named: run "
-               "`assistant faces forget --all`, then teach each person again.")
+OTHER_MODEL = ("The known faces were made by another version of the face model: nobody is named until they "
+               "are taught again (`assistant check` says how).")
+TEACH_AGAIN = ("The known faces were made by another version of the face model: run `assistant faces forget "
+               "--all` first, then teach each person again.")
 
 
 def thresholds(people: int) -> tuple[float, float]:
@@ -142,7 +144,7 @@ class KnownPeople:
         if saved is None or not saved.people:
             return Saved(self.model)
         if saved.model_sha256 != self.model:
-            raise FacesFileError(OTHER_MODEL, Problem.OTHER_MODEL)
+            raise FacesFileError(TEACH_AGAIN, Problem.OTHER_MODEL)
         return saved
 
     def teach(self, name: str, looks: np.ndarray) -> None:
