@@ -9,9 +9,8 @@ import pytest
 
 from assistant.cli import HANDLERS, main
 
-SUBCOMMANDS = ["run", "demo", "describe", "classify", "detect", "colour", "codes", "read", "say", "voices", "models",
-               "bench", "check",
-               "config"]
+SUBCOMMANDS = ["run", "demo", "describe", "classify", "detect", "colour", "codes", "faces", "read", "say", "voices",
+               "models", "bench", "check", "config"]
 
 
 def test_help_lists_every_subcommand(capsys):
