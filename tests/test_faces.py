@@ -175,6 +175,9 @@ def test_faces_add_list_forget_and_detect_json_name_the_person_taught(dev_dir, d
     assert all(o["who"] is None and o["face_distance"] is None for o in rows[2]["objects"])
     assert main(["detect", portrait(dev_dir, ANNA_AGAIN)]) == 0
     assert capsys.readouterr().out == "Anna Lee ahead.\n"
+    assert main(["describe", portrait(dev_dir, ANNA_AGAIN), portrait(dev_dir, STRANGER)]) == 0
+    anna_said, stranger_said = capsys.readouterr().out.splitlines()
+    assert ": Anna Lee ahead." in anna_said and ": A person ahead." in stranger_said, (anna_said, stranger_said)
     assert main(["faces", "forget", "Anna Lee"]) == 0 and main(["faces", "forget", "Anna Lee"]) == 1
     assert main(["faces", "forget", "--all"]) == 0 and not (data_home / facestore.FILE_NAME).exists()
 
@@ -248,10 +251,15 @@ def test_n_teaches_the_largest_face_and_the_loop_names_it_once_and_says_it_has_g
     looked = channels[0].namer.looked
     show(read_image(portrait(dev_dir, STRANGER)), 3.0)
     assert channels[0].namer.looked - looked <= 3  # a stranger is looked at a few times, not on every step
+    show(empty, 3.0)
+    assert main(["faces", "forget", "Anna"]) == 0  # as from another terminal while the assistant runs
+    show(empty, 2.0)
+    show(read_image(portrait(dev_dir, ANNA_AGAIN)), 2.0)
     speech.close()
     words = [t for k, t in said if k in ("control", "error", "label:person", "describe")]
     # While she is learned she is a person; once saved, the person in view is said to be her, once.
     assert words == ["No face in view.", "The face is too small to learn. Come closer, then press N again.",
                      "Learning Anna. Hold still.", "A person, ahead.", "Anna is saved.", "Anna, ahead.",
-                     "Anna has gone.", "Anna, ahead.", "Anna ahead.", "Anna has gone.", "A person, ahead."], said
+                     "Anna has gone.", "Anna, ahead.", "Anna ahead.", "Anna has gone.", "A person, ahead.",
+                     "The person ahead has gone.", "A person, ahead."], said
     assert stat.S_IMODE(os.stat(data_home / facestore.FILE_NAME).st_mode) == 0o600

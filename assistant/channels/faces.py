@@ -4,8 +4,9 @@ the name to `request`: the largest face in view is looked at on several frames o
 file (`vision.facestore`). Naming the people in view is the objects channel's (`vision.naming`); both use
 the one `KnownPeople` of the context (`known_people`).
 
-While nothing is being learned a step does nothing; the first step says, once, why nobody can be named
-when the known-faces file cannot be used.
+While nothing is being learned a step only looks, every few seconds, whether the known-faces file was
+changed by `assistant faces` (someone forgotten there is not named here a moment later); the first step
+says, once, why nobody can be named when the file cannot be used.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ KNOWN = "known-people"  # shared: the people taught, for this channel and the ob
 LESSON = 2.0  # seconds of looking at a face being learned
 GIVE_UP = 5.0  # seconds after which too few good looks end the lesson
 ENOUGH = 4  # looks needed
+REREAD_EVERY = 2.0  # seconds between looks at whether the known-faces file changed (`assistant faces`)
 SAME_FACE_IOU = 0.3  # a face overlapping the last one this much is the same face, followed
 
 
@@ -75,6 +77,7 @@ class FacesChannel:
         self.faces = detector.faces if detector is not None else None
         self.lesson: Lesson | None = None
         self.told = False  # the known-faces file's problem, said once
+        self.checked = -1e9
 
     def request(self, action: Any, word: str, frame: np.ndarray | None, now: float) -> list[Say]:
         try:
@@ -96,6 +99,10 @@ class FacesChannel:
 
     def step(self, frame: np.ndarray, now: float) -> list[Say]:
         says: list[Say] = []
+        if self.people is not None and now - self.checked >= REREAD_EVERY:
+            self.checked = now
+            if self.people.refresh():
+                self.told = False  # a new problem is said too
         if not self.told and self.people is not None and self.people.problem:
             self.told = True
             says.append(Say(self.people.problem, Priority.NEXT, Kind.ERROR))

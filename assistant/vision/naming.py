@@ -60,8 +60,11 @@ class Namer:
         not named yet; the ones named now."""
         people = self.people
         if people is None or not people.gallery.names:
+            self.names = {}
             return {}
         version = people.gallery.version
+        known = set(people.gallery.names)
+        self.names = {t: m for t, m in self.names.items() if m.name in known}  # someone forgotten meanwhile
         fresh: dict[int, Match | None] = {}
         for track in persons:  # someone new was taught: what was seen is compared again, at no cost
             looks = self.looks.get(track)

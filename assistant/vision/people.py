@@ -12,6 +12,7 @@ are lowered so that a stranger's chance of being named stays what it was (`thres
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -109,12 +110,13 @@ class KnownPeople:
         self.describer, self.path = describer, path or facestore.faces_path()
         self.model = model if model is not None else model_hash()
         self.gallery, self.problem = Gallery(), ""
+        self.signature: tuple[int, int, int] | None = None
         self.load()
 
     def load(self) -> None:
         """Read the file again (empty when there is none; a problem leaves nobody known, the file untouched)."""
         version = self.gallery.version + 1
-        self.gallery, self.problem = Gallery(version=version), ""
+        self.gallery, self.problem, self.signature = Gallery(version=version), "", self._signature()
         try:
             saved = facestore.read(self.path)
         except FacesFileError as exc:
@@ -124,6 +126,21 @@ class KnownPeople:
             self.problem = OTHER_MODEL
         elif saved is not None:
             self.gallery = Gallery.of(saved, version)
+
+    def _signature(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return st.st_ino, st.st_size, st.st_mtime_ns
+
+    def refresh(self) -> bool:
+        """Read the file again when it changed since it was read (`assistant faces` in another process:
+        someone forgotten is not named a moment later); whether it did."""
+        if self._signature() == self.signature:
+            return False
+        self.load()
+        return True
 
     def look(self, frame: np.ndarray, face: Face) -> np.ndarray | None:
         """The face's descriptor; None when it is too small to recognise (or there is no model)."""
