@@ -144,6 +144,15 @@ def test_a_damaged_file_is_one_sentence_and_never_written_over(data_home):
         assert path.read_bytes() == damaged
     path.write_bytes(b" " * (facestore.MAX_BYTES + 1))
     assert "too large" in KnownPeople(None, model="m1").problem
+    path.unlink()
+    os.mkfifo(path)  # a pipe would wait for a writer for ever: refused unread, and left as it is
+    people = KnownPeople(None, model="m1")
+    assert "a pipe (FIFO)" in people.problem
+    with pytest.raises(facestore.FacesFileError):
+        people.teach("Anna", looks(1))
+    with pytest.raises(facestore.FacesFileError):
+        people.forget_all()
+    assert stat.S_ISFIFO(os.lstat(path).st_mode)
 
 
 def test_another_models_file_is_not_used_and_check_says_how_to_teach_again(data_home):
