@@ -194,7 +194,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
             for label, cut in (("ours", None), ("dlib's usual 0.6", BASELINE))]
     print(table(["", "named right", "named as someone else", "strangers' faces named"], rows))
     print("\nStrangers' faces named, per face, with n people taught (40 draws of n of the 33 people, one face each; "
-          "the faces of the others probed). Nearly all are one pair: two toddlers 0.42 apart")
+          "the faces of the others probed);\ndlib's model puts small children close together: two toddlers here "
+          "are 0.42 apart")
     print(table(["n taught", "ours: sure / probably", "ours", "0.50 fixed", "0.6"],
                 gallery_sizes(faces, (1, 6, 12, 24))))
     with_people = sum('"name": "person"' in line for line in (data / "coco-dev" / "gt.jsonl").open(encoding="utf-8"))
