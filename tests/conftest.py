@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,13 @@ import pytest
 from assistant.capture.images import read_image
 from assistant.offline import no_network
 from assistant.paths import dev_data_dir
+
+
+# The tests expect the assistant's own words in English, whatever the machine's locale (the language tests
+# choose theirs); child processes inherit this.
+for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
 
 
 @pytest.fixture(autouse=True)

@@ -150,8 +150,12 @@ def test_check_fails_with_the_fix_when_models_are_missing(capsys, tmp_path, monk
 def test_voices_are_grouped_by_language_each_with_the_voice_that_reads_it(capsys, monkeypatch):
     monkeypatch.setenv("LANG", "fr_FR.UTF-8")
     assert main(["voices"]) == 0
+    first = capsys.readouterr().out.splitlines()[1]
+    assert first == "Français (fr) : lu par French (France)."  # the user's language first, in that language
+    monkeypatch.setenv("LANG", "C")
+    assert main(["voices"]) == 0
     lines = capsys.readouterr().out.splitlines()[1:]
-    assert lines[0] == "French (fr): French (France) reads it."  # the user's language first
+    assert lines[0] == "English (en): en_US-joe-medium reads it."
     rows = [line.split("\t") for line in lines if "\t" in line]
     system = [r for r in rows if r[2] == "system"]
     assert len(system) > 100  # espeak-ng has over a hundred
