@@ -13,7 +13,6 @@ from assistant.capture.images import read_image
 from assistant.offline import no_network
 from assistant.paths import dev_data_dir
 
-
 # The tests expect the assistant's own words in English, whatever the machine's locale (the language tests
 # choose theirs); child processes inherit this.
 for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
