@@ -11,46 +11,40 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from assistant.announce.phrasing import PLURAL_OR_MASS, count_word, who_words
-from assistant.announce.positions import HOURS, THIRDS, placed, where
+from assistant.announce.phrasing import who_words
+from assistant.announce.positions import HOURS, THIRDS, where
+from assistant.announce.words import a_thing as one_thing
+from assistant.announce.words import another_thing, counted, placed
+from assistant.i18n import _, language, listed, n_, number, sentence
 from assistant.vision.detection import Detection
-from assistant.vision.things import plural_of, same_words
+from assistant.vision.things import same_words
 
 MAX_THINGS = 5  # other things said, by salience
 CROWD = 6  # more people than this: "About twelve people."
 # Kinds where the classifier only names a sort of what the detector already said: a dog breed where a dog
 # was found, a minivan where a car was. A person's clothes are part of the person.
 SUBSUMED = {"animal": "animal", "vehicle": "vehicle", "person": "person", "clothing": "person"}
+TENS = ("", "ten", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 
 
 def _order(style: str) -> list[str]:
     return list(THIRDS) if style != "clock" else [f"{h} o'clock" for h in HOURS]
 
 
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + "."
-
-
-def _and(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def about(n: int) -> str:
-    """A count as said of a crowd: exact up to twelve, then to the nearest five, then ten."""
+    """A count as said of a crowd: exact up to twelve, then to the nearest five, then ten (in words in
+    English; as digits in another language, which its voice says in its words)."""
     if n <= 12:
-        return count_word(n)
-    tens = ("", "ten", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-    if n < 20:
-        return "fifteen" if n < 18 else "twenty"
-    rounded = int(round(n / 10.0)) * 10
-    return tens[rounded // 10] if rounded < 100 else "a hundred"
+        return number(n)
+    rounded = (15 if n < 18 else 20) if n < 20 else min(100, int(round(n / 10.0)) * 10)
+    if language() != "en":
+        return str(rounded)
+    return "fifteen" if rounded == 15 else TENS[rounded // 10] if rounded < 100 else "a hundred"
 
 
 def a_thing(name: str, n: int = 1) -> str:
-    """'a TV', 'an oven', 'broccoli', 'two chairs', 'many cars'."""
-    if n == 1:
-        return name if name in PLURAL_OR_MASS else ("an " if name[:1] in "aeiou" else "a ") + name
-    return f"{count_word(n) if n <= 12 else 'many'} {plural_of(name)}"
+    """'a TV', 'an oven', 'broccoli', 'two chairs' (in the user's language)."""
+    return one_thing(name) if n == 1 else counted(name, n)
 
 
 def salience(det: Detection, width: float) -> float:
@@ -75,24 +69,29 @@ def people_sentence(people: Sequence[Detection], width: float, style: str = "thi
     parts = []
     for p in sorted(named, key=lambda p: p.box[0] if p.box is not None else 0.0):
         assert p.box is not None and p.who is not None
-        parts.append(f"{who_words(p.who, p.who_sure)} {placed(where(p.box, width, style))}")
-    rest = _unnamed([where(p.box, width, style) for p in others if p.box is not None], style, " other")
-    return " ".join(p for p in (_sentence(_and(parts)), rest) if p)
+        parts.append(_("{who} {where}").format(who=who_words(p.who, p.who_sure), where=placed(where(p.box, width,
+                                                                                                       style))))
+    rest = _unnamed([where(p.box, width, style) for p in others if p.box is not None], style, other=True)
+    return " ".join(p for p in (sentence(listed(parts)) + ".", rest) if p)
 
 
-def _unnamed(wheres: list[str], style: str, other: str = "") -> str:
+def _unnamed(wheres: list[str], style: str, other: bool = False) -> str:
+    """The people not known by name ('other' ones after those who are)."""
     n = len(wheres)
     if n == 0:
         return ""
     if n > CROWD:
-        return _sentence(f"about {about(n)}{other} people")
+        return (_("About {n} other people.") if other else _("About {n} people.")).format(n=about(n))
     if n == 1:
-        return _sentence(f"{'another' if other else 'a'} person {placed(wheres[0])}")
+        thing = another_thing("person") if other else one_thing("person")
+        return sentence(_("{thing} {where}.").format(thing=thing, where=placed(wheres[0])))
+    people = (n_("{n} other person", "{n} other people", n).format(n=number(n)) if other
+              else counted("person", n))
     counts = [(w, wheres.count(w)) for w in _order(style) if w in wheres]
     if len(counts) == 1:
-        return _sentence(f"{count_word(n)}{other} people {placed(counts[0][0])}")
-    return _sentence(f"{count_word(n)}{other} people: " + ", ".join(f"{count_word(c)} {placed(w)}"
-                                                                   for w, c in counts))
+        return sentence(_("{things} {where}.").format(things=people, where=placed(counts[0][0])))
+    each = ", ".join(_("{n} {where}").format(n=number(c), where=placed(w)) for w, c in counts)
+    return sentence(_("{things}: {counts}.").format(things=people, counts=each))
 
 
 def things_sentence(things: Sequence[Detection], width: float, style: str = "thirds", limit: int = MAX_THINGS) -> str:
@@ -111,12 +110,13 @@ def things_sentence(things: Sequence[Detection], width: float, style: str = "thi
     for w in order:  # the kinds all in one place, by place: "a table and two chairs ahead"
         names = [n for n in chosen if set(wheres[n]) == {w}]
         if names:
-            parts.append(f"{_and([a_thing(n, len(wheres[n])) for n in names])} {placed(w)}")
+            parts.append(_("{things} {where}").format(things=listed([a_thing(n, len(wheres[n])) for n in names]),
+                                                      where=placed(w)))
     for n in chosen:  # a kind in several places, once: "two giraffes on the left and on the right"
         if len(set(wheres[n])) > 1:
             places = [placed(w) for w in order if w in wheres[n]]
-            parts.append(f"{a_thing(n, len(wheres[n]))} {_and(places)}")
-    return _sentence(", ".join(parts)) if parts else ""
+            parts.append(_("{things} {where}").format(things=a_thing(n, len(wheres[n])), where=listed(places)))
+    return sentence(", ".join(parts)) + "." if parts else ""
 
 
 def describe_found(found: Sequence[Detection], width: float, style: str = "thirds") -> str:

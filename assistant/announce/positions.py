@@ -18,7 +18,7 @@ def where(box: Box, width: float, style: str = "thirds") -> str:
 
 
 def placed(word: str) -> str:
-    """'on the left', 'ahead', 'on the right', 'at 10 o'clock'."""
-    if word in ("left", "right"):
-        return f"on the {word}"
-    return "ahead" if word == "ahead" else f"at {word}"
+    """'on the left', 'ahead', 'on the right', 'at 10 o'clock' (in the user's language: `words.placed`)."""
+    from assistant.announce.words import placed as said
+
+    return said(word)

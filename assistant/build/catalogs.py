@@ -33,7 +33,7 @@ def names() -> Iterator[tuple[str, str, str | None]]:
     """(context, message, plural message) of every form of every name of a thing a sentence says: the
     detectors' things (`vision/objects.csv`) a, another, the and counted; the classifier's labels
     (`vision/labels.csv`) a; the colours' names (`vision/colour.py`)."""
-    from assistant.announce.phrasing import with_article
+    from assistant.announce.words import with_article
     from assistant.vision import labels, things
 
     seen: set[str] = set()

@@ -18,6 +18,7 @@ import numpy as np
 
 from assistant.channels.base import Context, Lane
 from assistant.common import Kind, Mode, Priority, Say
+from assistant.i18n import N_, _
 from assistant.vision.faceid import SURE
 from assistant.vision.faces import Face
 from assistant.vision.facestore import FacesFileError, clean_name
@@ -68,7 +69,7 @@ class FacesChannel:
     name: ClassVar[str] = "faces"
     modes: ClassVar[frozenset[Mode]] = frozenset(Mode)  # a lesson goes on whatever the mode
     lane: ClassVar[Lane] = Lane.FAST
-    failure: ClassVar[str] = "Could not learn the face."
+    failure: ClassVar[str] = N_("Could not learn the face.")
     rate = 5.0
 
     def __init__(self, ctx: Context) -> None:
@@ -85,17 +86,17 @@ class FacesChannel:
         except ValueError as exc:
             return [self._say(str(exc))]
         if self.people is None or self.faces is None:
-            return [self._say("Faces cannot be learned here: the face models are not built.")]
+            return [self._say(_("Faces cannot be learned here: the face models are not built."))]
         if frame is None:
-            return [self._say("No picture from the camera.")]
+            return [self._say(_("No picture from the camera."))]
         face = largest(self.faces.detect(frame))
         if face is None:
-            return [self._say("No face in view.")]
+            return [self._say(_("No face in view."))]
         look = self.people.look(frame, face)
         if look is None:
-            return [self._say("The face is too small to learn. Come closer, then press N again.")]
+            return [self._say(_("The face is too small to learn. Come closer, then press N again."))]
         self.lesson = Lesson(name, now, face.box, [look])
-        return [self._say(f"Learning {name}. Hold still.")]
+        return [self._say(_("Learning {name}. Hold still.").format(name=name))]
 
     def step(self, frame: np.ndarray, now: float) -> list[Say]:
         says: list[Say] = []
@@ -121,7 +122,8 @@ class FacesChannel:
             return says + [self._finish(lesson)]
         if elapsed >= GIVE_UP:
             self.lesson = None
-            return says + [self._say(f"The face was not seen well enough. {lesson.name} is not saved.")]
+            return says + [self._say(_("The face was not seen well enough. {name} is not saved.").format(
+                name=lesson.name))]
         return says
 
     def _finish(self, lesson: Lesson) -> Say:
@@ -130,8 +132,8 @@ class FacesChannel:
         try:
             self.people.teach(lesson.name, consistent(lesson.looks).mean(axis=0)[None])
         except (FacesFileError, ValueError) as exc:
-            return self._say(f"{lesson.name} is not saved. {exc}")
-        return self._say(f"{lesson.name} is saved.", Priority.NEXT)
+            return self._say(_("{name} is not saved. {why}").format(name=lesson.name, why=exc))
+        return self._say(_("{name} is saved.").format(name=lesson.name), Priority.NEXT)
 
     @staticmethod
     def _say(text: str, priority: Priority = Priority.NOW) -> Say:

@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant.announce.announcer import Announcer, ranked_by_name
 from assistant.announce.describe import unsaid_labels
-from assistant.announce.phrasing import NOTHING, labels_part
+from assistant.announce.phrasing import labels_part, nothing
 from assistant.channels.base import Context, Lane
 from assistant.channels.objects import DESCRIBED, IN_VIEW, covered_names
 from assistant.common import Kind, Mode, Priority, Say
@@ -56,7 +56,7 @@ class SceneChannel:
             present = ranked_by_name(self.classifier.detect(frame, 10))
         objects = self.ctx.shared.pop(DESCRIBED, ())
         labels = labels_part(unsaid_labels(present, objects), self.floor, self.sure)
-        return "" if objects and labels == NOTHING else labels
+        return "" if objects and labels == nothing() else labels
 
     def reset(self) -> None:
         self.announcer.reset()

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.config import Config
+from assistant.i18n import _, n_
 from assistant.textout import plain
 from assistant.vision.faceid import eye_distance
 from assistant.vision.faces import Face
@@ -63,7 +64,7 @@ def cmd_add(args: argparse.Namespace, config: Config) -> int:
         _out(str(exc), error=True)
         return 2 if isinstance(exc, ValueError) else 1
     if describer is None:
-        _out("The face recogniser is not built: run `assistant models build`.", error=True)
+        _out(_("The face recogniser is not built: run `assistant models build`."), error=True)
         return 1
     people = KnownPeople(describer)
     looks: list[np.ndarray] = []
@@ -72,18 +73,20 @@ def cmd_add(args: argparse.Namespace, config: Config) -> int:
         face, why = the_face(detector.detect(image))
         look = people.look(image, face) if face is not None else None
         if look is None:
-            _out(f"{path}: {why or 'the face is too small to recognise'}; not used.", error=True)
+            _out(_("{file}: {why}; not used.").format(file=path, why=why or _("the face is too small to recognise")),
+                 error=True)
             continue
         looks.append(look)
     if not looks:
-        _out(f"{name} is not saved: no photo showed their face.", error=True)
+        _out(_("{name} is not saved: no photo showed their face.").format(name=name), error=True)
         return 1
     try:
         people.teach(name, np.array(looks))
     except (FacesFileError, ValueError) as exc:
-        _out(f"{name} is not saved. {exc}", error=True)
+        _out(_("{name} is not saved. {why}").format(name=name, why=exc), error=True)
         return 1
-    _out(f"{name} is saved ({len(looks)} photo{'s' if len(looks) > 1 else ''}).")
+    _out(n_("{name} is saved ({n} photo).", "{name} is saved ({n} photos).", len(looks)).format(name=name,
+                                                                                                 n=len(looks)))
     return 0
 
 
@@ -98,10 +101,10 @@ def cmd_list(args: argparse.Namespace, config: Config) -> int:
     except FacesFileError:
         return 1
     if saved is None or not saved.people:
-        _out("Nobody is known by their face.")
+        _out(_("Nobody is known by their face."))
         return 1 if people.problem else 0
     for name, looks in saved.people:
-        _out(f"{name} ({len(looks)} look{'s' if len(looks) > 1 else ''})")
+        _out(n_("{name} ({n} look)", "{name} ({n} looks)", len(looks)).format(name=name, n=len(looks)))
     return 1 if people.problem else 0
 
 
@@ -110,19 +113,20 @@ def cmd_forget(args: argparse.Namespace, config: Config) -> int:
     try:
         if args.all:
             found = people.forget_all()
-            _out(f"Every face is forgotten: {people.path} is removed." if found else "Nobody was known by their face.")
+            _out(_("Every face is forgotten: {file} is removed.").format(file=people.path) if found
+                 else _("Nobody was known by their face."))
             return 0
         if not args.name:
-            _out("Name the person to forget, or use --all.", error=True)
+            _out(_("Name the person to forget, or use --all."), error=True)
             return 2
         name = clean_name(args.name)
         if people.forget(name):
-            _out(f"{name} is forgotten.")
+            _out(_("{name} is forgotten.").format(name=name))
             return 0
-        _out(f"Nobody called {name} is known.", error=True)
+        _out(_("Nobody called {name} is known.").format(name=name), error=True)
         return 1
     except (FacesFileError, ValueError, OSError) as exc:
-        _out(f"Nothing is forgotten. {exc}", error=True)
+        _out(_("Nothing is forgotten. {why}").format(why=exc), error=True)
         return 1
 
 
