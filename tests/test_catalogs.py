@@ -45,3 +45,82 @@ def test_a_translation_is_used_and_english_is_the_fallback(tmp_path, monkeypatch
     finally:
         i18n.use("en")
     assert i18n._("Goodbye.") == "Goodbye."
+
+
+OWN = ("label", "describe", "mode", "control", "help", "colour", "camera", "error", "guidance", "speech")
+
+
+def scripted_run(models, language: str) -> list[tuple[str, str]]:
+    """The demo clip on a fake clock, five frames a second, with keys pressed along the way (mode, help,
+    describe in every scene, colour, an unknown key): what was said, (kind, text)."""
+    import cv2
+
+    from assistant.app import build_live
+    from assistant.capture.sources import VideoFileSource
+    from assistant.config import Config
+    from assistant.demo import clip_path
+    from assistant.speech.audio import NullSink
+    from assistant.speech.queue import Speech
+    from assistant.speech.synth import TextSynth
+
+    i18n.use(language)
+    try:
+        models.reader.cache = type(models.reader.cache)()
+        now = [0.0]
+        said: list[tuple[str, str]] = []
+        speech = Speech(TextSynth(), NullSink(), on_start=lambda u: said.append((u.tag.split(":")[0], u.text)))
+        live = build_live(Config(), VideoFileSource(clip_path()), speech, models=models, fps=5.0,
+                          clock=lambda: now[0])
+        live.grabber.newest = None
+        cap = cv2.VideoCapture(str(clip_path()))
+        keys = {0: "m", 2: "m", 4: "m", 6: "m", 8: "h", 30: "z", 60: "c"}
+        for index in range(10_000):
+            ok, frame = cap.read()
+            if not ok:
+                break
+            if index % 2:
+                continue
+            now[0] = index / 10.0
+            live.grabber.newest = (now[0], index, frame)
+            live.grabber.clock = lambda: now[0]
+            live.step_fast(now[0], frame)
+            if index % 10 == 0:
+                live.step_slow(frame)
+            key = keys.get(index, " " if index % 40 == 20 else None)
+            if key:
+                live.command(key)
+                live.process_events()
+                speech.wait_idle(10)
+        live.command("q")
+        live.process_events()
+        assert speech.wait_idle(10)
+        speech.close()
+        return said
+    finally:
+        i18n.use("en")
+
+
+@pytest.fixture(scope="module")
+def models():
+    from assistant.app import load_models
+    from assistant.config import Config
+
+    return load_models(Config())
+
+
+@pytest.fixture(scope="module")
+def english(models):
+    return scripted_run(models, "en")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_demo_says_nothing_of_its_own_in_english(language, models, english):
+    catalogs.compile_all()
+    i18n.missing.clear()
+    said = scripted_run(models, language)
+    assert i18n.missing == set(), sorted(i18n.missing)[:20]  # every message of its own had a translation
+    ours = [(kind, text) for kind, text in said if kind in OWN]
+    theirs = [(kind, text) for kind, text in english if kind in OWN]
+    assert len(ours) == len(theirs) > 20, (ours, theirs)
+    same = [a for a, b in zip(ours, theirs) if a == b and any(ch.isalpha() for ch in a[1])]
+    assert same == [], same  # each sentence of its own differs from the English one said at that moment
