@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import math
 import time
+import weakref
 from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
 
 import cv2
 import numpy as np
@@ -72,7 +75,8 @@ def ssd_groups(labelmap: list[str]) -> list[tuple[Thing, list[int]]]:
 class ObjectDetector:
     """`detect(frame_bgr)` -> people and things with boxes in the frame's pixels, best first (`look`: with the
     faces); the parts (`coco_hits`, `ssd_hits`, `faces.detect`) for callers that run the models at their
-    own rates.
+    own rates. Each model runs once on a frame however many callers ask (the objects and find channels on
+    one step of the loop): a frame must not be changed once given (the camera's are not).
     Thread contract: one thread at a time (its onnxruntime sessions are not shared across threads)."""
 
     def __init__(self, threads: int = 1, model: str = SSD_MODEL, coco_model: str = COCO_MODEL) -> None:
@@ -88,6 +92,14 @@ class ObjectDetector:
             raise ModelError(f"The SSD's classes are not those of the objects table: {FIX}.")
         self.groups = ssd_groups(self.labelmap)
         self.anchors = ssd_anchors()
+        # Each model's last answer, with (a weak reference to) the frame it was for.
+        self._last: dict[str, tuple[weakref.ref[np.ndarray], list[Any]]] = {}
+
+    def _once(self, model: str, frame: np.ndarray, run: Callable[[np.ndarray], list[Any]]) -> list[Any]:
+        held = self._last.get(model)
+        if held is None or held[0]() is not frame:
+            held = self._last[model] = (weakref.ref(frame), run(frame))
+        return list(held[1])
 
     @property
     def vocabulary(self) -> set[str]:
@@ -96,10 +108,13 @@ class ObjectDetector:
 
     def coco_hits(self, frame: np.ndarray) -> list[Hit]:
         """CenterNet's hits from `AGREE` up (below their level they count only when the SSD agrees)."""
-        return [Hit(COCO_THINGS[h.cls], h.score, h.box, "coco")
-                for h in self.coco.detect(frame, AGREE, across_classes=False)]
+        return self._once("coco", frame, lambda f: [Hit(COCO_THINGS[h.cls], h.score, h.box, "coco")
+                                                    for h in self.coco.detect(f, AGREE, across_classes=False)])
 
     def ssd_hits(self, frame: np.ndarray) -> list[Hit]:
+        return self._once("ssd", frame, self._ssd_hits)
+
+    def _ssd_hits(self, frame: np.ndarray) -> list[Hit]:
         h, w = frame.shape[:2]
         x = cv2.resize(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), (300, 300)).astype(np.float32) * (2 / 255) - 1
         raw, logits = self.ssd.run(None, {self.ssd.get_inputs()[0].name: x.transpose(2, 0, 1)[None]})
@@ -119,12 +134,16 @@ class ObjectDetector:
                 found.append(Hit(thing, float(best[idx[k]]), (x0, y0, x1, y1), "ssd"))
         return found
 
+    def face_list(self, frame: np.ndarray) -> list[Face]:
+        """BlazeFace's faces, with their keypoints (once a frame)."""
+        return self._once("face", frame, self.faces.detect)
+
     def face_hits(self, frame: np.ndarray) -> list[tuple[float, tuple[float, float, float, float]]]:
-        return [(f.score, f.box) for f in self.faces.detect(frame)]
+        return [(d.score, d.box) for d in self.face_list(frame)]
 
     def look(self, frame: np.ndarray) -> tuple[list[Detection], list[Face]]:
         """`detect`'s answer and the faces (with their keypoints) it merged: who they are is `vision.people`'s."""
-        faces = self.faces.detect(frame)
+        faces = self.face_list(frame)
         return merge(self.coco_hits(frame), self.ssd_hits(frame), [(f.score, f.box) for f in faces]), faces
 
     def detect(self, frame: np.ndarray) -> list[Detection]:
