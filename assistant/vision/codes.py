@@ -32,11 +32,12 @@ class Code:
 
 @dataclass(frozen=True)
 class Seen:
-    """What one frame holds: the codes decoded, and the largest share of the frame (0..1) covered by a
-    code found but not decoded (0 when there is none)."""
+    """What one frame holds: the codes decoded, the largest share of the frame (0..1) covered by a code
+    found but not decoded (0 when there is none), and the boxes of those (what find leads to)."""
 
     codes: list[Code]
     undecoded: float
+    unread: tuple[tuple[int, int, int, int], ...] = ()
 
 
 def as_text(payload: bytes | str | None) -> str:
@@ -141,6 +142,7 @@ class CodeFinder:
         grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
         codes: list[Code] = []
         undecoded = 0.0
+        unread: list[tuple[int, int, int, int]] = []
         frame_area = float(h * w)
         try:
             _, payloads, points, _ = self.qr.detectAndDecodeBytesMulti(grey)
@@ -154,6 +156,7 @@ class CodeFinder:
                     codes.append(Code("QR", text, _box(quad, scale)))
                 else:
                     undecoded = max(undecoded, _area(quad, scale, frame_area))
+                    unread.append(_box(quad, scale))
         try:
             _, infos, kinds, corners = self.barcode.detectAndDecodeWithType(grey)
         except cv2.error as exc:
@@ -171,4 +174,5 @@ class CodeFinder:
                     if info:
                         log.debug("Dropped a %s that fails its check: %s", kind, info)
                     undecoded = max(undecoded, _area(quad, scale, frame_area))
-        return Seen(codes, undecoded)
+                    unread.append(_box(quad, scale))
+        return Seen(codes, undecoded, tuple(unread))

@@ -85,9 +85,11 @@ def one_each(hits: Iterable[Hit]) -> list[Hit]:
     return kept
 
 
-def merge(coco: Iterable[Hit], ssd: Sequence[Hit], faces: Iterable[tuple[float, Box]]) -> list[Detection]:
+def merge(coco: Iterable[Hit], ssd: Sequence[Hit], faces: Iterable[tuple[float, Box]],
+          keep_parts: bool = False) -> list[Detection]:
     """The detectors' hits as one answer, best first (see the module's rules). `faces`: (score, box) of the
-    faces found, already from the face detector's own threshold."""
+    faces found, already from the face detector's own threshold. `keep_parts`: rule 5 is not applied (find:
+    a tie or a handbag asked for is led to even while someone wears or carries it)."""
     kept = one_each(said(coco, ssd))
     people = [h.box for h in kept if h.thing.category is Category.PERSON]
     for score, box in sorted(faces, key=lambda f: -f[0]):
@@ -97,7 +99,8 @@ def merge(coco: Iterable[Hit], ssd: Sequence[Hit], faces: Iterable[tuple[float, 
     out = []
     for hit in kept:
         part = hit.thing.part
-        if (part is Part.WORN and people) or (part is Part.CARRIED and any(centre_in(hit.box, p) for p in people)):
+        worn = part is Part.WORN and people
+        if not keep_parts and (worn or (part is Part.CARRIED and any(centre_in(hit.box, p) for p in people))):
             continue
         t = hit.thing
         out.append(Detection(t.spoken, hit.score, t.category.value, hit.box, hit.source, t.coco))
