@@ -40,6 +40,7 @@ class Kind(str, Enum):
     LIGHT = "light"  # the light tone
     CODE = "code"  # a barcode or QR code read, or its guiding beep
     COLOUR = "colour"
+    FIND = "find"  # looking for something (G): its ticks and words
 
 
 READING = frozenset({Kind.TEXT, Kind.READ, Kind.DOCUMENT})  # text being read out: nothing talks over it
@@ -62,6 +63,7 @@ class Earcon(str, Enum):
     GUIDANCE_BLUR = "guidance-blur"
     GUIDANCE_DARK = "guidance-dark"
     GUIDANCE_NO_PAGE = "guidance-no-page"
+    FIND_TICK = "find-tick"  # what is looked for is in view: pitch follows its height (level 0 bottom .. 1 top)
 
 
 class Mode(str, Enum):

@@ -44,6 +44,10 @@ VOLUME_STEP = 0.1
 SHUTDOWN_WAIT = 10.0  # seconds to wait for a model run in flight when quitting
 TOGGLES = {Action.LIGHT: Mode.LIGHT, Action.CODES: Mode.CODES, Action.DOCUMENT: Mode.DOCUMENT}  # key -> its mode
 REQUESTS = {Action.LOCATE: "find", Action.LEARN: "faces"}  # a typed word -> the channel it is for (`request`)
+STOPPED_BY_S = ("find",)  # channels that S stops: it is handed to their `request` (as Action.STOP)
+# Tones played at once over whatever is being said, never queued behind it: a find tick that waited for a
+# sentence to end would lead the hand to where the thing was.
+OVER_SPEECH = frozenset({Kind.FIND})
 CAMERA_EARCONS = {"camera-lost": Earcon.CAMERA_LOST, "camera-back": Earcon.CAMERA_BACK}
 CAMERA_WORDS = {  # what the grabber reports (see `capture.sources.Grabber`), and from what -> what is said
     ("camera-lost", "camera"): N_("Camera lost. Trying to reconnect."),
@@ -124,7 +128,9 @@ class LiveAssistant:
         for say in says:
             self.record(f"{say.kind.value}:{say.subject or say.text}", at)
             if not say.text:  # a tone on its own (guidance as tones)
-                if say.earcon is not None and say.kind not in self.hushed:
+                if say.earcon is not None and say.kind not in self.hushed and say.kind in OVER_SPEECH:
+                    self.speech.overlay(say.earcon, say.level, pan=say.pan)
+                elif say.earcon is not None and say.kind not in self.hushed:
                     self.speech.earcon(say.earcon, say.level, priority=max(say.priority, Priority.NEXT), pan=say.pan)
                 continue
             tone = say.earcon if self.config.speech.earcons else None
@@ -244,6 +250,10 @@ class LiveAssistant:
     def _stop(self) -> None:
         self.hushed = frozenset({Kind.LIGHT, Kind.CODE})  # the light tone and code beeps too
         self.speech.stop()
+        for name in STOPPED_BY_S:  # finding too (its ticks are not hushed: it stops looking)
+            channel = self.channels.get(name)
+            if channel is not None:
+                self.guarded(name, channel.failure, partial(channel.request, Action.STOP, "", None, self.clock()))
 
     def _toggle(self, mode: Mode) -> None:
         self.set_mode(mode if self.mode is not mode else Mode.BOTH)

@@ -362,6 +362,20 @@ def light_tone(level: float) -> np.ndarray:
     return out.astype(np.float32)
 
 
+FIND_LOW = 440.0  # Hz: the find tick at the bottom edge; two octaves up at the top, 880 Hz at the centre
+
+
+def find_tick(level: float) -> np.ndarray:
+    """40 ms of a click with a pitch: a sine and its octave, 2 ms attack, decaying fast (short sounds with
+    a sharp onset are the easiest to place left or right), at `FIND_LOW` x 4^level."""
+    freq = FIND_LOW * 4 ** max(0.0, min(1.0, level))
+    n = int(SAMPLE_RATE * 0.04)
+    t = np.arange(n) / SAMPLE_RATE
+    envelope = np.exp(-t / 0.012) * np.minimum(1.0, t / 0.002)
+    out = (np.sin(2 * np.pi * freq * t) + 0.3 * np.sin(4 * np.pi * freq * t)) * envelope * 0.35
+    return out.astype(np.float32)
+
+
 def _gap() -> np.ndarray:
     return np.zeros(int(0.03 * SAMPLE_RATE), dtype=np.float32)
 
@@ -391,6 +405,7 @@ EARCONS: dict[Earcon, Callable[[float], np.ndarray]] = {
     Earcon.GUIDANCE_BLUR: lambda level: tone(300, 0.25),
     Earcon.GUIDANCE_DARK: lambda level: tone(200, 0.25),
     Earcon.GUIDANCE_NO_PAGE: lambda level: _join(tone(262, 0.12), tone(262, 0.12)),
+    Earcon.FIND_TICK: find_tick,  # pitch: how high the thing looked for is in the view
 }
 if set(EARCONS) != set(Earcon):  # checked at import: an earcon without a recipe must not reach run time
     raise ImportError(f"earcons without a recipe: {set(Earcon) - set(EARCONS)}")

@@ -109,9 +109,11 @@ class Speech:
         return self._put(Utterance(text, priority, kind, 0.0, 0, None, subject, tone, language, still_true, started,
                                    ended))
 
-    def overlay(self, name: Earcon, level: float = 0.5) -> None:
-        """Play a tone now, over any speech, which goes on (the answer to a rate or volume key)."""
-        self.sink.mix(earcon(name, level) * self.volume, SAMPLE_RATE)
+    def overlay(self, name: Earcon, level: float = 0.5, pan: float | None = None) -> None:
+        """Play a tone now, over any speech, which goes on (the answer to a rate or volume key, a find tick);
+        `pan` places it as `earcon` does."""
+        audio = earcon(name, level) if pan is None else panned(earcon(name, level), pan)
+        self.sink.mix(audio * self.volume, SAMPLE_RATE)
 
     def earcon(self, name: Earcon, level: float = 0.5, priority: Priority = Priority.NEXT,
                pan: float | None = None) -> bool:
