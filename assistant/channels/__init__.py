@@ -20,6 +20,8 @@ CHANNELS: dict[str, str] = {
     "colour": "assistant.channels.colour:ColourChannel",
     "codes": "assistant.channels.codes:CodesChannel",
     "faces": "assistant.channels.faces:FacesChannel",
+    "find": "assistant.channels.find:FindChannel",
+    "find-text": "assistant.channels.find:FindTextChannel",
 }
 
 # What the loop needs of a channel; what it may leave out gets a default that does nothing (see `Channel`).

@@ -1,0 +1,269 @@
+"""The find channel: G then a name (`locate NAME` on stdin, `--find NAME`), then a ticking sound that leads
+the hand to it: a thing the detector names, a word of text, a code, or (issue 24) a known person.
+
+While the target is in view a short tick repeats (`Lead`): panned to where it is left or right
+(`tick_pan`), higher when it is above the centre (`tick_level`: 440 Hz at the bottom edge, 880 at the
+centre, 1760 at the top), and quicker as it nears the centre and grows in the frame (`tick_interval`: 0.6
+s at the edge, 0.1 s centred and close). Centred and close: its name, "ahead, close", once. Unseen for
+`LOST` seconds the ticks stop; for `GONE`, "Not in view." once, and again only after it was seen since.
+
+While finding a thing, the detector runs on every step of the loop (its full rate, about ten a second);
+the objects channel's runs on the same frame are the same run (`ObjectDetector` runs each model once a
+frame). Text is looked for in the live text reader's reads (slow lane, `FindTextChannel` reads when the
+text channel does not run in this mode); codes with a code finder of its own on every step.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol
+
+import numpy as np
+
+from assistant.channels.base import Context, Lane
+from assistant.channels.text import text_view
+from assistant.common import Earcon, Kind, Mode, Priority, Say
+from assistant.keys import Action
+from assistant.vision import targets
+from assistant.vision.codes import CodeFinder
+from assistant.vision.detection import Box
+from assistant.vision.targets import Found, Placement, Target, placement, resolve
+
+LOST = 1.0  # seconds unseen: the ticks stop
+GONE = 3.0  # seconds unseen: "Not in view." (once, until it is seen again)
+SLOWEST, FASTEST = 0.6, 0.1  # seconds between ticks: at the edge and small; centred and close
+ON_TIME = 0.03  # a tick due within this is played on this step (steps come once a frame)
+CENTRED = 0.2  # |pan| and |tilt| within which it is ahead
+PAN_CURVE = 0.6  # offsets near the centre are panned more than linearly: 5% off centre is 3.5 dB, not 1.4
+FIND_RATE = 30.0  # steps a second: every frame
+SWITCH = 0.15  # a sighting this much surer than the one followed is led to instead
+# The share of the frame from which each kind of target is close: a cup at half an arm's length fills
+# about 8% of a 60-degree view; a line of text or a code is readable well before.
+CLOSE: dict[targets.Kind, float] = {targets.Kind.THING: 0.08, targets.Kind.PERSON: 0.08,
+                                    targets.Kind.TEXT: 0.02, targets.Kind.CODE: 0.03}
+if set(CLOSE) != set(targets.Kind):
+    raise ImportError(f"target kinds without a close size: {set(targets.Kind) - set(CLOSE)}")
+
+
+def tick_interval(place: Placement, close: float) -> float:
+    """Seconds between ticks: `SLOWEST` at the edge and small, down to `FASTEST` centred and close (two
+    thirds from centring, one third from size, on a log scale so each step sounds alike)."""
+    centring = 1 - min(1.0, math.hypot(place.pan, place.tilt))
+    closeness = min(1.0, math.sqrt(place.size / close))
+    return SLOWEST * (FASTEST / SLOWEST) ** (2 / 3 * centring + 1 / 3 * closeness)
+
+
+def tick_pan(pan: float) -> float:
+    """The tick's stereo position: hard left at the left edge, centred when centred (`PAN_CURVE`)."""
+    return math.copysign(min(1.0, abs(pan)) ** PAN_CURVE, pan)
+
+
+def tick_level(tilt: float) -> float:
+    """The tick's pitch level (0 at the bottom edge .. 1 at the top; see `speech.audio.find_tick`)."""
+    return (max(-1.0, min(1.0, tilt)) + 1) / 2
+
+
+def centred_and_close(place: Placement, close: float) -> bool:
+    return abs(place.pan) <= CENTRED and abs(place.tilt) <= CENTRED * 1.5 and place.size >= close
+
+
+def capitalised(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+class Lead:
+    """When to tick and what to say, from the sightings of one target. Pure: every call gives the time."""
+
+    def __init__(self, target: Target, now: float) -> None:
+        self.target, self.close = target, CLOSE[target.kind]
+        self.place: Placement | None = None
+        self.seen_at = now  # until it is first seen: when it was asked for
+        self.last_tick = -math.inf
+        self.said_close = self.said_gone = False
+
+    def update(self, place: Placement | None, now: float, seen_at: float | None = None) -> list[Say]:
+        """`place`: where it was seen (at `seen_at`, default now), or None when it was not, or not looked."""
+        if place is not None:
+            self.place, self.seen_at, self.said_gone = place, now if seen_at is None else seen_at, False
+        name = self.target.name
+        if self.place is not None and now - self.seen_at <= LOST:
+            says = []
+            if now - self.last_tick >= tick_interval(self.place, self.close) - ON_TIME:
+                self.last_tick = now
+                says.append(Say("", Priority.NEXT, Kind.FIND, name, Earcon.FIND_TICK,
+                                level=tick_level(self.place.tilt), pan=tick_pan(self.place.pan)))
+            if not self.said_close and centred_and_close(self.place, self.close):
+                self.said_close = True
+                says.append(Say(f"{capitalised(name)}, ahead, close.", Priority.NEXT, Kind.FIND, name, about=name))
+            return says
+        self.said_close = False  # lost: said again when it is found and centred again
+        if now - self.seen_at >= GONE and not self.said_gone:
+            self.said_gone = True
+            return [Say("Not in view.", Priority.NEXT, Kind.FIND, name)]
+        return []
+
+    def forget(self, now: float) -> None:
+        self.place, self.seen_at = None, now
+
+
+class PeopleFinder(Protocol):
+    """Known people, for find: their names, and (score, face box) of one of them in a frame."""
+
+    def names(self) -> Collection[str]: ...
+
+    def find(self, frame: np.ndarray, name: str) -> list[tuple[float, Box]]: ...
+
+
+class NoPeople:
+    def names(self) -> Collection[str]:
+        return ()
+
+    def find(self, frame: np.ndarray, name: str) -> list[tuple[float, Box]]:
+        return []
+
+
+def people_finder(ctx: Context) -> PeopleFinder:
+    """THE HOOK FOR KNOWN FACES (issue 24): return the faces work's `PeopleFinder` here, made from `ctx`
+    (its gallery as a shared service, its face descriptor from `ctx.models`). Until then nobody is known:
+    a person's name is looked for as text."""
+    return NoPeople()
+
+
+@dataclass
+class Wanted:
+    """What is looked for now, shared by the two lanes: replaced whole on the loop thread."""
+
+    target: Target | None = None
+
+
+def wanted(ctx: Context) -> Wanted:
+    return ctx.service("find-wanted", Wanted)  # type: ignore[no-any-return]
+
+
+def looking_for(target: Target) -> str:
+    if target.kind is targets.Kind.CODE:
+        return "Looking for a code."
+    if target.kind is not targets.Kind.TEXT:
+        return f"Looking for {target.name}."
+    said = f"Looking for the {'words' if len(target.words) > 1 else 'word'} {target.name}."
+    return f"{said} Things I can find: {', '.join(target.closest)}, and more." if target.guessed else said
+
+
+class FindChannel:
+    """Thread contract: see `Channel`; everything here runs on the loop thread."""
+
+    name: ClassVar[str] = "find"
+    modes: ClassVar[frozenset[Mode]] = frozenset(Mode)
+    lane: ClassVar[Lane] = Lane.FAST
+    failure: ClassVar[str] = "Could not look for it."
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx, self.rate = ctx, FIND_RATE
+        self.detector: Any = getattr(ctx.models, "detector", None)
+        self.people = people_finder(ctx)
+        self.wanted = wanted(ctx)
+        self.lead: Lead | None = None
+        self.codes: CodeFinder | None = None
+        self.read_at = -math.inf  # the live text read last looked at
+
+    def request(self, action: Any, word: str, frame: np.ndarray | None, now: float) -> list[Say]:
+        if action == Action.STOP:
+            self.lead = self.wanted.target = None
+            return []
+        target = resolve(word, self.people.names())
+        if target is None:
+            return []
+        if target.kind is targets.Kind.THING and self.detector is None:
+            return [Say("I cannot look for things here: the people-and-objects detector is not built.",
+                        Priority.NOW, Kind.ERROR)]
+        self.lead, self.wanted.target, self.read_at = Lead(target, now), target, -math.inf
+        return [Say(looking_for(target), Priority.NOW, Kind.FIND, target.name)]
+
+    def step(self, frame: np.ndarray, now: float) -> list[Say]:
+        lead = self.lead
+        if lead is None:
+            return []
+        seen = self.sighting(lead.target, frame)
+        if seen is None:
+            return lead.update(None, now)
+        found, at = seen
+        h, w = frame.shape[:2]
+        places = [(f.score, placement(f.box, w, h)) for f in sorted(found, key=lambda f: -f.score)]
+        return lead.update(self.choose(places, lead, now), now, at)
+
+    def sighting(self, target: Target, frame: np.ndarray) -> tuple[list[Found], float | None] | None:
+        """The target where it is in view, and when it was seen (None: now); None when there is nothing new
+        to look at (no new text read)."""
+        kind = target.kind
+        if kind is targets.Kind.THING:
+            d, (ssd, faces) = self.detector, targets.needs(target)  # a model runs once a frame, for both channels
+            return targets.find_things(target, d.coco_hits(frame), d.ssd_hits(frame) if ssd else [],
+                                       d.face_hits(frame) if faces else []), None
+        if kind is targets.Kind.CODE:
+            self.codes = self.codes or CodeFinder()
+            return targets.codes_found(self.codes.find(frame)), None
+        if kind is targets.Kind.PERSON:
+            return [Found(target.name, score, box) for score, box in self.people.find(frame, target.name)], None
+        view = text_view(self.ctx)
+        read, at = view.latest, view.latest_at
+        if read is None or at <= self.read_at:
+            return None
+        self.read_at = at
+        return targets.text_found(target, read.lines), at
+
+    @staticmethod
+    def choose(seen: list[tuple[float, Placement]], lead: Lead, now: float) -> Placement | None:
+        """The one led to, of (score, where) surest first: while one is followed, the nearest to where it was,
+        unless another is surer by `SWITCH` (what was followed may have been a mistake); else the surest."""
+        if not seen:
+            return None
+        last = lead.place
+        if last is not None and now - lead.seen_at <= LOST:
+            score, place = min(seen, key=lambda s: math.hypot(s[1].pan - last.pan, s[1].tilt - last.tilt))
+            if score + SWITCH >= seen[0][0]:
+                return place
+        return seen[0][1]
+
+    def describe(self, frame: np.ndarray | None, now: float) -> str:
+        return ""  # the ticks say it
+
+    def reset(self) -> None:
+        """A new mode: what is looked for stays; where it was is forgotten."""
+        if self.lead is not None:
+            self.lead.forget(self.ctx.clock())
+
+    def seen(self) -> dict[str, float]:
+        lead = self.lead
+        return {lead.target.name: lead.seen_at} if lead is not None and lead.place is not None else {}
+
+
+class FindTextChannel:
+    """While text is looked for, the live text reader reads on the slow lane even in modes where the text
+    channel does not (a frame the text channel read is not read twice: `TextView`). Thread contract: see
+    `Channel`."""
+
+    name: ClassVar[str] = "find-text"
+    modes: ClassVar[frozenset[Mode]] = frozenset(Mode)
+    lane: ClassVar[Lane] = Lane.SLOW
+    failure: ClassVar[str] = "Could not read the text."
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx, self.rate = ctx, ctx.config.vision.ocr_rate
+        self.wanted = wanted(ctx)
+
+    def step(self, frame: np.ndarray, now: float) -> list[Say]:
+        target = self.wanted.target
+        if target is not None and target.kind is targets.Kind.TEXT:
+            text_view(self.ctx).read(frame)
+        return []
+
+    def describe(self, frame: np.ndarray | None, now: float) -> str:
+        return ""
+
+    def reset(self) -> None:
+        return None
+
+    def seen(self) -> dict[str, float]:
+        return {}
