@@ -33,6 +33,7 @@ HANDLERS: dict[str, str] = {
     "colour": "assistant.commands.vision:cmd_colour",
     "codes": "assistant.commands.vision:cmd_codes",
     "faces": "assistant.commands.faces:cmd_faces",
+    "find": "assistant.commands.find:cmd_find",
     "say": "assistant.commands.speech:cmd_say",
     "voices": "assistant.commands.speech:cmd_voices",
     "models": "assistant.commands.models:cmd_models",
@@ -70,6 +71,8 @@ def _source_args(parser: argparse.ArgumentParser) -> None:
     _ocr_engine_args(parser, deprecated_engine=False)
     parser.add_argument("--save-dir", type=Path, help="keep every page read in document mode here")
     parser.add_argument("--max-seconds", type=float, help="stop after this many seconds")
+    parser.add_argument("--find", metavar="NAME", help="look for NAME from the start, as G does: a thing, a word, "
+                                                       "a code")
 
 
 def _voice_engine_args(parser: argparse.ArgumentParser) -> None:
@@ -128,6 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
     from assistant.commands.faces import add_parser
 
     add_parser(add("faces", "Teach the faces of people to be named, list them, forget them."))
+    p = add("find", "Find a thing, a word or a code in images: where it is (left to right, up and down, how big).")
+    p.add_argument("name", help="what to look for: a thing (cup, phone, TV), code, a word, or text WORD; quote "
+                                "a name of two words")
+    p.add_argument("images", nargs="+", type=Path)
+    p.add_argument("--json", action="store_true", help="one JSON object per image")
     p = add("say", "Say text, each language in a voice of its own (or all in --voice).")
     p.add_argument("text", nargs="+", help="the text; - reads standard input, each line a text of its own")
     p.add_argument("--voice", help="voice name")

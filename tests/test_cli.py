@@ -9,7 +9,8 @@ import pytest
 
 from assistant.cli import HANDLERS, main
 
-SUBCOMMANDS = ["run", "demo", "describe", "classify", "detect", "colour", "codes", "faces", "read", "say", "voices",
+SUBCOMMANDS = ["run", "demo", "describe", "classify", "detect", "colour", "codes", "faces", "find", "read", "say",
+               "voices",
                "models", "bench", "check", "config"]
 
 

@@ -59,6 +59,8 @@ def _live(args: argparse.Namespace, config: Config, source_spec: str, fps: float
             speech.wait_idle(20)
             return 1
         speech.say(" ".join([_("Ready."), live.mode.words, _("Press H for the keys.")]))
+        if getattr(args, "find", None):
+            live.command(f"locate {args.find}")  # as `locate NAME` on stdin
         with KeyReader(live.command, stop):  # the terminal is put back on every way out of this block
             code = live.run(getattr(args, "max_seconds", None))
             if live.ctrl_c:

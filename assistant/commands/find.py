@@ -1,0 +1,96 @@
+"""CLI handler for `assistant find NAME IMAGE... [--json]`: where the thing, word or code named is in still
+images, as the live find channel would lead to it (the same names, the same matching)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from assistant.announce.positions import placed, where
+from assistant.config import Config
+from assistant.textout import json_line, plain
+from assistant.vision import targets
+from assistant.vision.targets import Found, Target, placement
+
+
+def found_json(found: list[Found], width: float, height: float, style: str = "thirds") -> list[dict[str, Any]]:
+    """Each sighting as `find --json` gives it, largest first: `pan` -1 (left edge) .. +1 (right edge), `tilt`
+    -1 (bottom) .. +1 (top), `size` its box's share of the frame."""
+    out = []
+    for f in found:
+        place = placement(f.box, width, height)
+        out.append({"name": f.name, "score": round(f.score, 4), "box": [round(v, 1) for v in f.box],
+                    "where": where(f.box, width, style), "pan": round(place.pan, 3), "tilt": round(place.tilt, 3),
+                    "size": round(place.size, 4)})
+    return sorted(out, key=lambda d: -d["size"])
+
+
+def _looker(target: Target, config: Config) -> Callable[[np.ndarray], list[Found]]:
+    """What looks for the target in one image (ModelError, OcrUnavailable: a model it needs is missing)."""
+    if target.kind is targets.Kind.THING:
+        from assistant.vision.detector import ObjectDetector
+
+        detector = ObjectDetector(config.vision.threads)
+        return lambda image: targets.find_things(target, detector.coco_hits(image), detector.ssd_hits(image),
+                                                 detector.face_hits(image))
+    if target.kind is targets.Kind.CODE:
+        from assistant.vision.codes import CodeFinder
+
+        codes = CodeFinder()
+        return lambda image: targets.codes_found(codes.find(image))
+    if target.kind is targets.Kind.PERSON:
+        from assistant.channels.base import Context
+        from assistant.channels.find import people_finder
+
+        people = people_finder(Context(config, None))
+        return lambda image: [Found(target.name, score, box) for score, box in people.find(image, target.name)]
+    from assistant.app import document_reader
+
+    reader = document_reader(config)
+    return lambda image: targets.text_found(target, reader.read(image).lines)
+
+
+def _sentence(target: Target, found: list[dict[str, Any]]) -> str:
+    if not found:
+        return f"No {target.name} found."
+    return "; ".join(f"{f['name']} {placed(f['where'])} (pan {f['pan']:+.2f}, tilt {f['tilt']:+.2f}, "
+                     f"{100 * f['size']:.0f}% of the picture)" for f in found) + "."
+
+
+def cmd_find(args: argparse.Namespace, config: Config) -> int:
+    from assistant.channels.base import Context
+    from assistant.channels.find import looking_for, people_finder
+    from assistant.commands.files import ImageFiles
+    from assistant.vision.manifest import ModelError
+    from assistant.vision.ocr import OcrUnavailable
+
+    target = targets.resolve(args.name, people_finder(Context(config, None)).names())
+    if target is None:
+        print("Give a name to look for: a thing, a word, or code.", file=sys.stderr)
+        return 2
+    # What is looked for, as the live assistant says it (the closest names when it is no name of a thing).
+    print(plain(looking_for(target)), file=sys.stderr if args.json else sys.stdout, flush=True)
+    try:
+        look = _looker(target, config)
+    except (ModelError, OcrUnavailable) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    style = config.announce.positions
+    images = ImageFiles(args.images, args.json)
+    for path, image in images:
+        started = time.perf_counter()
+        height, width = image.shape[:2]
+        found = found_json(look(image), float(width), float(height), style)
+        ms = (time.perf_counter() - started) * 1000
+        if args.json:
+            print(json_line({"file": str(path), "target": target.name, "found": found, "ms": round(ms, 1)}),
+                  flush=True)
+        else:
+            said = _sentence(target, found)
+            print(plain(f"{path}: {said}" if len(args.images) > 1 else said), flush=True)
+    return images.status
