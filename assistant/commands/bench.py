@@ -21,6 +21,7 @@ BENCHES = {
     "channels": "assistant.bench.channels",
     "language": "assistant.bench.language",
     "faces": "assistant.bench.faces",
+    "find": "assistant.bench.find",
 }
 
 
