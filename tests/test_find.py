@@ -1,0 +1,268 @@
+"""Find (issue 23): names resolved to what is looked for; the tick's laws and the lead on a fake clock; the
+channel and the live loop on real COCO dev photos and a real receipt with the real models (stereo ticks, S
+stops, one detector run a frame for two channels); `assistant find --json`; issue 23's targets on the COCO
+dev photos with levels fitted without the photos judged; a virtual camera turning towards a cup."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from assistant.app import build_live, load_models
+from assistant.bench import cocodev, pans
+from assistant.bench import find as bench_find
+from assistant.capture.images import read_image
+from assistant.channels import find as F
+from assistant.channels.base import Context
+from assistant.channels.find import FindChannel, FindTextChannel, Lead
+from assistant.cli import main
+from assistant.common import Earcon
+from assistant.config import Config
+from assistant.keys import Action
+from assistant.offline import no_network
+from assistant.speech.audio import SAMPLE_RATE, WavSink, earcon
+from assistant.speech.queue import Speech
+from assistant.speech.synth import TextSynth
+from assistant.vision.targets import Kind as TargetKind
+from assistant.vision.targets import Placement, resolve, text_in, words_of
+
+CUP_PHOTO = "train2017_000000000127.jpg"  # a cup right of the centre, below it, 7% of the photo
+NO_CUP = "train2017_000000000025.jpg"  # giraffes
+
+
+@pytest.fixture(scope="module")
+def models():
+    with no_network():
+        return load_models(Config())
+
+
+@pytest.fixture(scope="module")
+def coco_dir(dev_dir) -> Path:
+    return dev_dir / "coco-dev"
+
+
+def test_names_are_resolved_as_people_say_them():
+    said = {name: resolve(name) for name in ("cup", "mugs", "a mug", "phone", "mobile", "cell phone", "TV", "screen",
+                                             "sofa", "dining table", "people", "knives", "glass", "shoes")}
+    assert {n: (t.kind, t.name) for n, t in said.items() if t is not None} == {
+        "cup": (TargetKind.THING, "cup"), "mugs": (TargetKind.THING, "cup"), "a mug": (TargetKind.THING, "cup"),
+        "phone": (TargetKind.THING, "phone"), "mobile": (TargetKind.THING, "phone"),
+        "cell phone": (TargetKind.THING, "phone"), "TV": (TargetKind.THING, "TV"), "screen": (TargetKind.THING, "TV"),
+        "sofa": (TargetKind.THING, "sofa"), "dining table": (TargetKind.THING, "table"),
+        "people": (TargetKind.THING, "person"), "knives": (TargetKind.THING, "knife"),
+        "glass": (TargetKind.THING, "glass"), "shoes": (TargetKind.THING, "shoe")}
+    assert said["glass"].coco == {"cup", "wine glass"} and said["shoes"].others == {"shoe"}  # type: ignore[union-attr]
+    pizza, text_pizza = resolve("pizza"), resolve("text pizza")
+    assert pizza is not None and pizza.kind is TargetKind.THING
+    assert text_pizza is not None and (text_pizza.kind, text_pizza.words, text_pizza.guessed) == (
+        TargetKind.TEXT, ("pizza",), False)
+    spork = resolve("spork")
+    assert spork is not None and spork.kind is TargetKind.TEXT and spork.guessed
+    assert {"fork", "spoon"} <= set(spork.closest)
+    assert [resolve(n).kind for n in ("code", "Barcode", "QR code")] == [TargetKind.CODE] * 3  # type: ignore[union-attr]
+    anna = resolve("anna", people=("Anna",))
+    assert anna is not None and (anna.kind, anna.name) == (TargetKind.PERSON, "Anna")
+    assert resolve("anna").kind is TargetKind.TEXT and resolve("  ") is None  # type: ignore[union-attr]
+
+
+def test_text_is_matched_ignoring_case_forgiving_one_letter_in_long_words():
+    assert text_in(words_of("platform 2"), "Trains from PLATFORM 2 only")
+    assert text_in(words_of("exchangable"), "EXCHANGEABLE")  # a letter missing in a long word
+    assert text_in(words_of("station"), "Statlon")  # a wrong letter
+    assert not text_in(words_of("station"), "Stat1n")  # two
+    assert not text_in(words_of("exit"), "EXlT")  # short words must be read right
+    assert not text_in(words_of("platform 2"), "platform 3") and not text_in(words_of("2 platform"), "platform 2")
+
+
+def test_the_tick_laws():
+    assert F.tick_pan(-1.0) == -1.0 and F.tick_pan(1.0) == 1.0 and F.tick_pan(0.0) == 0.0
+    assert 0.2 < F.tick_pan(0.1) < 0.3 and F.tick_pan(-0.1) == -F.tick_pan(0.1)  # near the centre: easier to hear
+    assert F.tick_level(1.0) == 1.0 and F.tick_level(-1.0) == 0.0 and F.tick_level(0.0) == 0.5
+    edge, midway, centred = (F.tick_interval(Placement(p, 0.0, 0.0), 0.08) for p in (1.0, 0.5, 0.0))
+    assert edge == pytest.approx(F.SLOWEST) and edge > midway > centred
+    close = F.tick_interval(Placement(0.0, 0.0, 0.2), 0.08)
+    assert close == pytest.approx(F.FASTEST) and close < centred  # centred and close
+    for level, hz in ((0.0, 440), (0.5, 880), (1.0, 1760)):  # the pitch: two octaves, up with the thing
+        tick = earcon(Earcon.FIND_TICK, level)
+        spectrum = np.abs(np.fft.rfft(tick, 8 * len(tick)))
+        assert abs(np.argmax(spectrum) * SAMPLE_RATE / (8 * len(tick)) - hz) < 0.03 * hz
+
+
+def test_the_lead_ticks_says_close_once_stops_and_says_not_in_view_once_until_seen_again():
+    target = resolve("cup")
+    assert target is not None
+    lead = Lead(target, 0.0)
+    far, near = Placement(0.9, 0.0, 0.02), Placement(0.05, 0.0, 0.2)
+    heard: list[tuple[float, str]] = []
+
+    def play(place: Placement | None, start: float, end: float, every: float = 0.1) -> None:
+        for i in range(round((end - start) / every)):
+            now = round(start + i * every, 3)
+            heard.extend((now, s.text or "tick") for s in lead.update(place, now))
+
+    play(far, 0.0, 1.0)
+    ticks = [t for t, w in heard if w == "tick"]
+    assert ticks[0] == 0.0 and min(np.diff(ticks)) >= F.SLOWEST * 0.6  # at once, then slowly at the edge
+    play(near, 1.0, 2.0)
+    near_ticks = [t for t, w in heard if w == "tick" and t >= 1.0]
+    assert len(near_ticks) >= 8 and [w for _, w in heard if w != "tick"] == ["Cup, ahead, close."]
+    heard.clear()
+    play(None, 2.0, 7.0)  # gone: ticks for a second, then none; "Not in view." once, 3 s after it was seen
+    assert max(t for t, w in heard if w == "tick") <= 2.9 + 0.01
+    assert [(t, w) for t, w in heard if w != "tick"] == [(4.9, "Not in view.")]
+    heard.clear()
+    play(near, 7.0, 7.3)
+    play(None, 7.3, 11.0)
+    assert [w for _, w in heard if w != "tick"] == ["Cup, ahead, close.", "Not in view."]  # seen between: again
+
+
+def _channel(models, now: list[float]) -> FindChannel:
+    return FindChannel(Context(Config(), models, clock=lambda: now[0]))
+
+
+def _steps(channel: FindChannel, frame: np.ndarray, now: list[float], seconds: float) -> list:
+    says = []
+    for _ in range(round(seconds * 10)):
+        says += [(now[0], s) for s in channel.step(frame.copy(), now[0])]  # a camera's frames are new arrays
+        now[0] = round(now[0] + 0.1, 3)
+    return says
+
+
+def test_the_channel_leads_to_the_cup_on_its_side_and_says_when_it_is_ahead_and_close(models, coco_dir):
+    photo = read_image(coco_dir / CUP_PHOTO)
+    now = [0.0]
+    channel = _channel(models, now)
+    assert [s.text for s in channel.request(Action.LOCATE, "mugs", None, 0.0)] == ["Looking for cup."]
+    ticks = [s for _, s in _steps(channel, photo, now, 1.0) if s.earcon is Earcon.FIND_TICK]
+    assert ticks and all(s.pan > 0.3 and s.level < 0.5 for s in ticks)  # on the right, low: below the centre
+    mirrored = [s for _, s in _steps(channel, cv2.flip(photo, 1), now, 1.0) if s.earcon is Earcon.FIND_TICK]
+    assert mirrored and all(s.pan < -0.3 for s in mirrored)
+    close = photo[170:400, 325:625]  # held up to the camera: centred, a third of the view
+    words = [s.text for _, s in _steps(channel, close, now, 2.0) if s.text]
+    assert words == ["Cup, ahead, close."]
+    assert channel.request(Action.STOP, "", None, now[0]) == [] and _steps(channel, photo, now, 1.0) == []
+
+
+def test_where_it_is_not_nothing_ticks_and_not_in_view_is_said_once(models, coco_dir):
+    now = [0.0]
+    channel = _channel(models, now)
+    channel.request(Action.LOCATE, "cup", None, 0.0)
+    said = [(t, s.text) for t, s in _steps(channel, read_image(coco_dir / NO_CUP), now, 5.0)]
+    assert said == [(3.0, "Not in view.")]
+
+
+def test_words_on_a_receipt_are_found_with_the_live_reader_in_a_mode_without_live_text(models, dev_dir):
+    receipt = read_image(dev_dir / "ocr-dev" / "sroie_000.jpg")  # "TAN WOON YANN" at the top, "THANK YOU" low
+    now = [0.0]
+    ctx = Context(Config(), models, clock=lambda: now[0])
+    fast, slow = FindChannel(ctx), FindTextChannel(ctx)
+    levels = {}
+    for words in ("thank you", "tan woon"):
+        assert fast.request(Action.LOCATE, words, None, now[0])[0].text.startswith(f"Looking for the words {words}.")
+        frame = receipt.copy()
+        slow.step(frame, now[0])  # the slow lane reads (it would not in scene mode)
+        now[0] += 0.1
+        levels[words] = [s.level for s in fast.step(frame, now[0]) if s.earcon is Earcon.FIND_TICK]
+    assert levels["thank you"][0] < 0.25 and levels["tan woon"][0] > 0.75
+
+
+def test_live_g_then_a_name_ticks_in_stereo_over_speech_s_stops_and_one_detector_run_serves_two_channels(
+        models, coco_dir, tmp_path, monkeypatch):
+    photo = read_image(coco_dir / CUP_PHOTO)
+    now = [0.0]
+    spoken: list[str] = []
+    speech = Speech(TextSynth(), WavSink(tmp_path / "find.wav"), on_start=lambda u: spoken.append(u.text))
+    live = build_live(Config(), None, speech, models=models, clock=lambda: now[0])
+    runs = []
+    session = models.detector.coco.detect
+    monkeypatch.setattr(models.detector.coco, "detect", lambda *a, **k: runs.append(1) or session(*a, **k))
+    ticks = []
+    overlay = speech.overlay
+    monkeypatch.setattr(speech, "overlay", lambda *a, **k: ticks.append(now[0]) or overlay(*a, **k))
+
+    def frames(seconds: float) -> None:
+        for _ in range(round(seconds * 10)):
+            live.step_fast(now[0], photo.copy())
+            now[0] = round(now[0] + 0.1, 3)
+
+    live.handle(Action.LOCATE, None)
+    live.handle(Action.LOCATE, "cup")
+    frames(2.0)
+    assert len(runs) == 20  # one CenterNet run a frame: the objects channel's runs are the same runs
+    live.handle(Action.STOP)
+    stopped_at, count = now[0], len(ticks)
+    frames(1.0)
+    assert count >= 5 and len(ticks) == count and all(t < stopped_at for t in ticks)
+    live.handle(Action.LOCATE, "knife")
+    speech.wait_idle(5)
+    speech.close()
+    assert "Looking for cup." in spoken and spoken[-1] == "Looking for knife."
+    with wave.open(str(tmp_path / "find.wav")) as wav:
+        assert wav.getnchannels() == 2
+        audio = np.frombuffer(wav.readframes(wav.getnframes()), "<i2").reshape(-1, 2).astype(float)
+    left, right = np.sqrt((audio ** 2).mean(axis=0))
+    assert right > 1.5 * left > 0  # the cup is on the right
+
+
+def test_find_json_contract(coco_dir, capsys):
+    cup, none = coco_dir / CUP_PHOTO, coco_dir / NO_CUP
+    assert main(["find", "cup", str(cup), str(none), "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [set(line) for line in lines] == [{"file", "target", "found", "ms"}] * 2
+    assert [line["target"] for line in lines] == ["cup", "cup"] and lines[1]["found"] == []
+    (found,) = lines[0]["found"]
+    assert set(found) == {"name", "score", "box", "where", "pan", "tilt", "size"}
+    x0, y0, x1, y1 = found["box"]
+    assert found["name"] == "cup" and found["where"] == "right" and 0.3 < found["pan"] < 0.6 and found["tilt"] < 0
+    assert found["size"] == pytest.approx((x1 - x0) * (y1 - y0) / (640 * 481), abs=1e-3)
+    assert main(["find", "person", str(coco_dir / "train2017_000000000049.jpg"), "--json"]) == 0
+    sizes = [f["size"] for f in json.loads(capsys.readouterr().out)["found"]]
+    assert len(sizes) >= 2 and sizes == sorted(sizes, reverse=True)  # largest first
+    assert main(["find", "spork", str(none)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Looking for the word spork. Things I can find: fork, spoon, and more.", "No spork found."]
+
+
+def test_the_targets_hold_with_levels_fitted_without_the_photos_judged(models, coco_dir):
+    """Issue 23: a class filling 2% of a photo is found >= 75% (measured 0.78), on the right side >= 95% (0.98);
+    on photos without it nothing is found >= 90% (0.99). Held out: the class levels are fitted on the other
+    folds (the 0.7 share of a level for the target was chosen on these photos)."""
+    photos = cocodev.load_photos(coco_dir, models.detector)
+    score = bench_find.find_score(*bench_find.held_out(photos))
+    assert score.found >= 0.75 and score.side >= 0.95 and score.quiet >= 0.90, score
+    assert bench_find.find_score(*bench_find.held_out(photos), share=1.0).found < score.found
+
+
+def test_a_camera_turning_at_30_degrees_a_second_is_led_to_the_cup(models, coco_dir, tmp_path):
+    (pan,) = [p for p in pans.pans(coco_dir) if p.file == CUP_PHOTO and p.cls == "cup"]
+    clock = [0.0]
+    speech = Speech(TextSynth(), WavSink(tmp_path / "turn.wav"))
+    try:
+        live = build_live(Config(), None, speech, models=models, clock=lambda: clock[0])
+        run = pans.simulate(live, clock, coco_dir, pan, 30.0)
+    finally:
+        speech.close()
+    right, judged = pans.sign_right(run)
+    assert judged >= 3 and right == judged
+    assert pans.first_tick_after(run, 0.5) is not None and not [t for t, _, _ in run.ticks if pan.inside(t) == 0]
+    assert bench_find.quickens(run)
+    assert [w for _, w in run.words] == ["Looking for cup.", "Cup, ahead, close."]
+
+
+def test_demo_with_find_leads_to_the_cup_in_stereo(tmp_path):
+    wav = tmp_path / "demo.wav"
+    done = subprocess.run([sys.executable, "-m", "assistant", "demo", "--find", "cup", "--voice-engine", "text",
+                           "--max-seconds", "12", "--wav", str(wav)], stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, timeout=120)
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0 and lines[1] == "Looking for cup." and "Cup, ahead, close." in lines, done.stdout
+    with wave.open(str(wav)) as w:
+        audio = np.frombuffer(w.readframes(w.getnframes()), "<i2").reshape(-1, 2).astype(float)
+    assert w.getnchannels() == 2 and np.abs(audio[:, 0] - audio[:, 1]).max() > 500  # ticks placed off centre
