@@ -247,6 +247,8 @@ class WavSink(BufferedSink):
         self.path = path
         self.fh, self.wav = open_wav(path)
         self.error: OSError | None = None  # the first write that failed (a full disk): raised by `close`
+        self._file_lock = threading.Lock()
+        self._finished = False  # closed: what comes after is not written
 
     def mix(self, samples: np.ndarray, sample_rate: int) -> None:
         self.write(samples, sample_rate)  # nothing plays here: the tone goes where it would be heard
@@ -255,26 +257,32 @@ class WavSink(BufferedSink):
         self._record(self._frames(samples, sample_rate))
 
     def _record(self, data: np.ndarray) -> None:
-        """Into the file; after a write has failed, nothing more (said once in the log, raised by `close`)."""
-        if self.error is not None:
-            return
-        try:
-            self.wav.writeframes((np.clip(data, -1, 1) * 32767).astype("<i2").tobytes())
-        except OSError as exc:
-            self.error = exc
-            log.warning("%s could not be written (%s): the rest is not recorded.", self.path, exc.strerror or exc)
+        """Into the file; after a write has failed, nothing more (said once in the log, raised by `close`).
+        One writer at a time: the speech thread writes words while the loop mixes in find ticks (two threads
+        in `wave` at once left a file without its header, 26 times in 30)."""
+        samples = (np.clip(data, -1, 1) * 32767).astype("<i2").tobytes()
+        with self._file_lock:
+            if self.error is not None or self._finished:
+                return
+            try:
+                self.wav.writeframes(samples)
+            except OSError as exc:
+                self.error = exc
+                log.warning("%s could not be written (%s): the rest is not recorded.", self.path, exc.strerror or exc)
 
     def close(self) -> None:
         """Finish the file; OSError when it could not be written whole (the file is then incomplete)."""
-        try:
-            self.wav.close()  # writes the header's final sizes; the file object is ours to close
-        except OSError as exc:
-            self.error = self.error or exc
-        finally:
+        with self._file_lock:
+            self._finished = True
             try:
-                self.fh.close()
+                self.wav.close()  # writes the header's final sizes; the file object is ours to close
             except OSError as exc:
                 self.error = self.error or exc
+            finally:
+                try:
+                    self.fh.close()
+                except OSError as exc:
+                    self.error = self.error or exc
         if self.error is not None:
             raise self.error
 
