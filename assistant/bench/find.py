@@ -70,29 +70,35 @@ def quickens(run: pans.PanRun) -> bool | None:
     return statistics.mean(near) < statistics.mean(far) if far and near else None
 
 
-def pan_row(fps: float, runs: list[pans.PanRun]) -> list[str]:
+def lead_row(fps: float, runs: list[pans.PanRun]) -> list[str]:
+    """How soon, and on which side: see `LEAD_HEADER`."""
     firsts = {share: [d for r in runs if (d := pans.first_tick_after(r, share)) is not None]
               for share in (0.01, 0.5, 1.0)}
+    half = sorted(firsts[0.5])
     right = [pans.sign_right(r, DEAD) for r in runs]
-    ok, judged = sum(a for a, _ in right), sum(b for _, b in right)
     early = sum(1 for r in runs for t, _, _ in r.ticks if r.pan.inside(t) == 0)
+    p90 = f"{1000 * half[int(0.9 * (len(half) - 1))]:.0f}" if half else "-"
+    sided = f"{sum(a for a, _ in right)}/{sum(b for _, b in right)}"
+    return [f"{fps:g}", f"{len(half)}/{len(runs)}", _ms(half), p90, _ms(firsts[0.01]), _ms(firsts[1.0]), str(early),
+            sided, f"{sum(1 for a, b in right if a == b)}/{len(runs)}", _ms([s for r in runs for s in r.steps])]
+
+
+LEAD_HEADER = ["fps", "found", "first tick ms, median", "p90", "from a sliver", "from wholly in",
+               "ticks out of view", "ticks on its side", "turns all on its side", "step ms, median"]
+
+
+def sound_row(fps: float, runs: list[pans.PanRun]) -> list[str]:
+    """How the ticks quicken, and what is said: see `SOUND_HEADER`."""
     quick = [q for r in runs if (q := quickens(r)) is not None]
     close = [sum(1 for _, w in r.words if w.endswith(", ahead, close.")) for r in runs]
     asks = max(sum(1 for _, w in r.words if w.startswith("Looking for")) for r in runs)
     gone = sum(1 for r in runs for _, w in r.words if w == "Not in view.")
-    return [f"{fps:g}", f"{len(firsts[0.5])}/{len(runs)}", _ms(firsts[0.5]),
-            f"{1000 * sorted(firsts[0.5])[int(0.9 * (len(firsts[0.5]) - 1))]:.0f}" if firsts[0.5] else "-",
-            _ms(firsts[0.01]), _ms(firsts[1.0]), str(early),
-            f"{ok}/{judged}", f"{sum(1 for a, b in right if a == b)}/{len(runs)}",
-            " / ".join(_ms(_intervals(runs, lo, hi)) for lo, hi in ((0.5, 1.0), (0.2, 0.5), (-1.0, 0.2))),
-            f"{sum(quick)}/{len(quick)}", f"{asks}", f"{close.count(1)} / {sum(1 for c in close if c > 1)}",
-            str(gone), _ms([s for r in runs for s in r.steps])]
+    return [f"{fps:g}", *(_ms(_intervals(runs, lo, hi)) for lo, hi in ((0.5, 1.0), (0.2, 0.5), (-1.0, 0.2))),
+            f"{sum(quick)}/{len(quick)}", f"{asks}", f"{close.count(1)} / {sum(1 for c in close if c > 1)}", str(gone)]
 
 
-PAN_HEADER = ["fps", "found", "first tick, ms (median)", "p90", "from a sliver", "from wholly in",
-              "ticks out of view", "side right", "turns all right", "tick gap ms: far / mid / centred",
-              "quicker centred", "'Looking for' a turn", "'ahead, close' once / more", "'Not in view'",
-              "step ms"]
+SOUND_HEADER = ["fps", "tick gap ms: far", "midway", "centred", "turns quicker centred", "'Looking for' a turn, most",
+                "'ahead, close' once / more", "'Not in view'"]
 
 
 @dataclass(frozen=True)
@@ -183,13 +189,15 @@ def run(args: argparse.Namespace, config: Config) -> int:
         return 1
     models = load_models(config)
     runs = turns(config, models, folder, args.frames or None)
-    print(f"Virtual camera turning at {pans.SPEED:g} degrees a second towards a thing in a COCO dev photo "
-          f"({len(next(iter(runs.values())))} turns; a view of {pans.FOV:g} degrees, half a photo wide), through the "
-          "live loop's fast lane in the default mode on a simulated clock (each step as long as it took here). "
-          "First tick: from half the thing in view (also from a sliver, and from all of it); side: ticks while "
-          f"it is more than {DEAD / 2:.0%} of the width off centre; tick gaps while it is truly far (|pan| > 0.5), "
-          "midway, and centred (< 0.2)")
-    print(table(PAN_HEADER, [pan_row(fps, r) for fps, r in runs.items()]))
+    print(f"A virtual camera turning at {pans.SPEED:g} degrees a second towards a thing in a COCO dev photo "
+          f"({len(next(iter(runs.values())))} turns; a view {pans.FOV:g} degrees and half a photo wide), through the "
+          "live loop's fast lane in the default mode on a simulated clock (each step as long as it took here).\n"
+          "First tick: from half the thing in view (also from a sliver of it, and from all of it), on its side. "
+          f"Side: of the ticks while it is in view and more than {DEAD / 2:.0%} of the width off centre.")
+    print(table(LEAD_HEADER, [lead_row(fps, r) for fps, r in runs.items()]))
+    print()
+    print("\nTick gaps while it is truly far (|pan| > 0.5), midway, and centred (< 0.2); words a turn")
+    print(table(SOUND_HEADER, [sound_row(fps, r) for fps, r in runs.items()]))
     photos = cocodev.load_photos(folder, models.detector)
     print(f"\nfind NAME on the {len(photos)} COCO dev photos, each class by its spoken name (levels fitted on these "
           "photos: the cross-validated row is the held-out estimate)")

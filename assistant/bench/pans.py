@@ -132,7 +132,10 @@ def pans(folder: Path, limit: int | None = None) -> list[Pan]:
             if not fits:
                 continue
             direction = fits[len(out) % len(fits)]
-            filler = next(r for r in rows[i + 1:] + rows[:i] if all(o["name"] != obj["name"] for o in r["objects"]))
+            # Beside it, the next photo without its class wide enough for the view to start on it.
+            room = (1 + BEYOND) * width - (x0 if direction > 0 else w - x1)
+            filler = next(r for r in rows[i + 1:] + rows[:i] if all(o["name"] != obj["name"] for o in r["objects"])
+                          and r["width"] * h / r["height"] >= room)
             out.append(_pan_for(row, obj, direction, filler))
             done.add(obj["name"])
     return out[:limit]
@@ -202,11 +205,11 @@ def right_side(pan: float, truth: float, dead: float) -> bool:
 
 
 def first_tick_after(run: PanRun, share: float, dead: float = 0.1) -> float | None:
-    """Seconds from `share` of the target's width in view to the first tick after it on its side (None: no
-    tick)."""
-    entered = run.pan.entered(share)
-    return next((t - entered for t, p, _ in run.ticks if t >= entered and right_side(p, run.pan.pan(t), dead)),
-                None)
+    """Seconds from `share` of the target's width in view to the first tick on its side once any of it is in
+    view (0 when that tick came before; None: no tick)."""
+    sliver = run.pan.entered(0.001)
+    first = next((t for t, p, _ in run.ticks if t >= sliver and right_side(p, run.pan.pan(t), dead)), None)
+    return None if first is None else max(0.0, first - run.pan.entered(share))
 
 
 def sign_right(run: PanRun, dead: float = 0.1) -> tuple[int, int]:
