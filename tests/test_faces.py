@@ -191,6 +191,18 @@ def test_faces_add_list_forget_and_detect_json_name_the_person_taught(dev_dir, d
     assert main(["faces", "forget", "--all"]) == 0 and not (data_home / facestore.FILE_NAME).exists()
 
 
+def test_find_looks_for_a_person_taught_by_name(dev_dir, data_home, capsys):
+    assert main(["faces", "add", "Anna Lee", *(portrait(dev_dir, f) for f in ANNA)]) == 0
+    capsys.readouterr()
+    assert main(["find", "Anna Lee", "--json", portrait(dev_dir, ANNA_AGAIN), portrait(dev_dir, STRANGER)]) == 0
+    anna, stranger = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert anna["target"] == "Anna Lee" and len(anna["found"]) == 1 and anna["found"][0]["name"] == "Anna Lee"
+    assert -1 <= anna["found"][0]["pan"] <= 1 and anna["found"][0]["size"] > 0
+    assert stranger["found"] == []  # a stranger's face is not Anna's
+    assert main(["find", "Bea", portrait(dev_dir, ANNA_AGAIN)]) == 0  # nobody taught by that name: a word
+    assert "looking for the word bea" in capsys.readouterr().out.lower()
+
+
 def test_faces_add_refuses_a_photo_without_a_face_or_with_two_alike(dev_dir, tmp_path, data_home, capsys):
     two = tmp_path / "two.png"
     a = read_image(portrait(dev_dir, "img13.jpg"))

@@ -124,11 +124,50 @@ class NoPeople:
         return []
 
 
+class KnownFaces:
+    """The people taught, for find: their names, and each face in a frame that is the person asked for (its
+    score: how near, 1 - distance; named sure or probably, as the announcements would)."""
+
+    def __init__(self, people: Any, faces: Any) -> None:
+        self.people, self.faces = people, faces  # vision.people.KnownPeople; frame -> BlazeFace's faces
+
+    def names(self) -> Collection[str]:
+        self.people.refresh()
+        return self.people.gallery.names  # type: ignore[no-any-return]
+
+    def find(self, frame: np.ndarray, name: str) -> list[tuple[float, Box]]:
+        found = []
+        for face in self.faces(frame):
+            look = self.people.look(frame, face)
+            match = self.people.match(look) if look is not None else None
+            if match is not None and match.said and match.name == name:
+                found.append((max(0.0, 1.0 - match.distance), face.box))
+        return found
+
+
 def people_finder(ctx: Context) -> PeopleFinder:
-    """THE HOOK FOR KNOWN FACES (issue 24): return the faces work's `PeopleFinder` here, made from `ctx`
-    (its gallery as a shared service, its face descriptor from `ctx.models`). Until then nobody is known:
-    a person's name is looked for as text."""
-    return NoPeople()
+    """The people taught (issue 24), shared with the faces and objects channels; nobody where the face
+    models are not built (a person's name is then looked for as text). Without models (`assistant find`),
+    its own face detector and descriptor."""
+    from assistant.channels.faces import known_people
+
+    if ctx.models is not None:
+        people, detector = known_people(ctx), getattr(ctx.models, "detector", None)
+        if people is None or detector is None:
+            return NoPeople()
+        return KnownFaces(people, detector.face_list)
+    from assistant.app import load_describer
+    from assistant.vision.faces import FaceDetector
+    from assistant.vision.manifest import ModelError
+    from assistant.vision.people import KnownPeople
+
+    describer = load_describer(ctx.config)
+    if describer is None:
+        return NoPeople()
+    try:
+        return KnownFaces(KnownPeople(describer), FaceDetector(ctx.config.vision.threads).detect)
+    except ModelError:
+        return NoPeople()
 
 
 @dataclass
