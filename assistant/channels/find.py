@@ -22,9 +22,11 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
+from assistant.announce.words import a_thing, the_thing
 from assistant.channels.base import Context, Lane
 from assistant.channels.text import text_view
 from assistant.common import Earcon, Kind, Mode, Priority, Say
+from assistant.i18n import N_, _, language
 from assistant.keys import Action
 from assistant.vision import targets
 from assistant.vision.codes import CodeFinder
@@ -96,12 +98,13 @@ class Lead:
                                 level=tick_level(self.place.tilt), pan=tick_pan(self.place.pan)))
             if not self.said_close and centred_and_close(self.place, self.close):
                 self.said_close = True
-                says.append(Say(f"{capitalised(name)}, ahead, close.", Priority.NEXT, Kind.FIND, name, about=name))
+                words = _("{name}, ahead, close.").format(name=said_name(self.target, the=True))
+                says.append(Say(capitalised(words), Priority.NEXT, Kind.FIND, name, about=name))
             return says
         self.said_close = False  # lost: said again when it is found and centred again
         if now - self.seen_at >= GONE and not self.said_gone:
             self.said_gone = True
-            return [Say("Not in view.", Priority.NEXT, Kind.FIND, name)]
+            return [Say(_("Not in view."), Priority.NEXT, Kind.FIND, name)]
         return []
 
     def forget(self, now: float) -> None:
@@ -181,13 +184,24 @@ def wanted(ctx: Context) -> Wanted:
     return ctx.service("find-wanted", Wanted)  # type: ignore[no-any-return]
 
 
+def said_name(target: Target, the: bool = False) -> str:
+    """What is looked for as said: a person's name or the words as typed; a thing by its name in English
+    ("Looking for cup."), in another language with its article, the catalogs' ("une tasse", "la tasse")."""
+    if target.kind is not targets.Kind.THING or language() == "en":
+        return target.name
+    return the_thing(target.name) if the else a_thing(target.name)
+
+
 def looking_for(target: Target) -> str:
     if target.kind is targets.Kind.CODE:
-        return "Looking for a code."
+        return _("Looking for a code.")
     if target.kind is not targets.Kind.TEXT:
-        return f"Looking for {target.name}."
-    said = f"Looking for the {'words' if len(target.words) > 1 else 'word'} {target.name}."
-    return f"{said} Things I can find: {', '.join(target.closest)}, and more." if target.guessed else said
+        return _("Looking for {name}.").format(name=said_name(target))
+    said = (_("Looking for the words {words}.") if len(target.words) > 1 else _("Looking for the word {words}.")
+            ).format(words=target.name)
+    if not target.guessed:
+        return said
+    return said + " " + _("Things I can find: {names}, and more.").format(names=", ".join(target.closest))
 
 
 class FindChannel:
@@ -196,7 +210,7 @@ class FindChannel:
     name: ClassVar[str] = "find"
     modes: ClassVar[frozenset[Mode]] = frozenset(Mode)
     lane: ClassVar[Lane] = Lane.FAST
-    failure: ClassVar[str] = "Could not look for it."
+    failure: ClassVar[str] = N_("Could not look for it.")
 
     def __init__(self, ctx: Context) -> None:
         self.ctx, self.rate = ctx, FIND_RATE
@@ -215,7 +229,7 @@ class FindChannel:
         if target is None:
             return []
         if target.kind is targets.Kind.THING and self.detector is None:
-            return [Say("I cannot look for things here: the people-and-objects detector is not built.",
+            return [Say(_("I cannot look for things here: the people-and-objects detector is not built."),
                         Priority.NOW, Kind.ERROR)]
         self.lead, self.wanted.target, self.read_at = Lead(target, now), target, -math.inf
         return [Say(looking_for(target), Priority.NOW, Kind.FIND, target.name)]
@@ -286,7 +300,7 @@ class FindTextChannel:
     name: ClassVar[str] = "find-text"
     modes: ClassVar[frozenset[Mode]] = frozenset(Mode)
     lane: ClassVar[Lane] = Lane.SLOW
-    failure: ClassVar[str] = "Could not read the text."
+    failure: ClassVar[str] = N_("Could not read the text.")
 
     def __init__(self, ctx: Context) -> None:
         self.ctx, self.rate = ctx, ctx.config.vision.ocr_rate

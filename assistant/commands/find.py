@@ -13,6 +13,7 @@ import numpy as np
 
 from assistant.announce.positions import placed, where
 from assistant.config import Config
+from assistant.i18n import _
 from assistant.textout import json_line, plain
 from assistant.vision import targets
 from assistant.vision.targets import Found, Target, placement
@@ -57,7 +58,7 @@ def _looker(target: Target, config: Config) -> Callable[[np.ndarray], list[Found
 
 def _sentence(target: Target, found: list[dict[str, Any]]) -> str:
     if not found:
-        return f"No {target.name} found."
+        return _("No {name} found.").format(name=target.name)
     return "; ".join(f"{f['name']} {placed(f['where'])} (pan {f['pan']:+.2f}, tilt {f['tilt']:+.2f}, "
                      f"{100 * f['size']:.0f}% of the picture)" for f in found) + "."
 
@@ -71,7 +72,7 @@ def cmd_find(args: argparse.Namespace, config: Config) -> int:
 
     target = targets.resolve(args.name, people_finder(Context(config, None)).names())
     if target is None:
-        print("Give a name to look for: a thing, a word, or code.", file=sys.stderr)
+        print(_("Give a name to look for: a thing, a word, or code."), file=sys.stderr)
         return 2
     # What is looked for, as the live assistant says it (the closest names when it is no name of a thing).
     print(plain(looking_for(target)), file=sys.stderr if args.json else sys.stdout, flush=True)
