@@ -36,6 +36,16 @@ def fresh_logging():
         logging.getLogger().removeHandler(handler)
 
 
+@pytest.fixture(autouse=True)
+def english_words():
+    """main() with --language or a [speech] language switches the assistant's own words for the process;
+    the next test in the same worker starts in English again."""
+    from assistant import i18n
+
+    yield
+    i18n.use("en")
+
+
 @pytest.fixture(scope="session")
 def dev_dir() -> Path:
     path = dev_data_dir()

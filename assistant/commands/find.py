@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from assistant.announce.positions import placed, where
+from assistant.channels.find import said_name
 from assistant.config import Config
 from assistant.i18n import _
 from assistant.textout import json_line, plain
@@ -58,9 +59,10 @@ def _looker(target: Target, config: Config) -> Callable[[np.ndarray], list[Found
 
 def _sentence(target: Target, found: list[dict[str, Any]]) -> str:
     if not found:
-        return _("No {name} found.").format(name=target.name)
-    return "; ".join(f"{f['name']} {placed(f['where'])} (pan {f['pan']:+.2f}, tilt {f['tilt']:+.2f}, "
-                     f"{100 * f['size']:.0f}% of the picture)" for f in found) + "."
+        return _("No {name} found.").format(name=said_name(target))
+    return "; ".join(_("{name} {where} (pan {pan}, tilt {tilt}, {size} of the picture)").format(
+        name=f["name"] if f["name"] != target.name else said_name(target), where=placed(f["where"]),
+        pan=f"{f['pan']:+.2f}", tilt=f"{f['tilt']:+.2f}", size=f"{100 * f['size']:.0f}%") for f in found) + "."
 
 
 def cmd_find(args: argparse.Namespace, config: Config) -> int:
