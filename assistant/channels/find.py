@@ -15,6 +15,7 @@ text channel does not run in this mode); codes with a code finder of its own on 
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ from assistant.vision import targets
 from assistant.vision.codes import CodeFinder
 from assistant.vision.detection import Box
 from assistant.vision.targets import Found, Placement, Target, placement, resolve
+
+log = logging.getLogger(__name__)
 
 LOST = 1.0  # seconds unseen: the ticks stop
 GONE = 3.0  # seconds unseen: "Not in view." (once, until it is seen again)
@@ -159,17 +162,16 @@ def people_finder(ctx: Context) -> PeopleFinder:
         if people is None or detector is None:
             return NoPeople()
         return KnownFaces(people, detector.face_list)
-    from assistant.app import load_describer
+    from assistant.vision.faceid import FaceDescriber
     from assistant.vision.faces import FaceDetector
     from assistant.vision.manifest import ModelError
     from assistant.vision.people import KnownPeople
 
-    describer = load_describer(ctx.config)
-    if describer is None:
-        return NoPeople()
     try:
+        describer = FaceDescriber(ctx.config.vision.threads)
         return KnownFaces(KnownPeople(describer), FaceDetector(ctx.config.vision.threads).detect)
-    except ModelError:
+    except ModelError as exc:
+        log.warning("%s Known people are not looked for meanwhile.", exc)
         return NoPeople()
 
 
