@@ -56,7 +56,7 @@ def test_document_bench_times_page_in_view_to_first_word(capsys):
 
 
 def test_soak_bench_samples_memory_while_reading_receipts(capsys):
-    assert main(["bench", "soak", "--frames", "20"]) == 0
+    assert main(["bench", "soak", "--frames", "10"]) == 0
     out = capsys.readouterr().out
     first, last, peak = (float(row(out, m)[0]) for m in ("resident MB, first minute (max)",
                                                         "resident MB, last minute (max)", "resident MB, peak"))

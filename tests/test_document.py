@@ -161,7 +161,8 @@ def test_document_mode_guides_then_reads_the_page_and_keeps_it(page, tmp_path):
         cv2.imwrite(str(frames / f"{i:03d}.png"), on_table(page, 0.85))
     stop = threading.Event()
     said: list[tuple[float, str, str]] = []
-    sink = RecordingSink()
+    fast = threading.Event()  # once the page is being read, the fake sound card plays it ten times faster
+    sink = RecordingSink(sleep=lambda s: time.sleep(s / 10 if fast.is_set() else s))
     speech = Speech(PiperSynth(), sink, on_start=lambda u: said.append((time.monotonic(), u.kind, u.text)))
     live = build_live(Config(), FolderSource(frames), speech, fps=10.0, stop=stop, save_dir=tmp_path / "saved")
     assert live.grabber.start()
@@ -172,6 +173,7 @@ def test_document_mode_guides_then_reads_the_page_and_keeps_it(page, tmp_path):
     while not any(k == "document" for _, k, _ in said) and time.monotonic() < deadline:
         time.sleep(0.05)
     stop.set()  # the page is being read: no more frames are needed
+    fast.set()
     runner.join(15)
     speech.wait_idle(60)
     speech.close()

@@ -23,9 +23,11 @@ RECEIPT = ["BISTRO AND CAFE", "ORDER 12916", "FRIED RICE 12.00", "ICED TEA 3.50"
            "THANK YOU PLEASE COME AGAIN"]
 
 
-def heard(synth=None):
+def heard(synth=None, speed: float = 1.0):
+    """The queue on a fake sound card that plays `speed` times faster than real time."""
     said: list[Utterance] = []
-    speech = Speech(synth or TextSynth(), RecordingSink(), on_start=said.append)
+    sink = RecordingSink() if speed == 1.0 else RecordingSink(sleep=lambda s: time.sleep(s / speed))
+    speech = Speech(synth or TextSynth(), sink, on_start=said.append)
     return speech, said
 
 
@@ -89,7 +91,10 @@ def piper():
 
 
 def test_pause_keeps_the_place_and_resume_goes_on_from_that_line(piper):
-    speech, said = heard(piper)
+    fast = threading.Event()  # the sound card at real speed until the pause is checked, then ten times faster
+    said: list[Utterance] = []
+    speech = Speech(piper, RecordingSink(sleep=lambda s: time.sleep(s / 10 if fast.is_set() else s)),
+                    on_start=said.append)
     review = Review(speech)
     review.load(RECEIPT, Kind.READ)
     deadline = time.monotonic() + 20
@@ -100,6 +105,7 @@ def test_pause_keeps_the_place_and_resume_goes_on_from_that_line(piper):
     time.sleep(0.5)
     assert not speech.busy and len(said) == 3
     assert review.pause() == "resumed"
+    fast.set()
     assert speech.wait_idle(60)
     speech.close()
     assert texts(said) == RECEIPT[:3] + RECEIPT[2:]  # the third line again, then on to the end
@@ -110,7 +116,7 @@ def test_rate_and_volume_keys_do_not_cut_reading_off_and_dot_repeats_content(pip
     import numpy as np
 
     cv2.imwrite(str(tmp_path / "000.png"), np.full((240, 320, 3), 128, np.uint8))
-    speech, said = heard(piper)
+    speech, said = heard(piper, speed=5.0)
     stop = threading.Event()
     live = build_live(Config(), FolderSource(tmp_path), speech, models=load_models(Config()), stop=stop)
     live.speak([Say("\n".join(RECEIPT), Priority.NOW, Kind.READ)])
@@ -118,6 +124,7 @@ def test_rate_and_volume_keys_do_not_cut_reading_off_and_dot_repeats_content(pip
     while len(said) < 2 and time.monotonic() < deadline:
         time.sleep(0.01)
     rate, volume = speech.rate, speech.volume
+    assert speech.busy and len(said) < len(RECEIPT)  # the keys come while it reads
     for key in ("+", "+", "/"):
         live.command(key)
     live.process_events()

@@ -48,7 +48,12 @@ def one_round(config: Config, synth: PiperSynth, models: Models, folder: Path) -
     grabber = live.grabber
     grabber.start()
     live.run(max_seconds=12)
-    speech.wait_idle(30)
+    deadline = time.monotonic() + 30  # until the page's first words are heard (the rest need not be)
+    while time.monotonic() < deadline and speech.busy:
+        first = next((t for t, u in started if u.kind is Kind.DOCUMENT), None)
+        if first is not None and sink.first_sound_after(first) is not None:
+            break
+        time.sleep(0.02)
     speech.close()
     in_view = grabber.captured[CUT_FRAMES + 1]  # the first frame with the whole page in it
     said, text = next((t, u.text) for t, u in started if u.kind is Kind.DOCUMENT)
