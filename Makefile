@@ -6,9 +6,9 @@ run: setup
 	.venv/bin/assistant run --demo-if-no-camera
 
 # Two workers, a test file each at a time: the real-time tests (clips played at their own speed) wait on
-# the clock while the other worker computes.
+# the clock while the other worker computes. Files go out longest first (tests/conftest.py).
 test: lint
-	.venv/bin/python -m pytest -n 2 --dist loadfile
+	.venv/bin/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 setup:
 	scripts/setup.sh
