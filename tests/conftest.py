@@ -19,9 +19,9 @@ for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
     os.environ.pop(_name, None)
 os.environ["LANG"] = "C.UTF-8"
 
-# The longest test files, longest first (seconds measured on two workers): `make test` hands out files in
+# The longest test files, longest first (as measured): `make test` hands out files in
 # collection order (--no-loadscope-reorder), so the long ones start first and the short ones fill the gaps
-# at the end, rather than a long file starting last while the other worker has nothing left.
+# at the end, rather than a long file starting last while the other workers have nothing left.
 LONGEST_FIRST = ("test_robust.py", "test_bench.py", "test_live.py", "test_modelbuild.py", "test_ocr.py",
                  "test_document.py", "test_find.py", "test_terminal.py", "test_detect.py", "test_speech.py",
                  "test_catalogs.py", "test_reading.py", "test_faces.py", "test_senses.py")
