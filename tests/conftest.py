@@ -59,6 +59,29 @@ def english_words():
 
 
 @pytest.fixture(scope="session")
+def coco_photos(dev_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> list:
+    """Each detector model run once on each of the 128 COCO dev photos (`bench.cocodev.Photo`), for every test
+    that scores the merged detector: computed by the first worker that asks, under a file lock, and read by
+    the others from a pickle in this run's temporary folder (about 12 s of CPU each time otherwise)."""
+    import fcntl
+    import pickle
+
+    from assistant.bench import cocodev
+    from assistant.vision.detector import ObjectDetector
+
+    base = tmp_path_factory.getbasetemp()
+    folder = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # this run's, shared by workers
+    cache = folder / "coco-dev-photos.pickle"
+    with open(folder / "coco-dev-photos.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if cache.exists():
+            return pickle.loads(cache.read_bytes())
+        photos = cocodev.load_photos(dev_dir / "coco-dev", ObjectDetector())
+        cache.write_bytes(pickle.dumps(photos))
+        return photos
+
+
+@pytest.fixture(scope="session")
 def dev_dir() -> Path:
     path = dev_data_dir()
     if not (path / "imagenet-dev" / "labels.csv").exists():

@@ -27,9 +27,9 @@ def detector() -> ObjectDetector:
 
 
 @pytest.fixture(scope="module")
-def photos(detector, dev_dir) -> list[cocodev.Photo]:
-    """Each model run once on each of the 128 COCO dev photos."""
-    return cocodev.load_photos(dev_dir / "coco-dev", detector)
+def photos(coco_photos) -> list[cocodev.Photo]:
+    """Each model run once on each of the 128 COCO dev photos (shared with test_find: conftest)."""
+    return coco_photos
 
 
 def meets_targets(s: cocodev.Score) -> bool:

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from assistant.app import build_live, load_models
-from assistant.bench import cocodev, pans
 from assistant.bench import find as bench_find
+from assistant.bench import pans
 from assistant.capture.images import read_image
 from assistant.channels import find as F
 from assistant.channels.base import Context
@@ -230,14 +230,14 @@ def test_find_json_contract(coco_dir, capsys):
         "Looking for the word spork. Things I can find: fork, spoon, and more.", "No spork found."]
 
 
-def test_the_targets_hold_with_levels_fitted_without_the_photos_judged(models, coco_dir):
+def test_the_targets_hold_with_levels_fitted_without_the_photos_judged(coco_photos):
     """Issue 23: a class filling 2% of a photo is found >= 75% (measured 0.78), on the right side >= 95% (0.98);
     on photos without it nothing is found >= 90% (0.99). Held out: the class levels are fitted on the other
     folds (the 0.7 share of a level for the target was chosen on these photos)."""
-    photos = cocodev.load_photos(coco_dir, models.detector)
-    score = bench_find.find_score(*bench_find.held_out(photos))
+    held_out = bench_find.held_out(coco_photos)
+    score = bench_find.find_score(*held_out)
     assert score.found >= 0.75 and score.side >= 0.95 and score.quiet >= 0.90, score
-    assert bench_find.find_score(*bench_find.held_out(photos), share=1.0).found < score.found
+    assert bench_find.find_score(*held_out, share=1.0).found < score.found
 
 
 def test_a_camera_turning_at_30_degrees_a_second_is_led_to_the_cup(models, coco_dir, tmp_path):
