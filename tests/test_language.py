@@ -140,6 +140,7 @@ def test_accents_survive_from_the_recogniser_to_the_voice(tmp_path):
 
     reader = document_reader(Config())
     assert all(ch in reader.charset for ch in ACCENTS.split())
+    assert all(ch in reader.charset for ch in "αβγδλΩ中文字读ひらがなカタカナ")  # Greek, Chinese, Japanese
     font = ImageFont.truetype("DejaVuSans.ttf", 40)
     words = ["café très", "garçon über", "año Straße", "gå smørbrød", "łódź Győr"]
     page = Image.new("RGB", (900, 90 * len(words) + 40), "white")
