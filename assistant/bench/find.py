@@ -24,8 +24,7 @@ from assistant.paths import dev_data_dir
 from assistant.speech.audio import NullSink
 from assistant.speech.queue import Speech
 from assistant.speech.synth import TextSynth
-from assistant.vision.detection import Box
-from assistant.vision.merge import iou
+from assistant.vision.detection import Box, iou
 from assistant.vision.targets import FIND_SHARE, find_things, placement, resolve
 from assistant.vision.things import COCO_THINGS
 

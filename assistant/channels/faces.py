@@ -19,10 +19,10 @@ import numpy as np
 from assistant.channels.base import Context, Lane
 from assistant.common import Kind, Mode, Priority, Say
 from assistant.i18n import N_, _
+from assistant.vision.detection import iou
 from assistant.vision.faceid import SURE
 from assistant.vision.faces import Face
 from assistant.vision.facestore import FacesFileError, clean_name
-from assistant.vision.merge import iou
 from assistant.vision.people import KnownPeople
 
 KNOWN = "known-people"  # shared: the people taught, for this channel and the objects channel

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assistant.vision.detection import Box, Detection
+from assistant.vision.detection import Box, Detection, iou
 from assistant.vision.things import PERSON, Category, Part, Thing
 
 AGREE = 0.2
@@ -41,14 +41,6 @@ class Hit:
     score: float
     box: Box
     source: str
-
-
-def iou(a: Box, b: Box) -> float:
-    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = w * h
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
 
 
 def centre_in(inner: Box, outer: Box) -> bool:
