@@ -73,25 +73,18 @@ class Models:
 def load_detector(config: Config) -> Any:
     """The people-and-objects detector, or None (said once in the log, with the fix) where it is not built."""
     from assistant.vision.detector import ObjectDetector
-    from assistant.vision.manifest import ModelError
+    from assistant.vision.manifest import built_or_none
 
-    try:
-        return ObjectDetector(config.vision.threads)
-    except ModelError as exc:
-        log.warning("%s People and objects are not detected meanwhile.", exc)
-        return None
+    return built_or_none(lambda: ObjectDetector(config.vision.threads),
+                         "People and objects are not detected meanwhile.")
 
 
 def load_describer(config: Config) -> Any:
     """The face descriptor model, or None (said once in the log, with the fix) where it is not built."""
     from assistant.vision.faceid import FaceDescriber
-    from assistant.vision.manifest import ModelError
+    from assistant.vision.manifest import built_or_none
 
-    try:
-        return FaceDescriber(config.vision.threads)
-    except ModelError as exc:
-        log.warning("%s Known people are not named meanwhile.", exc)
-        return None
+    return built_or_none(lambda: FaceDescriber(config.vision.threads), "Known people are not named meanwhile.")
 
 
 def known_people(config: Config) -> Any:

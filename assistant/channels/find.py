@@ -15,7 +15,6 @@ text channel does not run in this mode); codes with a code finder of its own on 
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -33,8 +32,6 @@ from assistant.vision import targets
 from assistant.vision.codes import CodeFinder
 from assistant.vision.detection import Box
 from assistant.vision.targets import Found, Placement, Target, placement, resolve
-
-log = logging.getLogger(__name__)
 
 LOST = 1.0  # seconds unseen: the ticks stop
 GONE = 3.0  # seconds unseen: "Not in view." (once, until it is seen again)
@@ -164,15 +161,13 @@ def people_finder(ctx: Context) -> PeopleFinder:
         return KnownFaces(people, detector.face_list)
     from assistant.vision.faceid import FaceDescriber
     from assistant.vision.faces import FaceDetector
-    from assistant.vision.manifest import ModelError
+    from assistant.vision.manifest import built_or_none
     from assistant.vision.people import KnownPeople
 
-    try:
-        describer = FaceDescriber(ctx.config.vision.threads)
-        return KnownFaces(KnownPeople(describer), FaceDetector(ctx.config.vision.threads).detect)
-    except ModelError as exc:
-        log.warning("%s Known people are not looked for meanwhile.", exc)
-        return NoPeople()
+    threads = ctx.config.vision.threads
+    found = built_or_none(lambda: KnownFaces(KnownPeople(FaceDescriber(threads)), FaceDetector(threads).detect),
+                          "Known people are not looked for meanwhile.")
+    return found if found is not None else NoPeople()
 
 
 @dataclass

@@ -6,9 +6,11 @@ A missing, stale or corrupt model is a `ModelError` whose one sentence names the
 from __future__ import annotations
 
 import hashlib
+import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from assistant.paths import models_dir
 
@@ -21,8 +23,22 @@ MANIFEST = "manifest.toml"
 FIX = "run `assistant models build` (or `make setup`)"
 
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
 class ModelError(RuntimeError):
     """A model that cannot be loaded; the message says how to fix it."""
+
+
+def built_or_none(load: Callable[[], T], meanwhile: str) -> T | None:
+    """`load()`, or None where its model is not built: the fix and what goes without it (`meanwhile`, one
+    sentence) said once in the log."""
+    try:
+        return load()
+    except ModelError as exc:
+        log.warning("%s %s", exc, meanwhile)
+        return None
 
 
 def sha256_file(path: Path) -> str:

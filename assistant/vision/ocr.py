@@ -250,14 +250,10 @@ class RapidReader:
     @staticmethod
     def _paths(spec: OcrModel) -> tuple[Path, Path, Path] | None:
         """The model set's detector, recogniser and dictionary, checked; None (logged) when not built."""
-        from assistant.vision.manifest import ModelError, model_entry, verified_path
+        from assistant.vision.manifest import built_or_none, model_entry, verified_path
 
-        try:
-            return (verified_path(model_entry(spec.det)), verified_path(model_entry(spec.rec)),
-                    verified_path(model_entry(spec.dict)))
-        except ModelError as exc:
-            log.warning("%s Reading with PP-OCRv5 meanwhile.", exc)
-            return None
+        return built_or_none(lambda: (verified_path(model_entry(spec.det)), verified_path(model_entry(spec.rec)),
+                                      verified_path(model_entry(spec.dict))), "Reading with PP-OCRv5 meanwhile.")
 
     @staticmethod
     def _det_path() -> Any:

@@ -8,14 +8,10 @@ turned by 0, 90, 180 and 270 degrees: 128 of 128 right.
 
 from __future__ import annotations
 
-import logging
-
 import cv2
 import numpy as np
 
 from assistant.vision.runtime import cpu_session
-
-log = logging.getLogger(__name__)
 
 MODEL = "page-orientation"
 ANGLES = (0, 90, 180, 270)
@@ -61,10 +57,6 @@ class PageOrientation:
 
 def load_orientation(threads: int = 1) -> PageOrientation | None:
     """The classifier, or None (logged once) when `assistant models build` has not fetched it."""
-    from assistant.vision.manifest import ModelError
+    from assistant.vision.manifest import built_or_none
 
-    try:
-        return PageOrientation(threads)
-    except ModelError as exc:
-        log.warning("%s Pages are read as they are held meanwhile.", exc)
-        return None
+    return built_or_none(lambda: PageOrientation(threads), "Pages are read as they are held meanwhile.")
