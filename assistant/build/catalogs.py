@@ -1,5 +1,6 @@
 """The catalogs of the assistant's own words (`assistant/locale`), with Babel: the template of every message
-(`assistant.pot`: the sentences marked in the code, and the names of things from the two names tables in
+(`assistant.pot`: the sentences marked in the code (by file, without line numbers: a new message changes a
+few lines, not every shifted location), and the names of things from the two names tables in
 each form a sentence uses), each language's `.po` brought up to date with it, and the `.po` files compiled
 to the `.mo` files gettext reads (at set-up: `scripts/catalogs.sh compile`). Never imported at run time.
 
@@ -68,7 +69,7 @@ def template() -> Catalog:
 
 def write(catalog: Catalog, path: Path) -> None:
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=116, omit_header=False, sort_output=False)
+    write_po(buffer, catalog, width=116, omit_header=False, sort_output=False, include_lineno=False)
     path.write_bytes(buffer.getvalue())
 
 
