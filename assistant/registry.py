@@ -42,7 +42,7 @@ class Contract:
     def check(self, entry: Any, spec: str) -> None:
         missing = self.lacks(entry)
         if missing:
-            raise ContractError(f"The {self.what} {spec} has no {', '.join(missing)}: see the README's recipe.")
+            raise ContractError(f"The {self.what} {spec} has no {', '.join(missing)}: see docs/developers.md.")
 
     def conform(self, entry: Any, spec: str) -> Any:
         """`entry` (an instance), checked, with the defaults of the optional members it lacks."""

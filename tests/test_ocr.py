@@ -14,7 +14,7 @@ from assistant.cli import main
 from assistant.config import Config
 
 # The targets for `assistant read` (PP-OCRv6 small, as `read` runs it): measured CER 0.033, word
-# recall 0.946 (README). PP-OCRv5 measured 0.047 / 0.869; stock RapidOCR() 0.082 / 0.585.
+# recall 0.946 (docs/benchmarks.md). PP-OCRv5 measured 0.047 / 0.869; stock RapidOCR() 0.082 / 0.585.
 CER_FLOOR = 0.04
 WORD_RECALL_FLOOR = 0.92
 

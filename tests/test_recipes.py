@@ -1,5 +1,5 @@
-"""Every registry entry satisfies its contract, and the README's three "add a ..." recipes, written exactly
-as the README gives them, load and run: a voice speaks, an OCR engine reads, a channel steps in the loop."""
+"""Every registry entry satisfies its contract, and the three "add a ..." recipes of docs/developers.md, written
+exactly as it gives them, load and run: a voice speaks, an OCR engine reads, a channel steps in the loop."""
 
 from __future__ import annotations
 
@@ -23,12 +23,12 @@ from assistant.speech.backends import CONTRACT as VOICE
 from assistant.vision.readers import CONTRACT as READER
 from assistant.vision.readers import READERS
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+DEVELOPERS = Path(__file__).resolve().parents[1] / "docs" / "developers.md"
 
 
 def recipe(heading: str) -> tuple[str, str, str, str]:
     """The recipe under `heading`: its module's dotted name and source, and its registry line's key and spec."""
-    text = README.read_text(encoding="utf-8")
+    text = DEVELOPERS.read_text(encoding="utf-8")
     start = text.index(heading)
     blocks = re.findall(r"```python\n(.*?)```", text[start:], re.S)[:2]
     source, line = blocks
@@ -38,7 +38,7 @@ def recipe(heading: str) -> tuple[str, str, str, str]:
 
 
 def install(monkeypatch, registry: dict[str, str], heading: str) -> str:
-    """Write the recipe's module as the README says (as that module, in memory) and add its registry line."""
+    """Write the recipe's module as docs/developers.md says (as that module, in memory) and add its registry line."""
     module_name, source, key, spec = recipe(heading)
     assert spec.startswith(module_name + ":")
     module = importlib.util.module_from_spec(importlib.util.spec_from_loader(module_name, loader=None))
@@ -84,7 +84,7 @@ def test_a_missing_member_is_one_sentence_and_an_optional_one_gets_a_default():
     assert contract.conform(Bare(), "my.module:Bare").seen() == {}
 
 
-def test_the_readme_voice_recipe_speaks(monkeypatch, tmp_path, capsys):
+def test_the_voice_recipe_speaks(monkeypatch, tmp_path, capsys):
     key = install(monkeypatch, BACKENDS, "**Add a speech back-end**")
     wav = tmp_path / "mine.wav"
     assert main(["say", "--voice-engine", key, "Hello from my voice.", "--wav", str(wav)]) == 0
@@ -94,7 +94,7 @@ def test_the_readme_voice_recipe_speaks(monkeypatch, tmp_path, capsys):
     assert "unavailable" not in capsys.readouterr().err
 
 
-def test_the_readme_reader_recipe_reads(monkeypatch, tmp_path, capsys):
+def test_the_reader_recipe_reads(monkeypatch, tmp_path, capsys):
     key = install(monkeypatch, READERS, "**Add an OCR engine**")
     image = tmp_path / "grey.png"
     cv2.imwrite(str(image), np.full((240, 320, 3), 200, np.uint8))
@@ -103,7 +103,7 @@ def test_the_readme_reader_recipe_reads(monkeypatch, tmp_path, capsys):
     assert "Hello from my reader" in captured.out and "cannot run here" not in captured.err
 
 
-def test_the_readme_channel_recipe_runs_in_the_loop(monkeypatch, tmp_path, capsys):
+def test_the_channel_recipe_runs_in_the_loop(monkeypatch, tmp_path, capsys):
     import io
 
     install(monkeypatch, CHANNELS, "**Add a channel**")
