@@ -1,0 +1,201 @@
+"""CHAIR (Rohrbach et al., EMNLP 2018, "Object Hallucination in Image Captioning"): which COCO things a
+sentence names, and how a description compares with what five people wrote about the same photo.
+
+A sentence's words are lower-cased, singularised and matched against CHAIR's synonym list (two-word names
+first: "hot dog", "teddy bear", "stop sign"), with the assistant's own spoken names (`vision.things`: "TV",
+"phone", "sofa", and the classifier's names for the same things) added for both sides. "baby" or "adult"
+before an animal is that animal, not a person. Scores, summed over photos:
+- names what people say: of the things at least two of the other captions name, the share it names;
+- CHAIR-i: things named that are in neither the photo's boxes nor any caption (phantoms), over all named;
+- CHAIR-s: descriptions with at least one phantom, over all descriptions.
+A person is scored the same way, each caption against the other four (`person_scores`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+WORD = re.compile(r"[a-z]+")
+IRREGULAR = {"people": "person", "men": "man", "women": "woman", "children": "child", "mice": "mouse",
+             "knives": "knife", "geese": "goose", "teeth": "tooth", "feet": "foot", "oxen": "ox",
+             "skis": "ski", "buses": "bus", "glasses": "glass", "benches": "bench", "sandwiches": "sandwich",
+             "couches": "couch", "ladies": "lady", "puppies": "puppy", "babies": "baby", "kitties": "kitty",
+             "police": "police", "scissors": "scissors", "series": "series", "species": "species",
+             "dishes": "dish", "boxes": "box", "watches": "watch", "brushes": "brush", "toothbrushes": "toothbrush",
+             "wolves": "wolf", "loaves": "loaf", "calves": "calf", "shelves": "shelf", "leaves": "leaf"}
+ANIMALS = ("bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe")
+NOT_PEOPLE = ("baby", "adult", "mother", "father")  # before an animal word: that animal
+
+
+def singular(word: str) -> str:
+    """A plural English noun in the singular (good enough for COCO's things: "benches", "knives", "buses")."""
+    if word in IRREGULAR:
+        return IRREGULAR[word]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Words and two-word names (singular, lower case) -> the COCO class they name."""
+
+    words: dict[str, str]
+    pairs: dict[tuple[str, str], str]
+
+    def things(self, sentence: str) -> set[str]:
+        """The COCO classes a sentence names."""
+        tokens = [singular(w) for w in WORD.findall(sentence.lower())]
+        found: set[str] = set()
+        i = 0
+        while i < len(tokens):
+            pair = (tokens[i], tokens[i + 1]) if i + 1 < len(tokens) else None
+            if pair is not None and pair in self.pairs:
+                found.add(self.pairs[pair])
+                i += 2
+                continue
+            if pair is not None and tokens[i] in NOT_PEOPLE and tokens[i + 1] in self.words \
+                    and self.words[tokens[i + 1]] in ANIMALS:
+                found.add(self.words[tokens[i + 1]])
+                i += 2
+                continue
+            if tokens[i] in self.words:
+                found.add(self.words[tokens[i]])
+            i += 1
+        return found
+
+
+def vocabulary(synonyms: Path, extra: Iterable[tuple[str, str]] = ()) -> Vocabulary:
+    """CHAIR's synonym list (one class a line, the class name first), with `extra` (word, COCO class) pairs."""
+    words: dict[str, str] = {}
+    pairs: dict[tuple[str, str], str] = {}
+
+    def add(name: str, cls: str) -> None:
+        parts = [singular(w) for w in WORD.findall(name.lower())]
+        if len(parts) == 1:
+            words.setdefault(parts[0], cls)
+        elif len(parts) == 2:
+            pairs.setdefault((parts[0], parts[1]), cls)
+
+    for line in synonyms.read_text(encoding="utf-8").splitlines():
+        names = [n.strip() for n in line.split(",") if n.strip()]
+        if names:
+            for name in names:
+                add(name, names[0])
+    for name, cls in extra:
+        add(name, cls)
+    return Vocabulary(words, pairs)
+
+
+def assistant_words() -> list[tuple[str, str]]:
+    """The assistant's own names for COCO things: spoken names, plurals and the classifier's names for them."""
+    from assistant.vision.things import THINGS
+
+    out = []
+    for thing in THINGS:
+        if thing.coco:
+            out += [(thing.spoken, thing.coco), (thing.plural, thing.coco)]
+            out += [(also, thing.coco) for also in thing.also]
+    return out
+
+
+@dataclass(frozen=True)
+class Photo:
+    """One photo: its file, the COCO classes in its boxes, and the classes each caption names."""
+
+    file: str
+    boxes: frozenset[str]
+    captions: tuple[frozenset[str], ...]
+
+    def said_by(self, others: Sequence[frozenset[str]], at_least: int = 2) -> set[str]:
+        return {c for c in set().union(*others) if sum(c in o for o in others) >= at_least}
+
+
+def load(folder: Path, vocab: Vocabulary | None = None) -> list[Photo]:
+    """The photos of a captions set (`captions.jsonl`, `gt.jsonl`, `synonyms.txt`)."""
+    vocab = vocab or vocabulary(folder / "synonyms.txt", assistant_words())
+    boxes = {}
+    for line in (folder / "gt.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        boxes[row["file"]] = frozenset(o["name"] for o in row["objects"])
+    photos = []
+    for line in (folder / "captions.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        caps = tuple(frozenset(vocab.things(c)) for c in row["captions"])
+        photos.append(Photo(row["file"], boxes.get(row["file"], frozenset()), caps))
+    return photos
+
+
+@dataclass
+class Scores:
+    """Sums over descriptions; `recall`, `chair_i`, `chair_s`, `named` are the figures."""
+
+    said_right: int = 0  # things people say that it named
+    people_say: int = 0
+    named: int = 0
+    phantoms: int = 0
+    with_phantom: int = 0
+    descriptions: int = 0
+
+    def add(self, named: set[str], people_say: set[str], real: set[str]) -> set[str]:
+        """One description; its phantoms."""
+        phantoms = named - real
+        self.said_right += len(named & people_say)
+        self.people_say += len(people_say)
+        self.named += len(named)
+        self.phantoms += len(phantoms)
+        self.with_phantom += bool(phantoms)
+        self.descriptions += 1
+        return phantoms
+
+    @property
+    def recall(self) -> float:
+        return self.said_right / self.people_say if self.people_say else math.nan
+
+    @property
+    def chair_i(self) -> float:
+        return self.phantoms / self.named if self.named else 0.0
+
+    @property
+    def chair_s(self) -> float:
+        return self.with_phantom / self.descriptions if self.descriptions else 0.0
+
+    @property
+    def per_description(self) -> float:
+        return self.named / self.descriptions if self.descriptions else 0.0
+
+    def row(self) -> dict[str, float]:
+        return {"names_what_people_say": round(self.recall, 3), "chair_i": round(self.chair_i, 3),
+                "chair_s": round(self.chair_s, 3), "things_named": round(self.per_description, 2)}
+
+
+def person_scores(photos: Sequence[Photo]) -> Scores:
+    """Each caption as a description, against the other four captions and the boxes."""
+    scores = Scores()
+    for photo in photos:
+        for i, named in enumerate(photo.captions):
+            others = photo.captions[:i] + photo.captions[i + 1:]
+            scores.add(set(named), photo.said_by(others), set(photo.boxes).union(*others))
+    return scores
+
+
+def description_scores(photos: Sequence[Photo], named: dict[str, set[str]]) -> tuple[Scores, dict[str, set[str]]]:
+    """The assistant's descriptions (file -> the COCO classes it named), against all five captions; and the
+    phantoms of each photo that has any."""
+    scores, phantoms = Scores(), {}
+    for photo in photos:
+        if photo.file not in named:
+            continue
+        wrong = scores.add(named[photo.file], photo.said_by(photo.captions), set(photo.boxes).union(*photo.captions))
+        if wrong:
+            phantoms[photo.file] = wrong
+    return scores, phantoms
