@@ -2,8 +2,8 @@
 (issue 28, points 6 and 8): names in any case or Unicode form are one person; `faces add` run eight times
 at once keeps all eight; `forget NAME --all` is refused; a linked `faces.json` and the temp files of a
 killed save are forgotten with the rest and named by `check`; a thing's name warns; a different face does
-not take a name over. Real models on the faces-dev photos; every test writes into its own data folder
-(XDG_DATA_HOME)."""
+not take a name over; and the live `learn` before a grid of faces learns the one face meant, or none.
+Real models on the faces-dev photos; every test writes into its own data folder (XDG_DATA_HOME)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import sys
 import threading
 import unicodedata
 from pathlib import Path
+from types import SimpleNamespace
 
 import cv2
 import numpy as np
@@ -26,7 +27,7 @@ from assistant.capture.images import read_image
 from assistant.cli import main
 from assistant.commands import check
 from assistant.vision import facestore, targets
-from assistant.vision.faceid import FaceDescriber, align
+from assistant.vision.faceid import PROBABLY, SURE, FaceDescriber, align
 from assistant.vision.faces import FaceDetector
 from assistant.vision.people import KnownPeople, model_hash, names_a_thing, the_face
 
@@ -255,6 +256,98 @@ def test_a_different_face_does_not_take_a_name_over_without_being_told(dev_dir, 
     assert main(["faces", "add", "Anna", photo(dev_dir, ANNA_AGAIN)]) == 0  # her on another day: 0.37 away
     assert main(["faces", "add", "Anna", "--same-person", photo(dev_dir, STRANGER)]) == 0  # the user knows
     assert kept(data_home) == {"Anna": 3}
+
+
+# --- the live learn -------------------------------------------------------------------------------------
+def tile(dev_dir: Path, name: str, side: int, detector: FaceDetector) -> np.ndarray:
+    """A square crop of the photo around its face (twice the face's box), `side` pixels wide."""
+    image = read_image(photo(dev_dir, name))
+    face = the_face(detector.detect(image))
+    assert face is not None
+    x0, y0, x1, y1 = face.box
+    half = max(x1 - x0, y1 - y0)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    pad = cv2.copyMakeBorder(image, *(int(half),) * 4, cv2.BORDER_CONSTANT, value=(128, 128, 128))
+    crop = pad[int(cy):int(cy + 2 * half), int(cx):int(cx + 2 * half)]
+    return cv2.resize(crop, (side, side), interpolation=cv2.INTER_AREA)
+
+
+def canvas(tiles: list[tuple[np.ndarray, int, int]]) -> np.ndarray:
+    """A 640 x 480 camera frame with the tiles at (x, y)."""
+    frame = np.full((480, 640, 3), 128, np.uint8)
+    for image, x, y in tiles:
+        frame[y:y + image.shape[0], x:x + image.shape[1]] = image
+    return frame
+
+
+def lesson(channel, frame_at, name: str = "Anna", seconds: float = 6.0) -> list[str]:
+    """`learn NAME` then steps at five frames a second; what the channel said."""
+    from assistant.keys import Action
+
+    now = 0.0
+    said = [s.text for s in channel.request(Action.LEARN, name, frame_at(now), now)]
+    while channel.lesson is not None and now < seconds:
+        now += 0.2
+        said += [s.text for s in channel.step(frame_at(now), now)]
+    return said
+
+
+@pytest.fixture
+def channel(detector, describer):
+    from assistant.channels.base import Context
+    from assistant.channels.faces import FacesChannel
+    from assistant.config import Config
+
+    models = SimpleNamespace(detector=SimpleNamespace(faces=detector), describer=describer)
+    return FacesChannel(Context(Config(), models))
+
+
+def test_learn_before_a_grid_of_faces_of_a_size_learns_nobody(dev_dir, data_home, channel, detector):
+    grid = canvas([(tile(dev_dir, n, 240, detector), 80 + 240 * (i % 2), 240 * (i // 2))
+                   for i, n in enumerate((ANNA, *OTHERS[:3]))])
+    assert len(detector.detect(grid)) == 4
+    said = lesson(channel, lambda now: grid)
+    assert said == ["Several faces in view; which one is meant cannot be told. Have only that person in view, or "
+                    "nearest the camera, then press N again."]
+    assert not (data_home / facestore.FILE_NAME).exists()
+
+
+def test_learn_before_a_grid_learns_the_face_clearly_the_largest(dev_dir, data_home, channel, detector, describer):
+    small = [(tile(dev_dir, n, 120, detector), 420, 20 + 150 * i) for i, n in enumerate(OTHERS[:3])]
+    frame = canvas([(tile(dev_dir, ANNA, 360, detector), 20, 60), *small])
+    assert len(detector.detect(frame)) == 4
+    said = lesson(channel, lambda now: frame)
+    assert said == ["Learning Anna. Hold still.", "Anna is saved."]
+    learned = KnownPeople(describer).gallery
+    assert learned.names == ("Anna",)
+    assert np.linalg.norm(learned.means[0] - descriptor(dev_dir, ANNA_AGAIN, detector, describer)) < SURE
+    for other in OTHERS[:3]:
+        assert np.linalg.norm(learned.means[0] - descriptor(dev_dir, other, detector, describer)) > PROBABLY
+
+
+def test_someone_else_in_the_place_of_the_face_being_learned_is_never_mixed_in(dev_dir, data_home, channel,
+                                                                                  detector):
+    """She is clearly the largest when asked; then the grid changes and a stranger's face is where hers was,
+    as large: his looks are not hers."""
+    others = [(tile(dev_dir, n, 120, detector), 420, 20 + 150 * i) for i, n in enumerate(OTHERS[1:])]
+    hers = canvas([(tile(dev_dir, ANNA, 360, detector), 20, 60), *others])
+    his = canvas([(tile(dev_dir, STRANGER, 360, detector), 20, 60), *others])
+    said = lesson(channel, lambda now: hers if now < 0.3 else his)
+    assert said == ["Learning Anna. Hold still.", "The face was not seen well enough. Anna is not saved."]
+    assert not (data_home / facestore.FILE_NAME).exists()
+
+
+def test_learn_does_not_give_a_known_name_to_a_different_face(dev_dir, data_home, channel, detector, capsys):
+    assert main(["faces", "add", "Anna", photo(dev_dir, ANNA)]) == 0
+    before = (data_home / facestore.FILE_NAME).read_bytes()
+    channel.people.load()
+    stranger = canvas([(tile(dev_dir, STRANGER, 360, detector), 140, 60)])
+    said = lesson(channel, lambda now: stranger, "anna")
+    assert said == ["Learning anna. Hold still.", "The name Anna is taken by someone whose face differs from this one: "
+                    "nothing is saved. Teach this person under another name."]
+    assert (data_home / facestore.FILE_NAME).read_bytes() == before
+    said = lesson(channel, lambda now: canvas([(tile(dev_dir, ANNA_AGAIN, 360, detector), 140, 60)]), "ANNA")
+    assert said[-1] == "Anna is saved." and kept(data_home) == {"Anna": 2}
 
 
 # --- in the user's language -------------------------------------------------------------------------------
