@@ -38,9 +38,9 @@ FITTED_FOR = 8  # people taught, up to which SURE and PROBABLY hold as measured
 STRANGER_MEAN, STRANGER_SD = 0.839, 0.088
 ALIKE = 0.8  # a second face whose eyes are this near as far apart as the largest's: which one is meant?
 OTHER_MODEL = N_("The known faces were made by another version of the face model: nobody is named until they "
-               "are taught again (`assistant check` says how).")
+                 "are taught again (`assistant check` says how).")
 TEACH_AGAIN = N_("The known faces were made by another version of the face model: run `assistant faces forget "
-               "--all` first, then teach each person again.")
+                 "--all` first, then teach each person again.")
 
 
 def thresholds(people: int) -> tuple[float, float]:
