@@ -112,7 +112,7 @@ def test_the_file_is_private_written_whole_and_keeps_only_descriptors(data_home,
     people = KnownPeople(None, model="m1")
     people.teach("Anna", looks(1))
     people.teach("Ben", looks(2, 1))
-    people.teach("Anna", looks(3, 1))
+    people.teach("Anna", looks(3, 1), same_person=True)  # random numbers: not a face near her first ones
     path = data_home / facestore.FILE_NAME
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and stat.S_IMODE(os.stat(data_home).st_mode) == 0o700
     data = json.loads(path.read_text())
@@ -128,7 +128,8 @@ def test_the_file_is_private_written_whole_and_keeps_only_descriptors(data_home,
     monkeypatch.setattr(facestore.os, "replace", full_disk)
     with pytest.raises(facestore.FacesFileError, match="No space left"):
         people.teach("Cleo", looks(4))
-    assert path.read_bytes() == before and os.listdir(data_home) == [facestore.FILE_NAME]  # no temp file left
+    assert path.read_bytes() == before  # and no temp file left beside it (the lock file is empty)
+    assert sorted(os.listdir(data_home)) == [facestore.LOCK_NAME, facestore.FILE_NAME]
 
 
 def test_a_damaged_file_is_one_sentence_and_never_written_over(data_home):

@@ -1,8 +1,10 @@
 """The faces channel: learns a face, only when asked. N then a name and Enter (`learn NAME` on stdin) hands
-the name to `request`: the largest face in view is looked at on several frames over about two seconds
-("Learning Anna. Hold still." ... "Anna is saved."), and the mean of those looks is kept in the known-faces
-file (`vision.facestore`). Naming the people in view is the objects channel's (`vision.naming`); both use
-the one `KnownPeople` of the context (`known_people`).
+the name to `request`: the face in view that is clearly the largest (`people.the_face`: of several faces of
+a size none is learned) is looked at on several frames over about two seconds ("Learning Anna. Hold
+still." ... "Anna is saved."), and the mean of those looks is kept in the known-faces file
+(`vision.facestore`). A look at someone else in that place is left out, and a name known already by a
+different face is not taken over (`people.NameTaken`). Naming the people in view is the objects channel's
+(`vision.naming`); both use the one `KnownPeople` of the context (`known_people`).
 
 While nothing is being learned a step only looks, every few seconds, whether the known-faces file was
 changed by `assistant faces` (someone forgotten there is not named here a moment later); the first step
@@ -20,10 +22,9 @@ from assistant.channels.base import Context, Lane
 from assistant.common import Kind, Mode, Priority, Say
 from assistant.i18n import N_, _
 from assistant.vision.detection import iou
-from assistant.vision.faceid import SURE
-from assistant.vision.faces import Face
+from assistant.vision.faceid import PROBABLY, SURE
 from assistant.vision.facestore import FacesFileError, clean_name
-from assistant.vision.people import KnownPeople
+from assistant.vision.people import SHARES_A_THING, KnownPeople, NameTaken, names_a_thing, the_face
 
 KNOWN = "known-people"  # shared: the people taught, for this channel and the objects channel
 LESSON = 2.0  # seconds of looking at a face being learned
@@ -49,10 +50,6 @@ class Lesson:
     started: float
     box: tuple[float, float, float, float]
     looks: list[np.ndarray] = field(default_factory=list)
-
-
-def largest(faces: list[Face]) -> Face | None:
-    return max(faces, key=lambda f: f.box[2] - f.box[0], default=None)
 
 
 def consistent(looks: list[np.ndarray]) -> np.ndarray:
@@ -89,7 +86,11 @@ class FacesChannel:
             return [self._say(_("Faces cannot be learned here: the face models are not built."))]
         if frame is None:
             return [self._say(_("No picture from the camera."))]
-        face = largest(self.faces.detect(frame))
+        faces = self.faces.detect(frame)
+        face = the_face(faces)
+        if face is None and faces:
+            return [self._say(_("Several faces in view; which one is meant cannot be told. Have only that person "
+                                "in view, or nearest the camera, then press N again."))]
         if face is None:
             return [self._say(_("No face in view."))]
         look = self.people.look(frame, face)
@@ -115,8 +116,8 @@ class FacesChannel:
         if face is not None:
             lesson.box = face.box
             look = self.people.look(frame, face)
-            if look is not None:
-                lesson.looks.append(look)
+            if look is not None and np.linalg.norm(look - lesson.looks[0]) < PROBABLY:
+                lesson.looks.append(look)  # else someone else is where the face was: never a mix of two people
         elapsed = now - lesson.started
         if elapsed >= LESSON and len(lesson.looks) >= ENOUGH:
             return says + [self._finish(lesson)]
@@ -130,10 +131,16 @@ class FacesChannel:
         self.lesson = None
         assert self.people is not None
         try:
-            self.people.teach(lesson.name, consistent(lesson.looks).mean(axis=0)[None])
+            kept = self.people.teach(lesson.name, consistent(lesson.looks).mean(axis=0)[None])
+        except NameTaken as exc:
+            return self._say(_("The name {name} is taken by someone whose face differs from this one: nothing is "
+                               "saved. Teach this person under another name.").format(name=exc.name))
         except (FacesFileError, ValueError) as exc:
             return self._say(_("{name} is not saved. {why}").format(name=lesson.name, why=exc))
-        return self._say(_("{name} is saved.").format(name=lesson.name), Priority.NEXT)
+        saved = _("{name} is saved.").format(name=kept)
+        if names_a_thing(kept):
+            saved = f"{saved} {_(SHARES_A_THING).format(name=kept)}"
+        return self._say(saved, Priority.NEXT)
 
     @staticmethod
     def _say(text: str, priority: Priority = Priority.NOW) -> Say:

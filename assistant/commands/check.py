@@ -33,6 +33,7 @@ EASYOCR = ("in the assistant's folder: .venv/bin/pip install -c constraints.txt 
 TEACH_AGAIN = ("assistant faces forget --all, then teach each person again: N and their name in the live assistant, "
                "or assistant faces add NAME PHOTO")
 PRIVATE = "chmod 600 the file (it holds what identifies people's faces)"
+LEFTOVERS = "rm the files named (a save that was cut short left them, and each holds face descriptors)"
 ENTRY_FIXES = {"easyocr": EASYOCR, "system": ESPEAK}  # a registry entry's own fix, where it is not SETUP
 
 # import name -> (distribution name, required)
@@ -137,13 +138,17 @@ def check_models() -> Iterator[Result]:
 
 def check_faces() -> Iterator[Result]:
     """The known-faces file: none, usable, private, or why nobody can be named (another model's file, a
-    damaged one) and how to teach again."""
+    damaged one) and how to teach again; and the temp files a killed save left, which hold descriptors too."""
     import stat
 
     from assistant.vision import facestore
     from assistant.vision.people import KnownPeople
 
     people = KnownPeople(None)
+    left = facestore.leftovers(people.path)
+    if left:
+        yield Result(WARN, "known faces", f"{len(left)} temp file{'' if len(left) == 1 else 's'} left by a save that "
+                     f"was cut short: {', '.join(map(str, left))}", LEFTOVERS)
     if people.problem:
         yield Result(WARN, "known faces", people.problem, TEACH_AGAIN)
         return
@@ -151,12 +156,14 @@ def check_faces() -> Iterator[Result]:
         yield Result(OK, "known faces", "nobody taught")
         return
     n = len(people.gallery.names)
-    mode = stat.S_IMODE(os.stat(people.path).st_mode)
+    target = facestore.where(people.path)
+    where = f"{target} (the link {people.path} leads there)" if target != people.path else str(people.path)
+    mode = stat.S_IMODE(os.stat(target).st_mode)
     if mode & 0o077:
-        yield Result(WARN, "known faces", f"{people.path} can be read by others (mode {mode:o})", PRIVATE)
+        yield Result(WARN, "known faces", f"{where} can be read by others (mode {mode:o})", PRIVATE)
     else:
         yield Result(OK, "known faces", f"{n} {'person' if n == 1 else 'people'} taught; descriptors only, in "
-                     f"{people.path} (mode 600); format {facestore.FORMAT}, this face model's")
+                     f"{where} (mode 600); format {facestore.FORMAT}, this face model's")
 
 
 def check_voices() -> Iterator[Result]:

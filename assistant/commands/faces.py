@@ -2,12 +2,15 @@
 
 Only what the user names is learned, from the photos they give: the largest face in each (a photo whose
 two largest faces are of a size is refused: which one was meant cannot be told). What is kept is the
-descriptor of each face, never the photo (`vision.facestore`).
+descriptor of each face, never the photo (`vision.facestore`). A name is one person whatever its case;
+a name known already is not given to a different face unless the user says it is the same person
+(`--same-person`), and a name that is also a thing's is saved with a warning.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,21 +20,21 @@ import numpy as np
 from assistant.config import Config
 from assistant.i18n import _, n_
 from assistant.textout import plain
-from assistant.vision.faceid import eye_distance
-from assistant.vision.faces import Face
+from assistant.vision import facestore
 from assistant.vision.facestore import FacesFileError, clean_name
 from assistant.vision.manifest import ModelError
-from assistant.vision.people import KnownPeople
-
-ALIKE = 0.8  # a second face whose eyes are this near as far apart as the largest's: which one is meant?
+from assistant.vision.people import SHARES_A_THING, KnownPeople, NameTaken, names_a_thing, the_face
 
 
 def add_parser(sub: argparse.ArgumentParser) -> None:
-    """`faces add NAME IMAGE...`, `faces list`, `faces forget NAME`, `faces forget --all`."""
+    """`faces add NAME IMAGE... [--same-person]`, `faces list`, `faces forget NAME`, `faces forget --all`."""
     actions = sub.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = actions.add_parser("add", help="learn a person's face from photos of them (the largest face in each)")
     p.add_argument("name", help="the name to say")
     p.add_argument("images", nargs="+", type=Path, help="photos of the person")
+    p.add_argument("--same-person", action="store_true",
+                   help="the name is known already and these photos are of that same person, though the face "
+                        "looks different")
     actions.add_parser("list", help="the people known by their faces")
     p = actions.add_parser("forget", help="forget a person (or everyone: --all)")
     p.add_argument("name", nargs="?", help="the name to forget")
@@ -40,16 +43,6 @@ def add_parser(sub: argparse.ArgumentParser) -> None:
 
 def _out(text: str, error: bool = False) -> None:
     print(plain(text), file=sys.stderr if error else sys.stdout, flush=True)
-
-
-def the_face(faces: list[Face]) -> tuple[Face | None, str]:
-    """The face meant in a photo of one person, or None and why not."""
-    faces = sorted(faces, key=lambda f: -eye_distance(f))
-    if not faces:
-        return None, "no face found"
-    if len(faces) > 1 and eye_distance(faces[1]) >= ALIKE * eye_distance(faces[0]):
-        return None, f"{len(faces)} faces of about the same size: crop the photo to the one person"
-    return faces[0], ""
 
 
 def cmd_add(args: argparse.Namespace, config: Config) -> int:
@@ -70,29 +63,44 @@ def cmd_add(args: argparse.Namespace, config: Config) -> int:
     looks: list[np.ndarray] = []
     images = ImageFiles(args.images, as_json=False)
     for path, image in images:
-        face, why = the_face(detector.detect(image))
+        faces = detector.detect(image)
+        face = the_face(faces)
         look = people.look(image, face) if face is not None else None
-        if look is None:
-            _out(_("{file}: {why}; not used.").format(file=path, why=why or _("the face is too small to recognise")),
-                 error=True)
-            continue
-        looks.append(look)
+        if look is not None:
+            looks.append(look)
+        elif not faces:
+            _out(_("{file}: no face found; not used.").format(file=path), error=True)
+        elif face is None:
+            _out(n_("{file}: {n} face of about the same size: crop the photo to the one person; not used.",
+                    "{file}: {n} faces of about the same size: crop the photo to the one person; not used.",
+                    len(faces)).format(file=path, n=len(faces)), error=True)
+        else:
+            _out(_("{file}: the face is too small to recognise; not used.").format(file=path), error=True)
     if not looks:
         _out(_("{name} is not saved: no photo showed their face.").format(name=name), error=True)
         return 1
     try:
-        people.teach(name, np.array(looks))
+        kept = people.teach(name, np.array(looks), same_person=args.same_person)
+    except NameTaken as exc:
+        _out(_("{name} is not saved: that name is taken by someone whose face differs from the one in these "
+               "photos. If it is the same person, add --same-person; if not, choose another name.").format(
+                   name=exc.name), error=True)
+        return 1
     except (FacesFileError, ValueError) as exc:
         _out(_("{name} is not saved. {why}").format(name=name, why=exc), error=True)
         return 1
-    _out(n_("{name} is saved ({n} photo).", "{name} is saved ({n} photos).", len(looks)).format(name=name,
+    _out(n_("{name} is saved ({n} photo).", "{name} is saved ({n} photos).", len(looks)).format(name=kept,
                                                                                                  n=len(looks)))
+    _warn_thing(kept)
     return 0
 
 
-def cmd_list(args: argparse.Namespace, config: Config) -> int:
-    from assistant.vision import facestore
+def _warn_thing(name: str) -> None:
+    if names_a_thing(name):
+        _out(_(SHARES_A_THING).format(name=name), error=True)
 
+
+def cmd_list(args: argparse.Namespace, config: Config) -> int:
     people = KnownPeople(None)
     if people.problem:
         _out(people.problem, error=True)
@@ -111,23 +119,38 @@ def cmd_list(args: argparse.Namespace, config: Config) -> int:
 def cmd_forget(args: argparse.Namespace, config: Config) -> int:
     people = KnownPeople(None)
     try:
+        if args.all and args.name:
+            _out(_("Either a name or --all, not both: nothing is forgotten."), error=True)
+            return 2
         if args.all:
-            found = people.forget_all()
-            _out(_("Every face is forgotten: {file} is removed.").format(file=people.path) if found
-                 else _("Nobody was known by their face."))
-            return 0
+            return _forget_all(people)
         if not args.name:
             _out(_("Name the person to forget, or use --all."), error=True)
             return 2
         name = clean_name(args.name)
-        if people.forget(name):
-            _out(_("{name} is forgotten.").format(name=name))
+        kept = people.forget(name)
+        if kept is not None:
+            _out(_("{name} is forgotten.").format(name=kept))
             return 0
         _out(_("Nobody called {name} is known.").format(name=name), error=True)
         return 1
     except (FacesFileError, ValueError, OSError) as exc:
         _out(_("Nothing is forgotten. {why}").format(why=exc), error=True)
         return 1
+
+
+def _forget_all(people: KnownPeople) -> int:
+    existed, target = os.path.lexists(people.path), facestore.where(people.path)
+    if not people.forget_all():
+        _out(_("Nobody was known by their face."))
+    elif not existed:
+        _out(_("Every face is forgotten: the temp files an interrupted save left are removed."))
+    elif target != people.path:
+        _out(_("Every face is forgotten: {file} and {target}, where it led, are removed.").format(
+            file=people.path, target=target))
+    else:
+        _out(_("Every face is forgotten: {file} is removed.").format(file=people.path))
+    return 0
 
 
 ACTIONS: dict[str, Callable[[argparse.Namespace, Config], int]] = {

@@ -7,6 +7,10 @@ else). A face is named when its distance to the nearest person is under the sure
 under the probably threshold (`faceid.SURE`, `faceid.PROBABLY`); else it is a stranger. The more people are
 taught, the more chances a stranger has to fall near one of them: past `FITTED_FOR` people both thresholds
 are lowered so that a stranger's chance of being named stays what it was (`thresholds`).
+
+Teaching never gives a name to a second face: a face farther than the probably threshold from the person
+known by that name is refused (`NameTaken`) unless the user says it is the same person; and of several
+faces in view, only one that is clearly the largest is taught (`the_face`).
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ from statistics import NormalDist
 
 import numpy as np
 
-from assistant.vision import facestore
+from assistant.i18n import N_, _
+from assistant.vision import facestore, targets
 from assistant.vision.detection import Box, Detection
-from assistant.vision.faceid import PROBABLY, SURE, FaceDescriber, align
+from assistant.vision.faceid import PROBABLY, SURE, FaceDescriber, align, eye_distance
 from assistant.vision.faces import Face
 from assistant.vision.facestore import FacesFileError, Problem, Saved
 from assistant.vision.manifest import ModelError, model_entry
@@ -31,10 +36,11 @@ FITTED_FOR = 8  # people taught, up to which SURE and PROBABLY hold as measured
 # Different-person distances on faces-dev and the strangers' faces of the COCO and ImageNet dev photos
 # (1224 pairs): mean and standard deviation, for the normal tail that `thresholds` extrapolates.
 STRANGER_MEAN, STRANGER_SD = 0.839, 0.088
-OTHER_MODEL = ("The known faces were made by another version of the face model: nobody is named until they "
-               "are taught again (`assistant check` says how).")
-TEACH_AGAIN = ("The known faces were made by another version of the face model: run `assistant faces forget "
-               "--all` first, then teach each person again.")
+ALIKE = 0.8  # a second face whose eyes are this near as far apart as the largest's: which one is meant?
+OTHER_MODEL = N_("The known faces were made by another version of the face model: nobody is named until they "
+                 "are taught again (`assistant check` says how).")
+TEACH_AGAIN = N_("The known faces were made by another version of the face model: run `assistant faces forget "
+                 "--all` first, then teach each person again.")
 
 
 def thresholds(people: int) -> tuple[float, float]:
@@ -46,6 +52,36 @@ def thresholds(people: int) -> tuple[float, float]:
     tail = NormalDist(STRANGER_MEAN, STRANGER_SD)
     sure, probably = (tail.inv_cdf(tail.cdf(t) * FITTED_FOR / people) for t in (SURE, PROBABLY))
     return sure, probably
+
+
+def the_face(faces: Sequence[Face]) -> Face | None:
+    """The face meant when someone is taught from a photo or the camera: the largest, when it is clearly the
+    largest (no other face's eyes `ALIKE` as far apart); None when there is none, or which one is meant
+    cannot be told (a crowd, a grid of photos: a look at one of them is no look at the one meant)."""
+    faces = sorted(faces, key=lambda f: -eye_distance(f))
+    if not faces or len(faces) > 1 and eye_distance(faces[1]) >= ALIKE * eye_distance(faces[0]):
+        return None
+    return faces[0]
+
+
+def names_a_thing(name: str) -> bool:
+    """Whether `find` knows `name` as a thing's (or as "code"): a person taught as "cup" would share the word
+    with cups."""
+    target = targets.resolve(name)
+    return target is not None and target.kind in (targets.Kind.THING, targets.Kind.CODE)
+
+
+SHARES_A_THING = N_("{name} is also what find calls a thing: find {name} looks for the thing, not for this person. "
+                    "Another name keeps them apart.")
+
+
+class NameTaken(Exception):
+    """`name` is known already, by a face `distance` from the one being taught: farther than the probably
+    threshold, someone else's (teaching it there would give her name to him)."""
+
+    def __init__(self, name: str, distance: float) -> None:
+        super().__init__(name)
+        self.name, self.distance = name, distance
 
 
 class Naming(enum.Enum):
@@ -123,7 +159,7 @@ class KnownPeople:
             self.problem = str(exc)
             return
         if saved is not None and saved.people and saved.model_sha256 != self.model:
-            self.problem = OTHER_MODEL
+            self.problem = _(OTHER_MODEL)
         elif saved is not None:
             self.gallery = Gallery.of(saved, version)
 
@@ -157,26 +193,47 @@ class KnownPeople:
         by another model (a file that was not read is never written over)."""
         saved = facestore.read(self.path)
         if self.model is None:
-            raise FacesFileError("The face models are not built: run `assistant models build`.", Problem.UNREADABLE)
+            raise FacesFileError(_("The face models are not built: run `assistant models build`."),
+                                 Problem.UNREADABLE)
         if saved is None or not saved.people:
             return Saved(self.model)
         if saved.model_sha256 != self.model:
-            raise FacesFileError(TEACH_AGAIN, Problem.OTHER_MODEL)
+            raise FacesFileError(_(TEACH_AGAIN), Problem.OTHER_MODEL)
         return saved
 
-    def teach(self, name: str, looks: np.ndarray) -> None:
-        """Add `looks` ((k, 128) descriptors) to `name` (a new person or one known), in the file and here."""
-        self._write(self.saved().with_looks(name, looks))
+    def teach(self, name: str, looks: np.ndarray, same_person: bool = False) -> str:
+        """Add `looks` ((k, 128) descriptors) to `name` (a new person or one known, in any case), in the file
+        and here; the name as kept. `NameTaken` when the person known by that name has a face farther than
+        the probably threshold from these looks' mean, unless the user said it is the `same_person`."""
+        with facestore.locked(self.path):
+            saved = self.saved()
+            known = saved.looks_of(name)
+            if known is not None and not same_person:
+                distance = float(np.linalg.norm(np.asarray(looks, np.float32).reshape(-1, facestore.SIZE).mean(axis=0)
+                                                - known.mean(axis=0)))
+                if distance >= PROBABLY:
+                    raise NameTaken(saved.known_as(name) or name, distance)
+            self._write(saved.with_looks(name, looks))
+            return saved.known_as(name) or name
 
-    def forget(self, name: str) -> bool:
-        saved = facestore.read(self.path)  # forgetting needs no model: the descriptors are not used
-        if saved is None or name not in saved.names():
-            return False
-        self._write(saved.without(name))
-        return True
+    def forget(self, name: str) -> str | None:
+        """Forget the person known by `name` (in any case); the name as it was kept, None when nobody had it."""
+        if not self.path.parent.is_dir():
+            return None
+        with facestore.locked(self.path):
+            saved = facestore.read(self.path)  # forgetting needs no model: the descriptors are not used
+            kept = saved.known_as(name) if saved is not None else None
+            if saved is None or kept is None:
+                return None
+            self._write(saved.without(name))
+            return kept
 
     def forget_all(self) -> bool:
-        found = facestore.remove(self.path)
+        """Remove every descriptor (`facestore.remove`); whether there were any."""
+        if not self.path.parent.is_dir():
+            return False
+        with facestore.locked(self.path):
+            found = facestore.remove(self.path)
         self.load()
         return found
 
