@@ -266,3 +266,31 @@ def test_demo_with_find_leads_to_the_cup_in_stereo(tmp_path):
     with wave.open(str(wav)) as w:
         audio = np.frombuffer(w.readframes(w.getnframes()), "<i2").reshape(-1, 2).astype(float)
     assert w.getnchannels() == 2 and np.abs(audio[:, 0] - audio[:, 1]).max() > 500  # ticks placed off centre
+
+
+# --- hostile names (issue 28, point 8) --------------------------------------------------------------------
+def test_a_name_of_a_thousand_fillers_is_read_in_linear_time():
+    import time
+
+    assert resolve("the " * 1000 + "cup").name == "cup"  # type: ignore[union-attr]
+    assert resolve("a " * 1000).name == "a"  # type: ignore[union-attr]  # the last word always stays
+    started = time.perf_counter()
+    assert resolve("my " * 50_000 + "phone").name == "phone"  # type: ignore[union-attr]
+    assert time.perf_counter() - started < 2.0
+
+
+def test_a_name_of_punctuation_only_gets_an_answer_live_and_on_the_command_line(models, capsys):
+    from assistant.speech.audio import NullSink
+
+    spoken: list[str] = []
+    speech = Speech(TextSynth(), NullSink(), on_start=lambda u: spoken.append(u.text))
+    live = build_live(Config(), None, speech, models=models, clock=lambda: 0.0)
+    for keys in (["locate ..."], ["g", "?", "!", "\n"]):  # a stdin line; G, then punctuation typed
+        for key in keys:
+            live.command(key)
+        live.process_events()
+        assert speech.wait_idle(10)
+    speech.close()
+    assert spoken.count("Give a name to look for: a thing, a word, or code.") == 2, spoken
+    assert main(["find", "¿?!", "x.jpg"]) == 2
+    assert capsys.readouterr().err.strip() == "Give a name to look for: a thing, a word, or code."

@@ -33,6 +33,7 @@ from assistant.vision.codes import CodeFinder
 from assistant.vision.detection import Box
 from assistant.vision.targets import Found, Placement, Target, placement, resolve
 
+NOTHING_NAMED = N_("Give a name to look for: a thing, a word, or code.")  # a name without a letter or digit
 LOST = 1.0  # seconds unseen: the ticks stop
 GONE = 3.0  # seconds unseen: "Not in view." (once, until it is seen again)
 SLOWEST, FASTEST = 0.6, 0.1  # seconds between ticks: at the edge and small; centred and close
@@ -223,8 +224,8 @@ class FindChannel:
             self.lead = self.wanted.target = None
             return []
         target = resolve(word, self.people.names())
-        if target is None:
-            return []
+        if target is None:  # only punctuation: what is looked for stays as it was
+            return [Say(_(NOTHING_NAMED), Priority.NOW, Kind.CONTROL)]
         if target.kind is targets.Kind.THING and self.detector is None:
             return [Say(_("I cannot look for things here: the people-and-objects detector is not built."),
                         Priority.NOW, Kind.ERROR)]

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from assistant.announce.positions import placed, where
-from assistant.channels.find import said_name
+from assistant.channels.find import NOTHING_NAMED, said_name
 from assistant.config import Config
 from assistant.i18n import _
 from assistant.textout import json_line, plain
@@ -74,7 +74,7 @@ def cmd_find(args: argparse.Namespace, config: Config) -> int:
 
     target = targets.resolve(args.name, people_finder(Context(config, None)).names())
     if target is None:
-        print(_("Give a name to look for: a thing, a word, or code."), file=sys.stderr)
+        print(_(NOTHING_NAMED), file=sys.stderr)
         return 2
     # What is looked for, as the live assistant says it (the closest names when it is no name of a thing).
     print(plain(looking_for(target)), file=sys.stderr if args.json else sys.stdout, flush=True)

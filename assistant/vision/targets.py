@@ -59,7 +59,7 @@ SAID_AS: dict[str, tuple[str, ...]] = {
 }
 CODE_WORDS = frozenset({"code", "codes", "barcode", "barcodes", "bar code", "qr code", "qr codes", "qr"})
 TEXT_PREFIX = "text "
-FILLERS = ("a ", "an ", "the ", "my ", "some ")  # "find my phone": the phone
+FILLERS = ("a", "an", "the", "my", "some")  # "find my phone": the phone
 EVERYDAY = ("person", "cup", "bottle", "phone", "chair")  # offered when no name of a thing is near the one asked
 FORGIVEN_FROM = 5  # letters: a word this long matches with one letter wrong
 # The thing asked for counts from this share of its class's level (`objects.csv`), as it is asked for: on the
@@ -128,12 +128,13 @@ def words_of(text: str) -> tuple[str, ...]:
 
 
 def _clean(name: str) -> str:
-    text = " ".join(name.split()).strip(" .,;:!?\"'")
-    lowered = text.lower()
-    for filler in FILLERS:
-        if lowered.startswith(filler) and len(text) > len(filler):
-            return _clean(text[len(filler):])
-    return text
+    """`name` without the punctuation around it and the words before it that name nothing ("my phone":
+    phone); its last word always stays. One pass over the name, whatever its length."""
+    words = " ".join(name.split()).strip(" .,;:!?\"'").split(" ")
+    start = 0
+    while start < len(words) - 1 and words[start].lower() in FILLERS:
+        start += 1
+    return " ".join(words[start:])
 
 
 def _singular(word: str) -> list[str]:
