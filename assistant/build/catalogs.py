@@ -33,8 +33,9 @@ PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 def names() -> Iterator[tuple[str, str, str | None]]:
     """(context, message, plural message) of every form of every name of a thing a sentence says: the
     detectors' things (`vision/objects.csv`) a, another, the, counted and one of them said alone; the
-    classifier's labels (`vision/labels.csv`) a; the colours' names (`vision/colour.py`)."""
-    from assistant.announce.words import ONE, ONE_OF, with_article
+    classifier's labels (`vision/labels.csv`) a; the colours' names (`vision/colour.py`); the words a name
+    to find is read with (`announce.words.FIND_MESSAGES`)."""
+    from assistant.announce.words import FIND_MESSAGES, ONE, ONE_OF, with_article
     from assistant.vision import labels, things
 
     seen: set[str] = set()
@@ -53,6 +54,8 @@ def names() -> Iterator[tuple[str, str, str | None]]:
 
     for colour in NAMES:
         yield "colour", colour, None
+    for context, message in FIND_MESSAGES:
+        yield context, message, None
 
 
 def template() -> Catalog:
