@@ -134,7 +134,11 @@ def test_things_are_the_five_most_salient_said_by_where_they_are_each_kind_once(
     room = [_at("TV", 10, category="electronics"), _at("table", 260, size=150), _at("chair", 240), _at("chair", 300)]
     assert things_sentence(room, 640) == "A TV on the left, a table and two chairs ahead."
     giraffes = [_at("giraffe", 20, category="animal"), _at("giraffe", 520, category="animal")]
-    assert things_sentence(giraffes, 640) == "Two giraffes on the left and on the right."
+    assert things_sentence(giraffes, 640) == "Two giraffes: one on the left, one on the right."  # counted by place
+    chairs = [_at("chair", x) for x in range(0, 640, 80)]  # more than a few: where, not how many in each place
+    assert things_sentence(chairs, 640) == "Eight chairs on the left, ahead and on the right."
+    assert things_sentence(room + giraffes, 640) == (
+        "A TV on the left, a table and two chairs ahead. Two giraffes: one on the left, one on the right.")
     many = [_at(n, 250, size=s) for n, s in (("cup", 10), ("vase", 50), ("oven", 200), ("clock", 40), ("bowl", 60),
                                              ("book", 30), ("apple", 20))]
     said = things_sentence(many, 640)

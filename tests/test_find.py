@@ -266,3 +266,154 @@ def test_demo_with_find_leads_to_the_cup_in_stereo(tmp_path):
     with wave.open(str(wav)) as w:
         audio = np.frombuffer(w.readframes(w.getnframes()), "<i2").reshape(-1, 2).astype(float)
     assert w.getnchannels() == 2 and np.abs(audio[:, 0] - audio[:, 1]).max() > 500  # ticks placed off centre
+
+
+# --- the user's language (issue 28, point 5) -------------------------------------------------------------
+LANGUAGES = ("fr", "de", "es")
+
+
+@pytest.fixture
+def language():
+    """Switches the assistant's words to a language for one test (the catalogs compiled as set-up does)."""
+    from assistant import i18n
+    from assistant.build import catalogs
+
+    catalogs.compile_all()
+    yield i18n.use
+    i18n.use("en")
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_name_of_a_thing_in_the_catalogs_finds_it_in_that_language(code, language):
+    from assistant.announce.words import a_thing, bare_name, the_thing, vocabulary
+    from assistant.vision.targets import SPOKEN
+    from assistant.vision.things import THINGS
+
+    language(code)
+    words = vocabulary()
+    missed = []
+    for thing in THINGS:
+        key = thing.coco or thing.spoken
+        if key not in SPOKEN:
+            continue  # never said (the SSD's "vehicle")
+        forms = (a_thing(thing.spoken), the_thing(thing.spoken), bare_name(thing.spoken), bare_name(thing.spoken, 2))
+        for form in (*forms, forms[2].upper(), f"  {forms[1]} ?"):  # in capitals; with spaces and a question
+            target = resolve(form, (), words)
+            if target is None or target.kind is not TargetKind.THING or key not in target.coco | target.others:
+                missed.append((thing.spoken, form, target))
+    assert missed == []
+
+
+SAID_IN = {  # language -> name typed -> (the thing looked for, as the channel says it)
+    "fr": {"tasse": "Je cherche une tasse.", "la tasse": "Je cherche une tasse.", "mes tasses": "Je cherche une tasse.",
+           "mug": "Je cherche une tasse.", "l'ours": "Je cherche un ours.", "télé": "Je cherche une télévision.",
+           "telecommande": "Je cherche une télécommande.", "frigo": "Je cherche un réfrigérateur.",
+           "verre": "Je cherche une tasse ou un verre à vin.", "quelqu’un": "Je cherche une personne.",
+           "code-barres": "Je cherche un code.", "texte sortie": "Je cherche le mot sortie."},
+    "de": {"Tasse": "Gesucht: eine Tasse.", "die Tassen": "Gesucht: eine Tasse.", "Handy": "Gesucht: ein Handy.",
+           "Stühle": "Gesucht: ein Stuhl.", "Glas": "Gesucht: eine Tasse oder ein Weinglas.",
+           "Strichcode": "Ich suche einen Code.", "Text Ausgang": "Ich suche das Wort Ausgang."},
+    "es": {"taza": "Buscando una taza.", "¿la taza?": "Buscando una taza.", "vaso": "Buscando una taza.",
+           "móvil": "Buscando un teléfono.", "movil": "Buscando un teléfono.", "sillas": "Buscando una silla.",
+           "código de barras": "Buscando un código.", "texto salida": "Buscando la palabra salida."},
+}
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_plurals_articles_synonyms_codes_and_text_are_read_in_the_users_language(code, language):
+    from assistant.announce.words import vocabulary
+
+    language(code)
+    said = {name: F.looking_for(resolve(name, (), vocabulary())) for name in SAID_IN[code]}  # type: ignore[arg-type]
+    assert said == SAID_IN[code]
+    assert resolve("cup", (), vocabulary()).name == "cup"  # type: ignore[union-attr]  # English is read too
+
+
+OFFERED = {"fr": ("tase", "tasse", "Choses que je sais trouver : "), "de": ("Flashe", "Flasche", "Dinge, die ich"),
+           "es": ("silá", "silla", "Cosas que puedo encontrar: ")}
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_the_things_offered_are_offered_only_when_nothing_matches_and_by_their_names_in_the_language(code, language):
+    from assistant.announce.words import bare_name, vocabulary
+    from assistant.vision.targets import EVERYDAY
+
+    language(code)
+    typo, name, offer = OFFERED[code]
+    target = resolve(typo, (), vocabulary())
+    assert target is not None and target.guessed and name in target.closest
+    assert offer in F.looking_for(target)
+    nothing_near = resolve("xqzw", (), vocabulary())
+    assert nothing_near is not None and nothing_near.closest == tuple(bare_name(n) for n in EVERYDAY)
+    assert "cup" not in nothing_near.closest and "chair" not in nothing_near.closest
+    matched = resolve(name, (), vocabulary())
+    assert matched is not None and matched.kind is TargetKind.THING and offer not in F.looking_for(matched)
+
+
+def test_find_says_where_in_words_in_the_users_language_and_the_numbers_only_in_json(coco_dir, capsys):
+    cup, none = str(coco_dir / CUP_PHOTO), str(coco_dir / NO_CUP)
+    assert main(["find", "cup", cup]) == 0
+    assert capsys.readouterr().out.splitlines() == ["Looking for cup.", "A cup, on the right, medium-sized."]
+    assert main(["--language", "fr", "find", "tasse", cup, none]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["Je cherche une tasse.", f"{cup}: Une tasse, à droite, de taille moyenne.",
+                   f"{none}: Une tasse : introuvable."]
+    assert main(["--language", "de", "find", "Tasse", cup, "--json"]) == 0
+    (line,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert set(line) == {"file", "target", "found", "ms"} and line["target"] == "cup"
+    assert set(line["found"][0]) == {"name", "score", "box", "where", "pan", "tilt", "size"}
+    assert main(["--language", "es", "find", "personas", str(coco_dir / "train2017_000000000049.jpg")]) == 0
+    people = capsys.readouterr().out.splitlines()[1]
+    assert people.startswith("Una persona, delante, un poco a la derecha, abajo, de tamaño mediano. Una persona, "
+                             "a la izquierda, de tamaño mediano.") and not any(ch.isdigit() for ch in people)
+
+
+def test_g_then_a_word_and_locate_find_a_cup_in_the_users_language_live(models, coco_dir, language):
+    from assistant.speech.audio import NullSink
+
+    photo = read_image(coco_dir / CUP_PHOTO)
+    for code, keys, words in (("fr", ["g", *"tasse", "\n"], "Je cherche une tasse."),
+                              ("de", ["locate Tasse"], "Gesucht: eine Tasse.")):
+        language(code)
+        now = [0.0]
+        spoken: list[str] = []
+        speech = Speech(TextSynth(), NullSink(), on_start=lambda u: spoken.append(u.text))
+        live = build_live(Config(), None, speech, models=models, clock=lambda: now[0])
+        for key in keys:
+            live.command(key)
+        live.process_events()
+        ticks = []
+        for _ in range(10):
+            ticks += [s for s in live.channels["find"].step(photo.copy(), now[0]) if s.earcon is Earcon.FIND_TICK]
+            now[0] = round(now[0] + 0.1, 3)
+        assert speech.wait_idle(10)
+        speech.close()
+        assert words in spoken and ticks and all(s.pan > 0.3 for s in ticks), (spoken, ticks)
+
+
+# --- hostile names (issue 28, point 8) --------------------------------------------------------------------
+def test_a_name_of_a_thousand_fillers_is_read_in_linear_time():
+    import time
+
+    assert resolve("the " * 1000 + "cup").name == "cup"  # type: ignore[union-attr]
+    assert resolve("a " * 1000).name == "a"  # type: ignore[union-attr]  # the last word always stays
+    started = time.perf_counter()
+    assert resolve("my " * 50_000 + "phone").name == "phone"  # type: ignore[union-attr]
+    assert time.perf_counter() - started < 2.0
+
+
+def test_a_name_of_punctuation_only_gets_an_answer_live_and_on_the_command_line(models, capsys):
+    from assistant.speech.audio import NullSink
+
+    spoken: list[str] = []
+    speech = Speech(TextSynth(), NullSink(), on_start=lambda u: spoken.append(u.text))
+    live = build_live(Config(), None, speech, models=models, clock=lambda: 0.0)
+    for keys in (["locate ..."], ["g", "?", "!", "\n"]):  # a stdin line; G, then punctuation typed
+        for key in keys:
+            live.command(key)
+        live.process_events()
+        assert speech.wait_idle(10)
+    speech.close()
+    assert spoken.count("Give a name to look for: a thing, a word, or code.") == 2, spoken
+    assert main(["find", "¿?!", "x.jpg"]) == 2
+    assert capsys.readouterr().err.strip() == "Give a name to look for: a thing, a word, or code."

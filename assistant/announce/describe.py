@@ -1,8 +1,10 @@
 """The describe-now answer about people and things, as a person would say it: people first, grouped by
 where they are ("Three people: two ahead, one on the right.", "About twelve people."), then at most five
 other things, the most salient (large, near the middle, sure), said by where they are ("A TV on the left,
-a table and two chairs ahead."). The classifier's labels are added only for what this did not name
-(`unsaid_labels`). Pure: the channels and `assistant describe` call it with what the detector found.
+a table and two chairs ahead. Two bottles: one ahead, one on the right."). A count by place says "one"
+as the thing's gender asks in the user's language (`words.how_many`: "Trois personnes : une à gauche…").
+The classifier's labels are added only for what this did not name (`unsaid_labels`). Pure: the channels
+and `assistant describe` call it with what the detector found.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from assistant.announce.phrasing import who_words
 from assistant.announce.positions import HOURS, THIRDS, where
 from assistant.announce.words import a_thing as one_thing
-from assistant.announce.words import another_thing, counted, placed
+from assistant.announce.words import another_thing, counted, how_many, placed
 from assistant.i18n import _, language, listed, n_, number, sentence
 from assistant.vision.detection import Detection
 from assistant.vision.things import same_words
@@ -87,16 +89,22 @@ def _unnamed(wheres: list[str], style: str, other: bool = False) -> str:
         return sentence(_("{thing} {where}.").format(thing=thing, where=placed(wheres[0])))
     people = (n_("{n} other person", "{n} other people", n).format(n=number(n)) if other
               else counted("person", n))
+    return by_place("person", people, wheres, style)
+
+
+def by_place(name: str, things: str, wheres: list[str], style: str) -> str:
+    """Several of a kind (`things`: 'three people'), by where they are: 'Three people ahead.', 'Three people:
+    two ahead, one on the right.' (each count as the thing's gender asks: `how_many`)."""
     counts = [(w, wheres.count(w)) for w in _order(style) if w in wheres]
     if len(counts) == 1:
-        return sentence(_("{things} {where}.").format(things=people, where=placed(counts[0][0])))
-    each = ", ".join(_("{n} {where}").format(n=number(c), where=placed(w)) for w, c in counts)
-    return sentence(_("{things}: {counts}.").format(things=people, counts=each))
+        return sentence(_("{things} {where}.").format(things=things, where=placed(counts[0][0])))
+    each = ", ".join(_("{n} {where}").format(n=how_many(name, c), where=placed(w)) for w, c in counts)
+    return sentence(_("{things}: {counts}.").format(things=things, counts=each))
 
 
 def things_sentence(things: Sequence[Detection], width: float, style: str = "thirds", limit: int = MAX_THINGS) -> str:
     """At most `limit` kinds of thing, the most salient, by where they are: 'A TV on the left, a table and
-    two chairs ahead.'; '' for none."""
+    two chairs ahead.'; a kind in several places in a sentence of its own (`_apart`); '' for none."""
     best: dict[str, float] = defaultdict(float)
     for d in things:
         best[d.name] = max(best[d.name], salience(d, width))
@@ -105,18 +113,25 @@ def things_sentence(things: Sequence[Detection], width: float, style: str = "thi
     for d in things:
         if d.name in chosen and d.box is not None:
             wheres[d.name].append(where(d.box, width, style))
-    order = _order(style)
     parts = []
-    for w in order:  # the kinds all in one place, by place: "a table and two chairs ahead"
+    for w in _order(style):  # the kinds all in one place, by place: "a table and two chairs ahead"
         names = [n for n in chosen if set(wheres[n]) == {w}]
         if names:
             parts.append(_("{things} {where}").format(things=listed([a_thing(n, len(wheres[n])) for n in names]),
                                                       where=placed(w)))
-    for n in chosen:  # a kind in several places, once: "two giraffes on the left and on the right"
-        if len(set(wheres[n])) > 1:
-            places = [placed(w) for w in order if w in wheres[n]]
-            parts.append(_("{things} {where}").format(things=a_thing(n, len(wheres[n])), where=listed(places)))
-    return sentence(", ".join(parts)) + "." if parts else ""
+    together = sentence(", ".join(parts)) + "." if parts else ""
+    apart = [_apart(n, wheres[n], style) for n in chosen if len(set(wheres[n])) > 1]
+    return " ".join(p for p in (together, *apart) if p)
+
+
+def _apart(name: str, wheres: list[str], style: str) -> str:
+    """A kind in several places: 'Two bottles: one ahead, one on the right.'; more than a few, where they are
+    without counting each place: '27 chairs on the left, ahead and on the right.'"""
+    things = a_thing(name, len(wheres))
+    if len(wheres) <= CROWD:
+        return by_place(name, things, wheres, style)
+    places = [placed(w) for w in _order(style) if w in wheres]
+    return sentence(_("{things} {where}.").format(things=things, where=listed(places)))
 
 
 def describe_found(found: Sequence[Detection], width: float, style: str = "thirds") -> str:

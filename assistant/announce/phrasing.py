@@ -11,10 +11,17 @@ from assistant.i18n import N_, _, listed, n_, number, sentence
 from assistant.vision.detection import Detection
 
 __all__ = ["NOTHING", "arrival", "count_word", "departure", "describe_sentence", "label_sentence", "labels_part",
-           "live_text", "named_departure", "people_arrival", "said_labels", "text_part", "who_words",
+           "live_text", "named_departure", "people_arrival", "said_labels", "sighting", "text_part", "who_words",
            "with_article"]
 
 NOTHING = N_("Nothing I recognise.")
+# Where a sighting is in a still picture, beyond left / ahead / right: off the centre by more than this
+# share of the half-width, "a little to the right" (the live find's "ahead" is within it); above or below
+# by more than this share of the half-height, "high up", "low down".
+NUDGE, HIGH = 0.2, 0.3
+# Its size, by its box's share of the picture: small under the first, large from the second (a cup at
+# half an arm's length fills about 8%; see `channels.find.CLOSE`).
+SIZES = ((0.02, N_("small")), (0.2, N_("medium-sized")), (1.01, N_("large")))
 
 
 def nothing() -> str:
@@ -116,3 +123,16 @@ def people_arrival(named: Sequence[tuple[str, str]], others: Sequence[str]) -> l
 def named_departure(who: str) -> str:
     """'Anna has gone.'"""
     return sentence(_("{who} has gone.").format(who=who))
+
+
+def sighting(thing: str, where_word: str, pan: float, tilt: float, size: float) -> str:
+    """Where one sighting is in a still picture, in words, for `assistant find`: 'a cup, ahead, a little to
+    the right, small', 'Anna, on the left, high up, large' (`thing`: what it is, as said; `where_word`: as
+    `positions.where` gives it; `pan`, `tilt`: -1 .. 1 from the centre; `size`: its share of the picture)."""
+    place = [placed(where_word)]
+    if where_word == "ahead" and abs(pan) > NUDGE:
+        place.append(_("a little to the right") if pan > 0 else _("a little to the left"))
+    if abs(tilt) > HIGH:
+        place.append(_("high up") if tilt > 0 else _("low down"))
+    size_word = next(word for limit, word in SIZES if size < limit)
+    return _("{thing}, {where}, {size}").format(thing=thing, where=", ".join(place), size=_(size_word))

@@ -32,9 +32,10 @@ PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 
 def names() -> Iterator[tuple[str, str, str | None]]:
     """(context, message, plural message) of every form of every name of a thing a sentence says: the
-    detectors' things (`vision/objects.csv`) a, another, the and counted; the classifier's labels
-    (`vision/labels.csv`) a; the colours' names (`vision/colour.py`)."""
-    from assistant.announce.words import with_article
+    detectors' things (`vision/objects.csv`) a, another, the, counted and one of them said alone; the
+    classifier's labels (`vision/labels.csv`) a; the colours' names (`vision/colour.py`); the words a name
+    to find is read with (`announce.words.FIND_MESSAGES`)."""
+    from assistant.announce.words import FIND_MESSAGES, ONE, ONE_OF, with_article
     from assistant.vision import labels, things
 
     seen: set[str] = set()
@@ -45,6 +46,7 @@ def names() -> Iterator[tuple[str, str, str | None]]:
         yield "another thing", f"another {spoken}", None
         yield "the thing", f"the {spoken}", None
         yield "things", f"{{n}} {spoken}", f"{{n}} {plural}"
+        yield ONE_OF.format(plural=plural), ONE, None
     with open(labels.SOURCE, newline="", encoding="utf-8") as fh:
         for spoken in sorted({row["spoken"] for row in csv.DictReader(fh)} - seen):
             yield "a thing", with_article(spoken), None
@@ -52,6 +54,8 @@ def names() -> Iterator[tuple[str, str, str | None]]:
 
     for colour in NAMES:
         yield "colour", colour, None
+    for context, message in FIND_MESSAGES:
+        yield context, message, None
 
 
 def template() -> Catalog:

@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
-from assistant.announce.words import a_thing, the_thing
+from assistant.announce.words import a_thing, or_listed, the_thing, vocabulary
 from assistant.channels.base import Context, Lane
 from assistant.channels.text import text_view
 from assistant.common import Earcon, Kind, Mode, Priority, Say
@@ -32,7 +32,9 @@ from assistant.vision import targets
 from assistant.vision.codes import CodeFinder
 from assistant.vision.detection import Box
 from assistant.vision.targets import Found, Placement, Target, placement, resolve
+from assistant.vision.things import BY_SPOKEN
 
+NOTHING_NAMED = N_("Give a name to look for: a thing, a word, or code.")  # a name without a letter or digit
 LOST = 1.0  # seconds unseen: the ticks stop
 GONE = 3.0  # seconds unseen: "Not in view." (once, until it is seen again)
 SLOWEST, FASTEST = 0.6, 0.1  # seconds between ticks: at the edge and small; centred and close
@@ -183,10 +185,13 @@ def wanted(ctx: Context) -> Wanted:
 
 def said_name(target: Target, the: bool = False) -> str:
     """What is looked for as said: a person's name or the words as typed; a thing by its name in English
-    ("Looking for cup."), in another language with its article, the catalogs' ("une tasse", "la tasse")."""
+    ("Looking for cup."), in another language with its article, the catalogs' ("une tasse", "la tasse"); a
+    word for two things as either ("une tasse ou un verre à vin")."""
     if target.kind is not targets.Kind.THING or language() == "en":
         return target.name
-    return the_thing(target.name) if the else a_thing(target.name)
+    names = [target.name] if target.name in BY_SPOKEN else sorted(
+        targets.SPOKEN[key] for key in target.coco | target.others)
+    return or_listed([the_thing(name) if the else a_thing(name) for name in names])
 
 
 def looking_for(target: Target) -> str:
@@ -222,9 +227,9 @@ class FindChannel:
         if action == Action.STOP:
             self.lead = self.wanted.target = None
             return []
-        target = resolve(word, self.people.names())
-        if target is None:
-            return []
+        target = resolve(word, self.people.names(), vocabulary())
+        if target is None:  # only punctuation: what is looked for stays as it was
+            return [Say(_(NOTHING_NAMED), Priority.NOW, Kind.CONTROL)]
         if target.kind is targets.Kind.THING and self.detector is None:
             return [Say(_("I cannot look for things here: the people-and-objects detector is not built."),
                         Priority.NOW, Kind.ERROR)]

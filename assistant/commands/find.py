@@ -1,5 +1,6 @@
 """CLI handler for `assistant find NAME IMAGE... [--json]`: where the thing, word or code named is in still
-images, as the live find channel would lead to it (the same names, the same matching)."""
+images, as the live find channel would lead to it (the same names in the user's language, the same
+matching): in words ("A cup, ahead, a little to the right, small."), with the numbers in `--json`."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from assistant.announce.positions import placed, where
-from assistant.channels.find import said_name
+from assistant.announce.codewords import PRODUCT_TYPES
+from assistant.announce.phrasing import sighting
+from assistant.announce.positions import where
+from assistant.announce.words import a_thing, vocabulary
+from assistant.channels.find import NOTHING_NAMED, said_name
 from assistant.config import Config
-from assistant.i18n import _
+from assistant.i18n import _, sentence
 from assistant.textout import json_line, plain
 from assistant.vision import targets
 from assistant.vision.targets import Found, Target, placement
@@ -57,12 +61,24 @@ def _looker(target: Target, config: Config) -> Callable[[np.ndarray], list[Found
     return lambda image: targets.text_found(target, reader.read(image).lines)
 
 
+def _named(target: Target, name: str) -> str:
+    """What one sighting is, as said: a thing with its article, a code by its kind, a person's name or the
+    text read as they are."""
+    if target.kind is targets.Kind.THING:
+        return a_thing(name)
+    if target.kind is targets.Kind.CODE:
+        kind = name.removesuffix(" code")  # `targets.codes_found`: "QR code", "EAN_13 code"; "code" unread
+        return (_("a code that could not be read") if name == "code" else _("QR code") if kind == "QR"
+                else PRODUCT_TYPES.get(kind, kind.replace("_", " ")))
+    return name
+
+
 def _sentence(target: Target, found: list[dict[str, Any]]) -> str:
+    """The found line: a sentence for each sighting, largest first (the numbers are `--json`'s)."""
     if not found:
-        return _("No {name} found.").format(name=said_name(target))
-    return "; ".join(_("{name} {where} (pan {pan}, tilt {tilt}, {size} of the picture)").format(
-        name=f["name"] if f["name"] != target.name else said_name(target), where=placed(f["where"]),
-        pan=f"{f['pan']:+.2f}", tilt=f"{f['tilt']:+.2f}", size=f"{100 * f['size']:.0f}%") for f in found) + "."
+        return sentence(_("No {name} found.").format(name=said_name(target)))
+    return " ".join(sentence(sighting(_named(target, f["name"]), f["where"], f["pan"], f["tilt"], f["size"])) + "."
+                    for f in found)
 
 
 def cmd_find(args: argparse.Namespace, config: Config) -> int:
@@ -72,9 +88,9 @@ def cmd_find(args: argparse.Namespace, config: Config) -> int:
     from assistant.vision.manifest import ModelError
     from assistant.vision.ocr import OcrUnavailable
 
-    target = targets.resolve(args.name, people_finder(Context(config, None)).names())
+    target = targets.resolve(args.name, people_finder(Context(config, None)).names(), vocabulary())
     if target is None:
-        print(_("Give a name to look for: a thing, a word, or code."), file=sys.stderr)
+        print(_(NOTHING_NAMED), file=sys.stderr)
         return 2
     # What is looked for, as the live assistant says it (the closest names when it is no name of a thing).
     print(plain(looking_for(target)), file=sys.stderr if args.json else sys.stdout, flush=True)

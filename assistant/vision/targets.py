@@ -3,11 +3,13 @@ the detector's, a word or phrase of text, a code, or a known person), and the pu
 channel, `assistant find` and the benchmarks share: which detection or line is the target (`matches`,
 `text_in`), and where a box is in a frame (`placement`).
 
-A name is resolved in this order: `text WORD` (text, whatever the word); "code", "barcode", "QR code" (a
-code); a known person's name (from the faces work, issue 24: see `channels.find.people_finder`); a thing
-the detector names, as people say it (`objects.csv`'s spoken names and plurals, the models' own class
-names such as "cell phone" or "dining table", and the everyday words in `SAID_AS`); anything else is
-looked for as text, with the closest thing names offered (`closest`).
+A name is resolved in this order, after the words before it that name nothing ("the", "my": `FILLERS`) are
+dropped: `text WORD` (text, whatever the word); "code", "barcode", "QR code" (a code); a known person's
+name (from the faces work, issue 24: see `channels.find.people_finder`); a thing the detector names, as
+people say it (`objects.csv`'s spoken names and plurals, the models' own class names such as "cell phone"
+or "dining table", and the everyday words in `SAID_AS`); anything else is looked for as text, with the
+closest thing names offered (`closest`). In another language the same is read with that language's words
+(a `Vocabulary`, made from its catalog by `announce.words.vocabulary`), then with the English ones.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ import difflib
 import enum
 import math
 import re
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+import unicodedata
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -57,9 +60,9 @@ SAID_AS: dict[str, tuple[str, ...]] = {
     "trainer": ("shoe",), "sneaker": ("shoe",),
     "carton": ("box",), "cardboard box": ("box",),
 }
-CODE_WORDS = frozenset({"code", "codes", "barcode", "barcodes", "bar code", "qr code", "qr codes", "qr"})
-TEXT_PREFIX = "text "
-FILLERS = ("a ", "an ", "the ", "my ", "some ")  # "find my phone": the phone
+CODE_WORDS = ("code", "codes", "barcode", "barcodes", "bar code", "qr code", "qr codes", "qr")
+TEXT_WORD = "text"  # "text exit": the word exit, as text
+FILLERS = ("a", "an", "the", "my", "some")  # "find my phone": the phone
 EVERYDAY = ("person", "cup", "bottle", "phone", "chair")  # offered when no name of a thing is near the one asked
 FORGIVEN_FROM = 5  # letters: a word this long matches with one letter wrong
 # The thing asked for counts from this share of its class's level (`objects.csv`), as it is asked for: on the
@@ -92,24 +95,34 @@ class Target:
     closest: tuple[str, ...] = ()
 
 
-def _said_things() -> dict[str, tuple[str, frozenset[str], frozenset[str]]]:
-    """Every name of a thing -> (the name it is said by, COCO classes, other spoken names)."""
-    live = [t for t in THINGS if t.level != math.inf]
-    spoken = {t.coco or t.spoken: t.spoken for t in live if t.model is Model.COCO or t.coco is None}
-    out: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {}
+Said = tuple[str, frozenset[str], frozenset[str]]  # the name it is said by, COCO classes, other spoken names
+
+
+def _spoken() -> dict[str, str]:
+    """Each thing the detector says (its COCO class, or its spoken name when it has none) -> its spoken name."""
+    return {t.coco or t.spoken: t.spoken for t in THINGS
+            if t.level != math.inf and (t.model is Model.COCO or t.coco is None)}
+
+
+SPOKEN = _spoken()
+
+
+def _said_things() -> dict[str, Said]:
+    """Every name of a thing (lower case) -> what it is said as."""
+    out: dict[str, Said] = {}
 
     def add(word: str, classes: Iterable[str], said: str | None = None) -> None:
         coco = frozenset(c for c in classes if c in COCO_CLASSES)
         others = frozenset(c for c in classes if c not in COCO_CLASSES)
-        out.setdefault(word.lower(), (said or spoken[next(iter(sorted(classes)))], coco, others))
+        out.setdefault(word.lower(), (said or SPOKEN[next(iter(sorted(classes)))], coco, others))
 
-    for t in live:
-        key = t.coco or t.spoken
-        for word in (t.spoken, t.plural, t.label, t.coco or ""):
-            if word:
-                add(word, (key,))
+    for t in THINGS:
+        if t.level != math.inf:
+            for word in (t.spoken, t.plural, t.label, t.coco or ""):
+                if word:
+                    add(word, (t.coco or t.spoken,))
     for word, classes in SAID_AS.items():
-        unknown = [c for c in classes if c not in spoken]
+        unknown = [c for c in classes if c not in SPOKEN]
         if unknown or word in out:
             raise ImportError(f"SAID_AS: {word!r} is in the table already, or stands for what the detector does not "
                               f"say ({unknown})")
@@ -122,18 +135,76 @@ SSD_KNOWS = frozenset(t.coco or t.spoken for t in THINGS if t.model is Model.OID
 THING_NAMES: tuple[str, ...] = tuple(sorted({said for said, _, _ in NAMES.values()}, key=str.lower))
 
 
+def _thing_words() -> dict[str, tuple[str, ...]]:
+    """Each thing (a key of `SPOKEN`) -> the English words that find it, in `NAMES`' order: what the catalogs
+    ask a translator to give in their language (`announce.words.vocabulary`)."""
+    out: dict[str, list[str]] = {key: [] for key in SPOKEN}
+    for word, (_said, coco, others) in NAMES.items():
+        for key in sorted(coco | others):
+            out[key].append(word)
+    return {key: tuple(words) for key, words in out.items()}
+
+
+THING_WORDS = _thing_words()
+
+
+def said_as(things: Collection[str]) -> Said:
+    """What a word for the things `things` (keys of `SPOKEN`) is said as: the one thing's name, or the English
+    word for the same things ("glass": a cup or a wine glass), else the first one's name."""
+    coco = frozenset(k for k in things if k in COCO_CLASSES)
+    others = frozenset(things) - coco
+    same = next((said for said in NAMES.values() if said[1:] == (coco, others)), None)
+    return same if same is not None else (SPOKEN[min(things)], coco, others)
+
+
+def fold(text: str) -> str:
+    """A word as it is looked up: case, accents, hyphens and curly apostrophes ignored, spaces collapsed
+    ("Sèche-cheveux" -> "seche cheveux": typed without its accents, it is still found)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("\u2019", "'"))
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("-", " ").split())
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words a name to find is read with, in one language, each folded (`fold`): `things`: every word
+    for a thing -> what it is said as; `fillers`: words before a name that name nothing ("the", "my"; one
+    ending in an apostrophe is the start of the next word: French "l'"); `text`: the word that asks for
+    text; `codes`: the words for a code; `offered`: a word of a thing -> its name as offered when a name is
+    no thing's (`closest`); `everyday`: the names offered when none is near."""
+
+    things: Mapping[str, Said]
+    fillers: frozenset[str]
+    text: str
+    codes: frozenset[str]
+    offered: Mapping[str, str] = field(default_factory=dict)
+    everyday: tuple[str, ...] = ()
+
+
+ENGLISH = Vocabulary({fold(word): said for word, said in NAMES.items()}, frozenset(FILLERS), TEXT_WORD,
+                     frozenset(CODE_WORDS), {fold(name): name for name in THING_NAMES}, EVERYDAY)
+
+
 def words_of(text: str) -> tuple[str, ...]:
     """Lower-case words (letters and digits) of `text`, in order."""
     return tuple(re.findall(r"\w+", text.casefold()))
 
 
-def _clean(name: str) -> str:
-    text = " ".join(name.split()).strip(" .,;:!?\"'")
-    lowered = text.lower()
-    for filler in FILLERS:
-        if lowered.startswith(filler) and len(text) > len(filler):
-            return _clean(text[len(filler):])
-    return text
+STRIPPED = " .,;:!?\"'\u00bf\u00a1\u00ab\u00bb\u201c\u201d\u201e\u2018\u2026"  # around a name: ¿ ¡ « » “ ” „ ‘ …
+
+
+def _clean(name: str, fillers: Collection[str]) -> str:
+    """`name` without the punctuation around it and the words before it that name nothing ("my phone":
+    phone; "l'ours": ours); its last word always stays. One pass over the name, whatever its length."""
+    words = " ".join(name.replace("\u2019", "'").split()).strip(STRIPPED).split(" ")
+    start = 0
+    while start < len(words) - 1 and fold(words[start]) in fillers:
+        start += 1
+    first = words[start]
+    for filler in fillers:
+        if filler.endswith("'") and len(first) > len(filler) and fold(first[:len(filler)]) == filler:
+            first = first[len(filler):]
+            break
+    return " ".join([first, *words[start + 1:]])
 
 
 def _singular(word: str) -> list[str]:
@@ -148,34 +219,43 @@ def _singular(word: str) -> list[str]:
     return forms
 
 
-def closest(word: str, n: int = 4) -> tuple[str, ...]:
-    """The thing names nearest in spelling to `word` (for "spork": fork, spoon, ...); some everyday ones when
-    none is near."""
-    by_lower = {name.lower(): name for name in THING_NAMES}
-    near = difflib.get_close_matches(word.lower(), list(by_lower), n, cutoff=0.5)
-    return tuple(by_lower[name] for name in near) or EVERYDAY
+def closest(word: str, n: int = 4, words: Vocabulary = ENGLISH) -> tuple[str, ...]:
+    """The thing names nearest in spelling to `word` (for "spork": fork, spoon, ...), as `words` offers them;
+    some everyday ones when none is near."""
+    near = difflib.get_close_matches(fold(word), list(words.offered), 4 * n, cutoff=0.5)
+    return tuple(dict.fromkeys(words.offered[w] for w in near))[:n] or words.everyday
 
 
-def resolve(name: str, people: Collection[str] = ()) -> Target | None:
-    """What `name` asks for (see the module's order); None for an empty name. `people`: the known
-    people's names."""
-    text = _clean(name)
+def _thing(key: str, words: Vocabulary) -> Said | None:
+    """What a folded name is as a thing: in the user's words, then in English (an English plural too)."""
+    for vocabulary in (words, ENGLISH):
+        if key in vocabulary.things:
+            return vocabulary.things[key]
+    return next((ENGLISH.things[form] for form in _singular(key) if form in ENGLISH.things), None)
+
+
+def resolve(name: str, people: Collection[str] = (), words: Vocabulary = ENGLISH) -> Target | None:
+    """What `name` asks for (see the module's order), read with the user's `words` and then the English ones;
+    None for a name without a letter or digit. `people`: the known people's names."""
+    text = _clean(name, words.fillers | ENGLISH.fillers)
     lowered = text.lower()
-    if lowered.startswith(TEXT_PREFIX) and words_of(text[len(TEXT_PREFIX):]):
-        phrase = text[len(TEXT_PREFIX):].strip()
+    head, _space, rest = text.partition(" ")
+    if fold(head) in (words.text, TEXT_WORD) and words_of(rest):
+        phrase = rest.strip()
         return Target(Kind.TEXT, phrase, words=words_of(phrase))
     if not words_of(text):
         return None
-    if lowered in CODE_WORDS:
+    key = fold(text)
+    if key in words.codes or key in ENGLISH.codes:
         return Target(Kind.CODE, "code")
     person = next((p for p in people if p.lower() == lowered), None)
     if person is not None:
         return Target(Kind.PERSON, person)
-    for form in (lowered, *_singular(lowered)):
-        if form in NAMES:
-            said, coco, others = NAMES[form]
-            return Target(Kind.THING, said, coco, others)
-    return Target(Kind.TEXT, text, words=words_of(text), guessed=True, closest=closest(text))
+    thing = _thing(key, words)
+    if thing is not None:
+        said, coco, others = thing
+        return Target(Kind.THING, said, coco, others)
+    return Target(Kind.TEXT, text, words=words_of(text), guessed=True, closest=closest(text, words=words))
 
 
 def matches(target: Target, found: Detection) -> bool:
