@@ -4,12 +4,14 @@ channel, `assistant find` and the benchmarks share: which detection or line is t
 `text_in`), and where a box is in a frame (`placement`).
 
 A name is resolved in this order, after the words before it that name nothing ("the", "my": `FILLERS`) are
-dropped: `text WORD` (text, whatever the word); "code", "barcode", "QR code" (a code); a known person's
-name (from the faces work, issue 24: see `channels.find.people_finder`); a thing the detector names, as
-people say it (`objects.csv`'s spoken names and plurals, the models' own class names such as "cell phone"
-or "dining table", and the everyday words in `SAID_AS`); anything else is looked for as text, with the
-closest thing names offered (`closest`). In another language the same is read with that language's words
-(a `Vocabulary`, made from its catalog by `announce.words.vocabulary`), then with the English ones.
+dropped: `text WORD` (text, whatever the word); "code", "barcode", "QR code" (a code); a thing the detector
+names, as people say it (`objects.csv`'s spoken names and plurals, the models' own class names such as "cell
+phone" or "dining table", and the everyday words in `SAID_AS`: before people, so that a face taught as "cup"
+does not hide every cup); a known person's name, compared as the known-faces file compares names (case and
+composed letters aside: `facestore.name_key`; see `channels.find.people_finder`); anything else is looked for
+as text, with the closest thing names offered (`closest`). In another language the same is read with that
+language's words (a `Vocabulary`, made from its catalog by `announce.words.vocabulary`), then with the English
+ones.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from assistant.textdist import levenshtein
 from assistant.vision.centernet import COCO_CLASSES
 from assistant.vision.codes import Seen
 from assistant.vision.detection import Box, Detection
+from assistant.vision.facestore import name_key
 from assistant.vision.layout import Line
 from assistant.vision.merge import AGREE, Hit, merge
 from assistant.vision.things import THINGS, Model, Thing
@@ -238,7 +241,6 @@ def resolve(name: str, people: Collection[str] = (), words: Vocabulary = ENGLISH
     """What `name` asks for (see the module's order), read with the user's `words` and then the English ones;
     None for a name without a letter or digit. `people`: the known people's names."""
     text = _clean(name, words.fillers | ENGLISH.fillers)
-    lowered = text.lower()
     head, _space, rest = text.partition(" ")
     if fold(head) in (words.text, TEXT_WORD) and words_of(rest):
         phrase = rest.strip()
@@ -248,13 +250,13 @@ def resolve(name: str, people: Collection[str] = (), words: Vocabulary = ENGLISH
     key = fold(text)
     if key in words.codes or key in ENGLISH.codes:
         return Target(Kind.CODE, "code")
-    person = next((p for p in people if p.lower() == lowered), None)
-    if person is not None:
-        return Target(Kind.PERSON, person)
     thing = _thing(key, words)
-    if thing is not None:
+    if thing is not None:  # a thing stays findable when someone was taught under its name
         said, coco, others = thing
         return Target(Kind.THING, said, coco, others)
+    person = next((p for p in people if name_key(p) == name_key(text)), None)
+    if person is not None:
+        return Target(Kind.PERSON, person)
     return Target(Kind.TEXT, text, words=words_of(text), guessed=True, closest=closest(text, words=words))
 
 
