@@ -8,15 +8,23 @@ language code is read with the English rules; the words themselves are in `langu
 
 - long digit strings (7 digits or more: barcodes, card, account and document numbers) digit by digit, in
   groups of three or four (beyond 64 digits: "a number of four hundred digits"); numbers over 15 digits
-  likewise;
-- phone numbers (digit groups joined by dashes, or a leading +) digit by digit, in their own groups; a French
-  number of five pairs ("01 23 45 67 89") pair by pair, as the French say it;
+  likewise; a card number written in groups ("4111 1111 1111 1111") in its own groups;
+- references that mix letters and four digits or more ("789417-W", "CS00011955") digit by digit, their
+  capitals spelled: "seven eight nine, four one seven, W"; a quantity ("500ML", "1990s") stays a number;
+- phone numbers (digit groups joined by dashes, or a leading +) digit by digit, in their own groups, also
+  before a comma or a full stop; a French number of five pairs ("01 23 45 67 89") pair by pair, as the French
+  say it;
 - dates (25/12/2018, 14.11.2026, 2018-03-16) in words, day first: "twenty-fifth of December twenty
-  eighteen", "quatorze novembre deux mille vingt-six";
+  eighteen", "quatorze novembre deux mille vingt-six"; in German the day agrees with the word before it:
+  "am zwölften Februar", "der zwölfte Februar", "zwölfter Februar" standing alone;
 - times (8:13:39 PM, 15:46, and 8h13 or 12.50 Uhr where those are written) as "eight thirteen and
   thirty-nine seconds PM", "quinze heures quarante-six";
 - prices with a currency ($, €, £, ¥, ₹, RM, MYR, USD, EUR, GBP, ...) as amounts: "thirty ringgit ninety-one
-  sen", "douze euros cinquante", "zwölf Euro fünfzig";
+  sen", "douze euros cinquante", "zwölf Euro fünfzig"; a number with two decimals and no currency as a price
+  is said ("9.00" -> "nine", "12.50" -> "twelve fifty", "douze cinquante"), unless a unit follows ("1.25 L");
+- simple fractions ("1/2 cup" -> "one half cup", "3/4" -> "trois quarts", "1 1/2" -> "one and one half"),
+  temperatures ("-5°C" -> "minus five degrees Celsius"), a minus sign before a number, and versions
+  ("v2.3.1" -> "version two point three point one");
 - ordinals as written in French ("le 1er janvier", "2e étage") and with º and ª ("1º piso", "2ª classe");
 - percentages, and symbols that mean something (# @ & = arrows § n°) as words; decorative runs (***, ----,
   ===) and bars skipped;
@@ -30,7 +38,11 @@ thousands separator in every language; a plain space only inside a price written
 
 Numbers become words with `num2words`, so the voice never guesses. Every pattern here runs in time linear in
 its line (spaces are made single first; no nested quantifiers; a pattern whose groups can repeat only starts
-where a number starts), so any text, however long, is put into words in bounded time.
+where a number starts; a word is looked at only from its first character), so any text, however long, is put
+into words in bounded time.
+
+The ways of writing that belong to one language (French phone pairs and "8h13", German "12.50 Uhr", "1º" in
+the Iberian languages) are named in its record (`Language.forms`) and read by the steps of `FORMS`.
 """
 
 from __future__ import annotations
@@ -42,7 +54,7 @@ from collections.abc import Callable
 
 from assistant.i18n import N_, _
 from assistant.speech import languages, numbers
-from assistant.speech.languages import CURRENCY_CODES, Language
+from assistant.speech.languages import CURRENCY_CODES, LANGUAGES, Language
 from assistant.textout import printable
 
 log = logging.getLogger(__name__)
@@ -79,7 +91,24 @@ UHR = re.compile(r"(?<![\w:.,])(\d{1,2})(?:[.:](\d{2}))? ?Uhr(?!\w)")  # "12.50 
 PERCENT = re.compile(r"(?<!\d)(\d+(?:\.\d+)?)\s?%")
 PERCENT_EU = re.compile(r"(?<!\d)(\d+(?:[.,]\d+)?)\s?%")
 PERCENT_SIGN = re.compile("%")
-PHONE = re.compile(r"(?<![\w.,/-])(\+?\(?\d{1,4}\)?(?:[- ]\d{2,8}){1,5})(?![\w.,/]|-\d)")  # +34 91 123 45 67
+# +34 91 123 45 67; before a comma or a full stop too, but not before a decimal part ("03-7731 8169." is a phone)
+PHONE = re.compile(r"(?<![\w.,/-])(\+?\(?\d{1,4}\)?(?:[- ]\d{2,8}){1,5})(?![\w/]|[.,]\d|-\d)")
+YEARS = re.compile(r"(?:19|20)\d\d-(?:19|20)\d\d")
+# A card number in its groups: four of four digits (and a fifth of up to four), or American Express's 4-6-5.
+CARD = re.compile(r"(?<![\w.,])(\d{4} \d{4} \d{4} \d{4}(?: \d{1,4})?|\d{4} \d{6} \d{4,5})(?!\w|[.,]\d| \d)")
+# A word of letters, digits and dashes, looked at from its first character only: "789417-W", "CSPD029197".
+WORD = re.compile(r"(?<![\w-])[\w-]+")
+# A unit after a number keeps its decimal point ("1.25 L" is no price): the word after it, looked up in UNITS.
+UNIT_AFTER = re.compile(r" ?([°%]|[^\W\d_]{1,3}(?![^\W\d_]))")
+UNITS = frozenset({"mm", "cm", "dm", "km", "m", "mg", "g", "kg", "ml", "cl", "dl", "l", "kwh", "kw", "w", "v", "mah",
+                   "ah", "kb", "mb", "gb", "tb", "hz", "khz", "mhz", "ghz", "ft", "yd", "oz", "lbs", "lb", "gal", "ha"})
+# "1/2", "3/4", "1 1/2" and "1-1/2" (a whole before it), "⅓" once NFKC made it "1⁄3"; not a date's or a path's numbers.
+FRACTION = re.compile(r"(?<![\w/.,:-])(?:(\d{1,3})[ -])?([1-9])[/\u2044](10|[2-9])(?![\w/\u2044]|[.,:-]?\d)")
+TEMPERATURE = re.compile(r"(?<![\w.,])([-\u2212+]?)(\d{1,3})(?:([.,])(\d{1,2}))? ?°([CF])(?![^\W\d_])")
+MINUS = re.compile(r"(?<![\w.,/+-])[-\u2212](?=\d)")  # "-5", "−2.00"; not "03-7731" nor "1-300"
+_VERSION_WORDS = "|".join(sorted({lang.version.lower() for lang in LANGUAGES.values()}, key=len, reverse=True))
+VERSION = re.compile(rf"(?<![\w.])(?:[vV]|((?i:{_VERSION_WORDS})) )(\d{{1,4}})\.(\d{{1,4}})(?:\.(\d{{1,4}}))?"
+                     r"(?:\.(\d{1,4}))?(?!\w|\.\d)")
 # A French number in five pairs: "01 23 45 67 89", "01.23.45.67.89", "+33 1 23 45 67 89", "+33 (0)1 23 ..."
 PHONE_PAIRS = re.compile(r"(?<![\w.,/+-])(\+33 ?(?:\(0\) ?)?|0)(\d)([ .-])(\d\d)\3(\d\d)\3(\d\d)\3(\d\d)"
                          r"(?![\w/-]|[.,]\d)")
@@ -90,7 +119,7 @@ NUMBER = re.compile(r"(?<![\d])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d])")
 # digits it leaves (as in "No.53") are said by DIGITS_LEFT.
 NUMBER_EU = re.compile(r"(?<![\d.,])([1-9]\d{0,2}(?:\.\d{3})+(?!\.?\d)|\d+)(?:[.,](\d+))?")
 DIGITS_LEFT = re.compile(r"\d+")
-HASH = re.compile(r"(?<=[A-Za-z])#|#(?=\s?\d)")
+HASH = re.compile(r"(?<=[A-Za-z])#|#(?=\s?\d| ?:)")  # "No#", "#12", "RECEIPT #:": a number sign
 TIMES = re.compile(r"(?<=\d)\s?\*\s?(?=\d)")
 PLUS = re.compile(r"(?<=\d)\s?\+\s?(?=\d)")
 SPACE_BEFORE_PUNCTUATION = re.compile(r" ([,.;:!?)])")  # spaces are single by then
@@ -116,8 +145,14 @@ def _said(words: str) -> str:
     return f" {words} "
 
 
+def _word_before(m: re.Match[str]) -> str:
+    """The word written just before a match ("am" in "am 12.02."), from at most 12 characters back."""
+    before = m.string[max(0, m.start() - 12):m.start()].split()
+    return before[-1].strip("(,;:") if before and m.string[m.start() - 1:m.start()] == " " else ""
+
+
 def _date(day: str, month: str, year: str, m: re.Match[str], lang: Language) -> str:
-    words = numbers.date_words(int(day), int(month), year, lang)
+    words = numbers.date_words(int(day), int(month), year, lang, before=_word_before(m))
     return f" {words}, " if words else m[0]
 
 
@@ -136,11 +171,60 @@ def _phone(m: re.Match[str], lang: Language) -> str:
     text = m[0]
     groups = re.findall(r"\d+", text)
     total = sum(len(g) for g in groups)
-    # A phone number: seven digits or more, in groups joined by a dash or led by + or (..).
+    # A phone number: seven digits or more, in groups joined by a dash or led by + or (..); not two years.
     if total < 7 or not ("-" in text or text.startswith(("+", "("))) or any(len(g) > 8 for g in groups):
+        return text
+    if YEARS.fullmatch(text):  # "2017-2018": a season, said as two years
         return text
     parts = [numbers.digit_groups(g, lang) for g in groups]
     return (f" {lang.plus} " if text.startswith("+") else " ") + ", ".join(parts) + " "
+
+
+def _card(m: re.Match[str], lang: Language) -> str:
+    return _said(", ".join(numbers.say_digits(group, lang) for group in m[0].split(" ")))
+
+
+def _reference(m: re.Match[str], lang: Language) -> str:
+    words = numbers.reference_words(m[0], lang)
+    return m[0] if words is None else _said(words)
+
+
+def _fraction(m: re.Match[str], lang: Language) -> str:
+    numerator, denominator = int(m[2]), int(m[3])
+    if numerator >= denominator:  # "7/4" is no fraction said as such: an address, a score
+        return m[0]
+    words = numbers.part_words(numerator, denominator, lang)
+    if m[1]:
+        words = f"{numbers.number_words(m[1], lang=lang)}{lang.symbols['&']}{words}"
+    return _said(words)
+
+
+def _temperature(m: re.Match[str], lang: Language) -> str:
+    if m[3] == "," and not lang.decimal_comma:
+        return m[0]
+    return _said(numbers.temperature_words(m[1], m[2], m[4], m[5], lang))
+
+
+def _version(m: re.Match[str], lang: Language) -> str:
+    said = numbers.version_words([part for part in m.groups()[1:] if part], lang)
+    return _said(f"{m[1] or lang.version} {said}")
+
+
+def _price_or_number(whole: str, fraction: str | None, m: re.Match[str], lang: Language) -> str:
+    """Two decimals are a price ("12.50" -> "twelve fifty") unless a unit follows ("1.25 L")."""
+    unit = UNIT_AFTER.match(m.string, m.end())
+    if fraction and len(fraction) == 2 and not (unit and (unit[1] in "°%" or unit[1].lower() in UNITS)):
+        return _paused(numbers.amount_words(whole, fraction, lang), m)
+    return _said(numbers.number_words(whole, fraction, lang))
+
+
+def _paused(words: str, m: re.Match[str]) -> str:
+    """A price or a code said digit by digit, set apart from a number beside it by a pause: without its point,
+    "6.00 0.36" would be heard as one number ("six zero thirty-six"); "six, zero thirty-six" is two."""
+    before, after = m.string[max(0, m.start() - 2):m.start()], m.string[m.end():m.end() + 2]
+    number_before = len(before) == 2 and before[0].isdigit() and before[1] == " "
+    number_after = len(after) == 2 and after[0] == " " and after[1].isdigit()
+    return f"{', ' if number_before else ' '}{words}{', ' if number_after else ' '}"
 
 
 def _phone_pairs(m: re.Match[str], lang: Language) -> str:
@@ -166,7 +250,7 @@ def _number_eu(m: re.Match[str], lang: Language) -> str:
     if m[1].startswith("0") and m[1].isdigit() and len(m[1]) > 1:  # "030", "V02": a code, said digit by digit
         return _said(numbers.say_digits(m[1], lang) + (f" {lang.point} {numbers.fraction_words(m[2], lang)}"
                                                          if m[2] else ""))
-    return _said(numbers.number_words(m[1], m[2], lang))
+    return _price_or_number(m[1], m[2], m, lang)
 
 
 STEPS: dict[bool, tuple[Step, ...]] = {  # decimal comma -> the steps for numbers, in order
@@ -176,27 +260,44 @@ STEPS: dict[bool, tuple[Step, ...]] = {  # decimal comma -> the steps for number
             (PERCENT, _percent),
             (PERCENT_SIGN, lambda m, lang: _said(lang.percent)),
             (PHONE, _phone),
-            (LONG_DIGITS, lambda m, lang: _said(numbers.digit_groups(m[0], lang)))),
+            (WORD, _reference),
+            (LONG_DIGITS, lambda m, lang: _paused(numbers.digit_groups(m[0], lang), m))),
     True: ((PRICE_BEFORE_EU, lambda m, lang: _said(numbers.price_words(m[1], m[2], m[3], lang))),
            (PRICE_AFTER_EU, lambda m, lang: _said(numbers.price_words(m[3], m[1], m[2], lang))),
            (CURRENCY_WORD, lambda m, lang: _said(lang.currencies["MYR"].units)),
            (PERCENT_EU, _percent),
            (PERCENT_SIGN, lambda m, lang: _said(lang.percent)),
            (PHONE, _phone),
-           (LONG_DIGITS_EU, lambda m, lang: _said(numbers.digit_groups(m[0], lang)))),
+           (WORD, _reference),
+           (LONG_DIGITS_EU, lambda m, lang: _paused(numbers.digit_groups(m[0], lang), m))),
 }
-FIRST_STEPS: dict[str, tuple[Step, ...]] = {  # language -> how it writes phone numbers and times of its own
-    "fr": ((PHONE_PAIRS, _phone_pairs), (ORDINAL_FR, _ordinal_fr), (HOUR_MARK, _time)),
-    "de": ((UHR, _time), (DATE_DM, lambda m, lang: _date(m[1], m[2], "", m, lang))),
-    "es": ((HOUR_MARK, _time),),
-    "it": ((HOUR_MARK, _time),),
-    "pt": ((HOUR_MARK, _time),),
+# The ways of writing of one language or a few, by the name its record gives them (`Language.forms`).
+FORMS: dict[str, Step] = {
+    "phone pairs": (PHONE_PAIRS, _phone_pairs),
+    "ordinal suffix": (ORDINAL_FR, _ordinal_fr),
+    "hour mark": (HOUR_MARK, _time),
+    "Uhr": (UHR, _time),
+    "day and month": (DATE_DM, lambda m, lang: _date(m[1], m[2], "", m, lang)),
+    "ordinal mark": (ORDINAL_MARK, _ordinal_mark),
 }
+BEFORE_NFKC = frozenset({"ordinal mark"})  # NFKC makes "º" an "o": read before it
+# Before dates ("v1.2.18" is no date) and before the phone and price steps (a card's groups are no amounts).
+FIRST: tuple[Step, ...] = ((VERSION, _version), (TEMPERATURE, _temperature), (CARD, _card))
 DATES_AND_TIMES: tuple[Step, ...] = (
     (DATE_YMD, lambda m, lang: _date(m[4], m[3], m[1], m, lang)),
     (DATE_DMY, lambda m, lang: _date(m[1], m[3], m[4], m, lang)),
     (TIME, _time),
 )
+AFTER_DATES: tuple[Step, ...] = ((FRACTION, _fraction), (MINUS, lambda m, lang: _said(lang.minus)))
+_unknown_forms = {form for lang in LANGUAGES.values() for form in lang.forms} - set(FORMS)
+if _unknown_forms:  # checked at import: a language names only forms that are read
+    raise ImportError(f"ways of writing no step reads: {sorted(_unknown_forms)}")
+
+
+def _steps(lang: Language) -> tuple[Step, ...]:
+    """Every step for a line in `lang`, in order: its own forms, then the ones all languages share."""
+    own = tuple(FORMS[form] for form in lang.forms if form not in BEFORE_NFKC)
+    return own + FIRST + DATES_AND_TIMES + AFTER_DATES + STEPS[lang.decimal_comma]
 
 
 def _apply(line: str, steps: tuple[Step, ...], lang: Language) -> str:
@@ -217,8 +318,7 @@ def _prepared(line: str, lang: Language) -> tuple[str, bool]:
     for fraction, words in lang.fractions.items():  # NFKC would make "½" "1⁄2"
         line = line.replace(fraction, words)
     line = THOUSANDS_SPACE.sub("." if lang.decimal_comma else ",", line)
-    if lang.code in ("es", "it", "pt"):  # before NFKC makes "º" an "o"
-        line = ORDINAL_MARK.sub(lambda m: _ordinal_mark(m, lang), line)
+    line = _apply(line, tuple(FORMS[form] for form in lang.forms if form in BEFORE_NFKC), lang)
     line = unicodedata.normalize("NFKC", line)
     other = any(_other_script(ch) for ch in line)
     if other:
@@ -250,13 +350,13 @@ def spoken_line(line: str, language_code: str = "en") -> tuple[str, bool]:
     """One line as it should be heard in its language, and whether letters of another script were left out."""
     lang = languages.language(language_code)
     line, other = _prepared(line, lang)
-    line = _apply(line, FIRST_STEPS.get(lang.code, ()) + DATES_AND_TIMES + STEPS[lang.decimal_comma], lang)
+    line = _apply(line, _steps(lang), lang)
     line = _symbols(line, lang)
     if lang.decimal_comma:
         line = NUMBER_EU.sub(lambda m: _number_eu(m, lang), line)
         line = DIGITS_LEFT.sub(lambda m: _said(numbers.number_words(m[0], None, lang)), line)
     else:
-        line = NUMBER.sub(lambda m: _said(numbers.number_words(m[1], m[2], lang)), line)
+        line = NUMBER.sub(lambda m: _price_or_number(m[1], m[2], m, lang), line)
     return _tidy(line), other
 
 
