@@ -8,6 +8,9 @@ One `Language` per ISO 639-1 code (en, fr, de, es, it, pt); `language(code)` fin
 falls back to English. The tables are data, checked when this module is imported: every language names every
 currency, symbol, fraction and month, so no reading can meet a word missing at run time. Month names live here
 (Babel is not needed at run time).
+
+`scripts(code)` names the scripts a voice of a language says (Latin for all of them, and Cyrillic for
+Russian, Greek for Greek, ...): letters of any other script are left out of what that voice is given.
 """
 
 from __future__ import annotations
@@ -171,6 +174,14 @@ GERMAN_DAY_ENDINGS = {"": "r", "der": "", "die": "", "das": "", **dict.fromkeys(
     ("am", "vom", "zum", "beim", "im", "dem", "den", "des", "ab", "bis", "seit", "von", "vor", "nach", "für",
      "zu", "an"), "n")}
 
+# The scripts a voice of each language says beside the Latin letters every voice here says, as the first word
+# of a letter's Unicode name. espeak-ng's Japanese says kana and calls each kanji "Japanese letter", so kanji
+# are not listed for it.
+SCRIPTS: dict[str, tuple[str, ...]] = {
+    "ru": ("CYRILLIC",), "uk": ("CYRILLIC",), "bg": ("CYRILLIC",), "el": ("GREEK",), "zh": ("CJK",),
+    "ja": ("HIRAGANA", "KATAKANA"), "ko": ("HANGUL",), "ar": ("ARABIC",), "he": ("HEBREW",), "hi": ("DEVANAGARI",),
+}
+
 MONTHS: dict[str, tuple[str, ...]] = {
     "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"),
@@ -255,6 +266,12 @@ def language(code: str | None) -> Language:
     for any code not in the table."""
     key = (code or "en").strip().lower().replace("_", "-").split("-")[0]
     return LANGUAGES.get(key, LANGUAGES["en"])
+
+
+def scripts(code: str | None) -> tuple[str, ...]:
+    """The scripts a voice of language `code` says (first words of Unicode letter names): Latin, and its own."""
+    key = (code or "en").strip().lower().replace("_", "-").split("-")[0]
+    return ("LATIN", *SCRIPTS.get(key, ()))
 
 
 def _check() -> None:

@@ -28,7 +28,8 @@ language code is read with the English rules; the words themselves are in `langu
 - ordinals as written in French ("le 1er janvier", "2e étage") and with º and ª ("1º piso", "2ª classe");
 - percentages, and symbols that mean something (# @ & = arrows § n°) as words; decorative runs (***, ----,
   ===) and bars skipped;
-- letters of scripts the voice cannot say (Chinese, Arabic, ...) skipped, with one note at the end.
+- letters of scripts the voice cannot say skipped (`said` is told which it can: Latin, and its language's
+  own, from `languages.scripts`), with one note at the end.
 
 How numbers are written follows the language: in English "1,250.50" (a comma between thousands, a decimal
 point), elsewhere "1.250,50" (a dot between thousands, a decimal comma; a dot before one or two digits, as in
@@ -95,20 +96,22 @@ PERCENT_SIGN = re.compile("%")
 PHONE = re.compile(r"(?<![\w.,/-])(\+?\(?\d{1,4}\)?(?:[- ]\d{2,8}){1,5})(?![\w/]|[.,]\d|-\d)")
 YEARS = re.compile(r"(?:19|20)\d\d-(?:19|20)\d\d")
 # A card number in its groups: four of four digits (and a fifth of up to four), or American Express's 4-6-5.
-CARD = re.compile(r"(?<![\w.,])(\d{4} \d{4} \d{4} \d{4}(?: \d{1,4})?|\d{4} \d{6} \d{4,5})(?!\w|[.,]\d| \d)")
+CARD = re.compile(r"\d(?<![\w.,]\d)(?:\d{3} \d{4} \d{4} \d{4}(?: \d{1,4})?|\d{3} \d{6} \d{4,5})(?!\w|[.,]\d| \d)")
 # A word of letters, digits and dashes, looked at from its first character only: "789417-W", "CSPD029197".
-WORD = re.compile(r"(?<![\w-])[\w-]+")
+# (Patterns here that can start with a character class do, the lookbehind after it: the scan for a start is
+# then done in C, the lookbehind only where such a character is.)
+WORD = re.compile(r"[\w-](?<![\w-][\w-])[\w-]*")
 # A unit after a number keeps its decimal point ("1.25 L" is no price): the word after it, looked up in UNITS.
-UNIT_AFTER = re.compile(r" ?([°%]|[^\W\d_]{1,3}(?![^\W\d_]))")
 UNITS = frozenset({"mm", "cm", "dm", "km", "m", "mg", "g", "kg", "ml", "cl", "dl", "l", "kwh", "kw", "w", "v", "mah",
                    "ah", "kb", "mb", "gb", "tb", "hz", "khz", "mhz", "ghz", "ft", "yd", "oz", "lbs", "lb", "gal", "ha"})
 # "1/2", "3/4", "1 1/2" and "1-1/2" (a whole before it), "⅓" once NFKC made it "1⁄3"; not a date's or a path's numbers.
-FRACTION = re.compile(r"(?<![\w/.,:-])(?:(\d{1,3})[ -])?([1-9])[/\u2044](10|[2-9])(?![\w/\u2044]|[.,:-]?\d)")
+FRACTION = re.compile(r"(?:(\d(?<![\w/.,:-]\d)\d{0,2})[ -]([1-9])|([1-9])(?<![\w/.,:-][1-9]))[/\u2044](10|[2-9])"
+                      r"(?![\w/\u2044]|[.,:-]?\d)")
 TEMPERATURE = re.compile(r"(?<![\w.,])([-\u2212+]?)(\d{1,3})(?:([.,])(\d{1,2}))? ?°([CF])(?![^\W\d_])")
 MINUS = re.compile(r"(?<![\w.,/+-])[-\u2212](?=\d)")  # "-5", "−2.00"; not "03-7731" nor "1-300"
-_VERSION_WORDS = "|".join(sorted({lang.version.lower() for lang in LANGUAGES.values()}, key=len, reverse=True))
-VERSION = re.compile(rf"(?<![\w.])(?:[vV]|((?i:{_VERSION_WORDS})) )(\d{{1,4}})\.(\d{{1,4}})(?:\.(\d{{1,4}}))?"
-                     r"(?:\.(\d{1,4}))?(?!\w|\.\d)")
+_VERSION_WORDS = "|".join(sorted({lang.version.lower()[1:] for lang in LANGUAGES.values()}, key=len, reverse=True))
+VERSION = re.compile(rf"[vV](?<![\w.][vV])(?:((?i:{_VERSION_WORDS})) )?(\d{{1,4}})\.(\d{{1,4}})(?:\.(\d{{1,4}}))?"
+                     r"(?:\.(\d{1,4}))?(?!\w|\.\d)")  # "v2.3.1", "Version 2.3.1", "versión 2.3"
 # A French number in five pairs: "01 23 45 67 89", "01.23.45.67.89", "+33 1 23 45 67 89", "+33 (0)1 23 ..."
 PHONE_PAIRS = re.compile(r"(?<![\w.,/+-])(\+33 ?(?:\(0\) ?)?|0)(\d)([ .-])(\d\d)\3(\d\d)\3(\d\d)\3(\d\d)"
                          r"(?![\w/-]|[.,]\d)")
@@ -190,7 +193,7 @@ def _reference(m: re.Match[str], lang: Language) -> str:
 
 
 def _fraction(m: re.Match[str], lang: Language) -> str:
-    numerator, denominator = int(m[2]), int(m[3])
+    numerator, denominator = int(m[2] or m[3]), int(m[4])
     if numerator >= denominator:  # "7/4" is no fraction said as such: an address, a score
         return m[0]
     words = numbers.part_words(numerator, denominator, lang)
@@ -207,15 +210,23 @@ def _temperature(m: re.Match[str], lang: Language) -> str:
 
 def _version(m: re.Match[str], lang: Language) -> str:
     said = numbers.version_words([part for part in m.groups()[1:] if part], lang)
-    return _said(f"{m[1] or lang.version} {said}")
+    return _said(f"{m[0][0] + m[1] if m[1] else lang.version} {said}")  # "Version" as written, "v" as a word
 
 
 def _price_or_number(whole: str, fraction: str | None, m: re.Match[str], lang: Language) -> str:
     """Two decimals are a price ("12.50" -> "twelve fifty") unless a unit follows ("1.25 L")."""
-    unit = UNIT_AFTER.match(m.string, m.end())
-    if fraction and len(fraction) == 2 and not (unit and (unit[1] in "°%" or unit[1].lower() in UNITS)):
+    if fraction and len(fraction) == 2 and not _unit_after(m.string, m.end()):
         return _paused(numbers.amount_words(whole, fraction, lang), m)
     return _said(numbers.number_words(whole, fraction, lang))
+
+
+def _unit_after(text: str, end: int) -> bool:
+    """Whether a unit follows a number that ends at `end` ("1.25 L", "12.50%"): a few characters are read."""
+    after = text[end:end + 6].removeprefix(" ")
+    letters = 0
+    while letters < len(after) and after[letters].isalpha():
+        letters += 1
+    return after.startswith(("°", "%")) or after[:letters].lower() in UNITS
 
 
 def _paused(words: str, m: re.Match[str]) -> str:
@@ -306,23 +317,34 @@ def _apply(line: str, steps: tuple[Step, ...], lang: Language) -> str:
     return line
 
 
-def _other_script(ch: str) -> bool:
-    """A letter the voice cannot say: a letter that is not Latin (Chinese, Arabic, Cyrillic, ...)."""
+def _other_script(ch: str, scripts: tuple[str, ...]) -> bool:
+    """A letter the voice cannot say: one of a script not in `scripts` (Chinese, Arabic, Cyrillic, ...)."""
     if not unicodedata.category(ch).startswith("L"):
         return False
-    return not unicodedata.name(ch, "").startswith("LATIN")
+    return unicodedata.name(ch, "").partition(" ")[0] not in scripts
 
 
-def _prepared(line: str, lang: Language) -> tuple[str, bool]:
+def _without_other_scripts(line: str, scripts: tuple[str, ...]) -> tuple[str, bool]:
+    """`line` with the letters of other scripts (and the marks on them: vowel signs) made spaces."""
+    kept: list[str] = []
+    dropping = other = False
+    for ch in line:
+        if _other_script(ch, scripts) or (dropping and unicodedata.category(ch).startswith("M")):
+            dropping = other = True
+            kept.append(" ")
+        else:
+            dropping = False
+            kept.append(ch)
+    return "".join(kept), other
+
+
+def _prepared(line: str, lang: Language, scripts: tuple[str, ...]) -> tuple[str, bool]:
     """The line with single spaces, no decoration and no letters of another script (and whether there were)."""
     for fraction, words in lang.fractions.items():  # NFKC would make "½" "1⁄2"
         line = line.replace(fraction, words)
     line = THOUSANDS_SPACE.sub("." if lang.decimal_comma else ",", line)
     line = _apply(line, tuple(FORMS[form] for form in lang.forms if form in BEFORE_NFKC), lang)
-    line = unicodedata.normalize("NFKC", line)
-    other = any(_other_script(ch) for ch in line)
-    if other:
-        line = "".join(" " if _other_script(ch) else ch for ch in line)
+    line, other = _without_other_scripts(unicodedata.normalize("NFKC", line), scripts)
     line = " ".join(line.split())  # single spaces: no pattern below meets a long run of them
     return DECORATION.sub(" ", line), other
 
@@ -346,10 +368,12 @@ def _tidy(line: str) -> str:
     return " ".join(line.lstrip(" ,.;:").rstrip(" ,").split())
 
 
-def spoken_line(line: str, language_code: str = "en") -> tuple[str, bool]:
-    """One line as it should be heard in its language, and whether letters of another script were left out."""
+def spoken_line(line: str, language_code: str = "en", scripts: tuple[str, ...] | None = None) -> tuple[str, bool]:
+    """One line as it should be heard in its language, and whether letters of a script not in `scripts` (by
+    default, those a voice of the language says) were left out: a line with nothing left to say but
+    punctuation is then "", not "?."."""
     lang = languages.language(language_code)
-    line, other = _prepared(line, lang)
+    line, other = _prepared(line, lang, scripts or languages.scripts(language_code))
     line = _apply(line, _steps(lang), lang)
     line = _symbols(line, lang)
     if lang.decimal_comma:
@@ -357,19 +381,20 @@ def spoken_line(line: str, language_code: str = "en") -> tuple[str, bool]:
         line = DIGITS_LEFT.sub(lambda m: _said(numbers.number_words(m[0], None, lang)), line)
     else:
         line = NUMBER.sub(lambda m: _price_or_number(m[1], m[2], m, lang), line)
-    return _tidy(line), other
+    line = _tidy(line)
+    if other and not any(ch.isalnum() for ch in line):
+        line = ""
+    return line, other
 
 
-def spoken(text: str, language: str = "en") -> str:
-    """The words a voice should say for `text`, line by line, with numbers in `language` (an ISO 639-1 code;
-    English rules for a code not known; see the module's docstring): only the text itself (no control,
-    bidirectional or zero-width characters, no escape sequences), and never nothing: a line that cannot be
-    put into words is said as it is."""
+def said(text: str, language: str = "en", scripts: tuple[str, ...] | None = None) -> tuple[str, bool]:
+    """The words a voice should say for `text` (see `spoken`), without the note, and whether letters of a
+    script not in `scripts` (by default, those a voice of `language` says) were left out."""
     global _failed_once
     lines, other = [], False
     for line in printable(text).splitlines():
         try:
-            words, had_other = spoken_line(line, language)
+            words, had_other = spoken_line(line, language, scripts)
         except Exception:  # an utterance is never dropped for its words: it is said as written
             if not _failed_once:
                 _failed_once = True
@@ -378,6 +403,14 @@ def spoken(text: str, language: str = "en") -> str:
         other = other or had_other
         if words:
             lines.append(words)
-    if other:
-        lines.append(_(OTHER_SCRIPT))
-    return "\n".join(lines)
+    return "\n".join(lines), other
+
+
+def spoken(text: str, language: str = "en") -> str:
+    """The words a voice should say for `text`, line by line, with numbers in `language` (an ISO 639-1 code;
+    English rules for a code not known; see the module's docstring): only the text itself (no control,
+    bidirectional or zero-width characters, no escape sequences), and never nothing: a line that cannot be
+    put into words is said as it is. Letters of a script a voice of `language` cannot say are left out, with
+    one note at the end in the user's language."""
+    words, other = said(text, language)
+    return "\n".join(filter(None, (words, _(OTHER_SCRIPT) if other else "")))
