@@ -261,17 +261,20 @@ LANGUAGES: dict[str, Language] = {
 }
 
 
+def _key(code: str | None) -> str:
+    """"fr-CA", "pt_BR", "FR" -> "fr", "pt", "fr"; None -> "en"."""
+    return (code or "en").strip().lower().replace("_", "-").split("-")[0]
+
+
 def language(code: str | None) -> Language:
     """The language of an ISO 639-1 code ("fr", "fr-CA", "pt_BR" and "FR" are French and Portuguese); English
     for any code not in the table."""
-    key = (code or "en").strip().lower().replace("_", "-").split("-")[0]
-    return LANGUAGES.get(key, LANGUAGES["en"])
+    return LANGUAGES.get(_key(code), LANGUAGES["en"])
 
 
 def scripts(code: str | None) -> tuple[str, ...]:
     """The scripts a voice of language `code` says (first words of Unicode letter names): Latin, and its own."""
-    key = (code or "en").strip().lower().replace("_", "-").split("-")[0]
-    return ("LATIN", *SCRIPTS.get(key, ()))
+    return ("LATIN", *SCRIPTS.get(_key(code), ()))
 
 
 def _check() -> None:
