@@ -34,10 +34,10 @@ RECEIPT_LINES = [  # (a real receipt line, what the voice must be given)
     ("TOTAL SALES RM 41.95", "TOTAL SALES forty-one ringgit ninety-five sen"),
     ("CASH RM 50.00", "CASH fifty ringgit"),
     ("QTY RM RM", "QTY ringgit ringgit"),
-    ("SERVICE CHARGE 10% 29.50", "SERVICE CHARGE ten percent twenty-nine point five zero"),
-    ("ITEM 2 TOTAL WITH GST @ 6% 77.20", "ITEM two TOTAL WITH GST at six percent seventy-seven point two zero"),
+    ("SERVICE CHARGE 10% 29.50", "SERVICE CHARGE ten percent twenty-nine fifty"),
+    ("ITEM 2 TOTAL WITH GST @ 6% 77.20", "ITEM two TOTAL WITH GST at six percent seventy-seven twenty"),
     ("(V02) SOUR & SPICY 1.0 12.00 12.00",
-     "(V two) SOUR and SPICY one point zero twelve point zero zero twelve point zero zero"),
+     "(V two) SOUR and SPICY one point zero, twelve, twelve"),  # prices apart, heard as three numbers
     ("CB#: 87870 21/09/2017 10:20:37 AM",
      "CB number: eighty-seven thousand eight hundred and seventy twenty-first of September twenty seventeen, "
      "ten twenty and thirty-seven seconds A M"),
@@ -45,8 +45,8 @@ RECEIPT_LINES = [  # (a real receipt line, what the voice must be given)
      "T: zero three, two zero nine three, seven three five eight F: zero three, two zero nine three, "
      "seven three five nine"),
     ("8809069300708 7.90*3 23.70 Z",
-     "eight eight zero nine, zero six nine, three zero zero, seven zero eight seven point nine zero times three "
-     "twenty-three point seven zero Z"),
+     "eight eight zero nine, zero six nine, three zero zero, seven zero eight, seven ninety times three, "
+     "twenty-three seventy Z"),
     ("THANK YOU ! & PLEASE COME AGAIN !!", "THANK YOU! and PLEASE COME AGAIN!!"),
     ("NO.53 55,57 & 59, JALAN SAGU 18", "NO. fifty-three fifty-five, fifty-seven and fifty-nine, JALAN SAGU eighteen"),
 ]
@@ -69,7 +69,8 @@ def test_receipt_line_is_said_as_a_person_would(line: str, words: str) -> None:
     ("$4.50", "four dollars fifty cents"),
     ("€3", "three euros"),
     ("£1.20", "one pound twenty pence"),
-    ("12,345.67", "twelve thousand three hundred and forty-five point six seven"),
+    ("12,345.67", "twelve thousand three hundred and forty-five sixty-seven"),  # two decimals: a price
+    ("12,345.678", "twelve thousand three hundred and forty-five point six seven eight"),
     ("Total -> 30", "Total to thirty"),
     ("*** THANK YOU ***", "THANK YOU"),
     ("----------", ""),

@@ -72,7 +72,7 @@ LINES = {  # language -> (a line as printed, what the voice must be given)
     "it": [
         ("Totale 12,50 €", "Totale dodici euro e cinquanta"),
         ("TOTALE EUR 1,00", "TOTALE un euro"),
-        ("IVA 22% 2,16", "IVA ventidue per cento due virgola sedici"),
+        ("IVA 22% 2,16", "IVA ventidue per cento due e sedici"),
         ("Sconto 0,50 €", "Sconto cinquanta centesimi"),
         ("Roma, 1/3/2026", "Roma, primo marzo duemilaventisei"),
         ("Data 14.11.2026 ore 15:46", "Data quattordici novembre duemilaventisei, ore quindici e quarantasei"),
@@ -128,9 +128,11 @@ def test_a_thousands_dot_is_no_decimal_point_and_a_decimal_point_is_no_thousands
     assert spoken("1.250", "de") == "eintausendzweihundertfünfzig"
     assert spoken("12.50 €", "de") == "zwölf Euro fünfzig"
     assert spoken("0.250", "de") == "null Komma zwei fünf null"
-    assert spoken("12.50", "en") == "twelve point five zero"
+    assert spoken("12.50", "en") == "twelve fifty"  # two decimals and no currency: a price
+    assert spoken("12.5", "en") == "twelve point five"
     assert spoken("1,250", "en") == "one thousand two hundred and fifty"
-    assert spoken("1,25", "fr") == "un virgule vingt-cinq"
+    assert spoken("1,25", "fr") == "un vingt-cinq"
+    assert spoken("1,255", "fr") == "un virgule deux cent cinquante-cinq"
 
 
 def test_a_no_break_space_between_thousands_is_a_separator_in_every_language() -> None:

@@ -1,10 +1,16 @@
-"""The words `spoken` needs in each language it reads numbers in: digits, months, currencies, symbols and the
-small words around numbers ("point", "percent", "a number of ... digits").
+"""The words `spoken` needs in each language it reads numbers in: digits, months, currencies, symbols,
+fractions and the small words around numbers ("point", "percent", "minus", "version", "a number of ...
+digits"), and the rules that differ from one language to the next: how it writes its own forms (French
+phone pairs, "8h13", "12.50 Uhr", "1º"), and how a date's day agrees with the word before it ("am
+zwölften Februar").
 
 One `Language` per ISO 639-1 code (en, fr, de, es, it, pt); `language(code)` finds one, and any other code
 falls back to English. The tables are data, checked when this module is imported: every language names every
-currency, symbol and month, so no reading can meet a word missing at run time. Month names live here (Babel
-is not needed at run time).
+currency, symbol, fraction and month, so no reading can meet a word missing at run time. Month names live here
+(Babel is not needed at run time).
+
+`scripts(code)` names the scripts a voice of a language says (Latin for all of them, and Cyrillic for
+Russian, Greek for Greek, ...): letters of any other script are left out of what that voice is given.
 """
 
 from __future__ import annotations
@@ -44,12 +50,20 @@ class Language:
     digit_count: str  # over 64 digits: "a number of {} digits"
     digit_count_gender: str  # the gender of the counted noun ("cifras" is feminine)
     cents: str  # how hundredths follow a whole amount: " {n} {sub}" (English) or " {n}" ("douze euros cinquante")
+    minus: str  # "-5", "-2.00": "minus", "moins"
+    version: str  # "v2.3.1": "version", "Version", "versión"
+    dot: str  # the dot between the numbers of a version: "point", "Punkt", "punto"
+    price_zero: str  # before hundredths under ten in a price with no currency: "twelve oh five" ("" for none)
+    degree: tuple[str, str]  # one degree, more: ("degree", "degrees"), ("Grad", "Grad")
     of: str = ""  # between a round million and its noun: "un million d'euros", "dos millones de euros"
     elide: bool = False  # "de" before a vowel is "d'" (French)
     zero_singular: bool = False  # "zéro euro": French counts zero as one
     currencies: dict[str, Currency] = field(default_factory=dict)
     symbols: dict[str, str] = field(default_factory=dict)  # symbol -> " words ", longest symbols first
     fractions: dict[str, str] = field(default_factory=dict)  # "½" -> " a half " (before NFKC splits them)
+    parts: dict[int, tuple[str, str]] = field(default_factory=dict)  # "1/3", "2/3": 3 -> ("third", "thirds")
+    forms: tuple[str, ...] = ()  # the ways of writing its own that it reads (`spoken.FORMS`), in order
+    day_endings: dict[str, str] = field(default_factory=dict)  # the word before a date -> its day's ending
 
 
 # The currency each written sign or code stands for ("$" alone is a dollar of no named country).
@@ -134,6 +148,40 @@ FRACTION_WORDS: dict[str, tuple[str, ...]] = {
     "¾": ("three quarters", "trois quarts", "drei Viertel", "tres cuartos", "tre quarti", "três quartos"),
 }
 
+# A fraction's denominator -> one part of it and more parts, "one/more", in each language of CODES ("1/2 cup" ->
+# "one half cup", "3/4" -> "trois quarts"; "halb", "medio" and "demi" as the "½" above says them).
+PART_WORDS: dict[int, tuple[str, ...]] = {
+    2: ("half/halves", "demi/demis", "halb/halb", "medio/medios", "mezzo/mezzi", "meio/meios"),
+    3: ("third/thirds", "tiers/tiers", "Drittel/Drittel", "tercio/tercios", "terzo/terzi", "terço/terços"),
+    4: ("quarter/quarters", "quart/quarts", "Viertel/Viertel", "cuarto/cuartos", "quarto/quarti", "quarto/quartos"),
+    5: ("fifth/fifths", "cinquième/cinquièmes", "Fünftel/Fünftel", "quinto/quintos", "quinto/quinti",
+        "quinto/quintos"),
+    6: ("sixth/sixths", "sixième/sixièmes", "Sechstel/Sechstel", "sexto/sextos", "sesto/sesti", "sexto/sextos"),
+    7: ("seventh/sevenths", "septième/septièmes", "Siebtel/Siebtel", "séptimo/séptimos", "settimo/settimi",
+        "sétimo/sétimos"),
+    8: ("eighth/eighths", "huitième/huitièmes", "Achtel/Achtel", "octavo/octavos", "ottavo/ottavi",
+        "oitavo/oitavos"),
+    9: ("ninth/ninths", "neuvième/neuvièmes", "Neuntel/Neuntel", "noveno/novenos", "nono/noni", "nono/nonos"),
+    10: ("tenth/tenths", "dixième/dixièmes", "Zehntel/Zehntel", "décimo/décimos", "decimo/decimi",
+         "décimo/décimos"),
+}
+
+# German declines a date's ordinal day: "zwölfter Februar" standing alone (as in "Datum: 12.02.2018"), "der
+# zwölfte" after the article of the nominative, "am zwölften" after the words that take the dative or the
+# accusative (a preposition with its article, an article of those cases, or a preposition alone: "ab 1.3." is
+# said "ab ersten März").
+GERMAN_DAY_ENDINGS = {"": "r", "der": "", "die": "", "das": "", **dict.fromkeys(
+    ("am", "vom", "zum", "beim", "im", "dem", "den", "des", "ab", "bis", "seit", "von", "vor", "nach", "für",
+     "zu", "an"), "n")}
+
+# The scripts a voice of each language says beside the Latin letters every voice here says, as the first word
+# of a letter's Unicode name. espeak-ng's Japanese says kana and calls each kanji "Japanese letter", so kanji
+# are not listed for it.
+SCRIPTS: dict[str, tuple[str, ...]] = {
+    "ru": ("CYRILLIC",), "uk": ("CYRILLIC",), "bg": ("CYRILLIC",), "el": ("GREEK",), "zh": ("CJK",),
+    "ja": ("HIRAGANA", "KATAKANA"), "ko": ("HANGUL",), "ar": ("ARABIC",), "he": ("HEBREW",), "hi": ("DEVANAGARI",),
+}
+
 MONTHS: dict[str, tuple[str, ...]] = {
     "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"),
@@ -169,49 +217,77 @@ def _symbols(code: str) -> dict[str, str]:
     return dict(sorted(words.items(), key=lambda kv: -len(kv[0])))  # "->" before "-", "°C" before "°"
 
 
+def _parts(code: str) -> dict[int, tuple[str, str]]:
+    k = CODES.index(code)
+    return {n: tuple(words[k].split("/")) for n, words in PART_WORDS.items()}  # type: ignore[misc]
+
+
 def _language(code: str, **words: Any) -> Language:
     return Language(code=code, digits=DIGITS[code], months=MONTHS[code], currencies=CURRENCIES[code],
-                    symbols=_symbols(code), fractions=_column(FRACTION_WORDS, code), **words)
+                    symbols=_symbols(code), fractions=_column(FRACTION_WORDS, code), parts=_parts(code), **words)
 
 
 LANGUAGES: dict[str, Language] = {
     "en": _language("en", decimal_comma=False, point="point", fraction_as_number=False, percent="percent",
                     plus="plus", times="times", number_sign="number", hash="hash",
-                    digit_count="a number of {} digits", digit_count_gender="", cents=" {n} {sub}"),
+                    digit_count="a number of {} digits", digit_count_gender="", cents=" {n} {sub}", minus="minus",
+                    version="version", dot="point", price_zero="oh", degree=("degree", "degrees")),
     "fr": _language("fr", decimal_comma=True, point="virgule", fraction_as_number=True, percent="pour cent",
                     plus="plus", times="fois", number_sign="numéro", hash="dièse",
                     digit_count="un nombre de {} chiffres", digit_count_gender="m", cents=" {n}", of="de",
-                    elide=True, zero_singular=True),
+                    elide=True, zero_singular=True, minus="moins", version="version", dot="point",
+                    price_zero="zéro", degree=("degré", "degrés"),
+                    forms=("phone pairs", "ordinal suffix", "hour mark")),
     "de": _language("de", decimal_comma=True, point="Komma", fraction_as_number=False, percent="Prozent",
                     plus="plus", times="mal", number_sign="Nummer", hash="Raute",
-                    digit_count="eine Zahl mit {} Ziffern", digit_count_gender="f", cents=" {n}"),
+                    digit_count="eine Zahl mit {} Ziffern", digit_count_gender="f", cents=" {n}", minus="minus",
+                    version="Version", dot="Punkt", price_zero="null", degree=("Grad", "Grad"),
+                    forms=("Uhr", "day and month"), day_endings=GERMAN_DAY_ENDINGS),
     "es": _language("es", decimal_comma=True, point="coma", fraction_as_number=True, percent="por ciento",
                     plus="más", times="por", number_sign="número", hash="almohadilla",
-                    digit_count="un número de {} cifras", digit_count_gender="f", cents=" con {n}", of="de"),
+                    digit_count="un número de {} cifras", digit_count_gender="f", cents=" con {n}", of="de",
+                    minus="menos", version="versión", dot="punto", price_zero="", degree=("grado", "grados"),
+                    forms=("ordinal mark", "hour mark")),
     "it": _language("it", decimal_comma=True, point="virgola", fraction_as_number=True, percent="per cento",
                     plus="più", times="per", number_sign="numero", hash="cancelletto",
-                    digit_count="un numero di {} cifre", digit_count_gender="f", cents=" e {n}", of="di"),
+                    digit_count="un numero di {} cifre", digit_count_gender="f", cents=" e {n}", of="di",
+                    minus="meno", version="versione", dot="punto", price_zero="", degree=("grado", "gradi"),
+                    forms=("ordinal mark", "hour mark")),
     "pt": _language("pt", decimal_comma=True, point="vírgula", fraction_as_number=True, percent="por cento",
                     plus="mais", times="vezes", number_sign="número", hash="cardinal",
-                    digit_count="um número de {} algarismos", digit_count_gender="m", cents=" e {n}", of="de"),
+                    digit_count="um número de {} algarismos", digit_count_gender="m", cents=" e {n}", of="de",
+                    minus="menos", version="versão", dot="ponto", price_zero="", degree=("grau", "graus"),
+                    forms=("ordinal mark", "hour mark")),
 }
+
+
+def _key(code: str | None) -> str:
+    """"fr-CA", "pt_BR", "FR" -> "fr", "pt", "fr"; None -> "en"."""
+    return (code or "en").strip().lower().replace("_", "-").split("-")[0]
 
 
 def language(code: str | None) -> Language:
     """The language of an ISO 639-1 code ("fr", "fr-CA", "pt_BR" and "FR" are French and Portuguese); English
     for any code not in the table."""
-    key = (code or "en").strip().lower().replace("_", "-").split("-")[0]
-    return LANGUAGES.get(key, LANGUAGES["en"])
+    return LANGUAGES.get(_key(code), LANGUAGES["en"])
+
+
+def scripts(code: str | None) -> tuple[str, ...]:
+    """The scripts a voice of language `code` says (first words of Unicode letter names): Latin, and its own."""
+    return ("LATIN", *SCRIPTS.get(_key(code), ()))
 
 
 def _check() -> None:
     """Every language has every word: a missing one fails at import, not in the middle of a reading."""
-    rows_complete = all(len(words) == len(CODES) for words in (*SYMBOL_WORDS.values(), *FRACTION_WORDS.values()))
+    rows_complete = all(len(words) == len(CODES) for words in (*SYMBOL_WORDS.values(), *FRACTION_WORDS.values(),
+                                                                 *PART_WORDS.values()))
+    parts_complete = all(words.count("/") == 1 for row in PART_WORDS.values() for words in row)
     for code in CODES:
         lang = LANGUAGES[code]
-        if not (rows_complete and lang.code == code and len(lang.digits) == 10 and len(lang.months) == 12
-                and set(lang.currencies) == set(CURRENCY_CODES.values())
-                and "{}" in lang.digit_count and "{n}" in lang.cents):
+        if not (rows_complete and parts_complete and lang.code == code and len(lang.digits) == 10
+                and len(lang.months) == 12 and set(lang.currencies) == set(CURRENCY_CODES.values())
+                and "{}" in lang.digit_count and "{n}" in lang.cents and len(lang.degree) == 2
+                and all((lang.minus, lang.version, lang.dot)) and (not lang.day_endings or "" in lang.day_endings)):
             raise RuntimeError(f"the number words of language {code!r} are incomplete")
 
 

@@ -1,5 +1,7 @@
 """Numbers, amounts, dates and times as words in one language (see `languages`): what `spoken` puts in place
-of the digits it finds.
+of the digits it finds, and the shapes around them: prices with no currency named ("twelve fifty"), simple
+fractions ("three quarters"), temperatures, versions ("two point three point one") and references that mix
+letters and digits ("seven eight nine, four one seven, W").
 
 `num2words` says the numbers; what it gets wrong for reading aloud is mended here: a number before a noun
 agrees with it ("un euro", "ein Euro", "veintiún euros", "una libra", "duas libras", "doscientas libras"),
@@ -13,6 +15,7 @@ anything longer is said digit by digit, or counted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from num2words import num2words
@@ -30,6 +33,13 @@ MILLIONS = frozenset({"million", "millions", "milliard", "milliards", "billion",
                       "milione", "milioni", "miliardo", "miliardi", "bilione", "bilioni", "milhão", "milhões",
                       "bilião", "biliões", "trilião", "triliões"})
 VOWELS = tuple("aeiouyéèêAEIOUY")
+WORD_RUNS = re.compile(r"\d+|[^\W\d_]+|-")  # a reference's digits, letters and dashes
+CAPITAL_VOWEL = re.compile("[AEIOUY]")
+# What may follow digits in a word without making it a reference: a unit, an ordinal, a decade ("500ML",
+# "1000th", "1990s", "1990er").
+QUANTITY_SUFFIXES = frozenset({"MM", "CM", "DM", "M", "KM", "MG", "G", "KG", "ML", "CL", "DL", "L", "W", "KW",
+                               "KWH", "V", "MAH", "AH", "KB", "MB", "GB", "TB", "HZ", "KHZ", "MHZ", "GHZ", "FT",
+                               "OZ", "LB", "LBS", "PCS", "ST", "ND", "RD", "TH", "S", "ER", "X", "P", "K", "D"})
 
 
 def say_digits(group: str, lang: Language) -> str:
@@ -168,6 +178,41 @@ def price_words(symbol: str, whole: str, cents: str | None, lang: Language) -> s
     return words
 
 
+def amount_words(whole: str, hundredths: str, lang: Language) -> str:
+    """A price with no currency named, as people say one: '9.00' -> 'nine', '12.50' -> 'twelve fifty', '12.05'
+    -> 'twelve oh five', '12,50' -> 'douze cinquante', 'doce con cincuenta'."""
+    words = number_words(whole, lang=lang)
+    cents = int(hundredths)
+    if not cents:
+        return words
+    said = cardinal(cents, lang)
+    if cents < 10 and lang.price_zero:
+        said = f"{lang.price_zero} {said}"
+    return words + lang.cents.format(n=said, sub="").rstrip()
+
+
+def part_words(numerator: int, denominator: int, lang: Language) -> str:
+    """A simple fraction: '1/2' -> 'one half', '3/4' -> 'three quarters', 'zwei Drittel', 'un medio'."""
+    one, more = lang.parts[denominator]
+    return f"{cardinal(numerator, lang, 'm')} {one if numerator == 1 else more}"
+
+
+def version_words(parts: list[str], lang: Language) -> str:
+    """'2.3.1' of a version -> 'two point three point one'; a part written with a leading zero ('04') is said
+    digit by digit."""
+    said = [say_digits(p, lang) if p.startswith("0") and len(p) > 1 else cardinal(int(p), lang) for p in parts]
+    return f" {lang.dot} ".join(said)
+
+
+def temperature_words(sign: str, whole: str, fraction: str | None, scale: str, lang: Language) -> str:
+    """'-5°C' -> 'minus five degrees Celsius', '1°C' -> 'one degree Celsius', 'moins cinq degrés Celsius'."""
+    one = not fraction and (int(whole) == 1 or (lang.zero_singular and int(whole) == 0))
+    sign_words = {"-": lang.minus, "−": lang.minus, "+": lang.plus}.get(sign, "")
+    number = number_words(whole, fraction, lang)
+    unit = lang.degree[0] if one else lang.degree[1]
+    return " ".join(filter(None, (sign_words, number, unit, {"C": "Celsius", "F": "Fahrenheit"}[scale])))
+
+
 def _first_or(first: str) -> Callable[[int, Language], str]:
     return lambda day, lang: first if day == 1 else cardinal(day, lang)
 
@@ -176,26 +221,31 @@ def _first_or(first: str) -> Callable[[int, Language], str]:
 DATE_FORMS: dict[str, tuple[Callable[[int, Language], str], str]] = {
     "en": (lambda day, lang: num2words(day, lang="en", to="ordinal"), "{day} of {month} {year}"),
     "fr": (_first_or("premier"), "{day} {month} {year}"),
-    "de": (lambda day, lang: num2words(day, lang="de", to="ordinal") + "r", "{day} {month} {year}"),
+    "de": (lambda day, lang: num2words(day, lang="de", to="ordinal"), "{day} {month} {year}"),
     "es": (lambda day, lang: cardinal(day, lang), "{day} de {month} de {year}"),
     "it": (_first_or("primo"), "{day} {month} {year}"),
     "pt": (_first_or("primeiro"), "{day} de {month} de {year}"),
 }
 
 
-def date_words(day: int, month: int, year: str, lang: Language) -> str | None:
+def date_words(day: int, month: int, year: str, lang: Language, before: str = "") -> str | None:
     """A date in words, day first: 'twenty-fifth of December twenty eighteen', 'quatorze novembre deux mille
-    vingt-six', 'vierzehnter November zweitausendsechsundzwanzig'; None when it is no date."""
+    vingt-six', 'vierzehnter November zweitausendsechsundzwanzig'; the day agrees with `before`, the word
+    written before the date, where the language declines it ('am zwölften Februar'); None when it is no
+    date."""
     if not 1 <= month <= 12 and 1 <= day <= 12:  # 03/25/2018: month first
         day, month = month, day
     if not (1 <= day <= 31 and 1 <= month <= 12):
         return None
     say_day, form = DATE_FORMS[lang.code]
+    said_day = say_day(day, lang)
+    if lang.day_endings:
+        said_day += lang.day_endings.get(before.lower(), lang.day_endings[""])
     if not year:  # "am 14.11.": the day and the month
-        return f"{say_day(day, lang)} {lang.months[month - 1]}"
+        return f"{said_day} {lang.months[month - 1]}"
     full = int(year) if len(year) == 4 else 2000 + int(year)
     said_year = num2words(full, lang=lang.code, to="year") if lang.code in ("en", "de") else cardinal(full, lang)
-    return form.format(day=say_day(day, lang), month=lang.months[month - 1], year=said_year)
+    return form.format(day=said_day, month=lang.months[month - 1], year=said_year)
 
 
 def _clock_en(hour: int, minute: int, lang: Language, twelve_hour: bool) -> str:
@@ -257,6 +307,34 @@ def ordinal_words(n: int, lang: Language, feminine: bool = False, before_noun: b
     elif before_noun and lang.code == "es" and words.endswith(("primero", "tercero")):
         words = words[:-1]  # "primer piso", "tercer piso"
     return words
+
+
+def _spelled(letters: str) -> str:
+    """Capitals of a reference one by one, as the voice then names each: up to three ("OR", "TMN"), or any
+    number without a vowel ("CSPD"); a word ("MEAT", "Model") stays a word."""
+    spelled = len(letters) == 1 or (letters.isupper() and (len(letters) <= 3 or not CAPITAL_VOWEL.search(letters)))
+    return " ".join(letters) if spelled else letters
+
+
+def reference_words(word: str, lang: Language) -> str | None:
+    """A word of letters and four digits or more (a company number, an invoice), digits in groups and
+    capitals spelled: '789417-W' -> 'seven eight nine, four one seven, W', 'CSPD029197' -> 'C S P D zero two
+    nine, one nine seven'; None for any other word ('500ML', '1990s', '1920x1080', 'A10')."""
+    runs = WORD_RUNS.findall(word)
+    letters = [run for run in runs if not run[0].isdigit() and run != "-"]
+    if "_" in word or not letters or not any(run.isdigit() and len(run) >= 4 for run in runs):
+        return None
+    if len(runs) == 2 and runs[0].isdigit() and runs[1].upper() in QUANTITY_SUFFIXES:
+        return None  # "500ML", "1990s": a quantity
+    if len(letters) == 1 and letters[0] in "xX" and runs[0].isdigit() and runs[-1].isdigit():
+        return None  # "1920x1080": a size
+    said = ""
+    for run in runs:
+        if run == "-":
+            said += ","
+        else:
+            said += " " + (digit_groups(run, lang) if run.isdigit() else _spelled(run))
+    return said.lstrip(" ,")  # a dash at its end stays a pause: "I00100000060- 4 VEGE"
 
 
 def pair_words(pair: str, lang: Language) -> str:

@@ -8,19 +8,28 @@ language code is read with the English rules; the words themselves are in `langu
 
 - long digit strings (7 digits or more: barcodes, card, account and document numbers) digit by digit, in
   groups of three or four (beyond 64 digits: "a number of four hundred digits"); numbers over 15 digits
-  likewise;
-- phone numbers (digit groups joined by dashes, or a leading +) digit by digit, in their own groups; a French
-  number of five pairs ("01 23 45 67 89") pair by pair, as the French say it;
+  likewise; a card number written in groups ("4111 1111 1111 1111") in its own groups;
+- references that mix letters and four digits or more ("789417-W", "CS00011955") digit by digit, their
+  capitals spelled: "seven eight nine, four one seven, W"; a quantity ("500ML", "1990s") stays a number;
+- phone numbers (digit groups joined by dashes, or a leading +) digit by digit, in their own groups, also
+  before a comma or a full stop; a French number of five pairs ("01 23 45 67 89") pair by pair, as the French
+  say it;
 - dates (25/12/2018, 14.11.2026, 2018-03-16) in words, day first: "twenty-fifth of December twenty
-  eighteen", "quatorze novembre deux mille vingt-six";
+  eighteen", "quatorze novembre deux mille vingt-six"; in German the day agrees with the word before it:
+  "am zwölften Februar", "der zwölfte Februar", "zwölfter Februar" standing alone;
 - times (8:13:39 PM, 15:46, and 8h13 or 12.50 Uhr where those are written) as "eight thirteen and
   thirty-nine seconds PM", "quinze heures quarante-six";
 - prices with a currency ($, €, £, ¥, ₹, RM, MYR, USD, EUR, GBP, ...) as amounts: "thirty ringgit ninety-one
-  sen", "douze euros cinquante", "zwölf Euro fünfzig";
+  sen", "douze euros cinquante", "zwölf Euro fünfzig"; a number with two decimals and no currency as a price
+  is said ("9.00" -> "nine", "12.50" -> "twelve fifty", "douze cinquante"), unless a unit follows ("1.25 L");
+- simple fractions ("1/2 cup" -> "one half cup", "3/4" -> "trois quarts", "1 1/2" -> "one and one half"),
+  temperatures ("-5°C" -> "minus five degrees Celsius"), a minus sign before a number, and versions
+  ("v2.3.1" -> "version two point three point one");
 - ordinals as written in French ("le 1er janvier", "2e étage") and with º and ª ("1º piso", "2ª classe");
 - percentages, and symbols that mean something (# @ & = arrows § n°) as words; decorative runs (***, ----,
   ===) and bars skipped;
-- letters of scripts the voice cannot say (Chinese, Arabic, ...) skipped, with one note at the end.
+- letters of scripts the voice cannot say skipped (`said` is told which it can: Latin, and its language's
+  own, from `languages.scripts`), with one note at the end.
 
 How numbers are written follows the language: in English "1,250.50" (a comma between thousands, a decimal
 point), elsewhere "1.250,50" (a dot between thousands, a decimal comma; a dot before one or two digits, as in
@@ -30,7 +39,11 @@ thousands separator in every language; a plain space only inside a price written
 
 Numbers become words with `num2words`, so the voice never guesses. Every pattern here runs in time linear in
 its line (spaces are made single first; no nested quantifiers; a pattern whose groups can repeat only starts
-where a number starts), so any text, however long, is put into words in bounded time.
+where a number starts; a word is looked at only from its first character), so any text, however long, is put
+into words in bounded time.
+
+The ways of writing that belong to one language (French phone pairs and "8h13", German "12.50 Uhr", "1º" in
+the Iberian languages) are named in its record (`Language.forms`) and read by the steps of `FORMS`.
 """
 
 from __future__ import annotations
@@ -42,7 +55,7 @@ from collections.abc import Callable
 
 from assistant.i18n import N_, _
 from assistant.speech import languages, numbers
-from assistant.speech.languages import CURRENCY_CODES, Language
+from assistant.speech.languages import CURRENCY_CODES, LANGUAGES, Language
 from assistant.textout import printable
 
 log = logging.getLogger(__name__)
@@ -79,7 +92,26 @@ UHR = re.compile(r"(?<![\w:.,])(\d{1,2})(?:[.:](\d{2}))? ?Uhr(?!\w)")  # "12.50 
 PERCENT = re.compile(r"(?<!\d)(\d+(?:\.\d+)?)\s?%")
 PERCENT_EU = re.compile(r"(?<!\d)(\d+(?:[.,]\d+)?)\s?%")
 PERCENT_SIGN = re.compile("%")
-PHONE = re.compile(r"(?<![\w.,/-])(\+?\(?\d{1,4}\)?(?:[- ]\d{2,8}){1,5})(?![\w.,/]|-\d)")  # +34 91 123 45 67
+# +34 91 123 45 67; before a comma or a full stop too, but not before a decimal part ("03-7731 8169." is a phone)
+PHONE = re.compile(r"(?<![\w.,/-])(\+?\(?\d{1,4}\)?(?:[- ]\d{2,8}){1,5})(?![\w/]|[.,]\d|-\d)")
+YEARS = re.compile(r"(?:19|20)\d\d-(?:19|20)\d\d")
+# A card number in its groups: four of four digits (and a fifth of up to four), or American Express's 4-6-5.
+CARD = re.compile(r"\d(?<![\w.,]\d)(?:\d{3} \d{4} \d{4} \d{4}(?: \d{1,4})?|\d{3} \d{6} \d{4,5})(?!\w|[.,]\d| \d)")
+# A word of letters, digits and dashes, looked at from its first character only: "789417-W", "CSPD029197".
+# (Patterns here that can start with a character class do, the lookbehind after it: the scan for a start is
+# then done in C, the lookbehind only where such a character is.)
+WORD = re.compile(r"[\w-](?<![\w-][\w-])[\w-]*")
+# A unit after a number keeps its decimal point ("1.25 L" is no price): the word after it, looked up in UNITS.
+UNITS = frozenset({"mm", "cm", "dm", "km", "m", "mg", "g", "kg", "ml", "cl", "dl", "l", "kwh", "kw", "w", "v", "mah",
+                   "ah", "kb", "mb", "gb", "tb", "hz", "khz", "mhz", "ghz", "ft", "yd", "oz", "lbs", "lb", "gal", "ha"})
+# "1/2", "3/4", "1 1/2" and "1-1/2" (a whole before it), "⅓" once NFKC made it "1⁄3"; not a date's or a path's numbers.
+FRACTION = re.compile(r"(?:(\d(?<![\w/.,:-]\d)\d{0,2})[ -]([1-9])|([1-9])(?<![\w/.,:-][1-9]))[/\u2044](10|[2-9])"
+                      r"(?![\w/\u2044]|[.,:-]?\d)")
+TEMPERATURE = re.compile(r"(?<![\w.,])([-\u2212+]?)(\d{1,3})(?:([.,])(\d{1,2}))? ?°([CF])(?![^\W\d_])")
+MINUS = re.compile(r"(?<![\w.,/+-])[-\u2212](?=\d)")  # "-5", "−2.00"; not "03-7731" nor "1-300"
+_VERSION_WORDS = "|".join(sorted({lang.version.lower()[1:] for lang in LANGUAGES.values()}, key=len, reverse=True))
+VERSION = re.compile(rf"[vV](?<![\w.][vV])(?:((?i:{_VERSION_WORDS})) )?(\d{{1,4}})\.(\d{{1,4}})(?:\.(\d{{1,4}}))?"
+                     r"(?:\.(\d{1,4}))?(?!\w|\.\d)")  # "v2.3.1", "Version 2.3.1", "versión 2.3"
 # A French number in five pairs: "01 23 45 67 89", "01.23.45.67.89", "+33 1 23 45 67 89", "+33 (0)1 23 ..."
 PHONE_PAIRS = re.compile(r"(?<![\w.,/+-])(\+33 ?(?:\(0\) ?)?|0)(\d)([ .-])(\d\d)\3(\d\d)\3(\d\d)\3(\d\d)"
                          r"(?![\w/-]|[.,]\d)")
@@ -90,7 +122,7 @@ NUMBER = re.compile(r"(?<![\d])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d])")
 # digits it leaves (as in "No.53") are said by DIGITS_LEFT.
 NUMBER_EU = re.compile(r"(?<![\d.,])([1-9]\d{0,2}(?:\.\d{3})+(?!\.?\d)|\d+)(?:[.,](\d+))?")
 DIGITS_LEFT = re.compile(r"\d+")
-HASH = re.compile(r"(?<=[A-Za-z])#|#(?=\s?\d)")
+HASH = re.compile(r"(?<=[A-Za-z])#|#(?=\s?\d| ?:)")  # "No#", "#12", "RECEIPT #:": a number sign
 TIMES = re.compile(r"(?<=\d)\s?\*\s?(?=\d)")
 PLUS = re.compile(r"(?<=\d)\s?\+\s?(?=\d)")
 SPACE_BEFORE_PUNCTUATION = re.compile(r" ([,.;:!?)])")  # spaces are single by then
@@ -116,8 +148,14 @@ def _said(words: str) -> str:
     return f" {words} "
 
 
+def _word_before(m: re.Match[str]) -> str:
+    """The word written just before a match ("am" in "am 12.02."), from at most 12 characters back."""
+    before = m.string[max(0, m.start() - 12):m.start()].split()
+    return before[-1].strip("(,;:") if before and m.string[m.start() - 1:m.start()] == " " else ""
+
+
 def _date(day: str, month: str, year: str, m: re.Match[str], lang: Language) -> str:
-    words = numbers.date_words(int(day), int(month), year, lang)
+    words = numbers.date_words(int(day), int(month), year, lang, before=_word_before(m))
     return f" {words}, " if words else m[0]
 
 
@@ -136,11 +174,68 @@ def _phone(m: re.Match[str], lang: Language) -> str:
     text = m[0]
     groups = re.findall(r"\d+", text)
     total = sum(len(g) for g in groups)
-    # A phone number: seven digits or more, in groups joined by a dash or led by + or (..).
+    # A phone number: seven digits or more, in groups joined by a dash or led by + or (..); not two years.
     if total < 7 or not ("-" in text or text.startswith(("+", "("))) or any(len(g) > 8 for g in groups):
+        return text
+    if YEARS.fullmatch(text):  # "2017-2018": a season, said as two years
         return text
     parts = [numbers.digit_groups(g, lang) for g in groups]
     return (f" {lang.plus} " if text.startswith("+") else " ") + ", ".join(parts) + " "
+
+
+def _card(m: re.Match[str], lang: Language) -> str:
+    return _said(", ".join(numbers.say_digits(group, lang) for group in m[0].split(" ")))
+
+
+def _reference(m: re.Match[str], lang: Language) -> str:
+    words = numbers.reference_words(m[0], lang)
+    return m[0] if words is None else _said(words)
+
+
+def _fraction(m: re.Match[str], lang: Language) -> str:
+    numerator, denominator = int(m[2] or m[3]), int(m[4])
+    if numerator >= denominator:  # "7/4" is no fraction said as such: an address, a score
+        return m[0]
+    words = numbers.part_words(numerator, denominator, lang)
+    if m[1]:
+        words = f"{numbers.number_words(m[1], lang=lang)}{lang.symbols['&']}{words}"
+    return _said(words)
+
+
+def _temperature(m: re.Match[str], lang: Language) -> str:
+    if m[3] == "," and not lang.decimal_comma:
+        return m[0]
+    return _said(numbers.temperature_words(m[1], m[2], m[4], m[5], lang))
+
+
+def _version(m: re.Match[str], lang: Language) -> str:
+    said = numbers.version_words([part for part in m.groups()[1:] if part], lang)
+    return _said(f"{m[0][0] + m[1] if m[1] else lang.version} {said}")  # "Version" as written, "v" as a word
+
+
+def _price_or_number(whole: str, fraction: str | None, m: re.Match[str], lang: Language) -> str:
+    """Two decimals are a price ("12.50" -> "twelve fifty") unless a unit follows ("1.25 L")."""
+    if fraction and len(fraction) == 2 and not _unit_after(m.string, m.end()):
+        return _paused(numbers.amount_words(whole, fraction, lang), m)
+    return _said(numbers.number_words(whole, fraction, lang))
+
+
+def _unit_after(text: str, end: int) -> bool:
+    """Whether a unit follows a number that ends at `end` ("1.25 L", "12.50%"): a few characters are read."""
+    after = text[end:end + 6].removeprefix(" ")
+    letters = 0
+    while letters < len(after) and after[letters].isalpha():
+        letters += 1
+    return after.startswith(("°", "%")) or after[:letters].lower() in UNITS
+
+
+def _paused(words: str, m: re.Match[str]) -> str:
+    """A price or a code said digit by digit, set apart from a number beside it by a pause: without its point,
+    "6.00 0.36" would be heard as one number ("six zero thirty-six"); "six, zero thirty-six" is two."""
+    before, after = m.string[max(0, m.start() - 2):m.start()], m.string[m.end():m.end() + 2]
+    number_before = len(before) == 2 and before[0].isdigit() and before[1] == " "
+    number_after = len(after) == 2 and after[0] == " " and after[1].isdigit()
+    return f"{', ' if number_before else ' '}{words}{', ' if number_after else ' '}"
 
 
 def _phone_pairs(m: re.Match[str], lang: Language) -> str:
@@ -166,7 +261,7 @@ def _number_eu(m: re.Match[str], lang: Language) -> str:
     if m[1].startswith("0") and m[1].isdigit() and len(m[1]) > 1:  # "030", "V02": a code, said digit by digit
         return _said(numbers.say_digits(m[1], lang) + (f" {lang.point} {numbers.fraction_words(m[2], lang)}"
                                                          if m[2] else ""))
-    return _said(numbers.number_words(m[1], m[2], lang))
+    return _price_or_number(m[1], m[2], m, lang)
 
 
 STEPS: dict[bool, tuple[Step, ...]] = {  # decimal comma -> the steps for numbers, in order
@@ -176,27 +271,44 @@ STEPS: dict[bool, tuple[Step, ...]] = {  # decimal comma -> the steps for number
             (PERCENT, _percent),
             (PERCENT_SIGN, lambda m, lang: _said(lang.percent)),
             (PHONE, _phone),
-            (LONG_DIGITS, lambda m, lang: _said(numbers.digit_groups(m[0], lang)))),
+            (WORD, _reference),
+            (LONG_DIGITS, lambda m, lang: _paused(numbers.digit_groups(m[0], lang), m))),
     True: ((PRICE_BEFORE_EU, lambda m, lang: _said(numbers.price_words(m[1], m[2], m[3], lang))),
            (PRICE_AFTER_EU, lambda m, lang: _said(numbers.price_words(m[3], m[1], m[2], lang))),
            (CURRENCY_WORD, lambda m, lang: _said(lang.currencies["MYR"].units)),
            (PERCENT_EU, _percent),
            (PERCENT_SIGN, lambda m, lang: _said(lang.percent)),
            (PHONE, _phone),
-           (LONG_DIGITS_EU, lambda m, lang: _said(numbers.digit_groups(m[0], lang)))),
+           (WORD, _reference),
+           (LONG_DIGITS_EU, lambda m, lang: _paused(numbers.digit_groups(m[0], lang), m))),
 }
-FIRST_STEPS: dict[str, tuple[Step, ...]] = {  # language -> how it writes phone numbers and times of its own
-    "fr": ((PHONE_PAIRS, _phone_pairs), (ORDINAL_FR, _ordinal_fr), (HOUR_MARK, _time)),
-    "de": ((UHR, _time), (DATE_DM, lambda m, lang: _date(m[1], m[2], "", m, lang))),
-    "es": ((HOUR_MARK, _time),),
-    "it": ((HOUR_MARK, _time),),
-    "pt": ((HOUR_MARK, _time),),
+# The ways of writing of one language or a few, by the name its record gives them (`Language.forms`).
+FORMS: dict[str, Step] = {
+    "phone pairs": (PHONE_PAIRS, _phone_pairs),
+    "ordinal suffix": (ORDINAL_FR, _ordinal_fr),
+    "hour mark": (HOUR_MARK, _time),
+    "Uhr": (UHR, _time),
+    "day and month": (DATE_DM, lambda m, lang: _date(m[1], m[2], "", m, lang)),
+    "ordinal mark": (ORDINAL_MARK, _ordinal_mark),
 }
+BEFORE_NFKC = frozenset({"ordinal mark"})  # NFKC makes "º" an "o": read before it
+# Before dates ("v1.2.18" is no date) and before the phone and price steps (a card's groups are no amounts).
+FIRST: tuple[Step, ...] = ((VERSION, _version), (TEMPERATURE, _temperature), (CARD, _card))
 DATES_AND_TIMES: tuple[Step, ...] = (
     (DATE_YMD, lambda m, lang: _date(m[4], m[3], m[1], m, lang)),
     (DATE_DMY, lambda m, lang: _date(m[1], m[3], m[4], m, lang)),
     (TIME, _time),
 )
+AFTER_DATES: tuple[Step, ...] = ((FRACTION, _fraction), (MINUS, lambda m, lang: _said(lang.minus)))
+_unknown_forms = {form for lang in LANGUAGES.values() for form in lang.forms} - set(FORMS)
+if _unknown_forms:  # checked at import: a language names only forms that are read
+    raise ImportError(f"ways of writing no step reads: {sorted(_unknown_forms)}")
+
+
+def _steps(lang: Language) -> tuple[Step, ...]:
+    """Every step for a line in `lang`, in order: its own forms, then the ones all languages share."""
+    own = tuple(FORMS[form] for form in lang.forms if form not in BEFORE_NFKC)
+    return own + FIRST + DATES_AND_TIMES + AFTER_DATES + STEPS[lang.decimal_comma]
 
 
 def _apply(line: str, steps: tuple[Step, ...], lang: Language) -> str:
@@ -205,24 +317,34 @@ def _apply(line: str, steps: tuple[Step, ...], lang: Language) -> str:
     return line
 
 
-def _other_script(ch: str) -> bool:
-    """A letter the voice cannot say: a letter that is not Latin (Chinese, Arabic, Cyrillic, ...)."""
+def _other_script(ch: str, scripts: tuple[str, ...]) -> bool:
+    """A letter the voice cannot say: one of a script not in `scripts` (Chinese, Arabic, Cyrillic, ...)."""
     if not unicodedata.category(ch).startswith("L"):
         return False
-    return not unicodedata.name(ch, "").startswith("LATIN")
+    return unicodedata.name(ch, "").partition(" ")[0] not in scripts
 
 
-def _prepared(line: str, lang: Language) -> tuple[str, bool]:
+def _without_other_scripts(line: str, scripts: tuple[str, ...]) -> tuple[str, bool]:
+    """`line` with the letters of other scripts (and the marks on them: vowel signs) made spaces."""
+    kept: list[str] = []
+    dropping = other = False
+    for ch in line:
+        if _other_script(ch, scripts) or (dropping and unicodedata.category(ch).startswith("M")):
+            dropping = other = True
+            kept.append(" ")
+        else:
+            dropping = False
+            kept.append(ch)
+    return "".join(kept), other
+
+
+def _prepared(line: str, lang: Language, scripts: tuple[str, ...]) -> tuple[str, bool]:
     """The line with single spaces, no decoration and no letters of another script (and whether there were)."""
     for fraction, words in lang.fractions.items():  # NFKC would make "½" "1⁄2"
         line = line.replace(fraction, words)
     line = THOUSANDS_SPACE.sub("." if lang.decimal_comma else ",", line)
-    if lang.code in ("es", "it", "pt"):  # before NFKC makes "º" an "o"
-        line = ORDINAL_MARK.sub(lambda m: _ordinal_mark(m, lang), line)
-    line = unicodedata.normalize("NFKC", line)
-    other = any(_other_script(ch) for ch in line)
-    if other:
-        line = "".join(" " if _other_script(ch) else ch for ch in line)
+    line = _apply(line, tuple(FORMS[form] for form in lang.forms if form in BEFORE_NFKC), lang)
+    line, other = _without_other_scripts(unicodedata.normalize("NFKC", line), scripts)
     line = " ".join(line.split())  # single spaces: no pattern below meets a long run of them
     return DECORATION.sub(" ", line), other
 
@@ -246,30 +368,33 @@ def _tidy(line: str) -> str:
     return " ".join(line.lstrip(" ,.;:").rstrip(" ,").split())
 
 
-def spoken_line(line: str, language_code: str = "en") -> tuple[str, bool]:
-    """One line as it should be heard in its language, and whether letters of another script were left out."""
+def spoken_line(line: str, language_code: str = "en", scripts: tuple[str, ...] | None = None) -> tuple[str, bool]:
+    """One line as it should be heard in its language, and whether letters of a script not in `scripts` (by
+    default, those a voice of the language says) were left out: a line with nothing left to say but
+    punctuation is then "", not "?."."""
     lang = languages.language(language_code)
-    line, other = _prepared(line, lang)
-    line = _apply(line, FIRST_STEPS.get(lang.code, ()) + DATES_AND_TIMES + STEPS[lang.decimal_comma], lang)
+    line, other = _prepared(line, lang, scripts or languages.scripts(language_code))
+    line = _apply(line, _steps(lang), lang)
     line = _symbols(line, lang)
     if lang.decimal_comma:
         line = NUMBER_EU.sub(lambda m: _number_eu(m, lang), line)
         line = DIGITS_LEFT.sub(lambda m: _said(numbers.number_words(m[0], None, lang)), line)
     else:
-        line = NUMBER.sub(lambda m: _said(numbers.number_words(m[1], m[2], lang)), line)
-    return _tidy(line), other
+        line = NUMBER.sub(lambda m: _price_or_number(m[1], m[2], m, lang), line)
+    line = _tidy(line)
+    if other and not any(ch.isalnum() for ch in line):
+        line = ""
+    return line, other
 
 
-def spoken(text: str, language: str = "en") -> str:
-    """The words a voice should say for `text`, line by line, with numbers in `language` (an ISO 639-1 code;
-    English rules for a code not known; see the module's docstring): only the text itself (no control,
-    bidirectional or zero-width characters, no escape sequences), and never nothing: a line that cannot be
-    put into words is said as it is."""
+def said(text: str, language: str = "en", scripts: tuple[str, ...] | None = None) -> tuple[str, bool]:
+    """The words a voice should say for `text` (see `spoken`), without the note, and whether letters of a
+    script not in `scripts` (by default, those a voice of `language` says) were left out."""
     global _failed_once
     lines, other = [], False
     for line in printable(text).splitlines():
         try:
-            words, had_other = spoken_line(line, language)
+            words, had_other = spoken_line(line, language, scripts)
         except Exception:  # an utterance is never dropped for its words: it is said as written
             if not _failed_once:
                 _failed_once = True
@@ -278,6 +403,14 @@ def spoken(text: str, language: str = "en") -> str:
         other = other or had_other
         if words:
             lines.append(words)
-    if other:
-        lines.append(_(OTHER_SCRIPT))
-    return "\n".join(lines)
+    return "\n".join(lines), other
+
+
+def spoken(text: str, language: str = "en") -> str:
+    """The words a voice should say for `text`, line by line, with numbers in `language` (an ISO 639-1 code;
+    English rules for a code not known; see the module's docstring): only the text itself (no control,
+    bidirectional or zero-width characters, no escape sequences), and never nothing: a line that cannot be
+    put into words is said as it is. Letters of a script a voice of `language` cannot say are left out, with
+    one note at the end in the user's language."""
+    words, other = said(text, language)
+    return "\n".join(filter(None, (words, _(OTHER_SCRIPT) if other else "")))

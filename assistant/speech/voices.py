@@ -5,6 +5,12 @@ names), made when first needed.
 `Voices.plan` cuts what is to be said into pieces of one language each, with the words each voice is
 given; the speech queue says a piece in another language than the user's after naming the language once
 ("French."), and the same plan is what `say --dry-run --json` prints.
+
+A voice is given only the letters it can say (`languages.scripts`: Greek for a Greek voice, Cyrillic for a
+Russian one): a piece in a language no voice here speaks goes to the user's voice, which says its Latin
+letters. Letters no voice of the plan can say are left out, and the user's voice says once, at the end, "Some
+text in another script." A piece left with nothing to say is not named first: "Greek." before nothing would
+promise words that never come.
 """
 
 from __future__ import annotations
@@ -12,11 +18,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from assistant.i18n import _
 from assistant.speech.language import LANGUAGE_NAMES, LANGUAGES, LanguageId, language_name
-from assistant.speech.spoken import spoken
+from assistant.speech.languages import scripts
+from assistant.speech.spoken import OTHER_SCRIPT, said, spoken
 from assistant.textout import printable
 
 log = logging.getLogger(__name__)
@@ -115,6 +123,14 @@ class Voices:
             return choice.voice if choice is not None else self._names[self.user]
         return self._names[language]
 
+    def own_voice(self, language: str) -> bool:
+        """Whether a voice of its own says `language` (not the user's voice standing in for one)."""
+        if language == self.user:
+            return True
+        if language in self._synths:
+            return self._synths[language] is not self.first
+        return choose(language, self.chosen, self.catalogue) is not None
+
     def _make(self, language: str) -> tuple[Any, str]:
         from assistant.speech.synth import SynthError, load_synth
 
@@ -149,7 +165,32 @@ class Voices:
                 pieces[-1] = Piece(code, pieces[-1].voice, pieces[-1].text + "\n" + line)
             else:
                 pieces.append(Piece(code, self.voice_name(code), line))
-        return [Piece(p.language, p.voice, spoken(p.text, p.language)) for p in pieces]
+        return self._words(pieces)
+
+    def _words(self, pieces: list[Piece]) -> list[Piece]:
+        """The words of each piece, with only the letters its voice can say. A piece said by the user's voice
+        for want of its own that lost letters is the user's (not named first: its language is not what is
+        heard); a piece with nothing left is dropped; one note, in the user's voice and words, says that some
+        text was left out."""
+        out: list[Piece] = []
+        other = False
+        user = Piece(self.user, self.voice_name(self.user), "")
+        for piece in pieces:
+            own = self.own_voice(piece.language)
+            words, dropped = said(piece.text, piece.language, scripts(piece.language if own else self.user))
+            other = other or dropped
+            if words:
+                self._append(out, replace(piece if own or not dropped else user, text=words))
+        if other:
+            self._append(out, replace(user, text=_(OTHER_SCRIPT)))
+        return out or [replace(pieces[0], text="")]  # nothing to say: one empty piece, as ever
+
+    @staticmethod
+    def _append(pieces: list[Piece], piece: Piece) -> None:
+        if pieces and pieces[-1].language == piece.language:
+            pieces[-1] = replace(pieces[-1], text=pieces[-1].text + "\n" + piece.text)
+        else:
+            pieces.append(piece)
 
     def announced(self, pieces: list[Piece], heard: str) -> tuple[list[Piece], str]:
         """`pieces` with the name of their language said once before a switch to a language that is not the
