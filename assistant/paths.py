@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,6 +18,12 @@ PROJECT_DIR = PACKAGE_DIR.parent
 def models_dir() -> Path:
     """Built models and their manifest (`ASSISTANT_MODELS_DIR` overrides)."""
     return Path(os.environ.get("ASSISTANT_MODELS_DIR") or PROJECT_DIR / "models")
+
+
+def download_cache() -> Path:
+    """Where `assistant models build` keeps the packages it took model files out of (`models/packages/`,
+    not in git; `ASSISTANT_PACKAGE_CACHE` overrides), so that building again fetches nothing."""
+    return Path(os.environ.get("ASSISTANT_PACKAGE_CACHE") or PROJECT_DIR / "models" / "packages")
 
 
 def voices_dirs() -> list[Path]:
@@ -62,6 +69,13 @@ def read_limited(path: Path, limit: int) -> bytes:
     """The bytes of the regular file at `path` (a link to one is followed), when it holds at most `limit`.
     A pipe, a device, a folder or a socket is refused before it is read (a FIFO would wait for a writer
     forever, /dev/zero never ends); `FileProblem` says why in one sentence."""
+    return b"".join(read_blocks(path, limit))
+
+
+def read_blocks(path: Path, limit: int, block: int = 1 << 20) -> Iterator[bytes]:
+    """The bytes of the regular file at `path` in blocks of at most `block` (a model is hashed without being
+    held whole), with the checks of `read_limited`: `FileProblem` before the first block for a pipe, a device,
+    a folder, a socket or a file larger than `limit`, and when it grows past `limit` while being read."""
     try:
         before = os.stat(path)
         if not stat.S_ISREG(before.st_mode):
@@ -79,20 +93,18 @@ def read_limited(path: Path, limit: int) -> bytes:
             raise FileProblem(not_regular(path, st.st_mode))
         if st.st_size > limit:
             raise FileProblem(f"{path} is too large ({_size(st.st_size)}; at most {_size(limit)}).")
-        parts, total = [], 0
+        total = 0
         while total <= limit:
-            part = os.read(fd, min(1 << 20, limit + 1 - total))
+            try:
+                part = os.read(fd, min(block, limit + 1 - total))
+            except OSError as exc:
+                raise FileProblem(f"{path} cannot be read ({exc.strerror or exc}).") from exc
             if not part:
-                break
-            parts.append(part)
+                return
             total += len(part)
-        if total > limit:  # it grew while being read
-            raise FileProblem(f"{path} is too large (over {_size(limit)}).")
-        return b"".join(parts)
-    except FileProblem:
-        raise
-    except OSError as exc:
-        raise FileProblem(f"{path} cannot be read ({exc.strerror or exc}).") from exc
+            if total > limit:  # it grew while being read
+                raise FileProblem(f"{path} is too large (over {_size(limit)}).")
+            yield part
     finally:
         os.close(fd)
 
