@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
-import os
 import re
 import sys
 import typing
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
 
-from assistant.paths import FileProblem, read_limited
+from assistant.paths import FileProblem, read_limited, xdg_base
 from assistant.textout import FORMAT_CHARACTERS, SURROGATES, plain
 from assistant.vision.confidence import PROBABLY, SURE
 
@@ -204,8 +203,7 @@ class Config:
 
 def default_path() -> Path:
     """Where the config file is read from when `--config` is not given."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "assistant" / "config.toml"
+    return xdg_base("XDG_CONFIG_HOME", ".config") / "assistant" / "config.toml"
 
 
 def _coerce(value: Any, kind: Any, where: str) -> Any:

@@ -5,6 +5,7 @@ refused and left untouched. Nothing here touches the network."""
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from collections.abc import Iterator
@@ -13,6 +14,9 @@ from typing import IO, Any
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
+
+log = logging.getLogger(__name__)
+_ignored: set[tuple[str, str]] = set()  # relative XDG paths already logged (once each)
 
 
 def models_dir() -> Path:
@@ -26,15 +30,53 @@ def download_cache() -> Path:
     return Path(os.environ.get("ASSISTANT_PACKAGE_CACHE") or PROJECT_DIR / "models" / "packages")
 
 
+def xdg_base(variable: str, default: str) -> Path:
+    """The XDG base folder `variable` (XDG_DATA_HOME, XDG_CONFIG_HOME), or `default` under the home folder
+    where it is unset, empty or relative: the XDG base directory specification makes a relative path invalid
+    (it would follow the working folder: known faces kept in whichever folder the assistant was started in).
+    A relative one is logged once."""
+    value = os.environ.get(variable, "")
+    if value and not os.path.isabs(value):
+        if (variable, value) not in _ignored:
+            _ignored.add((variable, value))
+            log.warning("%s is a relative path (%s), which the XDG base directory specification says to ignore: "
+                        "~/%s is used.", variable, value, default)
+        value = ""
+    return Path(value) if value else Path.home() / default
+
+
 def voices_dirs() -> list[Path]:
     """Folders searched for Piper voices: the project's `voices/`, then the user's data folder."""
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return [PROJECT_DIR / "voices", Path(data_home) / "assistant" / "voices"]
+    return [PROJECT_DIR / "voices", data_home() / "voices"]
 
 
 def data_home() -> Path:
-    """The user's data folder for the assistant ($XDG_DATA_HOME/assistant): the product-code lookup file."""
-    return Path(os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")) / "assistant"
+    """The user's data folder for the assistant ($XDG_DATA_HOME/assistant): known faces, the product-code
+    lookup file, the user's voices."""
+    return xdg_base("XDG_DATA_HOME", ".local/share") / "assistant"
+
+
+def user_folder(folder: Path) -> Path:
+    """The folder `folder` of the user's data, made with its parents (readable by its owner only) where it is
+    not there yet; `FileProblem` says in one sentence why it cannot be (a file where a folder should be, a
+    folder that may not be written)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except (FileExistsError, NotADirectoryError) as exc:
+        blocking = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder)
+        raise FileProblem(f"{blocking} is {_kind_of(blocking)}, not a folder (move it away, or set XDG_DATA_HOME "
+                          "to another folder).") from exc
+    except OSError as exc:
+        raise FileProblem(f"The folder {folder} cannot be made ({exc.strerror or exc}).") from exc
+    return folder
+
+
+def _kind_of(path: Path) -> str:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return "not a folder"
+    return "a file" if stat.S_ISREG(mode) else _kind(mode)
 
 
 def dev_data_dir() -> Path:

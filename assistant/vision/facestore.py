@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.paths import FileProblem, data_home, not_regular, read_limited
+from assistant.paths import FileProblem, data_home, not_regular, read_limited, user_folder
 from assistant.textout import plain
 
 FILE_NAME = "faces.json"
@@ -139,14 +139,16 @@ def write(path: Path, saved: Saved) -> None:
         st = os.lstat(path)
         if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
             raise FacesFileError(not_regular(path, st.st_mode), Problem.UNREADABLE)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no file yet, or no folder for it (said below)
         pass
     data = {"format": FORMAT, "what": WHAT, "model": MODEL, "model_sha256": saved.model_sha256,
             "people": [{"name": name, "descriptors": [[round(float(v), 6) for v in d] for d in looks]}
                        for name, looks in saved.people]}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        user_folder(path.parent)
         fd, temp = tempfile.mkstemp(prefix=".faces-", suffix=".tmp", dir=path.parent)  # made with mode 600
+    except FileProblem as exc:
+        raise FacesFileError(f"The known faces cannot be saved: {exc}", Problem.UNREADABLE) from exc
     except OSError as exc:
         raise FacesFileError(f"The known faces cannot be saved in {path.parent} ({exc.strerror or exc}).",
                              Problem.UNREADABLE) from exc
