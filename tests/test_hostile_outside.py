@@ -6,10 +6,18 @@ made here, in the test."""
 from __future__ import annotations
 
 import logging
+import os
 import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import pytest
 from hostile_helper import ROOT, fifo, unblock_fifos_fixture  # noqa: F401 (a fixture)
 
+from assistant import i18n
 from assistant.cli import main
 
 FRENCH = "Nobody is known by their face."  # a sentence the French catalog has
@@ -17,6 +25,52 @@ FRENCH = "Nobody is known by their face."  # a sentence the French catalog has
 
 def _limited() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))  # a reader that never stops fails, not the machine
+
+
+# --- a compiled catalog that is damaged, a FIFO or /dev/zero ---------------------------------------------
+@pytest.fixture
+def locale_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of the catalogs, used in place of the package's: the French one is for the test to damage."""
+    copy = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, copy)
+    monkeypatch.setattr(i18n, "LOCALE_DIR", copy)
+    return copy / "fr" / "LC_MESSAGES" / "assistant.mo"
+
+
+def test_a_damaged_catalog_falls_back_to_english_in_one_sentence(locale_copy, capsys, unblock_fifos):
+    whole = locale_copy.read_bytes()
+    i18n.use("fr")
+    assert i18n._(FRENCH) != FRENCH  # the copy is a real catalog
+    for damage in ("cut short", "random bytes", "a FIFO"):
+        locale_copy.unlink()
+        if damage == "cut short":
+            locale_copy.write_bytes(whole[:1000])
+        elif damage == "random bytes":
+            locale_copy.write_bytes(os.urandom(3000))
+        else:
+            fifo(locale_copy, unblock_fifos)
+        started = time.monotonic()
+        assert main(["--language", "fr", "faces", "list"]) in (0, 1), damage
+        assert time.monotonic() - started < 4, damage  # the FIFO is opened for writing after 5 s: never waited on
+        out, err = capsys.readouterr()
+        assert FRENCH in out, damage  # said, in English
+        warnings = [line for line in err.splitlines() if line.startswith("WARNING assistant.i18n: ")]
+        assert len(warnings) == 1 and warnings[0].startswith("WARNING assistant.i18n: The fr words cannot be read (") \
+            and warnings[0].endswith("): they are said in English; run `make setup` to compile them again."), err
+
+
+def test_dev_zero_in_place_of_a_catalog_is_not_read(tmp_path):
+    locale = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, locale)
+    mo = locale / "fr" / "LC_MESSAGES" / "assistant.mo"
+    mo.unlink()
+    mo.symlink_to("/dev/zero")
+    code = ("import sys; from pathlib import Path; from assistant import i18n\n"
+            f"i18n.LOCALE_DIR = Path({str(locale)!r}); i18n.use('fr'); print(i18n._('Goodbye.'))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                          preexec_fn=_limited)
+    assert (done.returncode, done.stdout) == (0, "Goodbye.\n"), done.stderr[-1000:]
+    assert f"{mo} is a device, not a regular file): they are said in English" in done.stderr
 
 
 # --- the user's data folder ------------------------------------------------------------------------------
