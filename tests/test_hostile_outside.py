@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 from hostile_helper import ROOT, fifo, unblock_fifos_fixture  # noqa: F401 (a fixture)
 
@@ -103,3 +105,26 @@ def test_a_relative_xdg_data_home_is_ignored_as_the_xdg_spec_says_and_logged_onc
         "ignore: ~/.local/share is used.",
         "XDG_CONFIG_HOME is a relative path (config-of-this-test), which the XDG base directory specification says "
         "to ignore: ~/.config is used."]
+
+
+# --- memory too short to decode a photo -------------------------------------------------------------------
+def test_too_little_memory_to_decode_a_photo_is_one_sentence(tmp_path):
+    """A real shortage: the child limits its own address space to what it holds, plus less than the photo's
+    48 MB of pixels, then decodes it (OpenCV: "Insufficient memory"), or reads it (Python: MemoryError)."""
+    small, flat, noisy = tmp_path / "small.png", tmp_path / "flat.png", tmp_path / "noisy.png"
+    cv2.imwrite(str(small), np.full((64, 64, 3), 90, np.uint8))
+    cv2.imwrite(str(flat), np.full((4000, 4000, 3), 90, np.uint8))  # a small file of 48 MB of pixels
+    rng = np.random.default_rng(0)
+    cv2.imwrite(str(noisy), rng.integers(0, 256, (4000, 4000, 3), np.uint8), [cv2.IMWRITE_PNG_COMPRESSION, 0])
+    code = ("import resource, sys; from assistant.cli import main\n"
+            "main(['-q', 'colour', sys.argv[1]])  # every import the command needs, before the limit\n"
+            "size = int(next(l for l in open('/proc/self/status') if l.startswith('VmSize')).split()[1]) * 1024\n"
+            "resource.setrlimit(resource.RLIMIT_AS, (size + 24_000_000, resource.RLIM_INFINITY))\n"
+            "sys.exit(main(['colour', sys.argv[2]]))\n")
+    for photo, why in ((flat, "to decode its 4000 x 4000 pixels"), (noisy, "")):
+        done = subprocess.run([sys.executable, "-c", code, str(small), str(photo)], capture_output=True, text=True,
+                              cwd=ROOT, timeout=120)
+        assert "Traceback" not in done.stderr, done.stderr[-2000:]
+        assert done.returncode == 1, done.stderr[-2000:]
+        assert done.stderr.strip().splitlines()[-1] == \
+            f"{photo} cannot be read now: there is not enough free memory{' ' + why if why else ''}"
