@@ -128,3 +128,25 @@ def test_too_little_memory_to_decode_a_photo_is_one_sentence(tmp_path):
         assert done.returncode == 1, done.stderr[-2000:]
         assert done.stderr.strip().splitlines()[-1] == \
             f"{photo} cannot be read now: there is not enough free memory{' ' + why if why else ''}"
+
+
+# --- the config file and standard input -------------------------------------------------------------------
+def test_a_config_with_a_byte_order_mark_is_read(tmp_path, capsys):
+    config = tmp_path / "config.toml"
+    config.write_bytes(b"\xef\xbb\xbf[speech]\nrate = 1.5\n")  # as Windows Notepad saves UTF-8
+    assert main(["--config", str(config), "config", "show"]) == 0
+    assert "rate = 1.5" in capsys.readouterr().out.splitlines()
+
+
+def test_a_voice_for_a_language_that_is_not_one_gets_a_clear_sentence(tmp_path, capsys):
+    config = tmp_path / "config.toml"
+    codes = ("en, fr, de, es, it, pt, nl, sv, da, no, fi, pl, cs, sk, sl, hr, ro, hu, tr, el, ru, uk, bg, ca, ga, "
+             "cy, is, et, lv, lt, ja, zh, ko, ar, he, hi")
+    for key, close in (("klingon", ""), ("FR", "close: 'fr'; ")):
+        config.write_text(f'[speech.voices]\n{key} = "fr-fr"\n', encoding="utf-8")
+        assert main(["--config", str(config), "say", "hi", "--voice-engine", "text"]) == 2
+        assert capsys.readouterr().err.strip() == (
+            f"Configuration error: {config}: speech.voices: '{key}' is not a language code the assistant knows "
+            f"({close}the keys here are two-letter codes: {codes})")
+    config.write_text('[speech.voices]\nfr = "fr-fr"\n', encoding="utf-8")
+    assert main(["--config", str(config), "say", "hi", "--voice-engine", "text"]) == 0
