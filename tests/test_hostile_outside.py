@@ -150,3 +150,13 @@ def test_a_voice_for_a_language_that_is_not_one_gets_a_clear_sentence(tmp_path, 
             f"({close}the keys here are two-letter codes: {codes})")
     config.write_text('[speech.voices]\nfr = "fr-fr"\n', encoding="utf-8")
     assert main(["--config", str(config), "say", "hi", "--voice-engine", "text"]) == 0
+
+
+@pytest.mark.parametrize("errors", ["strict", "surrogateescape"])  # a UTF-8 locale's stdin; the C locale's
+def test_say_skips_a_line_of_stdin_that_is_not_utf8_in_one_sentence(errors):
+    done = subprocess.run([sys.executable, "-m", "assistant", "say", "-", "--dry-run"], input=b"first\ncaf\xe9\nlast\n",
+                          capture_output=True, cwd=ROOT, timeout=60,
+                          env=dict(os.environ, PYTHONIOENCODING=f"utf-8:{errors}"))
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert done.stdout.decode() == "first\nlast\n"  # never "caf\xe nine"
+    assert done.stderr.decode().strip() == "Line 2 of the standard input is not UTF-8 text (byte 4): it is not said."
