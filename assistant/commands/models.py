@@ -37,7 +37,11 @@ def cmd_models(args: argparse.Namespace, config: Config) -> int:
             size = f", {entry['input_size']} px" if entry.get("input_size") else ""
             print(f"{name}: {entry['precision']}{size}{acc}, {entry['file']}")
         return 0
-    bad = sum(not ok for ok in (*verify_models(models), *verify_packages()))
+    try:
+        bad = sum(not ok for ok in (*verify_models(models), *verify_packages()))
+    except ModelError as exc:  # the pins cannot be read
+        print(plain(str(exc)), file=sys.stderr)
+        return 1
     if bad:
         print("Run `assistant models build` to rebuild.", file=sys.stderr)
     return 1 if bad else 0

@@ -156,14 +156,20 @@ _SHA512 = re.compile(r"sha512-[A-Za-z0-9+/]{86}==")
 
 @functools.cache
 def pins() -> dict[str, Pin]:
-    """The pinned packages by their spec, from `models/packages.toml` (in git); each checked when read."""
-    table = tomllib.loads(PINS.read_text(encoding="utf-8")).get("packages", {})
+    """The pinned packages by their spec, from `models/packages.toml` (in git); each checked when read.
+    `ModelError` when the file cannot be read: nothing is built from a package that cannot be checked."""
+    try:
+        table = tomllib.loads(read_limited(PINS, MAX_MANIFEST_BYTES).decode("utf-8")).get("packages", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ModelError(f"The package pins {PINS} cannot be read ({exc}): restore the file from git.") from exc
     out: dict[str, Pin] = {}
     for spec, row in table.items():
-        pin = Pin(spec, row["file"], row["sha256"], row.get("integrity", ""))
+        pin = Pin(spec, str(row.get("file", "")), str(row.get("sha256", "")), str(row.get("integrity", "")))
         npm = "==" not in spec
-        if not _HEX64.fullmatch(pin.sha256) or npm != bool(_SHA512.fullmatch(pin.integrity)) or "/" in pin.file:
-            raise ValueError(f"{PINS}: the pin of {spec} is not a SHA-256 (and, for npm, a sha512 integrity)")
+        if not _HEX64.fullmatch(pin.sha256) or npm != bool(_SHA512.fullmatch(pin.integrity)) \
+                or not pin.file or "/" in pin.file:
+            raise ModelError(f"The pin of {spec} in {PINS} is not a file name with a SHA-256 (and, for npm, a "
+                             "sha512 integrity): restore the file from git.")
         out[spec] = pin
     return out
 
