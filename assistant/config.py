@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
-import os
 import re
 import sys
 import typing
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
 
-from assistant.paths import FileProblem, read_limited
+from assistant.paths import FileProblem, read_limited, xdg_base
 from assistant.textout import FORMAT_CHARACTERS, SURROGATES, plain
 from assistant.vision.confidence import PROBABLY, SURE
 
@@ -59,11 +58,11 @@ def shown(value: Any) -> str:
 
 
 def setting(default: Any, doc: str, choices: Callable[[], Iterable[str]] | None = None,
-            bounds: tuple[float, float] | None = None) -> Any:
+            bounds: tuple[float, float] | None = None, keys: Callable[[], Iterable[str]] | None = None) -> Any:
     """A dataclass field with a one-line doc; `choices` lists the allowed values of a setting that names
     a choice (read lazily from its registry or enum, so listing them costs nothing until a value is set);
-    `bounds` is the range a number must lie in (both ends allowed)."""
-    metadata = {"doc": doc, "choices": choices, "bounds": bounds}
+    `bounds` is the range a number must lie in (both ends allowed); `keys`, the keys a table may have."""
+    metadata = {"doc": doc, "choices": choices, "bounds": bounds, "keys": keys}
     if isinstance(default, (list, dict)):
         return field(default_factory=lambda: type(default)(default), metadata=metadata)
     return field(default=default, metadata=metadata)
@@ -108,9 +107,13 @@ def _voices() -> list[str]:
 
 
 def _languages() -> list[str]:
+    return ["", *_language_codes()]
+
+
+def _language_codes() -> list[str]:
     from assistant.speech.language import LANGUAGE_NAMES
 
-    return ["", *LANGUAGE_NAMES]
+    return list(LANGUAGE_NAMES)
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,8 @@ class SpeechConfig:
                             _languages)
     voices: dict[str, str] = setting({}, "A voice for each language text is read in, by name or language tag, "
                                      "e.g. fr = \"fr-fr\" or de = \"German\" (see `assistant voices`); a language "
-                                     "not listed gets the first voice that speaks it.", _voices)
+                                     "not listed gets the first voice that speaks it.", _voices,
+                                     keys=_language_codes)
     rate: float = setting(1.0, "Speaking rate as a multiplier of the voice's normal speed.", bounds=(0.25, 4))
     volume: float = setting(1.0, "Volume from 0.0 to 1.0.", bounds=(0, 1))
     earcons: bool = setting(True, "Play short tones for mode changes, text found and a lost camera.")
@@ -204,8 +208,7 @@ class Config:
 
 def default_path() -> Path:
     """Where the config file is read from when `--config` is not given."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "assistant" / "config.toml"
+    return xdg_base("XDG_CONFIG_HOME", ".config") / "assistant" / "config.toml"
 
 
 def _coerce(value: Any, kind: Any, where: str) -> Any:
@@ -255,6 +258,20 @@ def _check_choice(value: Any, choices: Callable[[], Iterable[str]] | None, where
         raise ConfigError(f"{where}: {shown(value)} is not a choice ({hint}: {', '.join(repr(a) for a in listed)})")
 
 
+def _check_keys(value: Any, keys: Callable[[], Iterable[str]] | None, where: str) -> None:
+    """Each key of the table `value` is one of `keys` (a language's code in [speech.voices]): a key that is
+    not would be kept and never used, without a word."""
+    if keys is None or not isinstance(value, dict):
+        return
+    allowed = list(keys())
+    for key in value:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key).lower()[:200], allowed, n=1) if len(str(key)) <= 200 else []
+            hint = f"close: {close[0]!r}; " if close else ""
+            raise ConfigError(f"{where}: {shown(key)} is not a language code the assistant knows ({hint}the keys "
+                              f"here are two-letter codes: {', '.join(allowed)})")
+
+
 def _check_bounds(value: Any, bounds: tuple[float, float] | None, where: str) -> None:
     if bounds is None:
         return
@@ -271,6 +288,7 @@ def _merge(section: Any, values: dict[str, Any], where: str) -> Any:
         if key not in fields:
             raise ConfigError(f"{where}.{key}: unknown key")
         changes[key] = _coerce(value, hints[key], f"{where}.{key}")
+        _check_keys(changes[key], fields[key].metadata.get("keys"), f"{where}.{key}")
         _check_choice(changes[key], fields[key].metadata.get("choices"), f"{where}.{key}")
         _check_bounds(changes[key], fields[key].metadata.get("bounds"), f"{where}.{key}")
     return dataclasses.replace(section, **changes)
@@ -308,7 +326,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
     """The TOML file at `path`: a regular file of at most `MAX_CONFIG_BYTES` (a FIFO, a device or a link to
     /dev/zero is refused unread), UTF-8, not nested deeper than the parser can go."""
     try:
-        text = read_limited(path, MAX_CONFIG_BYTES).decode("utf-8")
+        # utf-8-sig: a byte-order mark, which some editors put first (Windows Notepad), is not part of the TOML
+        text = read_limited(path, MAX_CONFIG_BYTES).decode("utf-8-sig")
         return tomllib.loads(text)
     except FileProblem as exc:
         raise ConfigError(str(exc).rstrip(".")) from exc

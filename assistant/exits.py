@@ -1,6 +1,7 @@
 """How the program ends, whatever ends it: SIGTERM and SIGHUP become an exception raised in the main thread,
 as Ctrl+C does, so that every `finally` runs (the terminal is put back, temporary audio is removed, the
-speech is closed); and a closed standard output (`assistant voices | head`) ends it quietly, with the
+speech is closed); SIGINT is Ctrl+C while the live loop reads its terminal's keys, even where it was
+started ignored; and a closed standard output (`assistant voices | head`) ends it quietly, with the
 status a shell gives a program killed by SIGPIPE (141), never a traceback or an "Exception ignored" line.
 """
 
@@ -50,6 +51,23 @@ def signals_raise() -> Iterator[None]:
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def interrupt_honoured() -> Iterator[None]:
+    """Within this block (entered on the main thread), SIGINT raises KeyboardInterrupt, as Ctrl+C does, even
+    where the program was started with SIGINT ignored: a shell without job control (a script, `script -c`)
+    starts `assistant demo &` so, and Python keeps an ignored SIGINT ignored, so that `kill -INT` and Ctrl+C
+    on its terminal did nothing. The ignoring is put back on leaving."""
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.SIG_IGN):
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 _closed = threading.Event()

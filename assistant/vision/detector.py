@@ -28,14 +28,13 @@ from assistant.vision.centernet import MODEL as COCO_MODEL
 from assistant.vision.centernet import CocoDetector
 from assistant.vision.detection import Detection
 from assistant.vision.faces import Face, FaceDetector
-from assistant.vision.manifest import ModelError, model_entry, verified_path
+from assistant.vision.manifest import ModelError, build_fix, cannot_load, model_entry, verified_path
 from assistant.vision.merge import AGREE, Hit, merge
 from assistant.vision.runtime import cpu_session
 from assistant.vision.things import COCO_THINGS, OID_LABELS, OID_THINGS, THINGS, Thing, same_words
 
 SSD_MODEL, FACE_MODEL = "oidv4-ssd-int8", "face-full-range"
 NMS_IOU = 0.45
-FIX = "run `assistant models build` (it needs npm; `apt-get install npm` where it is missing)"
 
 
 def ssd_anchors() -> np.ndarray:
@@ -86,10 +85,10 @@ class ObjectDetector:
             self.coco = CocoDetector(threads, coco_model)
             self.faces = FaceDetector(threads)
         except ModelError as exc:
-            raise ModelError(f"The people-and-objects detector is not built: {FIX}.") from exc
+            raise cannot_load("The people-and-objects detector", exc, npm=True) from exc
         self.labelmap: list[str] = list(ssd["labelmap"])
         if self.labelmap[1:] != list(OID_LABELS):
-            raise ModelError(f"The SSD's classes are not those of the objects table: {FIX}.")
+            raise ModelError(f"The SSD's classes are not those of the objects table: {build_fix(npm=True)}.")
         self.groups = ssd_groups(self.labelmap)
         self.anchors = ssd_anchors()
         # Each model's last answer, with (a weak reference to) the frame it was for.

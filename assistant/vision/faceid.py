@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from assistant.vision.faces import Face, Keypoint
-from assistant.vision.manifest import ModelError, model_entry, verified_path
+from assistant.vision.manifest import ModelError, cannot_load, model_entry, verified_path
 from assistant.vision.runtime import cpu_session
 
 MODEL = "face-descriptor"
@@ -43,7 +43,6 @@ PROBABLY = 0.50
 """Descriptor distance under which a face is named as "probably": 1 different-person pair in 1224 (two
 small children: dlib's model puts children close together) and 98% of same-person pairs. dlib's usual 0.6
 named a stranger in 10 of those 1224 pairs."""
-FIX = "run `assistant models build` (it needs npm; `apt-get install npm` where it is missing)"
 
 
 def similarity(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -109,7 +108,7 @@ class FaceDescriber:
         try:
             path = verified_path(model_entry(MODEL))
         except ModelError as exc:
-            raise ModelError(f"The face recogniser is not built: {FIX}.") from exc
+            raise cannot_load("The face recogniser", exc, npm=True) from exc
         self.session = cpu_session(path, threads)
         self.input_name = self.session.get_inputs()[0].name
 

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from assistant.vision.detection import Box
-from assistant.vision.manifest import ModelError, model_entry, verified_path
+from assistant.vision.manifest import ModelError, cannot_load, model_entry, verified_path
 from assistant.vision.runtime import cpu_session
 
 MODEL = "face-full-range"
@@ -29,7 +29,6 @@ SIZE = 192
 GRID = 48
 MIN_SCORE = 0.6
 NMS_IOU = 0.3
-FIX = "run `assistant models build` (it needs pip and the network once)"
 
 Point = tuple[float, float]
 
@@ -106,10 +105,10 @@ class FaceDetector:
 
     def __init__(self, threads: int = 1) -> None:
         try:
-            entry = model_entry(MODEL)
+            path = verified_path(model_entry(MODEL))
         except ModelError as exc:
-            raise ModelError(f"The face detector is not built: {FIX}.") from exc
-        self.session = cpu_session(verified_path(entry), threads, fixed_shape=True)
+            raise cannot_load("The face detector", exc) from exc
+        self.session = cpu_session(path, threads, fixed_shape=True)
         self.input_name = self.session.get_inputs()[0].name
         self.anchors = grid_anchors()
 

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from assistant.i18n import _
-from assistant.paths import FileProblem, data_home, not_regular, read_limited
+from assistant.paths import FileProblem, data_home, not_regular, read_limited, user_folder
 from assistant.textout import plain
 
 FILE_NAME = "faces.json"
@@ -255,10 +255,12 @@ def write(path: Path, saved: Saved) -> None:
             "people": [{"name": name, "descriptors": [[round(float(v), 6) for v in d] for d in looks]}
                        for name, looks in saved.people]}
     try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        user_folder(target.parent)
         with contextlib.suppress(OSError):  # one that cannot be removed is named by `check`; the save goes on
             _remove_leftovers(path)
         fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=target.parent)  # mode 600
+    except FileProblem as exc:
+        raise FacesFileError(_("The known faces cannot be saved: {why}").format(why=exc), Problem.UNREADABLE) from exc
     except OSError as exc:
         raise FacesFileError(_("The known faces cannot be saved in {folder} ({why}).").format(
             folder=target.parent, why=exc.strerror or exc), Problem.UNREADABLE) from exc
