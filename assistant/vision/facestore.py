@@ -181,7 +181,10 @@ def locked(path: Path) -> Iterator[None]:
     `LOCK_WAIT` seconds, or it cannot be taken."""
     lock = path.parent / LOCK_NAME
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        user_folder(path.parent)
+    except FileProblem as exc:
+        raise FacesFileError(_("The known faces cannot be saved: {why}").format(why=exc), Problem.UNREADABLE) from exc
+    try:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
                      | getattr(os, "O_CLOEXEC", 0), 0o600)
     except OSError as exc:
