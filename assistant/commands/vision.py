@@ -136,7 +136,7 @@ def cmd_colour(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_codes(args: argparse.Namespace, config: Config) -> int:
-    from assistant.announce.codewords import code_words, load_names
+    from assistant.announce.codewords import UNREADABLE, code_words, load_names
     from assistant.paths import data_home
     from assistant.vision.codes import CodeFinder
 
@@ -144,13 +144,16 @@ def cmd_codes(args: argparse.Namespace, config: Config) -> int:
     images = ImageFiles(args.images, args.json)
     for path, image in images:
         started = time.perf_counter()
-        codes = finder.find(image).codes
+        seen = finder.find(image)
+        codes = seen.codes
         ms = (time.perf_counter() - started) * 1000
         if args.json:
             print(json_line({"file": str(path), "codes": [
                 {"type": c.type, "data": c.data, "spoken": code_words(c.type, c.data, names), "box": list(c.box)}
                 for c in codes], "ms": round(ms, 1)}), flush=True)
         else:
-            said = " ".join(code_words(c.type, c.data, names) for c in codes) or _("No code found.")
+            # A code seen but not read is a code, as `find code` says: not "No code found."
+            said = " ".join(code_words(c.type, c.data, names) for c in codes) or (
+                _(UNREADABLE) if seen.unread else _("No code found."))
             print(plain(f"{path}: {said}" if len(args.images) > 1 else said), flush=True)
     return images.status
