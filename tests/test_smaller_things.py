@@ -129,3 +129,26 @@ def test_a_wifi_code_is_announced_by_its_network_and_r_reads_its_password_spelle
     said = TextChannel(Context(Config(), models)).read_all(page)
     assert said[0].text == password_words(WIFI) and said[1].kind is Kind.READ and "Guest" in said[1].text
 
+
+# --- text not read twice ------------------------------------------------------------------------------------
+def test_text_read_before_a_mode_change_or_by_r_is_not_read_again(models):
+    now = [0.0]
+    frame = sign("EMERGENCY EXIT")
+
+    def run(channel: TextChannel, seconds: float) -> list[str]:
+        said = []
+        for _ in range(int(seconds * 2)):  # the OCR's two reads a second
+            said += [s.text for s in channel.step(frame, now[0])]
+            now[0] += 0.5
+        return said
+
+    channel = TextChannel(Context(Config(), models, clock=lambda: now[0]))
+    assert run(channel, 2.0) == ["EMERGENCY EXIT"]
+    channel.reset()  # to codes mode, for longer than a line takes to be read again (text_repeat_seconds)
+    now[0] += 60
+    channel.reset()  # and back to scene and text, the sign still in view
+    assert run(channel, 3.0) == []
+    channel = TextChannel(Context(Config(), models, clock=lambda: now[0]))
+    assert [s.kind for s in channel.read_all(frame)] == [Kind.READ]  # R read it
+    assert run(channel, 3.0) == []
+

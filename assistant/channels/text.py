@@ -27,6 +27,8 @@ class TextView:
         self.reader, self.clock = reader, clock
         self.latest: TextResult | None = None
         self.latest_at = float("-inf")  # when `latest` was read
+        self.published: list[str] = []  # the lines of the last read made elsewhere (`publish`), and when
+        self.published_at = float("-inf")
         self._frame: np.ndarray | None = None
 
     def read(self, frame: np.ndarray) -> TextResult:
@@ -38,8 +40,9 @@ class TextView:
         return self.latest
 
     def publish(self, result: TextResult) -> None:
-        """A read made elsewhere (a whole page) becomes the latest."""
+        """A read made elsewhere (R, a whole page) becomes the latest; its lines have been read out."""
         self.latest, self.latest_at = result, self.clock()
+        self.published, self.published_at = [line.text for line in result.lines], self.latest_at
 
     def forget(self) -> None:
         self.latest, self._frame = None, None
@@ -70,8 +73,12 @@ class TextChannel:
         self.tracker = TextTracker(min_score=ctx.config.vision.ocr_min_score, repeat_after=a.text_repeat_seconds,
                                    clock=ctx.clock)
         self.codes: CodeFinder | None = None  # made on the first R (on the slow lane, as OpenCV's wants)
+        self.marked_at = float("-inf")  # the last read made elsewhere that the tracker counts as read
 
     def step(self, frame: np.ndarray, now: float) -> list[Say]:
+        if self.view.published_at > self.marked_at:  # text read out by R or as a page
+            self.marked_at = self.view.published_at
+            self.tracker.read_elsewhere(self.view.published)
         result = self.view.read(frame)
         if any(ln.score >= self.tracker.min_score for ln in result.lines):
             self.last_text_at = now
@@ -105,7 +112,8 @@ class TextChannel:
         return text_part(self.ctx.models.describe_reader().read(frame).spoken_lines)
 
     def reset(self) -> None:
-        self.tracker.forget()
+        """A new mode: the text already read is not read again when it is still in view (see `pause`)."""
+        self.tracker.pause()
 
     def seen(self) -> dict[str, float]:
         return {"text": self.last_text_at} if self.last_text_at is not None else {}
