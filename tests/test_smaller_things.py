@@ -152,3 +152,41 @@ def test_text_read_before_a_mode_change_or_by_r_is_not_read_again(models):
     assert [s.kind for s in channel.read_all(frame)] == [Kind.READ]  # R read it
     assert run(channel, 3.0) == []
 
+
+# --- read --wav ---------------------------------------------------------------------------------------------
+def test_read_wav_says_what_was_read_into_the_file(tmp_path, capsys):
+    import wave
+
+    page, blank, wav = tmp_path / "sign.png", tmp_path / "blank.png", tmp_path / "read.wav"
+    cv2.imwrite(str(page), sign("EMERGENCY EXIT"))
+    cv2.imwrite(str(blank), np.full((200, 300, 3), 255, np.uint8))
+    assert main(["read", "--wav", str(wav), str(page)]) == 0
+    assert capsys.readouterr().out.strip() == "EMERGENCY EXIT"
+    with wave.open(str(wav)) as w:
+        audio = np.frombuffer(w.readframes(w.getnframes()), np.int16)
+        seconds = w.getnframes() / w.getframerate()
+    assert seconds > 0.5 and np.abs(audio).max() > 1000  # words, not silence
+    assert main(["read", "--wav", str(wav), str(blank)]) == 0  # "No text found." is said into it too
+    with wave.open(str(wav)) as w:
+        assert w.getnframes() / w.getframerate() > 0.5
+
+
+# --- classify -----------------------------------------------------------------------------------------------
+def test_classify_names_each_class_by_its_own_name(dev_dir, capsys):
+    from assistant.commands.vision import own_name
+    from assistant.vision.classifier import Classifier, Label
+
+    path = dev_dir / "imagenet-dev" / "n02123159_tiger_cat.JPEG"
+    assert main(["classify", str(path)]) == 0
+    names = [part.rsplit(" ", 1)[0] for part in capsys.readouterr().out.split(": ", 1)[1].strip().split(", ")]
+    assert names[:2] == ["tiger cat", "tabby"] and len(set(names)) == 5, names  # not "cat" three times
+    assert main(["classify", "--json", "--top", "2", str(path)]) == 0  # the JSON as it was
+    labels = json.loads(capsys.readouterr().out)["labels"]
+    assert [(lb["name"], lb["imagenet_name"]) for lb in labels] == [("cat", "tiger cat"), ("cat", "tabby")]
+    classes = Classifier().labels
+    twice = {c.imagenet_name for c in classes if sum(d.imagenet_name == c.imagenet_name for d in classes) > 1}
+    assert twice == {"crane", "maillot"}  # ImageNet's own two names for two classes each
+    crane = Label(134, "crane", "crane", 0.5, "animal")
+    assert own_name(crane, twice) == "crane (class 134)" and own_name(Label(3, "shark", "tiger shark", 0.5, ""),
+                                                                        twice) == "tiger shark"
+
