@@ -190,3 +190,11 @@ def test_classify_names_each_class_by_its_own_name(dev_dir, capsys):
     assert own_name(crane, twice) == "crane (class 134)" and own_name(Label(3, "shark", "tiger shark", 0.5, ""),
                                                                         twice) == "tiger shark"
 
+
+# --- describe in the dark -----------------------------------------------------------------------------------
+def test_describe_of_a_too_dark_photo_says_so_first(tmp_path, capsys):
+    path = tmp_path / "dark.png"
+    cv2.imwrite(str(path), sign("EMERGENCY EXIT", background=8, ink=70))  # mean luma 9: too dark
+    assert main(["describe", str(path)]) == 0
+    assert capsys.readouterr().out.strip() == "It is too dark to see. Text: EMERGENCY EXIT."
+
