@@ -198,3 +198,25 @@ def test_describe_of_a_too_dark_photo_says_so_first(tmp_path, capsys):
     assert main(["describe", str(path)]) == 0
     assert capsys.readouterr().out.strip() == "It is too dark to see. Text: EMERGENCY EXIT."
 
+
+# --- set-up: the models build -------------------------------------------------------------------------------
+def test_building_the_text_detector_prints_no_warning_and_makes_the_same_model(tmp_path):
+    """The step of `assistant models build` that printed onnxruntime's shape-merge warning and the quantizer's
+    "Axis 1 is out-of-range" (as the CLI sets logging up), into a private models folder."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    from assistant.vision.manifest import read_manifest
+
+    script = ("import sys; from pathlib import Path; from assistant.cli import setup_logging; setup_logging(0, 0); "
+              "from assistant.build import ocrdet; ocrdet.build_det_int8(Path(sys.argv[1]))")
+    target = tmp_path / "ppocrv5-det-int8.onnx"
+    done = subprocess.run([sys.executable, "-c", script, str(target)], capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, ASSISTANT_MODELS_DIR=str(tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert "[W:onnxruntime" not in done.stderr and "out-of-range" not in done.stderr and "WARNING" not in done.stderr, \
+        done.stderr
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == read_manifest()["models"]["ppocrv5-det-int8"]["sha256"]
+
