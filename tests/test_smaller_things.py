@@ -220,3 +220,16 @@ def test_building_the_text_detector_prints_no_warning_and_makes_the_same_model(t
         done.stderr
     assert hashlib.sha256(target.read_bytes()).hexdigest() == read_manifest()["models"]["ppocrv5-det-int8"]["sha256"]
 
+
+# --- say without a sound card -------------------------------------------------------------------------------
+def test_say_without_a_sound_card_says_that_nothing_was_played(tmp_path, monkeypatch, capsys):
+    from assistant.speech.audio import SoundDeviceSink
+
+    monkeypatch.setattr(SoundDeviceSink, "available", staticmethod(lambda: False))
+    assert main(["say", "--voice-engine", "text", "Hello."]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() == "Hello."
+    assert err.strip() == "No sound card: nothing was played; use --wav FILE to keep the audio."
+    assert main(["say", "--voice-engine", "text", "Hello.", "--wav", str(tmp_path / "hello.wav")]) == 0
+    assert "nothing was played" not in capsys.readouterr().err
+
