@@ -233,3 +233,35 @@ def test_say_without_a_sound_card_says_that_nothing_was_played(tmp_path, monkeyp
     assert main(["say", "--voice-engine", "text", "Hello.", "--wav", str(tmp_path / "hello.wav")]) == 0
     assert "nothing was played" not in capsys.readouterr().err
 
+
+# --- the launcher -------------------------------------------------------------------------------------------
+LAUNCHER = ROOT / "scripts" / "install-launcher.sh"
+MARKER = "# assistant launcher, written by scripts/install-launcher.sh"
+
+
+def test_a_second_clone_keeps_the_launcher_of_the_first_unless_asked(tmp_path):
+    import os
+    import subprocess
+
+    first = tmp_path / "first"
+    (first / ".venv" / "bin").mkdir(parents=True)
+    (first / ".venv" / "bin" / "assistant").write_text("#!/bin/sh\necho first\n")
+    (first / ".venv" / "bin" / "assistant").chmod(0o755)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    launcher = bin_dir / "assistant"
+    theirs = f'#!/bin/sh\n{MARKER}\nexec "{first}/.venv/bin/assistant" "$@"\n'
+    launcher.write_text(theirs)
+
+    def install(**env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(LAUNCHER), str(bin_dir)], capture_output=True, text=True, check=True,
+                              env=dict(os.environ, **env))
+
+    kept = install()
+    assert launcher.read_text() == theirs  # not re-pointed to this checkout
+    assert f"runs another checkout, {first}: it is kept" in kept.stdout and "ASSISTANT_LAUNCHER=replace" in kept.stdout
+    replaced = install(ASSISTANT_LAUNCHER="replace")
+    assert f'exec "{ROOT}/.venv/bin/assistant"' in launcher.read_text() and "is at" in replaced.stdout
+    launcher.write_text(theirs.replace(str(first), str(tmp_path / "gone")))  # a checkout since deleted
+    moved = install()
+    assert "which is gone: it now runs this checkout" in moved.stdout and str(ROOT) in launcher.read_text()
