@@ -127,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("images", nargs="+", type=Path)
         p.add_argument("--json", action="store_true", help="one JSON object per image")
     p.add_argument("--document", action="store_true", help="find the page, straighten it, read it whole")
+    p.add_argument("--wav", type=Path, help="also speak what is read into this WAV file")
     _ocr_engine_args(p, deprecated_engine=True)
     from assistant.commands.faces import add_parser
 

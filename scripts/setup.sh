@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh machine: Debian packages, .venv, the package, the models.
 # Each step is a fast no-op when already done. Usage: scripts/setup.sh [dev]
+# The `assistant` command on PATH keeps running the checkout that first put it there; ASSISTANT_LAUNCHER=replace
+# makes it run this one (see scripts/install-launcher.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

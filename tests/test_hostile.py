@@ -156,10 +156,10 @@ def test_in_codes_mode_a_bad_code_never_stops_the_good_one_and_is_logged_once(tm
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     frame = cv2.imread(str(qr_image(tmp_path / "two.png", b"BAD one", b"good one")))
 
-    def words(kind: str, data: str, names: dict[str, str] | None = None) -> str:
+    def words(kind: str, data: str, names: dict[str, str] | None = None, live: bool = False) -> str:
         if data.startswith("BAD"):
             raise ValueError("Invalid IPv6 URL")
-        return codewords.code_words(kind, data, names)
+        return codewords.code_words(kind, data, names, live)
 
     monkeypatch.setattr(channel_module, "code_words", words)
     channel = channel_module.CodesChannel(Context(Config(), None))

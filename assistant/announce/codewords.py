@@ -16,8 +16,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from assistant.common import digit_groups
-from assistant.i18n import _, p_
+from assistant.i18n import N_, _, p_
 from assistant.paths import FileProblem, read_limited
+from assistant.reading import SPELLED
 from assistant.textout import plain
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,11 @@ MAX_TEXT = 300  # characters of a text code said at once (the whole text is in t
 MAX_DATA = 8192  # characters of a code looked at (a QR code holds at most 7,089)
 MAX_NAMES_BYTES = 8_000_000  # the lookup file: far more than any list of products kept by hand
 MAX_NAME = 200  # characters of one product name
+UNREADABLE = N_("A code is in view but cannot be read.")  # seen, and never read (codes mode, `assistant codes`)
+# Marks a password may hold that `reading.SPELLED` does not name (a voice says many of them not at all).
+MARKS = {" ": N_("space"), "\\": N_("backslash"), "~": N_("tilde"), "^": N_("caret"), "<": N_("less than"),
+         ">": N_("greater than"), "{": N_("open brace"), "}": N_("close brace"), "[": N_("open square bracket"),
+         "]": N_("close square bracket"), "|": N_("vertical bar"), "`": N_("backtick")}
 
 
 def grouped_digits(digits: str) -> str:
@@ -61,16 +67,59 @@ def fields(body: str) -> dict[str, str]:
     return found
 
 
-def _wifi(data: str) -> str:
+def _wifi(data: str, live: bool = False) -> str:
+    """The network's name and whether it has a password; `live`: that R reads it (it is never said unasked:
+    anyone near could hear it)."""
     found = fields(data[5:])
-    name = found.get("S", "")
-    security = found.get("T", "")
-    if security in ("", "nopass"):
+    name, security = found.get("S", ""), found.get("T", "")
+    if wifi_password(data) is None:
         said = _("Wi-Fi network {name}, open.") if name else _("Wi-Fi network without a name, open.")
+    elif live:
+        said = (_("Wi-Fi network {name}, {security} password: press R to hear it.") if name
+                else _("Wi-Fi network without a name, {security} password: press R to hear it."))
     else:
         said = (_("Wi-Fi network {name}, {security} password included.") if name
                 else _("Wi-Fi network without a name, {security} password included."))
     return said.format(name=name, security=security)
+
+
+def wifi_password(data: str) -> str | None:
+    """The password of a Wi-Fi code (`WIFI:S:name;T:WPA;P:password;;`); None for an open network or a code
+    that is not a Wi-Fi code."""
+    if data[:5].lower() != "wifi:":
+        return None
+    found = fields(data[5:MAX_DATA])
+    password = found.get("P", "")
+    return password if password and found.get("T", "") != "nopass" else None
+
+
+def spelled(secret: str) -> str:
+    """Text to be typed, character by character: 'Pa5 !' -> 'capital P, A, 5, space, exclamation mark'. Every
+    letter is written as a capital so that a voice says its name (as `reading.spell` does); a capital is
+    said to be one. Every mark is named (a voice skips many), in the user's language."""
+    said = []
+    for ch in secret:
+        if ch.isupper():
+            said.append(_("capital {letter}").format(letter=ch))
+        elif ch.isalpha():
+            said.append(ch.upper() if len(ch.upper()) == 1 else ch)  # 'ß' is one letter, 'SS' two
+        elif ch in SPELLED or ch in MARKS:
+            said.append(_(SPELLED.get(ch) or MARKS[ch]))
+        else:
+            said.append(ch)
+    return ", ".join(said)
+
+
+def password_words(data: str) -> str | None:
+    """A Wi-Fi code's password, spelled, with the network's name: said only when asked (R); None when the
+    code has no password."""
+    password = wifi_password(data)
+    if password is None:
+        return None
+    name = " ".join(plain(fields(data[5:MAX_DATA]).get("S", "")).split())
+    letters = spelled(plain(password)[:MAX_TEXT])
+    return (_("Password of the Wi-Fi network {name}: {letters}.") if name
+            else _("Wi-Fi password: {letters}.")).format(name=name, letters=letters)
 
 
 def _web(data: str) -> str | None:
@@ -107,14 +156,15 @@ def as_text(kind: str, data: str) -> str:
     return _("{code} says: {text}").format(code=label, text=text[:MAX_TEXT] + ("…" if len(text) > MAX_TEXT else ""))
 
 
-def qr_words(data: str) -> str:
+def qr_words(data: str, live: bool = False) -> str:
+    """What is said for a QR code; `live`: in codes mode, where R reads a Wi-Fi code's password."""
     data = data[:MAX_DATA]
     lower = data[:16].lower()
     said: str | None = None
     if lower.startswith(("http://", "https://")):
         said = _web(data)
     elif lower.startswith("wifi:"):
-        said = _wifi(data)
+        said = _wifi(data, live)
     elif lower.startswith("tel:"):
         said = _("Phone number {number}.").format(number=data[4:])
     elif lower.startswith("mailto:"):
@@ -152,10 +202,11 @@ def load_names(path: Path) -> dict[str, str]:
     return names
 
 
-def code_words(kind: str, data: str, names: dict[str, str] | None = None) -> str:
-    """What is said for one code: never raises, whatever the code holds."""
+def code_words(kind: str, data: str, names: dict[str, str] | None = None, live: bool = False) -> str:
+    """What is said for one code: never raises, whatever the code holds. `live`: said in codes mode (see
+    `qr_words`)."""
     if kind == "QR":
-        return qr_words(data)
+        return qr_words(data, live)
     label = PRODUCT_TYPES.get(kind, plain(kind).replace("_", " ").title())
     data = data[:MAX_DATA]
     name = (names or {}).get(data)

@@ -68,9 +68,10 @@ def describe_sentence(detections: Sequence[Detection], text_lines: Sequence[str]
                       floor: float, sure: float, objects: str = "", trusted: bool = True) -> str:
     """The describe-now answer: people and things with where they are (`objects`), what the classifier
     sees with confidence words, any text, and whether it is dark. Not `trusted` (too dark, blurred): no
-    things at all, the light words say why."""
-    labels = labels_part(detections, floor, sure) if trusted else ""
-    objects = objects if trusted else ""
+    things at all, and the light words that say why come first (any text read comes after them)."""
+    if not trusted:
+        return " ".join(p for p in (light_words, text_part(text_lines)) if p)
+    labels = labels_part(detections, floor, sure)
     if objects and labels == nothing():
         labels = ""
     return " ".join(p for p in (objects, labels, text_part(text_lines), light_words) if p)

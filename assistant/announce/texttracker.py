@@ -2,7 +2,9 @@
 
 A line is read once it has been seen consistently: in `needed` of the last `window` OCR runs, similar
 by edit distance, above the confidence floor. Flickering partial reads never reach that. While it stays
-in view it is not read again; once it has been out of view for `repeat_after` seconds it may be.
+in view it is not read again; once it has been out of view for `repeat_after` seconds it may be. While the
+tracker is paused (a mode that reads no live text) the time does not count: text read before the pause and
+still in view after it is not read again.
 Pure: the clock is injected and nothing here touches a camera or a model.
 """
 
@@ -33,10 +35,11 @@ class TextTracker:
         self.clock = clock
         self.runs: deque[list[tuple[str, float]]] = deque(maxlen=window)
         self.announced: list[_Seen] = []
+        self.paused_at: float | None = None
 
     def update(self, lines: Iterable[tuple[str, float]]) -> list[str]:
         """Feed one OCR run's (text, score) lines; returns the lines to read out now, in the order given."""
-        now = self.clock()
+        now = self.resume()
         run = [(t.strip(), s) for t, s in lines if s >= self.min_score and len(t.strip()) >= self.min_chars]
         self.runs.append(run)
         self.announced = [a for a in self.announced if now - a.last_seen < self.repeat_after]
@@ -54,7 +57,38 @@ class TextTracker:
                 out.append(best)
         return out
 
+    def resume(self) -> float:
+        """The time now, the time paused (if it was) added to what was read: it is not time out of view."""
+        now = self.clock()
+        if self.paused_at is not None:
+            for seen in self.announced:
+                seen.last_seen += max(0.0, now - self.paused_at)
+            self.paused_at = None
+        return now
+
+    def read_elsewhere(self, lines: Iterable[str]) -> None:
+        """Lines read out another way (R, a page in document mode): they count as read now, so the live text
+        that finds them still in view does not read them again."""
+        now = self.resume()
+        for text in (t.strip() for t in lines):
+            if len(text) < self.min_chars:
+                continue
+            known = next((a for a in self.announced if similar(a.text, text)), None)
+            if known is not None:
+                known.last_seen = now
+            else:
+                self.announced.append(_Seen(text, 1.0, now))
+
+    def pause(self) -> None:
+        """The mode changes: reads in progress start afresh, but what was read stays read (switching away
+        and back is no reason to hear the same sign twice), and the time until the next `update` does not
+        count towards `repeat_after`."""
+        self.runs.clear()
+        if self.paused_at is None:
+            self.paused_at = self.clock()
+
     def forget(self) -> None:
-        """Start afresh (a new mode, or the user asked to hear everything again)."""
+        """Start afresh: everything in view is read again."""
         self.runs.clear()
         self.announced.clear()
+        self.paused_at = None

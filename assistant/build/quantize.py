@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import onnx
+
+log = logging.getLogger(__name__)
+WARNING, ERROR = 2, 3  # onnxruntime's log severities (its default is WARNING)
 
 
 def save_deterministic(model: onnx.ModelProto, path: Path) -> None:
@@ -16,6 +21,38 @@ def save_deterministic(model: onnx.ModelProto, path: Path) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(model.SerializeToString(deterministic=True))
     tmp.replace(path)
+
+
+class _PerTensorNote(logging.Filter):
+    """onnxruntime's quantizer warns, on the root logger, of each weight that cannot be quantized per
+    channel ("Axis 1 is out-of-range for weight 'batch_norm_1.w_0' with rank 1": a vector has one axis) and
+    quantizes it per tensor, as it should be: a note for the log, not a warning for someone setting up."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith("Axis ") and "is out-of-range for weight" in message:
+            log.debug("%s: quantized per tensor.", message)
+            return False
+        return True
+
+
+@contextmanager
+def quiet_notes() -> Iterator[None]:
+    """While quantizing: onnxruntime's own log at errors only (its sessions warn, for the PP-OCR detector,
+    "Error merging shape info for output ... Falling back to lenient merge": the graph declares its output
+    with no dimensions and onnxruntime keeps the inferred ones), and the quantizer's per-tensor notes sent
+    to the debug log. Every error still shows."""
+    import onnxruntime as ort
+
+    note = _PerTensorNote()
+    root = logging.getLogger()
+    ort.set_default_logger_severity(ERROR)
+    root.addFilter(note)
+    try:
+        yield
+    finally:
+        root.removeFilter(note)
+        ort.set_default_logger_severity(WARNING)
 
 
 def quantize_static_qdq(source: Path, target: Path, inputs: Iterable[dict[str, np.ndarray]],
@@ -33,7 +70,7 @@ def quantize_static_qdq(source: Path, target: Path, inputs: Iterable[dict[str, n
         def get_next(self) -> dict[str, np.ndarray] | None:
             return next(feeds, None)
 
-    with tempfile.TemporaryDirectory(prefix="assistant-quant-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="assistant-quant-") as tmp, quiet_notes():
         prepared = Path(tmp) / "prepared.onnx"
         quant_pre_process(str(source), str(prepared), skip_symbolic_shape=True)
         quantized = Path(tmp) / "int8.onnx"

@@ -1,5 +1,6 @@
 """The live text channel: short text in view, read once it has been read the same way twice; and R,
-all the text in view now. `TextView` is the OCR that this channel, guidance and document mode share."""
+all the text in view now (and a Wi-Fi code's password). `TextView` is the OCR that this channel, guidance
+and document mode share."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from assistant.announce.codewords import password_words
 from assistant.announce.phrasing import live_text, text_part
 from assistant.announce.texttracker import TextTracker
 from assistant.channels.base import Context, Lane
 from assistant.common import Earcon, Kind, Mode, Priority, Say
 from assistant.i18n import N_, _
+from assistant.vision.codes import CodeFinder
 from assistant.vision.ocr import TextResult
 
 
@@ -24,6 +27,8 @@ class TextView:
         self.reader, self.clock = reader, clock
         self.latest: TextResult | None = None
         self.latest_at = float("-inf")  # when `latest` was read
+        self.published: list[str] = []  # the lines of the last read made elsewhere (`publish`), and when
+        self.published_at = float("-inf")
         self._frame: np.ndarray | None = None
 
     def read(self, frame: np.ndarray) -> TextResult:
@@ -35,8 +40,9 @@ class TextView:
         return self.latest
 
     def publish(self, result: TextResult) -> None:
-        """A read made elsewhere (a whole page) becomes the latest."""
+        """A read made elsewhere (R, a whole page) becomes the latest; its lines have been read out."""
         self.latest, self.latest_at = result, self.clock()
+        self.published, self.published_at = [line.text for line in result.lines], self.latest_at
 
     def forget(self) -> None:
         self.latest, self._frame = None, None
@@ -66,8 +72,13 @@ class TextChannel:
         self.last_text_at: float | None = None
         self.tracker = TextTracker(min_score=ctx.config.vision.ocr_min_score, repeat_after=a.text_repeat_seconds,
                                    clock=ctx.clock)
+        self.codes: CodeFinder | None = None  # made on the first R (on the slow lane, as OpenCV's wants)
+        self.marked_at = float("-inf")  # the last read made elsewhere that the tracker counts as read
 
     def step(self, frame: np.ndarray, now: float) -> list[Say]:
+        if self.view.published_at > self.marked_at:  # text read out by R or as a page
+            self.marked_at = self.view.published_at
+            self.tracker.read_elsewhere(self.view.published)
         result = self.view.read(frame)
         if any(ln.score >= self.tracker.min_score for ln in result.lines):
             self.last_text_at = now
@@ -78,12 +89,17 @@ class TextChannel:
         return [Say(live_text(new_lines, self.lines), Priority.NORMAL, Kind.TEXT, earcon=Earcon.TEXT, about="text")]
 
     def read_all(self, frame: np.ndarray) -> list[Say]:
-        """R: every line of text in view now, in reading order, with the accurate models (the page reader)."""
+        """R: every line of text in view now, in reading order, with the accurate models (the page reader);
+        first the password of a Wi-Fi code in view, spelled (codes mode says R reads it), in the user's
+        language (said letter by letter, it is no text of another language)."""
         result = self.ctx.models.document_reader().read(frame)
         self.view.publish(result)
+        self.codes = self.codes or CodeFinder()
+        passwords = [Say(words, Priority.NOW, Kind.SPEECH) for code in self.codes.find(frame).codes
+                     if code.type == "QR" and (words := password_words(code.data)) is not None]
         if not result.text:
-            return [Say(_("No text found."), Priority.NOW, Kind.SPEECH)]
-        return [Say(result.text, Priority.NOW, Kind.READ)]
+            return passwords or [Say(_("No text found."), Priority.NOW, Kind.SPEECH)]
+        return passwords + [Say(result.text, Priority.NEXT if passwords else Priority.NOW, Kind.READ)]
 
     def describe(self, frame: np.ndarray | None, now: float) -> str:
         """The text in view now: the live read when it is at most `FRESH` seconds old, else a read of
@@ -96,7 +112,8 @@ class TextChannel:
         return text_part(self.ctx.models.describe_reader().read(frame).spoken_lines)
 
     def reset(self) -> None:
-        self.tracker.forget()
+        """A new mode: the text already read is not read again when it is still in view (see `pause`)."""
+        self.tracker.pause()
 
     def seen(self) -> dict[str, float]:
         return {"text": self.last_text_at} if self.last_text_at is not None else {}

@@ -7,12 +7,17 @@ import codecs
 import sys
 from typing import Any
 
+from assistant import i18n
 from assistant.app import open_speech
 from assistant.config import Config
+from assistant.i18n import N_
 from assistant.paths import FileProblem
+from assistant.speech.audio import NullSink
 from assistant.speech.synth import voices_iter
 from assistant.textout import plain
 from assistant.transcript import print_utterance
+
+NOTHING_PLAYED = N_("No sound card: nothing was played; use --wav FILE to keep the audio.")
 
 
 def _texts(args: argparse.Namespace) -> tuple[list[tuple[int | None, str]], int]:
@@ -95,6 +100,8 @@ def cmd_say(args: argparse.Namespace, config: Config) -> int:
         if not speech.wait_idle(timeout=600):
             print("Speech did not finish in time.", file=sys.stderr)
             return 1
+        if isinstance(speech.sink, NullSink):  # the words are printed; nothing was heard
+            print(i18n._(NOTHING_PLAYED), file=sys.stderr)
     finally:
         try:
             speech.close()

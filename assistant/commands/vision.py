@@ -6,10 +6,12 @@ import argparse
 import logging
 import sys
 import time
+from collections import Counter
 from typing import Any
 
-from assistant.app import open_voices
+from assistant.app import open_speech, open_voices
 from assistant.commands.files import ImageFiles
+from assistant.common import Kind, Priority
 from assistant.config import Config
 from assistant.i18n import _, n_
 from assistant.textout import json_line, plain, printable
@@ -26,6 +28,7 @@ def cmd_classify(args: argparse.Namespace, config: Config) -> int:
     except ModelError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    twice = {name for name, n in Counter(c.imagenet_name for c in classifier.labels).items() if n > 1}
     images = ImageFiles(args.images, args.json)
     for path, image in images:
         result = classifier(image, args.top)
@@ -34,12 +37,21 @@ def cmd_classify(args: argparse.Namespace, config: Config) -> int:
                        "score": round(lb.score, 5)} for lb in result.labels]
             print(json_line({"file": str(path), "labels": labels, "ms": round(result.ms, 2)}), flush=True)
         else:
-            best = ", ".join(f"{lb.name} {lb.score:.0%}" for lb in result.labels)
+            best = ", ".join(f"{own_name(lb, twice)} {lb.score:.0%}" for lb in result.labels)
             print(plain(f"{path}: {best}"), flush=True)
     return images.status
 
 
+def own_name(label: Any, twice: set[str]) -> str:
+    """A class by its own name, not the name it is said by (that is shared: "dog" for 118 breeds, "cat" for
+    five); ImageNet gives two classes each of two names ("crane": the bird and the machine; "maillot"),
+    and those come with their index."""
+    name = label.imagenet_name
+    return _("{name} (class {index})").format(name=name, index=label.index) if name in twice else name
+
+
 def cmd_read(args: argparse.Namespace, config: Config) -> int:
+    from assistant.commands.files import output_problem
     from assistant.vision.ocr import OcrUnavailable
 
     try:
@@ -50,6 +62,36 @@ def cmd_read(args: argparse.Namespace, config: Config) -> int:
     except OcrUnavailable as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    problem = output_problem(args)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
+    speech = open_speech(config, args.wav) if args.wav else None
+    written = True
+    try:
+        status = _read(args, config, reader, speech)
+    finally:
+        if speech is not None:
+            written = _finish(speech, args.wav)
+    return status if written else 1
+
+
+def _finish(speech: Any, wav: Any) -> bool:
+    """All that was queued said into the WAV file, and the file closed; False (said on stderr) when it could
+    not be written whole (a full disk)."""
+    speech.wait_idle(600)
+    try:
+        speech.close()
+    except OSError as exc:
+        print(plain(_("{file} could not be written whole ({reason}).").format(file=wav, reason=exc.strerror or exc)),
+              file=sys.stderr)
+        return False
+    return True
+
+
+def _read(args: argparse.Namespace, config: Config, reader: Any, speech: Any) -> int:
+    """Each image's text printed (or as JSON), and said into the WAV file when there is `speech`: the text
+    in its own language, as `say` says it; the assistant's own words in the user's."""
     orientation = None
     if args.document:
         from assistant.vision.orientation import load_orientation
@@ -79,6 +121,11 @@ def cmd_read(args: argparse.Namespace, config: Config) -> int:
             if args.document and result.text:
                 count = len(result.spoken_lines)
                 print(n_("{n} line read.", "{n} lines read.", count).format(n=count), flush=True)
+        if speech is not None:  # NEXT: a long page is never dropped as stale, and each image comes in turn
+            if result.text:
+                speech.say(result.text, Priority.NEXT, Kind.TEXT)
+            else:
+                speech.say(_("No text found."), Priority.NEXT, Kind.SPEECH)
     return images.status
 
 
@@ -136,7 +183,7 @@ def cmd_colour(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_codes(args: argparse.Namespace, config: Config) -> int:
-    from assistant.announce.codewords import code_words, load_names
+    from assistant.announce.codewords import UNREADABLE, code_words, load_names
     from assistant.paths import data_home
     from assistant.vision.codes import CodeFinder
 
@@ -144,13 +191,16 @@ def cmd_codes(args: argparse.Namespace, config: Config) -> int:
     images = ImageFiles(args.images, args.json)
     for path, image in images:
         started = time.perf_counter()
-        codes = finder.find(image).codes
+        seen = finder.find(image)
+        codes = seen.codes
         ms = (time.perf_counter() - started) * 1000
         if args.json:
             print(json_line({"file": str(path), "codes": [
                 {"type": c.type, "data": c.data, "spoken": code_words(c.type, c.data, names), "box": list(c.box)}
                 for c in codes], "ms": round(ms, 1)}), flush=True)
         else:
-            said = " ".join(code_words(c.type, c.data, names) for c in codes) or _("No code found.")
+            # A code seen but not read is a code, as `find code` says: not "No code found."
+            said = " ".join(code_words(c.type, c.data, names) for c in codes) or (
+                _(UNREADABLE) if seen.unread else _("No code found."))
             print(plain(f"{path}: {said}" if len(args.images) > 1 else said), flush=True)
     return images.status

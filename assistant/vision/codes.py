@@ -1,9 +1,12 @@
 """Barcodes and QR codes, with OpenCV's own detectors (no model file): `cv2.QRCodeDetectorAruco` (falling
 back to `cv2.QRCodeDetector`) and `cv2.barcode.BarcodeDetector` (EAN-13, EAN-8, UPC-A, UPC-E, ...).
 
-`CodeFinder.find(frame)` gives the codes decoded (product codes only when their check digit holds: a misread
-is never spoken) and the codes seen but not decoded (to guide the camera closer). A QR code's data is read
-as bytes, whole (NUL characters included), and is only data: what it says is for `announce.codewords`.
+`CodeFinder.find(frame)` is the one answer to "which codes are in this frame" that codes mode, `assistant
+codes`, describe and find all use: each code seen, as a `Sighting`, read (its `Code`) or seen but not read
+(what the beep and find lead the camera closer to). A product code is read only when its check digit holds,
+and one read only on the second, closer look is read again another way before it counts: a misread is never
+spoken. A QR code's data is read as bytes, whole (NUL characters included), and is only data: what it says is
+for `announce.codewords`.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ log = logging.getLogger(__name__)
 
 CHECKED = {"EAN_13": 13, "EAN_8": 8, "UPC_A": 12, "UPC_E": 8}  # product codes that carry a check digit
 MAX_SIDE = 960  # larger frames are scaled down first: codes fill a good part of a frame held to them
+# The closer looks at a code found but not read: (enlargement, blur of the unsharp mask). The second confirms
+# a product code the first read (see `CodeFinder._barcode_closer`).
+LOOKS = ((2.0, 2.0), (2.5, 1.5))
 
 
 @dataclass(frozen=True)
@@ -31,13 +37,35 @@ class Code:
 
 
 @dataclass(frozen=True)
-class Seen:
-    """What one frame holds: the codes decoded, the largest share of the frame (0..1) covered by a code
-    found but not decoded (0 when there is none), and the boxes of those (what find leads to)."""
+class Sighting:
+    """One code seen in a frame: its box in frame pixels, the share of the frame it covers (0..1), and what
+    it holds (None: seen but not read)."""
 
-    codes: list[Code]
-    undecoded: float
-    unread: tuple[tuple[int, int, int, int], ...] = ()
+    box: tuple[int, int, int, int]
+    share: float
+    code: Code | None = None
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The codes one frame holds, read or not, as `Sighting`s in the order found."""
+
+    sightings: tuple[Sighting, ...] = ()
+
+    @property
+    def codes(self) -> list[Code]:
+        """The codes read."""
+        return [s.code for s in self.sightings if s.code is not None]
+
+    @property
+    def unread(self) -> tuple[tuple[int, int, int, int], ...]:
+        """The boxes of the codes seen but not read (what find leads to)."""
+        return tuple(s.box for s in self.sightings if s.code is None)
+
+    @property
+    def undecoded(self) -> float:
+        """The largest share of the frame covered by a code seen but not read (0 when there is none)."""
+        return max((s.share for s in self.sightings if s.code is None), default=0.0)
 
 
 def as_text(payload: bytes | str | None) -> str:
@@ -104,9 +132,10 @@ class CodeFinder:
         self.barcode = cv2.barcode.BarcodeDetector()
 
     @staticmethod
-    def _closer(grey: np.ndarray, quad: np.ndarray, decode: Callable[[np.ndarray], str]) -> str:
-        """A second try on a code found but not read: its region, with a margin, enlarged twice and
-        sharpened (small or soft codes read this way)."""
+    def _closer(grey: np.ndarray, quad: np.ndarray, decode: Callable[[np.ndarray], str], look: int = 0) -> str:
+        """Another try on a code found but not read: its region, with a margin, enlarged and sharpened in
+        one of the `LOOKS` (small or soft codes read this way)."""
+        zoom, soften = LOOKS[look]
         pts = np.asarray(quad, dtype=np.float32).reshape(-1, 2)
         x0, y0 = pts.min(axis=0)
         x1, y1 = pts.max(axis=0)
@@ -115,8 +144,8 @@ class CodeFinder:
         xa, ya, xb, yb = int(max(0, x0 - mx)), int(max(0, y0 - my)), int(min(w, x1 + mx)), int(min(h, y1 + my))
         if xb - xa < 16 or yb - ya < 16:
             return ""
-        crop = cv2.resize(grey[ya:yb, xa:xb], None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-        soft = cv2.GaussianBlur(crop, (0, 0), 2.0)
+        crop = cv2.resize(grey[ya:yb, xa:xb], None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC)
+        soft = cv2.GaussianBlur(crop, (0, 0), soften)
         sharp = cv2.addWeighted(crop, 1.8, soft, -0.8, 0)
         try:
             return decode(sharp)
@@ -134,16 +163,30 @@ class CodeFinder:
                 return f"{kind}:{info}"
         return ""
 
+    def _barcode_closer(self, grey: np.ndarray, quad: np.ndarray) -> str:
+        """'KIND:data' of a product code read on a closer look and again, the same, on a second one; else
+        ''. A check digit passes one misread in ten: on the 328 everyday photos of the dev sets (no code in
+        any) a closer look alone read two codes that were not there (a bell tower's slats, a lorry's grille),
+        the second neither; of 50 real codes on those photos read only on the closer look, the second read 35
+        the same, one otherwise and 14 not at all (those wait for a step closer)."""
+        first = self._closer(grey, quad, self._barcode_again)
+        return first if first and self._closer(grey, quad, self._barcode_again, look=1) == first else ""
+
     def find(self, frame_bgr: np.ndarray) -> Seen:
         h, w = frame_bgr.shape[:2]
         scale = min(1.0, MAX_SIDE / max(h, w))
         image = cv2.resize(frame_bgr, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA) \
             if scale < 1.0 else frame_bgr
         grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
-        codes: list[Code] = []
-        undecoded = 0.0
-        unread: list[tuple[int, int, int, int]] = []
         frame_area = float(h * w)
+        found: list[Sighting] = []
+
+        def seen(quad: np.ndarray, kind: str, data: str) -> None:
+            share = _area(quad, scale, frame_area)
+            if share > 0:  # corners in a line: no code
+                box = _box(quad, scale)
+                found.append(Sighting(box, share, Code(kind, data, box) if data else None))
+
         try:
             _, payloads, points, _ = self.qr.detectAndDecodeBytesMulti(grey)
         except cv2.error as exc:  # a frame the detector cannot take: nothing found in it
@@ -151,12 +194,7 @@ class CodeFinder:
             payloads, points = (), None
         if points is not None and len(points):
             for payload, quad in zip(payloads, points):
-                text = as_text(payload) or self._closer(grey, quad, self._qr_again)
-                if text:
-                    codes.append(Code("QR", text, _box(quad, scale)))
-                else:
-                    undecoded = max(undecoded, _area(quad, scale, frame_area))
-                    unread.append(_box(quad, scale))
+                seen(quad, "QR", as_text(payload) or self._closer(grey, quad, self._qr_again))
         try:
             _, infos, kinds, corners = self.barcode.detectAndDecodeWithType(grey)
         except cv2.error as exc:
@@ -164,15 +202,9 @@ class CodeFinder:
             infos, kinds, corners = (), (), None
         if corners is not None and len(corners):
             for info, kind, quad in zip(infos, kinds, corners):
+                if info and not valid(kind, info):
+                    log.debug("Dropped a %s that fails its check: %s", kind, info)
                 if not (info and valid(kind, info)):
-                    again = self._closer(grey, quad, self._barcode_again)
-                    if again:
-                        kind, info = again.split(":", 1)
-                if info and valid(kind, info):
-                    codes.append(Code(kind, info, _box(quad, scale)))
-                else:
-                    if info:
-                        log.debug("Dropped a %s that fails its check: %s", kind, info)
-                    undecoded = max(undecoded, _area(quad, scale, frame_area))
-                    unread.append(_box(quad, scale))
-        return Seen(codes, undecoded, tuple(unread))
+                    kind, _, info = self._barcode_closer(grey, quad).partition(":")
+                seen(quad, kind, info)
+        return Seen(tuple(found))
