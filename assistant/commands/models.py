@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from assistant.config import Config
+from assistant.i18n import _, decimal
 from assistant.vision.manifest import ModelError, read_manifest, sha256_file
 
 
@@ -28,11 +29,13 @@ def cmd_models(args: argparse.Namespace, config: Config) -> int:
     models: dict[str, Any] = manifest.get("models", {})
     if args.action == "list":
         for name, entry in models.items():
-            acc = "" if "labels" not in entry else ", accuracy not measured"
+            facts = [entry["precision"]] + ([f"{entry['input_size']} px"] if entry.get("input_size") else [])
             if "top1" in entry:
-                acc = f", top-1 {entry['top1']:.1%}, top-5 {entry['top5']:.1%}"
-            size = f", {entry['input_size']} px" if entry.get("input_size") else ""
-            print(f"{name}: {entry['precision']}{size}{acc}, {entry['file']}")
+                facts.append(_("top-1 {top1}%, top-5 {top5}%").format(top1=decimal(entry["top1"] * 100, 1),
+                                                                      top5=decimal(entry["top5"] * 100, 1)))
+            elif "labels" in entry:
+                facts.append(_("accuracy not measured"))
+            print(f"{name}: {', '.join([*facts, entry['file']])}")
         return 0
     from assistant.paths import models_dir
 
@@ -48,5 +51,5 @@ def cmd_models(args: argparse.Namespace, config: Config) -> int:
         bad += status != "OK"
         print(f"{status} {name} ({entry['file']})")
     if bad:
-        print("Run `assistant models build` to rebuild.", file=sys.stderr)
+        print(_("Run `assistant models build` to rebuild."), file=sys.stderr)
     return 1 if bad else 0
