@@ -173,18 +173,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("with --dry-run: one JSON object per piece, {language, voice, text} (and line, for -)"))
     add("voices", _("List the voices that can be used."))
     p = add("models", _("Build, list and verify the models."))
-    p.add_argument("action", choices=["build", "list", "verify"])
+    _choice(p, "action", ["build", "list", "verify"], p_("metavar", "ACTION"))
     p.add_argument("--force", action="store_true", help=_("rebuild even when up to date"))
     from assistant.commands.bench import BENCHES
 
     p = add("bench", _("Benchmarks: ours against a baseline, side by side."))
-    p.add_argument("what", choices=list(BENCHES))
+    _choice(p, "what", list(BENCHES), p_("metavar", "BENCHMARK"))
     p.add_argument("--frames", type=int, default=0, metavar="N", help=_("frames or runs to time (0: the default)"))
     p = add("check", _("Check that everything the assistant needs is here."))
     p.add_argument("--no-camera", action="store_true", help=_("skip opening the camera"))
     p = add("config", _("Show the effective settings or where they are read from."))
-    p.add_argument("action", choices=["show", "path"])
+    _choice(p, "action", ["show", "path"], p_("metavar", "ACTION"))
     return parser
+
+
+def _choice(parser: argparse.ArgumentParser, dest: str, choices: list[str], metavar: str) -> None:
+    """A positional naming one of `choices`, shown by `metavar` in the user's language (argparse names it by
+    its metavar, else by its `dest`, an English word of the code, in its errors), the choices in its help."""
+    parser.add_argument(dest, choices=choices, metavar=metavar, help=_("one of: {choices}").format(
+        choices=", ".join(choices)))
 
 
 def _images(parser: argparse.ArgumentParser) -> None:

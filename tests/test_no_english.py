@@ -95,15 +95,27 @@ def fragments(language: str) -> set[str]:
 OUTSIDE = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|\{[^}]*\}|assistant [a-z]+|^\s+[a-z]+\s\s|\b[a-z]{2} \(")
 
 
+def names() -> set[str]:
+    """The names typed on the command line (commands, and the choices of options and arguments): words of the
+    code, the same in every language."""
+    found, parsers = set(), [build_parser()]
+    while parsers:
+        for action in parsers.pop()._actions:
+            found |= {str(choice) for choice in action.choices or ()}
+            if isinstance(action, argparse._SubParsersAction):
+                parsers += action.choices.values()
+    return found
+
+
 def english_heard(output: str, language: str, fragments_: set[str], shared: set[str], tmp: Path) -> list[str]:
     """The lines of `output` that say English of the assistant's own."""
-    heard = []
+    heard, typed = [], names()
     for line in output.replace(str(tmp), "").splitlines():
         leaks = [f for f in fragments_ if f in line]
         text = OUTSIDE.sub(" ", line)
         words = [w for token in text.split() if not re.search(r"[-/_.=@0-9]", token)
                  for w in re.findall(r"[A-Za-z]+", token) if not w.isupper()]
-        english = [w for w in words if w.lower() in ENGLISH - shared]
+        english = [w for w in words if w.lower() in ENGLISH - shared and w not in typed]
         if leaks or english:
             heard.append(f"{line!r}: {leaks or english}")
     return heard
@@ -142,6 +154,7 @@ def error_cases(tmp: Path) -> Iterator[tuple[str, list[str]]]:
     yield "missing argument", ["colour"]
     yield "unknown option", ["colour", "--bogus", "x.png"]
     yield "bad choice", ["models", "frobnicate"]
+    yield "bad benchmark", ["bench", "frobnicate"]
     yield "unknown command", ["frobnicate"]
     yield "bad number", ["say", "--rate", "fast", "Hi"]
     yield "an option without its value", ["say", "Hi", "--voice"]
