@@ -13,9 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant import __version__, exits, i18n, textout
+from assistant import __version__, cliwords, exits, i18n, textout
 from assistant.common import Mode
-from assistant.config import Config, ConfigError, load
+from assistant.config import Config, ConfigError, _read_toml, default_path, load, shown
+from assistant.i18n import _, p_
 from assistant.registry import load_class
 
 log = logging.getLogger("assistant")
@@ -47,119 +48,158 @@ def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     # Sub-commands leave these unset unless given, so flags before the sub-command are not overwritten.
     count: Any = 0 if top else argparse.SUPPRESS
     path: Any = None if top else argparse.SUPPRESS
-    parser.add_argument("-v", "--verbose", action="count", default=count, help="more logging on stderr")
-    parser.add_argument("-q", "--quiet", action="count", default=count, help="less logging on stderr")
-    parser.add_argument("--config", type=Path, default=path,
-                        help="config file (default: $XDG_CONFIG_HOME/assistant/config.toml)")
-    parser.add_argument("--language", default=path, metavar="CODE",
-                        help="your language (en, fr, de, es, ...): the assistant's own words and their voice "
-                             "(default: the setting speech.language, else the system's)")
+    parser.add_argument("-v", "--verbose", action="count", default=count, help=_("more logging on stderr"))
+    parser.add_argument("-q", "--quiet", action="count", default=count, help=_("less logging on stderr"))
+    parser.add_argument("--config", type=Path, default=path, metavar=p_("metavar", "FILE"),
+                        help=_("config file (default: $XDG_CONFIG_HOME/assistant/config.toml)"))
+    parser.add_argument("--language", type=language_code, default=path, metavar=p_("metavar", "CODE"),
+                        help=_("your language (en, fr, de, es, ...): the assistant's own words and their voice "
+                               "(default: the setting speech.language, else the system's)"))
+
+
+def language_code(value: str) -> str:
+    """`--language`: a language the assistant knows, or empty (the system's); argparse says any other is not
+    one, with every choice (a code alone does not tell which language it is: each is named)."""
+    from assistant.speech.language import LANGUAGE_NAMES, language_name
+
+    if value == "" or value in LANGUAGE_NAMES:
+        return value
+    choices = ", ".join(f"{code} ({language_name(code)})" for code in LANGUAGE_NAMES)
+    raise argparse.ArgumentTypeError(_("{value} is not a language the assistant knows. Choose one of: "
+                                       "{choices}.").format(value=shown(value), choices=choices))
 
 
 def _source_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--camera", dest="source", help="camera index, video file or image folder")
-    parser.add_argument("--fps", type=float, help="replay rate for a video file or image folder")
-    parser.add_argument("--mode", choices=[m.value for m in Mode], help="start mode")
-    parser.add_argument("--wav", type=Path, help="write what would be played to this WAV file")
-    parser.add_argument("--wav-realtime", type=Path,
-                        help="record what a listener would hear, in real time, silences and stops included")
-    parser.add_argument("--transcript", type=Path, help="write one JSON line per utterance to this (new) file")
-    parser.add_argument("--append", action="store_true", help="add to the --transcript file instead of starting anew")
-    parser.add_argument("--preview", action="store_true", help="show a preview window (keys work there too)")
-    parser.add_argument("--voice", help="voice name")
+    parser.add_argument("--camera", dest="source", metavar=p_("metavar", "SOURCE"),
+                        help=_("camera index, video file or image folder"))
+    parser.add_argument("--fps", type=float, help=_("replay rate for a video file or image folder"))
+    parser.add_argument("--mode", choices=[m.value for m in Mode], help=_("start mode"))
+    parser.add_argument("--wav", type=Path, metavar=p_("metavar", "FILE"),
+                        help=_("write what would be played to this WAV file"))
+    parser.add_argument("--wav-realtime", type=Path, metavar=p_("metavar", "FILE"),
+                        help=_("record what a listener would hear, in real time, silences and stops included"))
+    parser.add_argument("--transcript", type=Path, metavar=p_("metavar", "FILE"),
+                        help=_("write one JSON line per utterance to this (new) file"))
+    parser.add_argument("--append", action="store_true",
+                        help=_("add to the --transcript file instead of starting anew"))
+    parser.add_argument("--preview", action="store_true", help=_("show a preview window (keys work there too)"))
+    parser.add_argument("--voice", metavar=p_("metavar", "VOICE"), help=_("voice name"))
     _voice_engine_args(parser)
     _ocr_engine_args(parser, deprecated_engine=False)
-    parser.add_argument("--save-dir", type=Path, help="keep every page read in document mode here")
-    parser.add_argument("--max-seconds", type=float, help="stop after this many seconds")
-    parser.add_argument("--find", metavar="NAME", help="look for NAME from the start, as G does: a thing, a word, "
-                                                       "a code")
+    parser.add_argument("--save-dir", type=Path, metavar=p_("metavar", "FOLDER"),
+                        help=_("keep every page read in document mode here"))
+    parser.add_argument("--max-seconds", type=float, metavar=p_("metavar", "SECONDS"),
+                        help=_("stop after this many seconds"))
+    parser.add_argument("--find", metavar=p_("metavar", "NAME"),
+                        help=_("look for NAME from the start, as G does: a thing, a word, a code"))
 
 
 def _voice_engine_args(parser: argparse.ArgumentParser) -> None:
     from assistant.speech.backends import BACKENDS
 
-    parser.add_argument("--voice-engine", choices=list(BACKENDS), help="first speech back-end to try")
+    parser.add_argument("--voice-engine", choices=list(BACKENDS), help=_("first speech back-end to try"))
     parser.add_argument("--engine", choices=list(BACKENDS), dest="old_voice_engine", help=argparse.SUPPRESS)
 
 
 def _ocr_engine_args(parser: argparse.ArgumentParser, deprecated_engine: bool) -> None:
     from assistant.vision.readers import READERS
 
-    parser.add_argument("--ocr-engine", choices=list(READERS), help="OCR back-end")
+    parser.add_argument("--ocr-engine", choices=list(READERS), help=_("OCR back-end"))
     if deprecated_engine:
         parser.add_argument("--engine", choices=list(READERS), dest="old_ocr_engine", help=argparse.SUPPRESS)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser, its help in the user's language (`i18n.use` first)."""
     parser = argparse.ArgumentParser(
         prog="assistant",
-        description="Offline seeing assistant: says what the camera sees and reads text aloud.",
+        description=_("Offline seeing assistant: says what the camera sees and reads text aloud."),
+        epilog=_("While the live assistant runs (`assistant run`, `assistant demo`), press H to hear its keys and "
+                 "Q to quit; the README lists the keys too."),
     )
-    parser.add_argument("--version", action="version", version=f"assistant {__version__}")
+    parser.add_argument("--version", action="version", version=f"assistant {__version__}",
+                        help=_("show the version and exit"))
     _common(parser, top=True)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar=p_("metavar", "COMMAND"))
 
-    def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
+    def add(name: str, help_text: str, epilog: str | None = None) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text, epilog=epilog)
         _common(p)
         return p
 
-    p = add("run", "Run the live assistant on a camera.")
+    keys = _("While it runs, press H to hear its keys and Q to quit; the README lists the keys too.")
+    p = add("run", _("Run the live assistant on a camera."), keys)
     _source_args(p)
-    p.add_argument("--demo-if-no-camera", action="store_true", help="run the demo when no camera opens")
-    p = add("demo", "Run the live assistant on the built-in demo clip.")
+    p.add_argument("--demo-if-no-camera", action="store_true", help=_("run the demo when no camera opens"))
+    p = add("demo", _("Run the live assistant on the built-in demo clip."), keys)
     _source_args(p)
-    p = add("describe", "Describe still images: objects, text and light.")
-    p.add_argument("images", nargs="+", type=Path)
-    p.add_argument("--json", action="store_true", help="one JSON object per image")
-    p.add_argument("--wav", type=Path, help="also speak into this WAV file")
-    p.add_argument("--model", help="classifier model name")
-    p = add("classify", "Classify images with the quantized classifier.")
-    p.add_argument("images", nargs="+", type=Path)
-    p.add_argument("--top", type=int, default=5, help="how many labels per image")
-    p.add_argument("--model", help="classifier model name (see `assistant models list`)")
-    p.add_argument("--json", action="store_true", help="one JSON object per image")
-    for name, what in (("detect", "Find people and everyday objects in images, and say where they are."),
-                       ("colour", "Say the main colours in the middle of images."),
-                       ("codes", "Read barcodes and QR codes in images."),
-                       ("read", "Read the text in images aloud, in reading order.")):
+    p = add("describe", _("Describe still images: objects, text and light."))
+    _images(p)
+    p.add_argument("--wav", type=Path, metavar=p_("metavar", "FILE"), help=_("also speak into this WAV file"))
+    p.add_argument("--model", metavar=p_("metavar", "MODEL"), help=_("classifier model name"))
+    p = add("classify", _("Classify images with the quantized classifier."))
+    _images(p)
+    p.add_argument("--top", type=int, default=5, metavar="N", help=_("how many labels per image"))
+    p.add_argument("--model", metavar=p_("metavar", "MODEL"),
+                   help=_("classifier model name (see `assistant models list`)"))
+    for name, what in (("detect", _("Find people and everyday objects in images, and say where they are.")),
+                       ("colour", _("Say the main colours in the middle of images.")),
+                       ("codes", _("Read barcodes and QR codes in images.")),
+                       ("read", _("Read the text in images aloud, in reading order."))):
         p = add(name, what)
-        p.add_argument("images", nargs="+", type=Path)
-        p.add_argument("--json", action="store_true", help="one JSON object per image")
-    p.add_argument("--document", action="store_true", help="find the page, straighten it, read it whole")
-    p.add_argument("--wav", type=Path, help="also speak what is read into this WAV file")
+        _images(p)
+    p.add_argument("--document", action="store_true", help=_("find the page, straighten it, read it whole"))
+    p.add_argument("--wav", type=Path, metavar=p_("metavar", "FILE"),
+                   help=_("also speak what is read into this WAV file"))
     _ocr_engine_args(p, deprecated_engine=True)
     from assistant.commands.faces import add_parser
 
-    add_parser(add("faces", "Teach the faces of people to be named, list them, forget them."))
-    p = add("find", "Find a thing, a word or a code in images: where it is (left to right, up and down, how big).")
-    p.add_argument("name", help="what to look for: a thing (cup, phone, TV), code, a word, or text WORD; quote "
-                                "a name of two words")
-    p.add_argument("images", nargs="+", type=Path)
-    p.add_argument("--json", action="store_true", help="one JSON object per image")
-    p = add("say", "Say text, each language in a voice of its own (or all in --voice).")
-    p.add_argument("text", nargs="+", help="the text; - reads standard input, each line a text of its own")
-    p.add_argument("--voice", help="voice name")
+    add_parser(add("faces", _("Teach the faces of people to be named, list them, forget them.")))
+    p = add("find", _("Find a thing, a word or a code in images: where it is (left to right, up and down, how "
+                      "big)."))
+    p.add_argument("name", metavar=p_("metavar", "name"),
+                   help=_("what to look for: a thing (cup, phone, TV), code, a word, or text WORD; quote a name of "
+                          "two words"))
+    _images(p)
+    p = add("say", _("Say text, each language in a voice of its own (or all in --voice)."))
+    p.add_argument("text", nargs="+", metavar=p_("metavar", "text"),
+                   help=_("the text; - reads standard input, each line a text of its own"))
+    p.add_argument("--voice", metavar=p_("metavar", "VOICE"), help=_("voice name"))
     _voice_engine_args(p)
-    p.add_argument("--rate", type=float, help="rate multiplier (e.g. 1.5) or words per minute (e.g. 180)")
-    p.add_argument("--wav", type=Path, help="write the audio to this WAV file instead of playing it")
-    p.add_argument("--dry-run", action="store_true", help="print the words the voice would say; play nothing")
+    p.add_argument("--rate", type=float, metavar=p_("metavar", "RATE"),
+                   help=_("rate multiplier (e.g. 1.5) or words per minute (e.g. 180)"))
+    p.add_argument("--wav", type=Path, metavar=p_("metavar", "FILE"),
+                   help=_("write the audio to this WAV file instead of playing it"))
+    p.add_argument("--dry-run", action="store_true", help=_("print the words the voice would say; play nothing"))
     p.add_argument("--json", action="store_true",
-                   help="with --dry-run: one JSON object per piece, {language, voice, text} (and line, for -)")
-    add("voices", "List the voices that can be used.")
-    p = add("models", "Build, list and verify the models.")
-    p.add_argument("action", choices=["build", "list", "verify"])
-    p.add_argument("--force", action="store_true", help="rebuild even when up to date")
+                   help=_("with --dry-run: one JSON object per piece, {language, voice, text} (and line, for -)"))
+    add("voices", _("List the voices that can be used."))
+    p = add("models", _("Build, list and verify the models."))
+    _choice(p, "action", ["build", "list", "verify"], p_("metavar", "ACTION"))
+    p.add_argument("--force", action="store_true", help=_("rebuild even when up to date"))
     from assistant.commands.bench import BENCHES
 
-    p = add("bench", "Benchmarks: ours against a baseline, side by side.")
-    p.add_argument("what", choices=list(BENCHES))
-    p.add_argument("--frames", type=int, default=0, help="frames or runs to time (0: the default)")
-    p = add("check", "Check that everything the assistant needs is here.")
-    p.add_argument("--no-camera", action="store_true", help="skip opening the camera")
-    p = add("config", "Show the effective settings or where they are read from.")
-    p.add_argument("action", choices=["show", "path"])
+    p = add("bench", _("Benchmarks: ours against a baseline, side by side."))
+    _choice(p, "what", list(BENCHES), p_("metavar", "BENCHMARK"))
+    p.add_argument("--frames", type=int, default=0, metavar="N", help=_("frames or runs to time (0: the default)"))
+    p = add("check", _("Check that everything the assistant needs is here."))
+    p.add_argument("--no-camera", action="store_true", help=_("skip opening the camera"))
+    p = add("config", _("Show the effective settings or where they are read from."))
+    _choice(p, "action", ["show", "path"], p_("metavar", "ACTION"))
     return parser
+
+
+def _choice(parser: argparse.ArgumentParser, dest: str, choices: list[str], metavar: str) -> None:
+    """A positional naming one of `choices`, shown by `metavar` in the user's language (argparse names it by
+    its metavar, else by its `dest`, an English word of the code, in its errors), the choices in its help."""
+    parser.add_argument(dest, choices=choices, metavar=metavar, help=_("one of: {choices}").format(
+        choices=", ".join(choices)))
+
+
+def _images(parser: argparse.ArgumentParser) -> None:
+    """The image files a command looks at, and its --json."""
+    parser.add_argument("images", nargs="+", type=Path, metavar=p_("metavar", "images"))
+    parser.add_argument("--json", action="store_true", help=_("one JSON object per image"))
 
 
 def setup_logging(verbose: int, quiet: int) -> None:
@@ -203,9 +243,10 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
         multiplier = rate / WORDS_PER_MINUTE if rate > RATE_BOUNDS[1] else rate
         if not RATE_BOUNDS[0] <= multiplier <= RATE_BOUNDS[1]:
             low, high = RATE_BOUNDS
-            raise ConfigError(f"--rate {rate:g}: give a multiplier from {low:g} to {high:g} (1 is normal speed), or "
-                              f"words per minute from {low * WORDS_PER_MINUTE:.0f} to {high * WORDS_PER_MINUTE:.0f} "
-                              f"({WORDS_PER_MINUTE} is normal speed).")
+            raise ConfigError(_("--rate {rate}: give a multiplier from {low} to {high} (1 is normal speed), or words "
+                                "per minute from {slowest} to {fastest} ({normal} is normal speed).").format(
+                rate=f"{rate:g}", low=f"{low:g}", high=f"{high:g}", slowest=f"{low * WORDS_PER_MINUTE:.0f}",
+                fastest=f"{high * WORDS_PER_MINUTE:.0f}", normal=WORDS_PER_MINUTE))
         out.setdefault("speech", {})["rate"] = multiplier
     for old, new, section, key in (("old_voice_engine", "voice_engine", "speech", "engine"),
                                    ("old_ocr_engine", "ocr_engine", "vision", "ocr_engine")):
@@ -244,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str] | None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    cliwords.speak_for_argparse()
+    i18n.use(first_language(argv))  # before the parser is built: its help and its errors are in it too
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(args.verbose, args.quiet)
@@ -253,9 +297,45 @@ def _run(argv: list[str] | None) -> int:
     try:
         config = load(args.config, overrides_from(args))
     except ConfigError as exc:
-        print(f"Configuration error: {exc}", file=sys.stderr)
+        print(_("Configuration error: {error}").format(error=exc), file=sys.stderr)
         return 2
     from assistant.speech.voices import user_language
 
     i18n.use(user_language(config.speech.language))  # the assistant's own words, from here on
     return resolve(args.command)(args, config)
+
+
+def first_language(argv: list[str]) -> str:
+    """The user's language before the command line is parsed (argparse speaks as it parses: help, errors):
+    `--language` when it names a language, else the config file's `speech.language` (even when another of
+    its settings is wrong: that error is then said in it), else the system's."""
+    from assistant.speech.language import LANGUAGE_NAMES
+    from assistant.speech.voices import user_language
+
+    flags = _flag_values(argv, ("--language", "--config"))
+    if flags.get("--language") in LANGUAGE_NAMES:
+        return flags["--language"]
+    try:
+        speech = _read_toml(Path(flags["--config"]) if "--config" in flags else default_path()).get("speech")
+    except ConfigError:  # no config file, or one that cannot be read: its error comes later, when it is loaded
+        speech = None
+    configured = speech.get("language") if isinstance(speech, dict) else None
+    return user_language(configured if configured in LANGUAGE_NAMES else "")
+
+
+def _flag_values(argv: list[str], names: tuple[str, ...]) -> dict[str, str]:
+    """The last value of each of the options `names` in `argv`, as argparse will read it (`--name VALUE`,
+    `--name=VALUE`, or a prefix of the name of four characters or more); nothing after `--`."""
+    found: dict[str, str] = {}
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        flag, equals, value = arg.partition("=")
+        name = next((n for n in names if len(flag) >= 4 and n.startswith(flag)), None)
+        if name is None:
+            continue
+        if equals:
+            found[name] = value
+        elif i + 1 < len(argv):
+            found[name] = argv[i + 1]
+    return found

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from assistant import i18n
+from assistant.i18n import _
 from assistant.paths import FileProblem, read_limited, xdg_base
 from assistant.textout import FORMAT_CHARACTERS, SURROGATES, plain
 from assistant.vision.confidence import PROBABLY, SURE
@@ -47,14 +49,14 @@ def shown(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         return repr(value)
     if isinstance(value, int) and value.bit_length() > 64:  # repr would fail past 4,300 digits
-        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+        return _("a number of about {n} digits").format(n=int(value.bit_length() * 0.30103))
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, str):
         return repr(value[:MAX_SHOWN]) + ("…" if len(value) > MAX_SHOWN else "")
     if isinstance(value, list):
-        return "an array"
-    return "a table" if isinstance(value, dict) else f"a {type(value).__name__}"
+        return _("an array")
+    return _("a table") if isinstance(value, dict) else _("a value of type {type}").format(type=type(value).__name__)
 
 
 def setting(default: Any, doc: str, choices: Callable[[], Iterable[str]] | None = None,
@@ -220,7 +222,8 @@ def _coerce(value: Any, kind: Any, where: str) -> Any:
             try:
                 return float(value)
             except OverflowError:  # an integer of 400 digits
-                raise ConfigError(f"{where}: {shown(value)} is out of range") from None
+                raise ConfigError(_("{where}: {value} is out of range").format(where=where, value=shown(value))) \
+                    from None
     elif kind is int:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
@@ -232,7 +235,8 @@ def _coerce(value: Any, kind: Any, where: str) -> Any:
             return {str(_coerce(k, str, where)): _coerce(v, str, f"{where}.{k}") for k, v in value.items()}
         kind = dict
     type_name = getattr(kind, "__name__", str(kind))
-    raise ConfigError(f"{where}: expected {type_name}, got {type(value).__name__} {shown(value)}")
+    raise ConfigError(_("{where}: expected {expected}, got {type} {value}").format(
+        where=where, expected=type_name, type=type(value).__name__, value=shown(value)))
 
 
 def _check_choice(value: Any, choices: Callable[[], Iterable[str]] | None, where: str) -> None:
@@ -250,12 +254,13 @@ def _check_choice(value: Any, choices: Callable[[], Iterable[str]] | None, where
         close += [a for a in difflib.get_close_matches(wanted, named, n=5) if a not in close] \
             if len(str(value)) <= 200 else []
         if len(allowed) <= 12:
-            hint, listed = "allowed", allowed
+            message, listed = _("{where}: {value} is not a choice (allowed: {choices})"), allowed
         elif close:
-            hint, listed = "close names", close[:5]
+            message, listed = _("{where}: {value} is not a choice (close names: {choices})"), close[:5]
         else:
-            raise ConfigError(f"{where}: {shown(value)} is not a choice (none is close; {len(named)} to choose from)")
-        raise ConfigError(f"{where}: {shown(value)} is not a choice ({hint}: {', '.join(repr(a) for a in listed)})")
+            raise ConfigError(_("{where}: {value} is not a choice (none is close; {n} to choose from)").format(
+                where=where, value=shown(value), n=len(named)))
+        raise ConfigError(message.format(where=where, value=shown(value), choices=", ".join(repr(a) for a in listed)))
 
 
 def _check_keys(value: Any, keys: Callable[[], Iterable[str]] | None, where: str) -> None:
@@ -267,9 +272,12 @@ def _check_keys(value: Any, keys: Callable[[], Iterable[str]] | None, where: str
     for key in value:
         if key not in allowed:
             close = difflib.get_close_matches(str(key).lower()[:200], allowed, n=1) if len(str(key)) <= 200 else []
-            hint = f"close: {close[0]!r}; " if close else ""
-            raise ConfigError(f"{where}: {shown(key)} is not a language code the assistant knows ({hint}the keys "
-                              f"here are two-letter codes: {', '.join(allowed)})")
+            said = (_("{where}: {key} is not a language code the assistant knows (close: {close}; the keys here "
+                      "are two-letter codes: {codes})") if close else
+                    _("{where}: {key} is not a language code the assistant knows (the keys here are two-letter "
+                      "codes: {codes})"))
+            raise ConfigError(said.format(where=where, key=shown(key), close=repr(close[0]) if close else "",
+                                          codes=", ".join(allowed)))
 
 
 def _check_bounds(value: Any, bounds: tuple[float, float] | None, where: str) -> None:
@@ -277,7 +285,8 @@ def _check_bounds(value: Any, bounds: tuple[float, float] | None, where: str) ->
         return
     low, high = bounds
     if not (isinstance(value, (int, float)) and math.isfinite(value) and low <= value <= high):
-        raise ConfigError(f"{where}: {shown(value)} is out of range (from {low:g} to {high:g})")
+        raise ConfigError(_("{where}: {value} is out of range (from {low} to {high})").format(
+            where=where, value=shown(value), low=f"{low:g}", high=f"{high:g}"))
 
 
 def _merge(section: Any, values: dict[str, Any], where: str) -> Any:
@@ -286,7 +295,7 @@ def _merge(section: Any, values: dict[str, Any], where: str) -> Any:
     changes: dict[str, Any] = {}
     for key, value in values.items():
         if key not in fields:
-            raise ConfigError(f"{where}.{key}: unknown key")
+            raise ConfigError(_("{where}: unknown key").format(where=f"{where}.{key}"))
         changes[key] = _coerce(value, hints[key], f"{where}.{key}")
         _check_keys(changes[key], fields[key].metadata.get("keys"), f"{where}.{key}")
         _check_choice(changes[key], fields[key].metadata.get("choices"), f"{where}.{key}")
@@ -299,9 +308,9 @@ def apply(config: Config, data: dict[str, Any], source: str) -> Config:
     sections: dict[str, Any] = {}
     for name, values in data.items():
         if name not in {f.name for f in dataclasses.fields(config)}:
-            raise ConfigError(f"{source}: unknown section [{name}]")
+            raise ConfigError(_("{source}: unknown section [{name}]").format(source=source, name=name))
         if not isinstance(values, dict):
-            raise ConfigError(f"{source}: [{name}] must be a table")
+            raise ConfigError(_("{source}: [{name}] must be a table").format(source=source, name=name))
         sections[name] = _merge(getattr(config, name), values, f"{source}: {name}")
     return dataclasses.replace(config, **sections)
 
@@ -313,12 +322,12 @@ def load(path: Path | None = None, overrides: dict[str, Any] | None = None) -> C
     path = path or default_path()
     if path.exists() or path.is_symlink():
         if path.is_dir():
-            raise ConfigError(f"{path} is a folder: the config must be a TOML file")
+            raise ConfigError(_("{path} is a folder: the config must be a TOML file").format(path=path))
         config = apply(config, _read_toml(path), str(path))
     elif named:
-        raise ConfigError(f"{path}: no such config file")
+        raise ConfigError(_("{path}: no such config file").format(path=path))
     if overrides:
-        config = apply(config, overrides, "command line")
+        config = apply(config, overrides, _("command line"))
     return config
 
 
@@ -332,11 +341,24 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except FileProblem as exc:
         raise ConfigError(str(exc).rstrip(".")) from exc
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+        raise ConfigError(_("{path}: not UTF-8 text (byte {n}); save it as UTF-8").format(path=path, n=exc.start)) \
+            from exc
     except RecursionError as exc:
-        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from exc
+        raise ConfigError(_("{path}: not valid TOML: nested too deeply").format(path=path)) from exc
     except ValueError as exc:  # TOMLDecodeError, or an integer too long to read
-        raise ConfigError(f"{path}: not valid TOML: {str(exc)[:200]}") from exc
+        raise ConfigError(_toml_problem(path, exc)) from exc
+
+
+def _toml_problem(path: Path, exc: ValueError) -> str:
+    """What is wrong with a TOML file, in one sentence. The parser says it in English: in English its words
+    are kept; in another language only where it is (line and column), the parser's words being English."""
+    if i18n.language() == "en":
+        return _("{path}: not valid TOML: {reason}").format(path=path, reason=str(exc)[:200])
+    place = re.search(r"at line (\d+), column (\d+)", str(exc))
+    if place is None:
+        return _("{path}: not valid TOML").format(path=path)
+    return _("{path}: not valid TOML at line {line}, column {column}").format(path=path, line=place[1],
+                                                                              column=place[2])
 
 
 # A TOML basic string escapes what it cannot hold raw; what a terminal obeys or hides is escaped too.

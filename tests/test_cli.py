@@ -203,5 +203,7 @@ def test_the_demo_refuses_a_camera_rather_than_ignoring_it(tmp_path, capsys):
 def test_language_is_a_global_option_that_sets_the_users_language(capsys):
     assert main(["--language", "de", "say", "--dry-run", "--json", "Ausgang"]) == 0
     assert '"language": "de"' in capsys.readouterr().out
-    assert main(["--language", "xx", "say", "--dry-run", "x"]) == 2
-    assert "speech.language: 'xx' is not a choice" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:
+        main(["--language", "xx", "say", "--dry-run", "x"])
+    assert refused.value.code == 2
+    assert "argument --language: 'xx' is not a language the assistant knows" in capsys.readouterr().err

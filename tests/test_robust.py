@@ -249,7 +249,7 @@ def test_a_check_that_crashes_reports_itself_and_the_others_still_run(capsys, mo
     monkeypatch.setattr(check, "check_providers", check_providers)
     assert main(["check", "--no-camera"]) == 1
     out = capsys.readouterr().out
-    assert "FAIL providers: the check itself failed (KeyError" in out and "OK   model lite0-int8" in out
+    assert "FAIL onnxruntime providers: the check itself failed (KeyError" in out and "OK   model lite0-int8" in out
 
 
 # --- 5. clean exits --------------------------------------------------------------------------------------

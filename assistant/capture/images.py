@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from assistant.capture.imagesize import HeaderError, read_header
+from assistant.i18n import _
 from assistant.paths import FileProblem, read_limited
 
 
@@ -19,13 +20,13 @@ class ImageError(ValueError):
 def check_frame(frame: object) -> np.ndarray:
     """A usable BGR frame (H, W, 3) uint8, or ImageError saying what is wrong with it."""
     if not isinstance(frame, np.ndarray) or frame.size == 0:
-        raise ImageError("empty frame")
+        raise ImageError(_("empty frame"))
     if frame.ndim == 2:
         frame = cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)
     elif frame.ndim == 3 and frame.shape[2] == 4:
         frame = cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR)
     if frame.ndim != 3 or frame.shape[2] != 3 or min(frame.shape[:2]) < 8:
-        raise ImageError(f"unusable frame of shape {frame.shape}")
+        raise ImageError(_("unusable frame of shape {shape}").format(shape=frame.shape))
     if frame.dtype != np.uint8:
         frame = np.clip(frame, 0, 255).astype(np.uint8)
     return frame
@@ -61,26 +62,28 @@ def read_image(path: Path) -> np.ndarray:
     try:
         header = read_header(data)
     except HeaderError as exc:
-        raise ImageError(f"{path} is not an image that can be read ({exc})") from exc
+        raise ImageError(_("{path} is not an image that can be read ({reason})").format(path=path, reason=exc)) \
+            from exc
     flags = cv2.IMREAD_COLOR
     if header.decode_bytes() > MAX_DECODE_BYTES:
         reduced = next((f for k, f in _REDUCED if header.decode_bytes(k) <= MAX_DECODE_BYTES), None) \
             if header.reducible else None
         if reduced is None:
             per_pixel = header.decode_bytes() / (header.width * header.height)
-            raise ImageError(f"{path} is too large to read ({header.width} x {header.height} pixels; at most "
-                             f"{MAX_DECODE_BYTES / per_pixel / 1e6:.0f} megapixels): "
-                             "scale it down first")
+            raise ImageError(_("{path} is too large to read ({width} x {height} pixels; at most {n} megapixels): "
+                               "scale it down first").format(path=path, width=header.width, height=header.height,
+                                                             n=f"{MAX_DECODE_BYTES / per_pixel / 1e6:.0f}"))
         flags = reduced
     try:
         image = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
         del data  # the file's bytes are not held while the image is scaled
         if image is None:
-            raise ImageError(f"{path} is not an image that can be read")
+            raise ImageError(_("{path} is not an image that can be read").format(path=path))
         return fit_pixels(check_frame(image))
     except (cv2.error, MemoryError) as exc:
         if isinstance(exc, cv2.error) and exc.code != cv2.Error.StsNoMem:
-            raise ImageError(f"{path} is not an image that can be read ({exc.err or exc.code})") from exc
+            raise ImageError(_("{path} is not an image that can be read ({why})").format(
+                path=path, why=exc.err or exc.code)) from exc
         # Memory is short now (other programs, a limit on this one): a smaller image, or later, may work.
-        raise ImageError(f"{path} cannot be read now: there is not enough free memory to decode its "
-                         f"{header.width} x {header.height} pixels") from exc
+        raise ImageError(_("{path} cannot be read now: there is not enough free memory to decode its {width} x "
+                           "{height} pixels").format(path=path, width=header.width, height=header.height)) from exc

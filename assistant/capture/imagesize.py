@@ -15,12 +15,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.i18n import _
+
 MAX_BLOCKS = 10_000  # chunks, segments, boxes or blocks looked at before the size must have been found
 MAX_TEXT_HEADER = 65_536  # bytes of a text header (PNM, PAM, PFM, HDR) read for the size
 
 
 class HeaderError(ValueError):
-    """No size can be read: a format that is not known, or a header that is damaged."""
+    """No size can be read: a format that is not known, or a header that is damaged (why, in the user's
+    language)."""
 
 
 @dataclass(frozen=True)
@@ -41,16 +44,16 @@ class Header:
 
 def _u(data: bytes, offset: int, size: int, big: bool) -> int:
     if offset < 0 or offset + size > len(data):
-        raise HeaderError("the header is cut short")
+        raise HeaderError(_("the header is cut short"))
     return int.from_bytes(data[offset:offset + size], "big" if big else "little")
 
 
 def _png(data: bytes) -> Header:
     if data[12:16] != b"IHDR":
-        raise HeaderError("the PNG has no header chunk first")
+        raise HeaderError(_("the PNG has no header chunk first"))
     width, height = _u(data, 16, 4, True), _u(data, 20, 4, True)
     animated, at = False, 8
-    for _ in range(MAX_BLOCKS):  # an animated PNG says so (acTL) before its first image data
+    for _block in range(MAX_BLOCKS):  # an animated PNG says so (acTL) before its first image data
         if at + 8 > len(data):
             break
         kind = data[at + 4:at + 8]
@@ -69,7 +72,7 @@ _STANDALONE = frozenset({0x01, 0xD0, 0xD1, 0xD2, 0xD3, 0xD4, 0xD5, 0xD6, 0xD7, 0
 
 def _jpeg(data: bytes) -> Header:
     at = 2
-    for _ in range(MAX_BLOCKS):
+    for _block in range(MAX_BLOCKS):
         found = _JPEG_MARKER.search(data, at)
         if found is None:
             break
@@ -80,7 +83,7 @@ def _jpeg(data: bytes) -> Header:
             break
         length = _u(data, at, 2, True)
         if length < 2:
-            raise HeaderError("a JPEG segment is damaged")
+            raise HeaderError(_("a JPEG segment is damaged"))
         if marker in _SOF:
             height, width, count = _u(data, at + 3, 2, True), _u(data, at + 5, 2, True), _u(data, at + 7, 1, True)
             sampling = [_u(data, at + 9 + 3 * k, 1, True) for k in range(count)]
@@ -91,7 +94,7 @@ def _jpeg(data: bytes) -> Header:
                             for s in sampling)
             return Header("JPEG", width, height, 6, extra, reducible=True)
         at += length
-    raise HeaderError("the JPEG has no size marker before its image data")
+    raise HeaderError(_("the JPEG has no size marker before its image data"))
 
 
 def _bmp(data: bytes) -> Header:
@@ -113,7 +116,7 @@ def _tiff(data: bytes) -> Header:
     ifd = _u(data, 8 if big else 4, offset_size, big_endian)
     entries = _u(data, ifd, count_size, big_endian)
     if entries > MAX_BLOCKS:
-        raise HeaderError("the TIFF header has too many entries")
+        raise HeaderError(_("the TIFF header has too many entries"))
     tags: dict[int, int] = {}
     for k in range(entries):
         at = ifd + count_size + k * entry_size
@@ -127,7 +130,7 @@ def _tiff(data: bytes) -> Header:
             where = _u(data, where, offset_size, big_endian)
         tags[tag] = _u(data, where, size, big_endian)
     if 256 not in tags or 257 not in tags:
-        raise HeaderError("the TIFF header has no size")
+        raise HeaderError(_("the TIFF header has no size"))
     width, height = tags[256], tags[257]
     samples, depth = max(1, tags.get(277, 1)), max(1, -(-tags.get(258, 8) // 8))
     if 322 in tags and 323 in tags:
@@ -140,7 +143,7 @@ def _tiff(data: bytes) -> Header:
 def _webp(data: bytes) -> Header:
     at, found = 12, []
     canvas, animated = None, False
-    for _ in range(MAX_BLOCKS):
+    for _block in range(MAX_BLOCKS):
         if at + 8 > len(data):
             break
         kind, size, body = data[at:at + 4], _u(data, at + 4, 4, False), at + 8
@@ -157,7 +160,7 @@ def _webp(data: bytes) -> Header:
         at = body + size + (size & 1)
     sizes = found + ([canvas] if canvas else [])
     if not sizes:
-        raise HeaderError("the WebP has no size")
+        raise HeaderError(_("the WebP has no size"))
     return Header("WebP", max(w for w, _ in sizes), max(h for _, h in sizes), 14 if animated or canvas else 6)
 
 
@@ -172,7 +175,7 @@ def _boxes(data: bytes, containers: dict[bytes, int], wanted: set[bytes]) -> lis
         while at + 8 <= end:
             seen += 1
             if seen > MAX_BLOCKS:
-                raise HeaderError("the file has too many boxes")
+                raise HeaderError(_("the file has too many boxes"))
             size, kind, body = _u(data, at, 4, True), data[at + 4:at + 8], at + 8
             if size == 1:
                 size, body = _u(data, at + 8, 8, True), at + 16
@@ -193,7 +196,7 @@ def _avif(data: bytes) -> Header:
     sizes = [(_u(data, s + 4, 4, True), _u(data, s + 8, 4, True)) for kind, s, _ in found if kind == b"ispe"]
     depths = [_u(data, s + 5, 1, True) for kind, s, _ in found if kind == b"pixi"]
     if not sizes:
-        raise HeaderError("the AVIF has no size")
+        raise HeaderError(_("the AVIF has no size"))
     deep = not depths or max(depths) > 8
     return Header("AVIF", max(w for w, _ in sizes), max(h for _, h in sizes), 26 if deep else 18)
 
@@ -201,7 +204,7 @@ def _avif(data: bytes) -> Header:
 def _siz(data: bytes, at: int) -> tuple[int, int, int]:
     """Width, height and components from a JPEG 2000 codestream's SIZ segment at `at`."""
     if data[at:at + 4] != b"\xff\x4f\xff\x51":
-        raise HeaderError("the JPEG 2000 codestream has no size")
+        raise HeaderError(_("the JPEG 2000 codestream has no size"))
     x, y = _u(data, at + 8, 4, True), _u(data, at + 12, 4, True)
     x0, y0 = _u(data, at + 16, 4, True), _u(data, at + 20, 4, True)
     return max(0, x - x0), max(0, y - y0), _u(data, at + 40, 2, True)
@@ -212,14 +215,14 @@ def _jpeg2000(data: bytes) -> Header:
         width, height, parts = _siz(data, 0)
     else:
         width = height = parts = 0
-        for kind, start, _ in _boxes(data, {b"jp2h": 0}, {b"ihdr", b"jp2c"}):
+        for kind, start, _end in _boxes(data, {b"jp2h": 0}, {b"ihdr", b"jp2c"}):
             if kind == b"ihdr":
                 box = (_u(data, start + 4, 4, True), _u(data, start, 4, True), _u(data, start + 8, 2, True))
             else:
                 box = _siz(data, start)
             width, height, parts = max(width, box[0]), max(height, box[1]), max(parts, box[2])
         if not width:
-            raise HeaderError("the JPEG 2000 file has no size")
+            raise HeaderError(_("the JPEG 2000 file has no size"))
     return Header("JPEG 2000", width, height, 4 * max(parts, 3) + 4)
 
 
@@ -227,7 +230,7 @@ def _gif(data: bytes) -> Header:
     width, height, flags = _u(data, 6, 2, False), _u(data, 8, 2, False), _u(data, 10, 1, False)
     at = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
     inside = False  # in an extension's sub-blocks
-    for _ in range(MAX_BLOCKS):  # extensions, up to the first image (the one decoded) and its own size
+    for _block in range(MAX_BLOCKS):  # extensions, up to the first image (the one decoded) and its own size
         if inside:
             size = _u(data, at, 1, False)
             at += 1 + size
@@ -241,7 +244,7 @@ def _gif(data: bytes) -> Header:
         if kind != 0x21:
             break
         at, inside = at + 2, True
-    raise HeaderError("the GIF's first image is not found among its first blocks")
+    raise HeaderError(_("the GIF's first image is not found among its first blocks"))
 
 
 def _words(data: bytes, magic_length: int) -> list[bytes]:
@@ -256,7 +259,7 @@ def _words(data: bytes, magic_length: int) -> list[bytes]:
 
 def _number(word: bytes) -> int:
     if not word.isdigit() or len(word) > 10:
-        raise HeaderError("the header's size is not a number")
+        raise HeaderError(_("the header's size is not a number"))
     return int(word)
 
 
@@ -264,7 +267,7 @@ def _pnm(data: bytes) -> Header:
     if data[1:2] == b"7":  # PAM: WIDTH, HEIGHT, DEPTH, MAXVAL ... ENDHDR
         fields: dict[bytes, bytes] = {}
         for line in data[2:MAX_TEXT_HEADER].split(b"\n"):
-            key, _, value = line.split(b"#", 1)[0].strip().partition(b" ")
+            key, _space, value = line.split(b"#", 1)[0].strip().partition(b" ")
             if key == b"ENDHDR":
                 break
             fields[key] = value.strip()
@@ -272,7 +275,7 @@ def _pnm(data: bytes) -> Header:
         return Header("PAM", width, height, 6)
     words = _words(data, 2)
     if len(words) < 2:
-        raise HeaderError("the header has no size")
+        raise HeaderError(_("the header has no size"))
     width, height = _number(words[0]), _number(words[1])
     if data[1:2] in (b"F", b"f"):  # floats, read whole before they are converted
         return Header("PFM", width, height, 24)
@@ -286,11 +289,11 @@ def _hdr(data: bytes) -> Header:
     head = data[:MAX_TEXT_HEADER]
     blank = head.find(b"\n\n")
     if blank < 0:
-        raise HeaderError("the HDR header does not end")
+        raise HeaderError(_("the HDR header does not end"))
     line = head[blank + 2:].split(b"\n", 1)[0]
     found = _HDR_SIZE.match(line)
     if found is None or found[2] == found[5]:
-        raise HeaderError("the HDR has no size")
+        raise HeaderError(_("the HDR has no size"))
     first, second = int(found[3]), int(found[6])
     width, height = (second, first) if found[2] == b"Y" else (first, second)
     return Header("HDR", width, height, 15)
@@ -322,8 +325,8 @@ def read_header(data: bytes) -> Header:
         elif re.match(rb"P[1-7Ff]\s", data[:3]):
             header = _pnm(data)
         else:
-            raise HeaderError("not an image format that can be read")
+            raise HeaderError(_("not an image format that can be read"))
     if header.width < 1 or header.height < 1:
-        raise HeaderError("the header declares no pixels")
+        raise HeaderError(_("the header declares no pixels"))
     return header
 

@@ -54,7 +54,7 @@ class CameraSource:
 
     def __init__(self, index: int, width: int = 640, height: int = 480) -> None:
         self.index, self.width, self.height = index, width, height
-        self.name = f"camera {index}"
+        self.name = _("camera {index}").format(index=index)  # said in sentences: in the user's language
         self.cap: cv2.VideoCapture | None = None
 
     def open(self) -> bool:

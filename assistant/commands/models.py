@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from assistant.config import Config
+from assistant.i18n import _, decimal
 from assistant.textout import plain
 from assistant.vision.manifest import ModelError, pins, read_manifest, sha256_file, source_problem
 
@@ -31,11 +32,13 @@ def cmd_models(args: argparse.Namespace, config: Config) -> int:
     models: dict[str, Any] = manifest.get("models", {})
     if args.action == "list":
         for name, entry in models.items():
-            acc = "" if "labels" not in entry else ", accuracy not measured"
+            facts = [entry["precision"]] + ([f"{entry['input_size']} px"] if entry.get("input_size") else [])
             if "top1" in entry:
-                acc = f", top-1 {entry['top1']:.1%}, top-5 {entry['top5']:.1%}"
-            size = f", {entry['input_size']} px" if entry.get("input_size") else ""
-            print(f"{name}: {entry['precision']}{size}{acc}, {entry['file']}")
+                facts.append(_("top-1 {top1}%, top-5 {top5}%").format(top1=decimal(entry["top1"] * 100, 1),
+                                                                      top5=decimal(entry["top5"] * 100, 1)))
+            elif "labels" in entry:
+                facts.append(_("accuracy not measured"))
+            print(f"{name}: {', '.join([*facts, entry['file']])}")
         return 0
     try:
         bad = sum(not ok for ok in (*verify_models(models), *verify_packages()))
@@ -43,7 +46,7 @@ def cmd_models(args: argparse.Namespace, config: Config) -> int:
         print(plain(str(exc)), file=sys.stderr)
         return 1
     if bad:
-        print("Run `assistant models build` to rebuild.", file=sys.stderr)
+        print(_("Run `assistant models build` to rebuild."), file=sys.stderr)
     return 1 if bad else 0
 
 
