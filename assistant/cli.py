@@ -287,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
 def _run(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     cliwords.speak_for_argparse()
-    i18n.use(first_language(argv))  # before the parser is built: its help and its errors are in it too
+    # Before the parser is built (its help and its errors are in it too), quietly: logging is not set up yet.
+    i18n.use(first_language(argv), quiet=True)
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(args.verbose, args.quiet)

@@ -27,20 +27,22 @@ _language = "en"
 missing: set[str] = set()  # messages asked for in another language that its catalog lacks (said in English)
 
 
-def use(language: str) -> None:
-    """Say the assistant's own words in `language` from now on (English where its catalog lacks one)."""
+def use(language: str, quiet: bool = False) -> None:
+    """Say the assistant's own words in `language` from now on (English where its catalog lacks one). `quiet`:
+    a catalog that cannot be read is not said in the log (the command line sets the language once before
+    logging is set up, then again)."""
     global _catalog, _language
     _language = language
     if language == "en":
         _catalog = gettext.NullTranslations()
         return
-    _catalog = compiled_catalog(language)
+    _catalog = compiled_catalog(language, quiet)
 
 
 MAX_CATALOG_BYTES = 16_000_000  # a compiled catalog is about 100 KB
 
 
-def compiled_catalog(language: str) -> gettext.NullTranslations:
+def compiled_catalog(language: str, quiet: bool = False) -> gettext.NullTranslations:
     """The compiled catalog (`.mo`) of `language`, read only when it is a regular file of bounded size (a FIFO
     would wait forever, /dev/zero never ends); English words, with one sentence in the log, when it is not
     compiled, cannot be read or is damaged (a damaged catalog would otherwise end every command)."""
@@ -48,7 +50,7 @@ def compiled_catalog(language: str) -> gettext.NullTranslations:
 
     path = gettext.find(DOMAIN, str(LOCALE_DIR), languages=[language])
     if path is None:
-        if (LOCALE_DIR / language).is_dir():
+        if (LOCALE_DIR / language).is_dir() and not quiet:
             log.warning("The %s words are not compiled: run `make setup`. Meanwhile they are said in English.",
                         language)
         return gettext.NullTranslations()
@@ -59,8 +61,9 @@ def compiled_catalog(language: str) -> gettext.NullTranslations:
     except Exception as exc:  # gettext's parser raises whatever a damaged file leads it to (struct.error, ...)
         log.debug("%s: %r", path, exc)
         why = f"{path} is damaged"
-    log.warning("The %s words cannot be read (%s): they are said in English; run `make setup` to compile them "
-                "again.", language, why)
+    if not quiet:
+        log.warning("The %s words cannot be read (%s): they are said in English; run `make setup` to compile them "
+                    "again.", language, why)
     return gettext.NullTranslations()
 
 
