@@ -182,6 +182,20 @@ def test_anna_stepping_into_a_strangers_place_is_named(dev_dir, frames, loop):
     assert live.words("describe")[0].startswith("Anna ahead."), live.said
 
 
+def test_find_does_not_lead_to_the_stranger_who_took_annas_place(dev_dir, frames, loop):
+    teach_anna(dev_dir)
+    live = loop()
+    live.press(Action.LOCATE, "anna")
+    live.show(frames[ANNA], 3.0)
+    assert len(live.ticks) >= 5  # led to her
+    swapped = live.now
+    live.show(frames[STRANGER], 6.0)
+    led = [t for t in live.ticks if t > swapped]
+    # The ticks go on for at most a second where she was last seen (`find.LOST`), then stop.
+    assert not led or max(led) <= swapped + 1.2, led
+    assert live.words("find:Anna", since=swapped) == ["Not in view."], live.said
+
+
 def test_someone_forgotten_while_in_view_is_not_named_a_moment_later_nor_found(dev_dir, frames, loop):
     teach_anna(dev_dir)
     live = loop()
@@ -198,3 +212,21 @@ def test_someone_forgotten_while_in_view_is_not_named_a_moment_later_nor_found(d
     assert not [t for t in live.ticks if t > forgotten + 3.0]  # find no longer leads to her
     live.show(frames[ANNA], 2.0)
     assert not [w for w in live.words("label:person", since=forgotten) if "Anna" in w], live.said
+
+
+def test_a_person_who_stays_is_looked_at_again_every_few_seconds_not_on_every_frame(dev_dir, frames, loop, models,
+                                                                                       monkeypatch):
+    """Anna in view for 20 s at 5 frames a second (100 frames), found all along: each face descriptor run is
+    counted, the objects channel's and find's."""
+    teach_anna(dev_dir)
+    live = loop()
+    runs: list[float] = []
+    describe = models.describer.describe
+    monkeypatch.setattr(models.describer, "describe", lambda chip: runs.append(live.now) or describe(chip))
+    live.press(Action.LOCATE, "anna")
+    live.show(frames[ANNA], 20.0)
+    assert len(live.ticks) >= 50  # found all along
+    # Each of the two: a few first looks, then one every few seconds.
+    assert 8 <= len(runs) <= 24, runs
+    assert max(np.diff(runs)) <= 4.0, runs  # looked at again while she stays
+    assert live.words("label:person") == ["Anna, ahead."], live.said

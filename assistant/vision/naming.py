@@ -19,6 +19,7 @@ first, then the largest); nobody at all while nobody is taught.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from assistant.vision.detection import Box
+from assistant.vision.detection import Box, iou
 from assistant.vision.faceid import PROBABLY, eye_distance
 from assistant.vision.faces import Face
 from assistant.vision.people import KnownPeople, Match, faces_of, one_each
@@ -155,7 +156,7 @@ class _Face:
 
 
 class Namer:
-    """Thread contract: one thread (the loop's, where the objects channel steps)."""
+    """Thread contract: one thread (the loop's, where the objects and find channels step)."""
 
     def __init__(self, people: KnownPeople | None, per_step: int | None = PER_STEP) -> None:
         self.people, self.per_step = people, per_step
@@ -243,3 +244,28 @@ class Namer:
         self.names = {t: m for t, m in self.names.items() if t in tracks}
         self.told = {t: n for t, n in self.told.items() if t in tracks}
         self.faces = {t: f for t, f in self.faces.items() if t in tracks}
+
+
+FOLLOW_IOU = 0.3  # a face overlapping one seen a moment ago this much is that face, followed
+FORGET = 1.0  # seconds unseen after which a followed face is let go
+
+
+class FaceTracks:
+    """Faces followed from frame to frame by their boxes alone (find, where no person tracker runs): each
+    keeps its id while it overlaps where it was last seen, within `FORGET` seconds. Pure."""
+
+    def __init__(self) -> None:
+        self.last: dict[int, tuple[Box, float]] = {}
+        self._ids = itertools.count(1)
+
+    def update(self, faces: list[Face], now: float) -> dict[int, Face]:
+        """Track id -> face, for the faces of this frame."""
+        self.last = {t: seen for t, seen in self.last.items() if now - seen[1] <= FORGET}
+        free, out = dict(self.last), {}
+        for face in sorted(faces, key=lambda f: -(f.box[2] - f.box[0])):
+            best = max(free, key=lambda t: iou(free[t][0], face.box), default=None)
+            track = best if best is not None and iou(free[best][0], face.box) >= FOLLOW_IOU else next(self._ids)
+            free.pop(track, None)
+            out[track] = face
+            self.last[track] = (face.box, now)
+        return out
