@@ -267,7 +267,7 @@ def test_n_teaches_the_largest_face_and_the_loop_names_it_once_and_says_it_has_g
     show(empty, 3.0)
     looked = channels[0].namer.looked
     show(read_image(portrait(dev_dir, ANNA_AGAIN)), 3.0)
-    assert channels[0].namer.looked - looked == 1  # one look named her; a tracked face keeps its name
+    assert channels[0].namer.looked - looked == 1  # one look named her; the next is due a few seconds later
     live.handle(__import__("assistant.keys", fromlist=["Action"]).Action.DESCRIBE)
     show(empty, 3.0)
     looked = channels[0].namer.looked

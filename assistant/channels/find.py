@@ -16,7 +16,7 @@ text channel does not run in this mode); codes with a code finder of its own on 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
@@ -31,6 +31,7 @@ from assistant.keys import Action
 from assistant.vision import targets
 from assistant.vision.codes import CodeFinder
 from assistant.vision.detection import Box
+from assistant.vision.naming import PER_STEP, FaceTracks, Namer
 from assistant.vision.targets import Found, Placement, Target, placement, resolve
 from assistant.vision.things import BY_SPOKEN
 
@@ -131,44 +132,51 @@ class NoPeople:
 
 class KnownFaces:
     """The people taught, for find: their names, and each face in a frame that is the person asked for (its
-    score: how near, 1 - distance; named sure or probably, as the announcements would)."""
+    score: how near, 1 - distance; named sure or probably, as the announcements would). The faces are
+    followed from frame to frame (`vision.naming`): each is looked at when it is new, when it has changed
+    (a stranger stepping into the place of the person found is looked at at once, and not led to) and every
+    few seconds, not on every frame. `photos`: every frame a photo of its own, each face looked at."""
 
-    def __init__(self, people: Any, faces: Any) -> None:
-        self.people, self.faces = people, faces  # vision.people.KnownPeople; frame -> BlazeFace's faces
+    def __init__(self, people: Any, faces: Any, clock: Callable[[], float], photos: bool = False) -> None:
+        self.people, self.faces, self.clock = people, faces, clock  # vision.people.KnownPeople; frame -> faces
+        self.photos, self.tracks = photos, FaceTracks()
+        self.namer = Namer(people, per_step=None if photos else PER_STEP)
 
     def names(self) -> Collection[str]:
         self.people.refresh()
         return self.people.gallery.names  # type: ignore[no-any-return]
 
     def find(self, frame: np.ndarray, name: str) -> list[tuple[float, Box]]:
-        found = []
-        for face in self.faces(frame):
-            look = self.people.look(frame, face)
-            match = self.people.match(look) if look is not None else None
-            if match is not None and match.said and match.name == name:
-                found.append((max(0.0, 1.0 - match.distance), face.box))
-        return found
+        if self.photos:  # each photo on its own: every face in it is new
+            self.tracks = FaceTracks()
+            self.namer.keep(set())
+        now = self.clock()
+        followed = self.tracks.update(self.faces(frame), now)
+        self.namer.keep(set(self.tracks.last))
+        self.namer.follow(frame, now, followed)
+        return [(max(0.0, 1.0 - match.distance), followed[track].box) for track, match in self.namer.names.items()
+                if track in followed and match.name == name]
 
 
 def people_finder(ctx: Context) -> PeopleFinder:
     """The people taught (issue 24), shared with the faces and objects channels; nobody where the face
-    models are not built (a person's name is then looked for as text). Without models (`assistant find`),
-    its own face detector and descriptor."""
+    models are not built (a person's name is then looked for as text). Without models (`assistant find`, on
+    photos), its own face detector and descriptor."""
     from assistant.channels.faces import known_people
 
     if ctx.models is not None:
         people, detector = known_people(ctx), getattr(ctx.models, "detector", None)
         if people is None or detector is None:
             return NoPeople()
-        return KnownFaces(people, detector.face_list)
+        return KnownFaces(people, detector.face_list, ctx.clock)
     from assistant.vision.faceid import FaceDescriber
     from assistant.vision.faces import FaceDetector
     from assistant.vision.manifest import built_or_none
     from assistant.vision.people import KnownPeople
 
     threads = ctx.config.vision.threads
-    found = built_or_none(lambda: KnownFaces(KnownPeople(FaceDescriber(threads)), FaceDetector(threads).detect),
-                          "Known people are not looked for meanwhile.")
+    found = built_or_none(lambda: KnownFaces(KnownPeople(FaceDescriber(threads)), FaceDetector(threads).detect,
+                                             ctx.clock, photos=True), "Known people are not looked for meanwhile.")
     return found if found is not None else NoPeople()
 
 

@@ -11,8 +11,11 @@ the tracker drops a thing two runs in a row missed. Every step's answer is the m
 (`vision.merge`): the same levels, one name per thing, faces standing for people, no parts.
 
 A person the user taught is said by name where "a person" was ("Anna, ahead.", "Anna and two other
-people.", "Anna has gone."): the faces of tracked people not named yet are looked at (`vision.naming`), and
-a person named keeps the name while tracked, said once.
+people.", "Anna has gone."): the faces of tracked people are looked at (`vision.naming`) when they are new,
+when they change and every few seconds, and a name is said once while it holds. A person said by a name who
+turns out to be someone else (a stranger stepping into Anna's place) is said afresh, as someone who has just
+come ("Anna has gone." with `say_gone`, then "A person, ahead."); a name not held now is not said in
+describe-now either.
 """
 
 from __future__ import annotations
@@ -36,8 +39,8 @@ from assistant.vision import scene
 from assistant.vision.detection import Detection
 from assistant.vision.faces import Face
 from assistant.vision.merge import Hit, centre_in, merge
-from assistant.vision.naming import Namer
-from assistant.vision.people import Match, Naming, name_found
+from assistant.vision.naming import Namer, News
+from assistant.vision.people import Naming, name_found
 from assistant.vision.things import plural_of
 
 DESCRIBED = "objects-described"  # shared: what this channel found for the describe-now answer being made
@@ -115,20 +118,21 @@ class ObjectsChannel:
         else:
             seen, self.hits, self.coco_at, self.view, self.faces = [], ([], []), -math.inf, None, []
         born, gone = self.tracker.update(seen, self.width)
-        gone_names = {t.id: self.namer.names.get(t.id) for t in gone}
+        gone_names = {t.id: self.namer.told.get(t.id) for t in gone}
         self.namer.keep({t.id for t in self.tracker.tracks})
         now_seen = {id(d) for d in seen}
         persons = {t.id: t.detection.box for t in self.tracker.present()
                    if id(t.detection) in now_seen and t.detection.category == "person" and t.detection.box}
-        named = self.namer.update(frame, now, persons, self.faces)
+        news = self.namer.update(frame, now, persons, self.faces)
         self.ctx.shared[IN_VIEW] = tuple(t.detection for t in self.tracker.present())
         says = self._arrivals(born)
-        says += [self._named_say(self.namer.names[t.id], t) for t in self.tracker.present()
-                 if t.id in named and t not in born]  # said as "a person" before their face could be seen
+        for t in self.tracker.present():  # said before their face could be seen, or by a name no longer theirs
+            if t.id in news and t not in born:
+                says += self._news_says(news[t.id], t)
         if self.say_gone:
             for t in sorted(gone, key=lambda t: t.detection.box[0]):  # type: ignore[index]
-                match = gone_names.get(t.id)
-                text = named_departure(match.name) if match else departure(t.name, self._where(t.detection))
+                name = gone_names.get(t.id)
+                text = named_departure(name) if name else departure(t.name, self._where(t.detection))
                 says.append(Say(text, Priority.NORMAL, Kind.LABEL, t.name))
         return says
 
@@ -153,27 +157,39 @@ class ObjectsChannel:
                      for text in arrival(name, plural_of(name), wheres, already)]
         return says
 
-    def _named_say(self, match: Match, track: Track) -> Say:
-        who = who_words(match.name, match.naming is Naming.SURE)
-        [text] = people_arrival([(who, self._where(track.detection))], [])
-        return Say(text, Priority.NEXT, Kind.LABEL, track.name, about=track.name)
+    def _news_says(self, news: News, track: Track) -> list[Say]:
+        """A person said afresh: by their name now, once their face was seen; or, said by a name that is
+        not theirs, as one who has gone ("Anna has gone.", with `say_gone`) and one who has come, named or not
+        ("A person, ahead.", "Another person, on the left.")."""
+        where_now, name = self._where(track.detection), track.name
+        says = []
+        if news.was is not None and self.say_gone:  # NEXT as the arrival, so that it is said first
+            says.append(Say(named_departure(news.was), Priority.NEXT, Kind.LABEL, name))
+        if news.now is not None:
+            who = who_words(news.now.name, news.now.naming is Naming.SURE)
+            texts = people_arrival([(who, where_now)], [])
+        else:
+            already = sum(1 for t in self.tracker.present() if t.name == name and t is not track)
+            texts = arrival(name, plural_of(name), [where_now], already)
+        return says + [Say(text, Priority.NEXT, Kind.LABEL, name, about=name) for text in texts]
 
     def _known(self, track: Track) -> Detection:
-        """The track's sighting with who it is, as far as its face was looked at."""
-        match = self.namer.names.get(track.id) or self.namer.match_of(track.id)
+        """The track's sighting with who it is: named only while the name holds (`Namer.names`)."""
+        named = self.namer.names.get(track.id)
+        match = named or self.namer.match_of(track.id)
         if match is None:
             return track.detection
         return replace(track.detection, face_distance=round(match.distance, 4),
-                       who=match.name if match.said else None, who_sure=match.naming is Naming.SURE)
+                       who=named.name if named else None, who_sure=named is not None and named.naming is Naming.SURE)
 
     def describe(self, frame: np.ndarray | None, now: float) -> str:
         self.ctx.shared[DESCRIBED] = ()
         if frame is not None and not scene.measure(frame).trustworthy:
             return ""
-        # The view as the last run saw it: what that run found (and the faces since). A new view, or none
-        # held: the detector looks at this frame.
+        # The view as the last run saw it: what that run found (and the faces since). A new view, none held,
+        # or a face changed since it was last looked at (or the people taught): the detector looks at this frame.
         found: list[Detection] = [self._known(t) for t in self.tracker.present() if t.last_seen >= self.coco_at]
-        still = (frame is not None and self.view is not None
+        still = (frame is not None and self.view is not None and self.namer.settled()
                  and float(np.abs(thumbnail(frame) - self.view).mean()) <= VIEW_CHANGE)
         if frame is not None and self.detector is not None and not (still and found):
             self.width = float(frame.shape[1])
