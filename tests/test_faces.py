@@ -10,7 +10,6 @@ import os
 import stat
 import threading
 from pathlib import Path
-from types import SimpleNamespace
 
 import cv2
 import numpy as np
@@ -224,7 +223,7 @@ class StillCamera:
 
 
 def test_n_teaches_the_largest_face_and_the_loop_names_it_once_and_says_it_has_gone(dev_dir, data_home):
-    from assistant.app import channel_context
+    from assistant.app import Models, channel_context
     from assistant.channels import CHANNELS, CONTRACT
     from assistant.config import load
     from assistant.live import LiveAssistant
@@ -236,7 +235,7 @@ def test_n_teaches_the_largest_face_and_the_loop_names_it_once_and_says_it_has_g
 
     now = [0.0]
     config = load(None, {"announce": {"say_gone": True}})
-    models = SimpleNamespace(detector=ObjectDetector(1), describer=FaceDescriber(1))
+    models = Models(config, detector=ObjectDetector(1), describer=FaceDescriber(1))
     ctx = channel_context(config, models, clock=lambda: now[0])
     channels = [CONTRACT.conform(load_class(CHANNELS[n])(ctx), n) for n in ("objects", "faces")]
     said: list[tuple[str, str]] = []

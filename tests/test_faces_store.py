@@ -299,11 +299,11 @@ def lesson(channel, frame_at, name: str = "Anna", seconds: float = 6.0) -> list[
 
 @pytest.fixture
 def channel(detector, describer):
-    from assistant.app import channel_context
+    from assistant.app import Models, channel_context
     from assistant.channels.faces import FacesChannel
     from assistant.config import Config
 
-    models = SimpleNamespace(detector=SimpleNamespace(faces=detector), describer=describer)
+    models = Models(Config(), detector=SimpleNamespace(face_list=detector.detect), describer=describer)
     return FacesChannel(channel_context(Config(), models))
 
 

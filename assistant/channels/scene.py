@@ -53,7 +53,7 @@ class SceneChannel(Channel):
         present = self.announcer.present()
         if not present and frame is not None:
             present = ranked_by_name(self.classifier.detect(frame, 10))
-        objects, self.in_view.described = self.in_view.described, ()
+        objects = self.in_view.described  # named by the objects channel, whose part comes first
         labels = labels_part(unsaid_labels(present, objects), self.floor, self.sure)
         return "" if objects and labels == nothing() else labels
 
