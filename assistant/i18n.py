@@ -16,6 +16,8 @@ from __future__ import annotations
 import gettext
 import io
 import logging
+import os
+import stat
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -46,8 +48,6 @@ def compiled_catalog(language: str, quiet: bool = False) -> gettext.NullTranslat
     """The compiled catalog (`.mo`) of `language`, read only when it is a regular file of bounded size (a FIFO
     would wait forever, /dev/zero never ends); English words, with one sentence in the log, when it is not
     compiled, cannot be read or is damaged (a damaged catalog would otherwise end every command)."""
-    from assistant.paths import FileProblem, read_limited
-
     path = gettext.find(DOMAIN, str(LOCALE_DIR), languages=[language])
     if path is None:
         if (LOCALE_DIR / language).is_dir() and not quiet:
@@ -55,9 +55,9 @@ def compiled_catalog(language: str, quiet: bool = False) -> gettext.NullTranslat
                         language)
         return gettext.NullTranslations()
     try:
-        return gettext.GNUTranslations(io.BytesIO(read_limited(Path(path), MAX_CATALOG_BYTES)))
-    except FileProblem as exc:
-        why = str(exc).rstrip(".")
+        return gettext.GNUTranslations(io.BytesIO(_read_catalog(Path(path))))
+    except _Unreadable as exc:
+        why = str(exc)
     except Exception as exc:  # gettext's parser raises whatever a damaged file leads it to (struct.error, ...)
         log.debug("%s: %r", path, exc)
         why = f"{path} is damaged"
@@ -65,6 +65,40 @@ def compiled_catalog(language: str, quiet: bool = False) -> gettext.NullTranslat
         log.warning("The %s words cannot be read (%s): they are said in English; run `make setup` to compile them "
                     "again.", language, why)
     return gettext.NullTranslations()
+
+
+class _Unreadable(OSError):
+    """A compiled catalog that cannot be read; in English (its language's words are what failed)."""
+
+
+def _read_catalog(path: Path) -> bytes:
+    """The bytes of the catalog at `path` when it is a regular file of at most `MAX_CATALOG_BYTES`: checked
+    before and after it is opened (without waiting for a FIFO's writer), as `paths.read_limited` checks what
+    it reads (which cannot be used here: its sentences are translated, by this module)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise _Unreadable(f"{path} is {_kind(os.stat(path).st_mode)}, not a regular file")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except _Unreadable:
+        raise
+    except OSError as exc:
+        raise _Unreadable(f"{path} cannot be read ({exc.strerror or exc})") from exc
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_CATALOG_BYTES:
+            raise _Unreadable(f"{path} is not a regular file of at most {MAX_CATALOG_BYTES} bytes")
+        data = os.read(fd, MAX_CATALOG_BYTES + 1)
+        if len(data) > MAX_CATALOG_BYTES:
+            raise _Unreadable(f"{path} is larger than {MAX_CATALOG_BYTES} bytes")
+        return data
+    finally:
+        os.close(fd)
+
+
+def _kind(mode: int) -> str:
+    return ("a folder" if stat.S_ISDIR(mode) else "a pipe (FIFO)" if stat.S_ISFIFO(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "not a file")
 
 
 def language() -> str:
