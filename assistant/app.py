@@ -130,7 +130,7 @@ def open_voices(config: Config, identify: bool = True, load: bool = True) -> tup
     sentences to say about fallbacks. The user's voice is the configured one (`speech.voice`), else the
     one `[speech.voices]` or the installed voices give their language (the neural voice for English).
     Without `load`, the voices are named but not made (a dry run)."""
-    from assistant.speech.language import LanguageId
+    from assistant.speech.identify import LanguageId
     from assistant.speech.synth import load_synth, voices_iter
     from assistant.speech.voices import Voices, choose, expected_languages, user_language
 

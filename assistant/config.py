@@ -108,7 +108,7 @@ def _voices() -> list[str]:
 
 
 def _languages() -> list[str]:
-    from assistant.speech.language import LANGUAGE_NAMES
+    from assistant.speech.identify import LANGUAGE_NAMES
 
     return ["", *LANGUAGE_NAMES]
 

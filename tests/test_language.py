@@ -16,7 +16,7 @@ import pytest
 
 from assistant.cli import main
 from assistant.common import Kind
-from assistant.speech.language import LANGUAGES, LanguageId
+from assistant.speech.identify import LANGUAGES, LanguageId
 from assistant.speech.queue import Speech
 from assistant.speech.voices import Voices, user_language
 

@@ -1,5 +1,5 @@
 """`assistant bench language`: which language a line of text is in, ours (py3langid restricted to the
-expected languages, with the block rules of `speech.language`) against the other candidate libraries that
+expected languages, with the block rules of `speech.identify`) against the other candidate libraries that
 ship their model in the package (pycld2, langdetect; lingua when installed), on the project's own
 sentences (tests/data/languages: 20 everyday lines in each of 17 languages), by line length: right, wrong
 (a confident wrong language: the one that puts a French sign in a German voice), and ms a line.
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from assistant.bench.timing import table
 from assistant.config import Config
 from assistant.paths import PROJECT_DIR
-from assistant.speech.language import LANGUAGES, LanguageId
+from assistant.speech.identify import LANGUAGES, LanguageId
 
 SENTENCES = PROJECT_DIR / "tests" / "data" / "languages"
 BUCKETS = ((0, 15), (15, 30), (30, 60), (60, 121))

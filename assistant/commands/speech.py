@@ -82,7 +82,7 @@ def cmd_voices(args: argparse.Namespace, config: Config) -> int:
     """Every voice, grouped by language (the user's first), each group headed by its name and the voice that
     reads text in it; a row a voice: language, name, engine, its own language tag, quality, sample rate."""
     from assistant.i18n import _
-    from assistant.speech.language import LANGUAGE_NAMES, language_name
+    from assistant.speech.identify import LANGUAGE_NAMES, language_name
     from assistant.speech.voices import choose, user_language
 
     catalogue = list(voices_iter())

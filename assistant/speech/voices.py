@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant.i18n import _
-from assistant.speech.language import LANGUAGE_NAMES, LANGUAGES, LanguageId, language_name
+from assistant.speech.identify import LANGUAGE_NAMES, LANGUAGES, LanguageId, language_name
 from assistant.speech.languages import scripts
 from assistant.speech.spoken import OTHER_SCRIPT, said, spoken
 from assistant.textout import printable
