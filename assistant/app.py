@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from assistant import i18n
 from assistant.config import Config
 
 log = logging.getLogger(__name__)
@@ -132,10 +133,10 @@ def open_voices(config: Config, identify: bool = True, load: bool = True) -> tup
     Without `load`, the voices are named but not made (a dry run)."""
     from assistant.speech.identify import LanguageId
     from assistant.speech.synth import load_synth, voices_iter
-    from assistant.speech.voices import Voices, choose, expected_languages, user_language
+    from assistant.speech.voices import Voices, choose, expected_languages
 
     s = config.speech
-    language = user_language(s.language)
+    language = i18n.language()  # the user's, worked out once at start (`languages.user_language`)
     catalogue = list(voices_iter())
     engine, voice = s.engine, s.voice
     if not voice and (language != "en" or language in s.voices):

@@ -254,7 +254,7 @@ def _run(argv: list[str] | None) -> int:
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    from assistant.speech.voices import user_language
+    from assistant.languages import user_language
 
-    i18n.use(user_language(config.speech.language))  # the assistant's own words, from here on
+    i18n.use(user_language(config.speech.language))  # the user's language, worked out once: `i18n.language()`
     return resolve(args.command)(args, config)

@@ -108,9 +108,9 @@ def _voices() -> list[str]:
 
 
 def _languages() -> list[str]:
-    from assistant.speech.identify import LANGUAGE_NAMES
+    from assistant.languages import LANGUAGES
 
-    return ["", *LANGUAGE_NAMES]
+    return ["", *LANGUAGES]
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ import gettext
 import logging
 from pathlib import Path
 
+from assistant import languages
+
 log = logging.getLogger(__name__)
 
 DOMAIN = "assistant"
@@ -78,15 +80,11 @@ def np_(context: str, singular: str, plural: str, n: int) -> str:
     return _noted(singular if n == 1 else plural, _catalog.npgettext(context, singular, plural, n))
 
 
-# The languages that write a decimal comma ("Débit 1,2."): the number is then said as they say it.
-DECIMAL_COMMA = frozenset({"fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "fi", "pl", "cs", "sk", "sl", "hr",
-                           "ro", "hu", "tr", "el", "ru", "uk", "bg", "ca", "is", "et", "lv", "lt"})
-
-
 def decimal(value: float, places: int) -> str:
-    """`value` written as the user's language writes it, for a sentence of the assistant's own."""
+    """`value` written as the user's language writes it, for a sentence of the assistant's own ("Débit 1,2.":
+    the number is then said as the language says it)."""
     text = f"{value:.{places}f}"
-    return text.replace(".", ",") if _language in DECIMAL_COMMA else text
+    return text.replace(".", ",") if languages.record(_language).decimal_comma else text
 
 
 ENGLISH_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",

@@ -30,11 +30,11 @@ KEYWORDS = {"_": None, "n_": (1, 2), "p_": ((1, "c"), 2), "np_": ((1, "c"), 2, 3
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 
 
-def names() -> Iterator[tuple[str, str, str | None]]:
+def names() -> Iterator[tuple[str | None, str, str | None]]:
     """(context, message, plural message) of every form of every name of a thing a sentence says: the
     detectors' things (`vision/objects.csv`) a, another, the, counted and one of them said alone; the
     classifier's labels (`vision/labels.csv`) a; the colours' names (`vision/colour.py`); the words a name
-    to find is read with (`announce.words.FIND_MESSAGES`)."""
+    to find is read with (`announce.words.FIND_MESSAGES`); the languages' names (`languages.LANGUAGES`)."""
     from assistant.announce.words import FIND_MESSAGES, ONE, ONE_OF, with_article
     from assistant.vision import labels, things
 
@@ -56,6 +56,10 @@ def names() -> Iterator[tuple[str, str, str | None]]:
         yield "colour", colour, None
     for context, message in FIND_MESSAGES:
         yield context, message, None
+    from assistant.languages import LANGUAGES
+
+    for language in LANGUAGES.values():
+        yield None, language.name, None
 
 
 def template() -> Catalog:
