@@ -10,6 +10,8 @@ import stat
 from pathlib import Path
 from typing import IO, Any
 
+from assistant.i18n import N_, _, n_
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 
@@ -39,23 +41,18 @@ class FileProblem(OSError):
     """A path that cannot be used as the file it should be; the message says why in one sentence."""
 
 
-def _kind(mode: int) -> str:
-    """What a file that is not a regular file is, in words."""
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+# What a file that is not a regular file is: the sentence that refuses it.
+NOT_REGULAR = ((stat.S_ISDIR, N_("{path} is a folder, not a regular file.")),
+               (stat.S_ISFIFO, N_("{path} is a pipe (FIFO), not a regular file.")),
+               (stat.S_ISCHR, N_("{path} is a device, not a regular file.")),
+               (stat.S_ISBLK, N_("{path} is a device, not a regular file.")),
+               (stat.S_ISSOCK, N_("{path} is a socket, not a regular file.")))
 
 
 def not_regular(path: Path, mode: int) -> str:
     """The sentence that refuses a path that is not a regular file."""
-    kind = _kind(mode)
-    return f"{path} is {kind}, not a regular file." if kind.startswith("a ") else f"{path} is not a regular file."
+    said = next((sentence for kind, sentence in NOT_REGULAR if kind(mode)), N_("{path} is not a regular file."))
+    return _(said).format(path=path)
 
 
 def read_limited(path: Path, limit: int) -> bytes:
@@ -68,17 +65,18 @@ def read_limited(path: Path, limit: int) -> bytes:
             raise FileProblem(not_regular(path, before.st_mode))
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError as exc:
-        raise FileProblem(f"There is no file {path}.") from exc
+        raise FileProblem(_("There is no file {path}.").format(path=path)) from exc
     except FileProblem:
         raise
     except OSError as exc:
-        raise FileProblem(f"{path} cannot be read ({exc.strerror or exc}).") from exc
+        raise FileProblem(_("{path} cannot be read ({why}).").format(path=path, why=exc.strerror or exc)) from exc
     try:
         st = os.fstat(fd)  # what was opened, which may not be what was looked at a moment before
         if not stat.S_ISREG(st.st_mode):
             raise FileProblem(not_regular(path, st.st_mode))
         if st.st_size > limit:
-            raise FileProblem(f"{path} is too large ({_size(st.st_size)}; at most {_size(limit)}).")
+            raise FileProblem(_("{path} is too large ({size}; at most {limit}).").format(
+                path=path, size=_size(st.st_size), limit=_size(limit)))
         parts, total = [], 0
         while total <= limit:
             part = os.read(fd, min(1 << 20, limit + 1 - total))
@@ -87,18 +85,20 @@ def read_limited(path: Path, limit: int) -> bytes:
             parts.append(part)
             total += len(part)
         if total > limit:  # it grew while being read
-            raise FileProblem(f"{path} is too large (over {_size(limit)}).")
+            raise FileProblem(_("{path} is too large (over {limit}).").format(path=path, limit=_size(limit)))
         return b"".join(parts)
     except FileProblem:
         raise
     except OSError as exc:
-        raise FileProblem(f"{path} cannot be read ({exc.strerror or exc}).") from exc
+        raise FileProblem(_("{path} cannot be read ({why}).").format(path=path, why=exc.strerror or exc)) from exc
     finally:
         os.close(fd)
 
 
 def _size(count: int) -> str:
-    return f"{count / 1_000_000:.0f} MB" if count >= 10_000_000 else f"{count:,} bytes"
+    if count >= 10_000_000:
+        return _("{n} MB").format(n=f"{count / 1_000_000:.0f}")
+    return n_("{n} byte", "{n} bytes", count).format(n=f"{count:,}")
 
 
 _NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -123,11 +123,11 @@ def private_open(path: Path, mode: str = "w") -> IO[Any]:
         st = os.lstat(path)
         if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
             raise FileProblem(not_regular(path, st.st_mode)) from exc
-        raise FileProblem(f"{path} exists already.") from exc
+        raise FileProblem(_("{path} exists already.").format(path=path)) from exc
     except FileProblem:
         raise
     except OSError as exc:
-        raise FileProblem(f"{path} cannot be written ({exc.strerror or exc}).") from exc
+        raise FileProblem(_("{path} cannot be written ({why}).").format(path=path, why=exc.strerror or exc)) from exc
     return os.fdopen(fd, mode.replace("x", "w"), encoding=encoding)
 
 
@@ -183,13 +183,13 @@ def writable_file_problem(path: Path, append: bool = False) -> str | None:
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        return f"{path} cannot be looked at ({exc.strerror or exc})."
+        return _("{path} cannot be looked at ({why}).").format(path=path, why=exc.strerror or exc)
     if st is not None and not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
-        return not_regular(path, st.st_mode) + " Choose a file name."
+        return _("{problem} Choose a file name.").format(problem=not_regular(path, st.st_mode))
     if st is not None and stat.S_ISLNK(st.st_mode) and not os.path.exists(path):
         st = None  # a dangling link: replaced by the new file
     if not folder.is_dir():
-        return f"The folder {folder} does not exist: create it first, or choose another file."
+        return _("The folder {folder} does not exist: create it first, or choose another file.").format(folder=folder)
     if not os.access(folder, os.W_OK):
-        return f"The folder {folder} cannot be written to."
+        return _("The folder {folder} cannot be written to.").format(folder=folder)
     return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -104,11 +105,14 @@ def update() -> None:
 
 
 def compile_all() -> int:
-    """Every .po compiled to its .mo (at set-up); how many."""
+    """Every .po compiled to its .mo (at set-up); how many. Each .mo is written beside it and moved into place,
+    so that a process reading it meanwhile (a test on another worker) sees the old file or the new one whole."""
     count = 0
     for language, po in catalogs():
-        with open(po.with_suffix(".mo"), "wb") as fh:
+        partial = po.with_suffix(f".mo.{os.getpid()}")
+        with open(partial, "wb") as fh:
             write_mo(fh, read(po, language))
+        os.replace(partial, po.with_suffix(".mo"))
         count += 1
     return count
 

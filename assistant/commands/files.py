@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.capture.images import ImageError, read_image
+from assistant.i18n import _
 from assistant.paths import existing_file, writable_file_problem
 from assistant.textout import json_line, plain
 
@@ -62,9 +63,11 @@ def output_problem(args: argparse.Namespace) -> str | None:
         if problem is not None:
             return plain(f"{name}: {problem}")
         if not append and existing_file(Path(path)):
-            keep = " (--append adds to it instead)" if flag == "transcript" else ""
-            print(plain(f"{name}: {path} exists; it is replaced by a new file{keep}."), file=sys.stderr, flush=True)
+            said = (_("{flag}: {path} exists; it is replaced by a new file (--append adds to it instead).")
+                    if flag == "transcript" else _("{flag}: {path} exists; it is replaced by a new file."))
+            print(plain(said.format(flag=name, path=path)), file=sys.stderr, flush=True)
     save_dir = getattr(args, "save_dir", None)
     if save_dir is not None and Path(save_dir).exists() and not Path(save_dir).is_dir():
-        return plain(f"--save-dir: {save_dir} is a file, not a folder: choose a folder to keep the pages in.")
+        return plain(_("--save-dir: {path} is a file, not a folder: choose a folder to keep the pages in.").format(
+            path=save_dir))
     return None

@@ -79,7 +79,8 @@ def _live(args: argparse.Namespace, config: Config, source_spec: str, fps: float
             speech.close()
         except OSError as exc:  # the recording could not be written whole (a full disk): said, not a traceback
             where = getattr(args, "wav", None) or getattr(args, "wav_realtime", None)
-            print(plain(f"{where} could not be written whole ({exc.strerror or exc})."), file=sys.stderr)
+            print(plain(_("{path} could not be written whole ({why}).").format(path=where, why=exc.strerror or exc)),
+                  file=sys.stderr)
         transcript.close()
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from assistant.app import open_speech
 from assistant.config import Config
+from assistant.i18n import _
 from assistant.paths import FileProblem
 from assistant.speech.synth import voices_iter
 from assistant.textout import plain
@@ -26,7 +27,7 @@ def dry_run(args: argparse.Namespace, config: Config) -> int:
     from assistant.app import open_voices
     from assistant.textout import json_line
 
-    voices, _ = open_voices(config, load=False)
+    voices, _notices = open_voices(config, load=False)
     heard = voices.user
     try:
         for number, text in _texts(args):
@@ -51,7 +52,7 @@ def cmd_say(args: argparse.Namespace, config: Config) -> int:
     if args.dry_run:  # the words the voice would say, nothing played
         return dry_run(args, config)
     if args.json:
-        print("--json goes with --dry-run: what is said is printed as it is said.", file=sys.stderr)
+        print(_("--json goes with --dry-run: what is said is printed as it is said."), file=sys.stderr)
         return 2
     problem = output_problem(args)
     if problem is not None:
@@ -60,20 +61,22 @@ def cmd_say(args: argparse.Namespace, config: Config) -> int:
     try:
         speech = open_speech(config, args.wav, on_start=print_utterance)
     except OSError as exc:  # the file changed since it was checked (or the disk is full)
-        said = str(exc) if isinstance(exc, FileProblem) else f"{args.wav} cannot be written ({exc.strerror or exc})."
+        said = str(exc) if isinstance(exc, FileProblem) else _("{path} cannot be written ({why}).").format(
+            path=args.wav, why=exc.strerror or exc)
         print(plain(f"--wav: {said}"), file=sys.stderr)
         return 1
     try:
-        for _, text in _texts(args):  # text read, in its own language; with --voice, all in that voice
+        for _line, text in _texts(args):  # text read, in its own language; with --voice, all in that voice
             speech.say(text, kind=Kind.TEXT, language=speech.user_language if args.voice else None)
         if not speech.wait_idle(timeout=600):
-            print("Speech did not finish in time.", file=sys.stderr)
+            print(_("Speech did not finish in time."), file=sys.stderr)
             return 1
     finally:
         try:
             speech.close()
         except OSError as exc:  # the last of the audio could not be written: the disk is full
-            print(plain(f"{args.wav} could not be written ({exc.strerror or exc})."), file=sys.stderr)
+            print(plain(_("{path} could not be written ({why}).").format(path=args.wav, why=exc.strerror or exc)),
+                  file=sys.stderr)
             return 1  # noqa: B012 - the file is incomplete: that is the outcome to report
     return 0
 
@@ -81,7 +84,7 @@ def cmd_say(args: argparse.Namespace, config: Config) -> int:
 def cmd_voices(args: argparse.Namespace, config: Config) -> int:
     """Every voice, grouped by language (the user's first), each group headed by its name and the voice that
     reads text in it; a row a voice: language, name, engine, its own language tag, quality, sample rate."""
-    from assistant.i18n import _, language
+    from assistant.i18n import language
     from assistant.languages import BY_TAG, LANGUAGES
     from assistant.speech.voices import choose, language_name
 
