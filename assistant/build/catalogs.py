@@ -3,8 +3,10 @@
 few lines, not every shifted location), and the names of things from the two names tables in
 each form a sentence uses), each language's `.po` brought up to date with it, and the `.po` files compiled
 to the `.mo` files gettext reads (at set-up: `scripts/catalogs.sh compile`). Never imported at run time.
+`init LANGUAGE` starts the catalog of a new language from the template, its plural rule (`Plural-Forms`)
+from Babel's locale data; the language must have its record in `assistant/languages.py`.
 
-`python -m assistant.build.catalogs template|update|compile|check [LANGUAGE...]`.
+`python -m assistant.build.catalogs template|update|compile|check [LANGUAGE...]|init LANGUAGE`.
 """
 
 from __future__ import annotations
@@ -104,6 +106,32 @@ def update() -> None:
         write(catalog, po)
 
 
+def init(language: str, folder: Path | None = None) -> Path:
+    """A new catalog for `language` in `folder` (the package's locale folder): every message of the template,
+    untranslated, under a header that names the language and its plural forms. ValueError when the language
+    has a catalog already, has no record, or is not one Babel knows."""
+    from babel import Locale, UnknownLocaleError
+
+    from assistant.languages import LANGUAGES
+
+    po = (folder or i18n.LOCALE_DIR) / language / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
+    if po.exists():
+        raise ValueError(f"{po} exists already: `update` brings it up to date.")
+    if language not in LANGUAGES:
+        raise ValueError(f"{language!r} has no record in assistant/languages.py: add it there first.")
+    try:
+        Locale.parse(language)
+    except UnknownLocaleError as exc:
+        raise ValueError(f"Babel has no locale data for {language!r}.") from exc
+    with open(TEMPLATE, "rb") as fh:
+        catalog = read_po(fh, locale=language)  # as `pybabel init`: the header takes the locale's plural rule
+    catalog.revision_date = datetime.now(timezone.utc)
+    catalog.fuzzy = False
+    po.parent.mkdir(parents=True)
+    write(catalog, po)
+    return po
+
+
 def compile_all() -> int:
     """Every .po compiled to its .mo (at set-up); how many. Each .mo is written beside it and moved into place,
     so that a process reading it meanwhile (a test on another worker) sees the old file or the new one whole."""
@@ -151,6 +179,17 @@ def main(argv: list[str] | None = None) -> int:
         update()
     elif action == "compile":
         print(f"Compiled {compile_all()} catalogs of the assistant's words.")
+    elif action == "init":
+        language = (argv if argv is not None else sys.argv[1:])[1:2]
+        if not language:
+            print("Name the language: `init LANGUAGE` (an ISO 639-1 code, such as nl).", file=sys.stderr)
+            return 2
+        try:
+            po = init(language[0])
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        print(f"Started {po}: translate its messages, then `compile` and `check {language[0]}`.")
     else:
         only = (argv if argv is not None else sys.argv[1:])[1:]  # `check fr`: that language alone
         expected = template()
