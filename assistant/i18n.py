@@ -42,7 +42,8 @@ def use(language: str) -> None:
 
 
 def language() -> str:
-    """The language the assistant's own words are in now."""
+    """The user's language, worked out once at start (`languages.user_language`) and set by `use`: the
+    assistant's own words are in it, and so is its voice."""
     return _language
 
 
