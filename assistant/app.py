@@ -128,9 +128,9 @@ def open_speech(config: Config, wav: Path | None = None, rate: float | None = No
 
 def open_voices(config: Config, identify: bool = True, load: bool = True) -> tuple[Any, list[str]]:
     """The voices for the user's language and for text read in others (see `speech.voices`), and the
-    sentences to say about fallbacks (the speech side names the back-end that stood in; the words are the
-    announce layer's, which `speech` does not import). The user's voice is the configured one (`speech.voice`), else the
-    one `[speech.voices]` or the installed voices give their language (the neural voice for English).
+    sentences to say about fallbacks (`speech` names the back-end that stood in; the words are the announce
+    layer's, which `speech` does not import). The user's voice is the configured one (`speech.voice`), else
+    the one `[speech.voices]` or the installed voices give their language (the neural voice for English).
     Without `load`, the voices are named but not made (a dry run)."""
     from assistant.announce.notices import fallback_notice
     from assistant.speech.identify import LanguageId

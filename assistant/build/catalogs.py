@@ -20,12 +20,14 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from assistant import i18n
+from assistant.languages import LANGUAGES
 
 PACKAGE = Path(__file__).resolve().parents[1]
 TEMPLATE = i18n.LOCALE_DIR / f"{i18n.DOMAIN}.pot"
@@ -59,8 +61,6 @@ def names() -> Iterator[tuple[str | None, str, str | None]]:
         yield "colour", colour, None
     for context, message in FIND_MESSAGES:
         yield context, message, None
-    from assistant.languages import LANGUAGES
-
     for language in LANGUAGES.values():
         yield None, language.name, None
 
@@ -110,10 +110,6 @@ def init(language: str, folder: Path | None = None) -> Path:
     """A new catalog for `language` in `folder` (the package's locale folder): every message of the template,
     untranslated, under a header that names the language and its plural forms. ValueError when the language
     has a catalog already, has no record, or is not one Babel knows."""
-    from babel import Locale, UnknownLocaleError
-
-    from assistant.languages import LANGUAGES
-
     po = (folder or i18n.LOCALE_DIR) / language / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
     if po.exists():
         raise ValueError(f"{po} exists already: `update` brings it up to date.")

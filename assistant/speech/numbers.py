@@ -1,4 +1,4 @@
-"""Numbers, amounts, dates and times as words in one language (see `languages`): what `spoken` puts in place
+"""Numbers, amounts, dates and times as words in one language (see `assistant.numberwords`): what `spoken` puts in place
 of the digits it finds, and the shapes around them: prices with no currency named ("twelve fifty"), simple
 fractions ("three quarters"), temperatures, versions ("two point three point one") and references that mix
 letters and digits ("seven eight nine, four one seven, W").

@@ -32,10 +32,10 @@ whose record in `assistant.languages` holds number words; the rules are in `numb
   own, from `languages.scripts`), with one note at the end.
 
 In a language without number words (Dutch, Swedish, Greek, ...) numbers are left as they are written for its
-voice to say (espeak-ng reads "Totaal 12,50 €" in Dutch); only long digit strings, card and phone numbers and
-references are cut into their groups, each digit apart ("9 5 5 6, 9 3 9, 0 4 0, 1 1 6": the voice says each
-digit in its language, where it would say "nine trillion ..." of the whole), and decoration and letters of
-other scripts are left out, as in every language (`DIGIT_STEPS`).
+voice to say (espeak-ng reads "Totaal 12,50 €" in Dutch); only card numbers, references and digit strings of
+seven or more are cut into their groups, each digit apart ("9 5 5 6, 9 3 9, 0 4 0, 1 1 6": the voice says
+each digit in its language, where it would say "negen biljoen ..." of the whole), and decoration and letters
+of other scripts are left out, as in every language (`DIGIT_STEPS`).
 
 How numbers are written follows the language: in English "1,250.50" (a comma between thousands, a decimal
 point), elsewhere "1.250,50" (a dot between thousands, a decimal comma; a dot before one or two digits, as in
@@ -49,7 +49,7 @@ where a number starts; a word is looked at only from its first character), so an
 into words in bounded time.
 
 The ways of writing that belong to one language (French phone pairs and "8h13", German "12.50 Uhr", "1º" in
-the Iberian languages) are named in its record (`Language.forms`) and read by the steps of `FORMS`.
+the Iberian languages) are named in its number words (`NumberWords.forms`) and read by the steps of `FORMS`.
 """
 
 from __future__ import annotations
@@ -302,7 +302,7 @@ DIGIT_STEPS: dict[bool, tuple[Step, ...]] = {  # decimal comma -> the steps
     False: ((CARD, _card), (WORD, _reference), (LONG_DIGITS, _long_digits)),
     True: ((CARD, _card), (WORD, _reference), (LONG_DIGITS_EU, _long_digits)),
 }
-# The ways of writing of one language or a few, by the name its record gives them (`Language.forms`).
+# The ways of writing of one language or a few, by the name its number words give them (`NumberWords.forms`).
 FORMS: dict[str, Step] = {
     "phone pairs": (PHONE_PAIRS, _phone_pairs),
     "ordinal suffix": (ORDINAL_FR, _ordinal_fr),

@@ -51,7 +51,8 @@ class Piece:
 
 def speaks(info_language: str, code: str) -> bool:
     """Whether a voice listed with `info_language` ("fr-fr", "en_US", "nb,no") speaks the language `code`."""
-    wanted = (code, *record(code).tags)
+    language = record(code)
+    wanted = (language.code, *language.tags)  # Norwegian voices are listed as "nb" or "nn" too
     return any(part.strip().lower().replace("_", "-").split("-")[0] in wanted for part in info_language.split(","))
 
 
