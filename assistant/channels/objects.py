@@ -35,6 +35,7 @@ from assistant.announce.tracker import ObjectTracker, Track
 from assistant.channels.base import Context, Lane
 from assistant.channels.faces import known_people
 from assistant.common import Kind, Mode, Priority, Say
+from assistant.i18n import N_
 from assistant.vision import scene
 from assistant.vision.detection import Detection
 from assistant.vision.faces import Face
@@ -67,7 +68,7 @@ class ObjectsChannel:
     name: ClassVar[str] = "objects"
     modes: ClassVar[frozenset[Mode]] = frozenset({Mode.BOTH, Mode.SCENE})
     lane: ClassVar[Lane] = Lane.FAST
-    failure: ClassVar[str] = "Could not look for people and things."
+    failure: ClassVar[str] = N_("Could not look for people and things.")
 
     def __init__(self, ctx: Context) -> None:
         a = ctx.config.announce
