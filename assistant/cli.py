@@ -289,7 +289,8 @@ def _run(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     cliwords.speak_for_argparse()
     # Before the parser is built (its help and its errors are in it too), quietly: logging is not set up yet.
-    i18n.use(first_language(argv), quiet=True)
+    first = first_language(argv)
+    i18n.use(first, quiet=True)
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(args.verbose, args.quiet)
@@ -301,9 +302,9 @@ def _run(argv: list[str] | None) -> int:
     except ConfigError as exc:
         print(_("Configuration error: {error}").format(error=exc), file=sys.stderr)
         return 2
-    from assistant.languages import user_language
-
-    i18n.use(user_language(config.speech.language))  # the user's language, worked out once: `i18n.language()`
+    # The user's language, worked out once (`first`; a configured one is the same, checked now): said from
+    # here on, and `i18n.language()` for everyone who needs it.
+    i18n.use(config.speech.language or first)
     return resolve(args.command)(args, config)
 
 

@@ -31,9 +31,9 @@ NOT_SAID = {
 }
 # Functions and files whose sentences are a reference or set-up output, and why.
 REFERENCE = {
-    ("cli.py", "build_parser"): "the command-line reference (`--help`), English like the README and docs",
     ("commands/check.py", ""): "`assistant check`: a set-up report whose lines name packages and files",
     ("commands/models.py", ""): "`assistant models`: set-up output, like the model builder's",
+    ("vision/manifest.py", "problem"): "set-up: a kept package that is not the one published, like `ModelError`",
 }
 
 
