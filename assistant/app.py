@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from assistant import i18n
 from assistant.config import Config
 
 if TYPE_CHECKING:
@@ -233,22 +234,24 @@ def open_speech(config: Config, wav: Path | None = None, rate: float | None = No
 
 def open_voices(config: Config, identify: bool = True, load: bool = True) -> tuple[Voices, list[str]]:
     """The voices for the user's language and for text read in others (see `speech.voices`), and the
-    sentences to say about fallbacks. The user's voice is the configured one (`speech.voice`), else the
-    one `[speech.voices]` or the installed voices give their language (the neural voice for English).
+    sentences to say about fallbacks (`speech` names the back-end that stood in; the words are the announce
+    layer's, which `speech` does not import). The user's voice is the configured one (`speech.voice`), else
+    the one `[speech.voices]` or the installed voices give their language (the neural voice for English).
     Without `load`, the voices are named but not made (a dry run)."""
-    from assistant.speech.language import LanguageId
+    from assistant.announce.notices import fallback_notice
+    from assistant.speech.identify import LanguageId
     from assistant.speech.synth import load_synth, voices_iter
-    from assistant.speech.voices import Voices, choose, expected_languages, user_language
+    from assistant.speech.voices import Voices, choose, expected_languages
 
     s = config.speech
-    language = user_language(s.language)
+    language = i18n.language()  # the user's, worked out once at start (`languages.user_language`)
     catalogue = list(voices_iter())
     engine, voice = s.engine, s.voice
     if not voice and (language != "en" or language in s.voices):
         choice = choose(language, s.voices, catalogue)
         if choice is not None and engine != "text":
             engine, voice = choice.engine, choice.voice
-    synth, notices = load_synth(engine, voice, config.vision.threads) if load else (None, [])
+    synth, stood_in = load_synth(engine, voice, config.vision.threads) if load else (None, [])
     if synth is not None:
         name = getattr(synth, "voice_name", "") or synth.name
     else:
@@ -256,6 +259,7 @@ def open_voices(config: Config, identify: bool = True, load: bool = True) -> tup
         name = voice or (choice.voice if choice is not None else engine)
     spoken = [code for code in expected_languages(language) if choose(code, s.voices, catalogue) is not None]
     identifier = LanguageId(spoken or [language]) if identify and engine != "text" else None
+    notices = [fallback_notice(backend) for backend in stood_in]
     return Voices(synth, language, s.voices, identifier, config.vision.threads, catalogue, first_name=name), notices
 
 

@@ -60,11 +60,12 @@ def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
 def language_code(value: str) -> str:
     """`--language`: a language the assistant knows, or empty (the system's); argparse says any other is not
     one, with every choice (a code alone does not tell which language it is: each is named)."""
-    from assistant.speech.language import LANGUAGE_NAMES, language_name
+    from assistant.languages import LANGUAGES
+    from assistant.speech.voices import language_name
 
-    if value == "" or value in LANGUAGE_NAMES:
+    if value == "" or value in LANGUAGES:
         return value
-    choices = ", ".join(f"{code} ({language_name(code)})" for code in LANGUAGE_NAMES)
+    choices = ", ".join(f"{code} ({language_name(code)})" for code in LANGUAGES)
     raise argparse.ArgumentTypeError(_("{value} is not a language the assistant knows. Choose one of: "
                                        "{choices}.").format(value=shown(value), choices=choices))
 
@@ -288,7 +289,8 @@ def _run(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     cliwords.speak_for_argparse()
     # Before the parser is built (its help and its errors are in it too), quietly: logging is not set up yet.
-    i18n.use(first_language(argv), quiet=True)
+    first = first_language(argv)
+    i18n.use(first, quiet=True)
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(args.verbose, args.quiet)
@@ -300,9 +302,9 @@ def _run(argv: list[str] | None) -> int:
     except ConfigError as exc:
         print(_("Configuration error: {error}").format(error=exc), file=sys.stderr)
         return 2
-    from assistant.speech.voices import user_language
-
-    i18n.use(user_language(config.speech.language))  # the assistant's own words, from here on
+    # The user's language, worked out once (`first`; a configured one is the same, checked now): said from
+    # here on, and `i18n.language()` for everyone who needs it.
+    i18n.use(config.speech.language or first)
     return resolve(args.command)(args, config)
 
 
@@ -310,18 +312,17 @@ def first_language(argv: list[str]) -> str:
     """The user's language before the command line is parsed (argparse speaks as it parses: help, errors):
     `--language` when it names a language, else the config file's `speech.language` (even when another of
     its settings is wrong: that error is then said in it), else the system's."""
-    from assistant.speech.language import LANGUAGE_NAMES
-    from assistant.speech.voices import user_language
+    from assistant.languages import LANGUAGES, user_language
 
     flags = _flag_values(argv, ("--language", "--config"))
-    if flags.get("--language") in LANGUAGE_NAMES:
+    if flags.get("--language") in LANGUAGES:
         return flags["--language"]
     try:
         speech = _read_toml(Path(flags["--config"]) if "--config" in flags else default_path()).get("speech")
     except ConfigError:  # no config file, or one that cannot be read: its error comes later, when it is loaded
         speech = None
     configured = speech.get("language") if isinstance(speech, dict) else None
-    return user_language(configured if configured in LANGUAGE_NAMES else "")
+    return user_language(configured if configured in LANGUAGES else "")
 
 
 def _flag_values(argv: list[str], names: tuple[str, ...]) -> dict[str, str]:

@@ -113,9 +113,9 @@ def _languages() -> list[str]:
 
 
 def _language_codes() -> list[str]:
-    from assistant.speech.language import LANGUAGE_NAMES
+    from assistant.languages import LANGUAGES
 
-    return list(LANGUAGE_NAMES)
+    return list(LANGUAGES)
 
 
 @dataclass(frozen=True)

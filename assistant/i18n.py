@@ -20,6 +20,8 @@ import os
 import stat
 from pathlib import Path
 
+from assistant import languages
+
 log = logging.getLogger(__name__)
 
 DOMAIN = "assistant"
@@ -102,7 +104,8 @@ def _kind(mode: int) -> str:
 
 
 def language() -> str:
-    """The language the assistant's own words are in now."""
+    """The user's language, worked out once at start (`languages.user_language`) and set by `use`: the
+    assistant's own words are in it, and so is its voice."""
     return _language
 
 
@@ -140,15 +143,11 @@ def np_(context: str, singular: str, plural: str, n: int) -> str:
     return _noted(singular if n == 1 else plural, _catalog.npgettext(context, singular, plural, n))
 
 
-# The languages that write a decimal comma ("Débit 1,2."): the number is then said as they say it.
-DECIMAL_COMMA = frozenset({"fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "fi", "pl", "cs", "sk", "sl", "hr",
-                           "ro", "hu", "tr", "el", "ru", "uk", "bg", "ca", "is", "et", "lv", "lt"})
-
-
 def decimal(value: float, places: int) -> str:
-    """`value` written as the user's language writes it, for a sentence of the assistant's own."""
+    """`value` written as the user's language writes it, for a sentence of the assistant's own ("Débit 1,2.":
+    the number is then said as the language says it)."""
     text = f"{value:.{places}f}"
-    return text.replace(".", ",") if _language in DECIMAL_COMMA else text
+    return text.replace(".", ",") if languages.record(_language).decimal_comma else text
 
 
 ENGLISH_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from assistant import i18n
+from assistant import i18n, languages
 from assistant.i18n import N_, _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -154,8 +154,8 @@ def _size(count: int) -> str:
     if count >= 10_000_000:
         return _("{n} MB").format(n=f"{count / 1_000_000:.0f}")
     grouped = f"{count:,}"  # "1,001" is a thousand and one in English, one and a bit with a decimal comma
-    return _("{n} bytes").format(n=grouped.replace(",", "\u00a0") if i18n.language() in i18n.DECIMAL_COMMA
-                                 else grouped)
+    comma = languages.record(i18n.language()).decimal_comma
+    return _("{n} bytes").format(n=grouped.replace(",", "\u00a0") if comma else grouped)
 
 
 _NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -184,8 +184,7 @@ def private_open(path: Path, mode: str = "w") -> IO[Any]:
     except FileProblem:
         raise
     except OSError as exc:
-        raise FileProblem(_("{path} cannot be written ({reason}).").format(path=path, reason=exc.strerror or exc)) \
-            from exc
+        raise FileProblem(_("{path} cannot be written ({why}).").format(path=path, why=exc.strerror or exc)) from exc
     return os.fdopen(fd, mode.replace("x", "w"), encoding=encoding)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO
 
 from assistant.common import Kind
+from assistant.i18n import _
 from assistant.paths import private_open
 from assistant.speech.queue import Utterance
 from assistant.textout import plain, printable
@@ -48,8 +49,8 @@ class Transcript:
                 self.fh.flush()
             except OSError as exc:
                 self.failed = True
-                print(plain(f"The transcript stops here: {self.path} cannot be written ({exc.strerror or exc})."),
-                      file=sys.stderr, flush=True)
+                print(plain(_("The transcript stops here: {file} cannot be written ({why}).").format(
+                    file=self.path, why=exc.strerror or exc)), file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.fh is not None:

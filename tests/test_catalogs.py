@@ -47,6 +47,26 @@ def test_a_translation_is_used_and_english_is_the_fallback(tmp_path, monkeypatch
     assert i18n._("Goodbye.") == "Goodbye."
 
 
+def test_init_starts_a_new_language_from_the_template_with_its_plural_rule(tmp_path, monkeypatch, capsys, template):
+    """`catalogs init LANG` (issue 29.4): every message of the template, untranslated, under a header with the
+    language's plural forms from Babel's locale data; into a temporary folder (no language is added here)."""
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    assert catalogs.main(["init", "nl"]) == 0 and catalogs.main(["init", "pl"]) == 0
+    assert "Started" in capsys.readouterr().out
+    dutch, polish = (catalogs.read(tmp_path / code / "LC_MESSAGES" / "assistant.po", code) for code in ("nl", "pl"))
+    assert dutch.plural_forms == "nplurals=2; plural=(n != 1);" and dutch.num_plurals == 2
+    assert polish.num_plurals == 3 and "n % 10 >= 2 && n % 10 <= 4" in polish.plural_forms  # 1, 2-4, 5+
+    ids = {(m.context, str(m.id)) for m in template if m.id}
+    assert {(m.context, str(m.id)) for m in dutch if m.id} == ids
+    assert not any(m.string if isinstance(m.string, str) else any(m.string) for m in dutch if m.id)
+    assert catalogs.main(["check", "nl"]) == 1  # untranslated: `check` says what is left to do
+    assert "nl: untranslated" in capsys.readouterr().out
+    assert catalogs.main(["init", "nl"]) == 1 and "exists already" in capsys.readouterr().err
+    assert catalogs.main(["init", "sw"]) == 1 and "no record" in capsys.readouterr().err
+    assert catalogs.main(["init"]) == 2
+    assert catalogs.compile_all() == 2 and (tmp_path / "nl" / "LC_MESSAGES" / "assistant.mo").stat().st_size > 0
+
+
 OWN = ("label", "describe", "mode", "control", "help", "colour", "camera", "error", "guidance", "speech")
 
 

@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
+from assistant.announce.notices import guidance
 from assistant.bench.ocrdata import Score, ground_truth, on_table
 from assistant.capture.images import read_image
 from assistant.cli import main
@@ -42,7 +43,7 @@ DETECTOR = RapidReader(max_side=960)
 
 def say(frame: np.ndarray) -> str | None:
     advice = page_guidance(frame, locate_page(frame, DETECTOR.detect))
-    return advice.sentence if advice else None
+    return guidance(advice) if advice else None
 
 
 @pytest.mark.parametrize("which", ["receipt", "page"])
@@ -64,17 +65,16 @@ def test_guidance_for_any_text_in_view(receipt, reader):
     cut = receipt[: h // 3, receipt.shape[1] // 3 :]  # lines run off the left edge
     frame = cv2.resize(cut, (640, 480))
     quads = [f.box for f in reader.read(frame).fragments]
-    assert framing.advise(quads, 640, 480, measure(frame)).code in ("cut-left", "back")
+    assert framing.advise(quads, 640, 480, measure(frame)) in ("cut-left", "back")
     small = on_table(receipt, 0.2)
     small_quads = [f.box for f in RapidReader(max_side=640).read(small).fragments]
     advice = framing.advise(small_quads, 640, 480, measure(small))
-    assert advice is None or advice.code == "closer"
+    assert advice is None or advice == "closer"
 
 
 def test_advice_only_when_it_changes_and_not_too_often():
     advisor = framing.FramingAdvisor(every=3.0)
-    left = framing.Guidance.of(framing.Code.CUT_LEFT)
-    closer = framing.Guidance.of(framing.Code.CLOSER)
+    left, closer = framing.Code.CUT_LEFT, framing.Code.CLOSER
     assert advisor.update(left, 0.0) == left
     assert advisor.update(left, 1.0) is None  # unchanged
     assert advisor.update(closer, 2.0) is None  # changed, but too soon
@@ -208,13 +208,13 @@ def receipt_at(name: str, near: bool) -> np.ndarray:
 @pytest.mark.skipif(not DEV.exists(), reason="../shared/data is not beside this checkout")
 @pytest.mark.parametrize("name", ["sroie_100.jpg", "sroie_040.jpg"])
 def test_a_page_too_far_away_says_move_closer_and_that_words_were_unclear(name, tmp_path):
+    from assistant.announce.notices import UNCLEAR
     from assistant.app import build_live, load_models
     from assistant.capture.sources import FolderSource
     from assistant.config import Config
     from assistant.speech.audio import NullSink
     from assistant.speech.queue import Speech
     from assistant.speech.synth import TextSynth
-    from assistant.vision.document import MOVE_CLOSER, UNCLEAR
 
     cv2.imwrite(str(tmp_path / "000.png"), receipt_at(name, near=True))
     speech = Speech(TextSynth(), NullSink())
@@ -223,8 +223,8 @@ def test_a_page_too_far_away_says_move_closer_and_that_words_were_unclear(name, 
     far = channel.read(receipt_at(name, near=False))[0]
     near = channel.read(receipt_at(name, near=True))[0]
     speech.close()
-    assert far.lead.startswith(MOVE_CLOSER) and far.after == UNCLEAR
-    assert not near.lead.startswith(MOVE_CLOSER) and near.after == "" and near.lead.endswith("lines read.")
+    assert far.lead.startswith("Move closer.") and far.after == UNCLEAR
+    assert not near.lead.startswith("Move closer.") and near.after == "" and near.lead.endswith("lines read.")
 
 
 @pytest.mark.skipif(not DEV.exists(), reason="../shared/data is not beside this checkout")

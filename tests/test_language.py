@@ -5,6 +5,7 @@ voice."""
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -16,9 +17,10 @@ import pytest
 
 from assistant.cli import main
 from assistant.common import Kind
-from assistant.speech.language import LANGUAGES, LanguageId
+from assistant.languages import IDENTIFIED, user_language
+from assistant.speech.identify import LanguageId
 from assistant.speech.queue import Speech
-from assistant.speech.voices import Voices, user_language
+from assistant.speech.voices import Voices
 
 ROOT = Path(__file__).resolve().parents[1]
 SENTENCES = ROOT / "tests" / "data" / "languages"
@@ -26,7 +28,7 @@ SENTENCES = ROOT / "tests" / "data" / "languages"
 
 @pytest.fixture(scope="module")
 def identify() -> LanguageId:
-    return LanguageId(LANGUAGES)
+    return LanguageId(IDENTIFIED)
 
 
 def test_every_language_of_our_sentences_is_told_apart(identify):
@@ -60,6 +62,44 @@ def test_the_users_language_comes_from_the_setting_then_the_locale():
     assert user_language("", {"LANG": "fr_FR.UTF-8"}) == "fr"
     assert user_language("", {"LC_ALL": "es_ES.UTF-8", "LANG": "fr_FR.UTF-8"}) == "es"
     assert user_language("", {"LANG": "C"}) == "en" and user_language("", {}) == "en"
+
+
+PACKAGE = ROOT / "assistant"
+# Where codes of languages may be written out: the records, their number words, and the rules of numbers in
+# words of the languages that have them (checked at import against the records).
+RECORDS = {"languages.py", "numberwords.py", "speech/numbers.py"}
+
+
+def runtime_modules() -> dict[str, ast.Module]:
+    """Every module of the runtime (`assistant/` less `bench/` and `build/`), by its path in the package."""
+    return {str(path.relative_to(PACKAGE)): ast.parse(path.read_text(encoding="utf-8"))
+            for path in sorted(PACKAGE.rglob("*.py")) if path.relative_to(PACKAGE).parts[0] not in ("bench", "build")}
+
+
+def test_every_list_of_languages_is_read_from_the_records():
+    """Issue 29.4: languages lived in six lists in three files (names, the identified ones, the decimal comma,
+    the number words' codes, Norwegian's tags, the scripts). A literal that names three languages or more by
+    code outside the records is such a list."""
+    from assistant.languages import BY_TAG
+
+    lists = []
+    for name, tree in runtime_modules().items():
+        for node in ast.walk(tree):
+            items = node.keys if isinstance(node, ast.Dict) else getattr(node, "elts", None) if isinstance(
+                node, (ast.Tuple, ast.List, ast.Set)) else None
+            codes = {item.value for item in items or () if isinstance(item, ast.Constant) and item.value in BY_TAG}
+            if len(codes) >= 3 and name not in RECORDS:
+                lists.append(f"{name}:{node.lineno} {sorted(codes)}")
+    assert lists == []
+
+
+def test_the_users_language_is_worked_out_once():
+    """Issue 29.4: the CLI, the voices, `assistant voices` and the speech queue each worked it out from the
+    settings and the locale. Now the CLI does, once, and `i18n.language()` holds it."""
+    callers = [f"{name}:{node.lineno}" for name, tree in runtime_modules().items() for node in ast.walk(tree)
+               if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
+                   "user_language",)]
+    assert [caller.split(":")[0] for caller in callers] == ["cli.py"], callers
 
 
 class Voice:
@@ -111,6 +151,19 @@ def test_say_dry_run_json_gives_each_piece_its_language_and_voice():
     assert rows[1]["voice"] == "German" and rows[2]["voice"] == "en_US-joe-medium"
     plain = run("say", "--dry-run", "Bitte schließen Sie die Tür hinter sich, danke.")
     assert plain.stdout.splitlines() == ["German.", lines[0]]  # only the words the voices get
+
+
+def test_dutch_numbers_are_left_to_the_dutch_voice():
+    """Issue 29.4: Dutch has no number words here, and its prices were given to the Dutch voice in English
+    ("Totaal twelve euros fifty cents"), whether Dutch was the user's language or text identified as Dutch.
+    The digits go to espeak-ng's Dutch as written; a barcode only is cut into groups, each digit apart."""
+    done = run("say", "--dry-run", "--language", "nl", "Totaal 12,50 €, EAN 9556939040116")
+    assert done.stdout.splitlines() == ["Totaal 12,50 €, EAN 9 5 5 6, 9 3 9, 0 4 0, 1 1 6"], done.stderr
+    text = "Het totaalbedrag van de boodschappen is 12,50 € en wordt morgen van uw rekening afgeschreven."
+    done = run("say", "--dry-run", "--json", text)
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["language"], r["text"]) for r in rows] == [("en", "Dutch."), ("nl", text)], done.stderr
+    assert rows[1]["voice"] == "Dutch"
 
 
 def test_read_json_gives_each_line_its_language_and_the_image_its_main_one(tmp_path, capsys):

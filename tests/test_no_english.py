@@ -24,7 +24,7 @@ from babel.messages.extract import extract_python
 from assistant import cliwords
 from assistant.build.catalogs import catalogs, read
 from assistant.cli import build_parser, main
-from assistant.speech.language import LANGUAGE_NAMES
+from assistant.languages import LANGUAGES as LANGUAGE_NAMES
 
 LANGUAGES = ("fr", "de", "es")
 # Words of the assistant's English sentences (and argparse's) that French, German and Spanish do not use.

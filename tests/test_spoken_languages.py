@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from assistant.speech import languages, numbers
+from assistant import languages, numberwords
+from assistant.speech import numbers
 from assistant.speech import spoken as spoken_module
 from assistant.speech.spoken import OTHER_SCRIPT, spoken
 
@@ -143,7 +144,7 @@ def test_a_no_break_space_between_thousands_is_a_separator_in_every_language() -
 
 
 def test_num2words_readings_are_mended() -> None:
-    fr, es, it, pt = (languages.LANGUAGES[code] for code in ("fr", "es", "it", "pt"))
+    fr, es, it, pt = (languages.LANGUAGES[code].numbers for code in ("fr", "es", "it", "pt"))
     assert numbers.number_words("12", "50", it) == "dodici virgola cinquanta"  # its Decimal drops the fraction
     assert numbers.number_words("12", "5", es) == "doce coma cinco"  # not the Latin American "punto"
     assert numbers.cardinal(21000, es) == "veintiún mil" and numbers.cardinal(21_000_000, es) == "veintiún millones"
@@ -168,10 +169,31 @@ def test_symbols_and_long_digit_strings_are_said_in_the_language() -> None:
 
 def test_unknown_and_regional_codes() -> None:
     assert spoken("Total 12,50 €") == spoken("Total 12,50 €", "en") == "Total twelve euros fifty cents"
-    assert spoken("Total 12,50 €", "nl") == "Total twelve euros fifty cents"  # not known: English rules
+    assert spoken("Total 12,50 €", "xx") == "Total 12,50 €"  # not known: left to the voice
+    assert spoken("EAN 9556939040116", "nb") == spoken("EAN 9556939040116", "no")  # a voice's tag: its language
     assert spoken("Total 12,50 €", "fr-CA") == spoken("Total 12,50 €", "FR") == "Total douze euros cinquante"
     assert spoken("Total 12,50 €", "pt_BR") == "Total doze euros e cinquenta"
     assert spoken("米 12,50 €", "de") == f"zwölf Euro fünfzig\n{OTHER_SCRIPT}"  # the assistant's own words stay
+
+
+def test_a_language_without_number_words_leaves_numbers_to_its_voice() -> None:
+    """Issue 29.4: Dutch, Swedish, Greek and the other languages with no number words here had English ones
+    ("Totaal twelve euros fifty cents", said by a Dutch voice); espeak-ng's own voice of each says the digits
+    in its language. Only digit strings are cut into groups, each digit apart: the voice would say a barcode
+    as "negen biljoen ...", a card number as four thousands."""
+    for code in ("nl", "sv", "pl", "el", "ja"):  # with a decimal comma and without, Greek and Japanese scripts
+        assert languages.LANGUAGES[code].numbers is None
+        assert spoken("Totaal 12,50 €", code) == "Totaal 12,50 €", code
+        assert not re.search(r"twelve|euros|cents|nine|five|zero|point|percent|number", spoken(
+            "Totaal 12,50 € 25-12-2018 14:30 50% #3 EAN 9556939040116 v2.3 -5°C ½ 0,25", code)), code
+    assert spoken("EAN 9556939040116", "nl") == "EAN 9 5 5 6, 9 3 9, 0 4 0, 1 1 6"
+    assert spoken("Kaart 4111 1111 1111 1111 geldig", "sv") == "Kaart 4 1 1 1, 1 1 1 1, 1 1 1 1, 1 1 1 1 geldig"
+    assert spoken("KvK 789417-W", "nl") == "KvK 7 8 9, 4 1 7, W"
+    assert spoken("Datum 25-12-2018, 50% korting, 2 × 3 = 6", "nl") == "Datum 25-12-2018, 50% korting, 2 × 3 = 6"
+    assert spoken("0,1234567 en 1.250.000", "nl") == "0,1234567 en 1.250.000"  # a fraction, a number: as written
+    assert spoken("1\u00a0250 kr *** ok", "sv") == "1.250 kr ok"  # its thousands space kept as one, decoration out
+    assert spoken("Σύνολο 12,50 €", "el") == "Σύνολο 12,50 €" and spoken("合計 1250円", "nl") == f"1250\n{OTHER_SCRIPT}"
+    assert spoken("9" * 400, "nl") == ", ".join(["9 9 9 9"] * 100)  # no words to count them with: all in groups
 
 
 def test_no_pattern_backtracks_on_runs_of_thousands_groups() -> None:
@@ -191,7 +213,7 @@ def test_every_language_puts_100000_characters_into_words_in_bounded_time() -> N
     kinds = ["1", " ", "1,", "1.", "1.000", "1 000,5 € ", "1\u202f000", "01 ", "8h", "9 Uhr ", "1.1.", "12,5 % ",
              "+33 1 ", "0 0", "€1 000", "n°", "½", "-", "漢", "\n"]
     text = "".join(kind * (100_000 // len(kinds) // len(kind)) for kind in kinds)
-    for code in languages.CODES:
+    for code in (*numberwords.CODES, "nl"):  # every language with number words, and one without
         started = time.perf_counter()
         said = spoken(text, code)
         assert time.perf_counter() - started < 10, code

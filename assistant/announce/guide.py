@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from assistant.announce.notices import guidance
 from assistant.common import Earcon, GuidanceStyle, Kind, Priority, Say
-from assistant.vision.framing import Code, FramingAdvisor, Guidance
+from assistant.vision.framing import Code, FramingAdvisor
 
 # The tone for each piece of advice when guidance is given as tones (checked at import).
 TONES: dict[Code, Earcon] = {
@@ -32,10 +33,10 @@ class Guide:
         self.style, self.is_reading, self.clock = style, is_reading, clock
         self.advisor = FramingAdvisor()
 
-    def __call__(self, guidance: Guidance | None) -> list[Say]:
-        said = self.advisor.update(guidance, self.clock()) if not self.is_reading() else None
+    def __call__(self, advice: Code | None) -> list[Say]:
+        said = self.advisor.update(advice, self.clock()) if not self.is_reading() else None
         if said is None or self.style is GuidanceStyle.OFF:
             return []
         if self.style is GuidanceStyle.TONES:
-            return [Say("", Priority.NEXT, Kind.GUIDANCE, said.code.value, TONES[said.code])]
-        return [Say(said.sentence, Priority.NORMAL, Kind.GUIDANCE, said.code.value)]
+            return [Say("", Priority.NEXT, Kind.GUIDANCE, said.value, TONES[said])]
+        return [Say(guidance(said), Priority.NORMAL, Kind.GUIDANCE, said.value)]

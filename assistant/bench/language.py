@@ -1,5 +1,5 @@
 """`assistant bench language`: which language a line of text is in, ours (py3langid restricted to the
-expected languages, with the block rules of `speech.language`) against the other candidate libraries that
+expected languages, with the block rules of `speech.identify`) against the other candidate libraries that
 ship their model in the package (pycld2, langdetect; lingua when installed), on the project's own
 sentences (tests/data/languages: 20 everyday lines in each of 17 languages), by line length: right, wrong
 (a confident wrong language: the one that puts a French sign in a German voice), and ms a line.
@@ -18,8 +18,9 @@ from collections.abc import Callable
 
 from assistant.bench.timing import table
 from assistant.config import Config
+from assistant.languages import IDENTIFIED
 from assistant.paths import PROJECT_DIR
-from assistant.speech.language import LANGUAGES, LanguageId
+from assistant.speech.identify import LanguageId
 
 SENTENCES = PROJECT_DIR / "tests" / "data" / "languages"
 BUCKETS = ((0, 15), (15, 30), (30, 60), (60, 121))
@@ -33,13 +34,13 @@ def sentences() -> list[tuple[str, str]]:
 
 
 def ours() -> Callable[[str], str]:
-    identify = LanguageId(LANGUAGES)
+    identify = LanguageId(IDENTIFIED)
     return lambda line: identify.languages_of([line], KEPT)[0]
 
 
 def pycld2() -> Callable[[str], str]:
     cld2 = importlib.import_module("pycld2")
-    allowed = set(LANGUAGES)
+    allowed = set(IDENTIFIED)
 
     def detect(line: str) -> str:
         _, _, details = cld2.detect(line)
@@ -53,7 +54,7 @@ def langdetect() -> Callable[[str], str]:
 
     def detect(line: str) -> str:
         try:
-            best = next((c.lang for c in module.detect_langs(line) if c.lang in LANGUAGES), KEPT)
+            best = next((c.lang for c in module.detect_langs(line) if c.lang in IDENTIFIED), KEPT)
         except module.LangDetectException:  # no letters to go on
             return KEPT
         return "no" if best == "no" else best
@@ -62,7 +63,7 @@ def langdetect() -> Callable[[str], str]:
 
 def lingua() -> Callable[[str], str]:
     module = importlib.import_module("lingua")
-    codes = {getattr(module.IsoCode639_1, c.upper()) for c in LANGUAGES}
+    codes = {getattr(module.IsoCode639_1, c.upper()) for c in IDENTIFIED}
     detector = module.LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
 
     def detect(line: str) -> str:

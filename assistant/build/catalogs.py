@@ -3,26 +3,31 @@
 few lines, not every shifted location), and the names of things from the two names tables in
 each form a sentence uses), each language's `.po` brought up to date with it, and the `.po` files compiled
 to the `.mo` files gettext reads (at set-up: `scripts/catalogs.sh compile`). Never imported at run time.
+`init LANGUAGE` starts the catalog of a new language from the template, its plural rule (`Plural-Forms`)
+from Babel's locale data; the language must have its record in `assistant/languages.py`.
 
-`python -m assistant.build.catalogs template|update|compile|check [LANGUAGE...]`.
+`python -m assistant.build.catalogs template|update|compile|check [LANGUAGE...]|init LANGUAGE`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from assistant import i18n
+from assistant.languages import LANGUAGES
 
 PACKAGE = Path(__file__).resolve().parents[1]
 TEMPLATE = i18n.LOCALE_DIR / f"{i18n.DOMAIN}.pot"
@@ -30,11 +35,11 @@ KEYWORDS = {"_": None, "n_": (1, 2), "p_": ((1, "c"), 2), "np_": ((1, "c"), 2, 3
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 
 
-def names() -> Iterator[tuple[str, str, str | None]]:
+def names() -> Iterator[tuple[str | None, str, str | None]]:
     """(context, message, plural message) of every form of every name of a thing a sentence says: the
     detectors' things (`vision/objects.csv`) a, another, the, counted and one of them said alone; the
     classifier's labels (`vision/labels.csv`) a; the colours' names (`vision/colour.py`); the words a name
-    to find is read with (`announce.words.FIND_MESSAGES`)."""
+    to find is read with (`announce.words.FIND_MESSAGES`); the languages' names (`languages.LANGUAGES`)."""
     from assistant.announce.words import FIND_MESSAGES, ONE, ONE_OF, with_article
     from assistant.vision import labels, things
 
@@ -56,6 +61,8 @@ def names() -> Iterator[tuple[str, str, str | None]]:
         yield "colour", colour, None
     for context, message in FIND_MESSAGES:
         yield context, message, None
+    for language in LANGUAGES.values():
+        yield None, language.name, None
 
 
 def template() -> Catalog:
@@ -99,12 +106,37 @@ def update() -> None:
         write(catalog, po)
 
 
+def init(language: str, folder: Path | None = None) -> Path:
+    """A new catalog for `language` in `folder` (the package's locale folder): every message of the template,
+    untranslated, under a header that names the language and its plural forms. ValueError when the language
+    has a catalog already, has no record, or is not one Babel knows."""
+    po = (folder or i18n.LOCALE_DIR) / language / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
+    if po.exists():
+        raise ValueError(f"{po} exists already: `update` brings it up to date.")
+    if language not in LANGUAGES:
+        raise ValueError(f"{language!r} has no record in assistant/languages.py: add it there first.")
+    try:
+        Locale.parse(language)
+    except UnknownLocaleError as exc:
+        raise ValueError(f"Babel has no locale data for {language!r}.") from exc
+    with open(TEMPLATE, "rb") as fh:
+        catalog = read_po(fh, locale=language)  # as `pybabel init`: the header takes the locale's plural rule
+    catalog.revision_date = datetime.now(timezone.utc)
+    catalog.fuzzy = False
+    po.parent.mkdir(parents=True)
+    write(catalog, po)
+    return po
+
+
 def compile_all() -> int:
-    """Every .po compiled to its .mo (at set-up); how many."""
+    """Every .po compiled to its .mo (at set-up); how many. Each .mo is written beside it and moved into place,
+    so that a process reading it meanwhile (a test on another worker) sees the old file or the new one whole."""
     count = 0
     for language, po in catalogs():
-        with open(po.with_suffix(".mo"), "wb") as fh:
+        partial = po.with_suffix(f".mo.{os.getpid()}")
+        with open(partial, "wb") as fh:
             write_mo(fh, read(po, language))
+        os.replace(partial, po.with_suffix(".mo"))
         count += 1
     return count
 
@@ -143,6 +175,17 @@ def main(argv: list[str] | None = None) -> int:
         update()
     elif action == "compile":
         print(f"Compiled {compile_all()} catalogs of the assistant's words.")
+    elif action == "init":
+        language = (argv if argv is not None else sys.argv[1:])[1:2]
+        if not language:
+            print("Name the language: `init LANGUAGE` (an ISO 639-1 code, such as nl).", file=sys.stderr)
+            return 2
+        try:
+            po = init(language[0])
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        print(f"Started {po}: translate its messages, then `compile` and `check {language[0]}`.")
     else:
         only = (argv if argv is not None else sys.argv[1:])[1:]  # `check fr`: that language alone
         expected = template()

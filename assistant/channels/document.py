@@ -10,14 +10,13 @@ from typing import ClassVar
 
 import numpy as np
 
+from assistant.announce.notices import UNCLEAR, guidance
 from assistant.channels.base import Channel, Context, Lane
 from assistant.common import Kind, Mode, Priority, Say
 from assistant.i18n import N_, _, n_
 from assistant.paths import private_open
 from assistant.vision.document import (
     MIN_TEXT_HEIGHT,
-    MOVE_CLOSER,
-    UNCLEAR,
     locate_page,
     page_guidance,
     read_document,
@@ -25,6 +24,7 @@ from assistant.vision.document import (
     too_small,
     unclear,
 )
+from assistant.vision.framing import Code
 
 log = logging.getLogger(__name__)
 
@@ -87,12 +87,12 @@ class DocumentChannel(Channel):
         lines = result.text.spoken_lines
         self.done, self.gone = True, 0
         if not lines:
-            words = _("No text found on the page.") + (f" {_(MOVE_CLOSER)}" if small else "")
+            words = _("No text found on the page.") + (f" {guidance(Code.CLOSER)}" if small else "")
             return [Say(words, Priority.NEXT, Kind.SPEECH)]
         self.pages_read += 1
         self.view.publish(result.text)
         count = n_("{n} line read.", "{n} lines read.", len(lines)).format(n=len(lines))
-        lead = f"{_(MOVE_CLOSER)} {count}" if small else count
+        lead = f"{guidance(Code.CLOSER)} {count}" if small else count
         after = _(UNCLEAR) if unclear(result.text) else ""
         out = [Say("\n".join(lines), Priority.NOW, Kind.DOCUMENT, lead=lead, after=after)]
         try:

@@ -116,17 +116,18 @@ def cmd_say(args: argparse.Namespace, config: Config) -> int:
 def cmd_voices(args: argparse.Namespace, config: Config) -> int:
     """Every voice, grouped by language (the user's first), each group headed by its name and the voice that
     reads text in it; a row a voice: language, name, engine, its own language tag, quality, sample rate."""
-    from assistant.speech.language import LANGUAGE_NAMES, language_name
-    from assistant.speech.voices import choose, user_language
+    from assistant.i18n import language
+    from assistant.languages import BY_TAG, LANGUAGES
+    from assistant.speech.voices import choose, language_name
 
     catalogue = list(voices_iter())
     groups: dict[str, list[Any]] = {}
     for v in catalogue:
         code = v.language.split(",")[0].strip().lower().replace("_", "-").split("-")[0] or "-"
-        groups.setdefault({"nb": "no", "nn": "no"}.get(code, code), []).append(v)
-    user = user_language(config.speech.language)
+        groups.setdefault(BY_TAG.get(code, code), []).append(v)
+    user = language()
     print("language\tname\tengine\tvariant\tquality\tsample rate")
-    for code in sorted(groups, key=lambda c: (c != user, c == "-", LANGUAGE_NAMES.get(c, "~" + c))):
+    for code in sorted(groups, key=lambda c: (c != user, c == "-", LANGUAGES[c].name if c in LANGUAGES else "~" + c)):
         choice = choose(code, config.speech.voices, catalogue) if code != "-" else None
         if code == "-":
             heading = _("Text only:")

@@ -14,9 +14,8 @@ BACKENDS: dict[str, str] = {
     "text": "assistant.speech.synth:TextSynth",  # the null back-end: always works, keep it last
 }
 
-# What the speech queue needs of a voice; a back-end without a `fallback_notice` gets one made from its name,
-# one without `is_available` counts as available (its constructor says when it cannot start), and one without
-# `close` keeps nothing outside the process.
+# What the speech queue needs of a voice; one without `is_available` counts as available (its constructor says
+# when it cannot start), and one without `close` keeps nothing outside the process. What is said when one
+# stands in for another is the announce layer's (`announce.notices.fallback_notice`, by the back-end's name).
 CONTRACT = Contract("speech back-end", ("name", "sample_rate", "synthesize"),
-                    {"fallback_notice": lambda synth: f"Using the {synth.name} voice instead.",
-                     "is_available": lambda synth: lambda: True, "close": lambda synth: lambda: None})
+                    {"is_available": lambda synth: lambda: True, "close": lambda synth: lambda: None})

@@ -1,4 +1,4 @@
-"""Numbers, amounts, dates and times as words in one language (see `languages`): what `spoken` puts in place
+"""Numbers, amounts, dates and times as words in one language (see `assistant.numberwords`): what `spoken` puts in place
 of the digits it finds, and the shapes around them: prices with no currency named ("twelve fifty"), simple
 fractions ("three quarters"), temperatures, versions ("two point three point one") and references that mix
 letters and digits ("seven eight nine, four one seven, W").
@@ -21,9 +21,8 @@ from collections.abc import Callable
 from num2words import num2words
 
 from assistant import common
-from assistant.speech.languages import CURRENCY_CODES, LANGUAGES, Language
-
-ENGLISH = LANGUAGES["en"]
+from assistant.languages import LANGUAGES
+from assistant.numberwords import CURRENCY_CODES, NumberWords
 
 MAX_WORD_DIGITS = 15  # numbers up to 999 trillion are said in words; longer ones digit by digit
 MAX_SAID_DIGITS = 64  # longer digit strings are said as 'a number of four hundred digits'
@@ -42,16 +41,16 @@ QUANTITY_SUFFIXES = frozenset({"MM", "CM", "DM", "M", "KM", "MG", "G", "KG", "ML
                                "OZ", "LB", "LBS", "PCS", "ST", "ND", "RD", "TH", "S", "ER", "X", "P", "K", "D"})
 
 
-def say_digits(group: str, lang: Language) -> str:
+def say_digits(group: str, lang: NumberWords) -> str:
     """'040' -> 'zero four zero': each digit on its own."""
     return " ".join(lang.digits[int(d)] for d in group if d.isdigit())
 
 
-def digit_groups(digits: str, lang: Language) -> str:
+def digit_groups(digits: str, lang: NumberWords) -> str:
     """Digit by digit, in groups of three or four, the larger groups first: '9556939040116' -> 'nine five
     five six, nine three nine, zero four zero, one one six'. Over `MAX_SAID_DIGITS` digits, no one would
     follow them: 'a number of four hundred digits'."""
-    if len(digits) > MAX_SAID_DIGITS:
+    if len(digits) > MAX_SAID_DIGITS and lang.digit_count:  # digits alone (`DIGITS_ONLY`) have no count
         return lang.digit_count.format(cardinal(len(digits), lang, lang.digit_count_gender))
     return ", ".join(say_digits(group, lang) for group in common.digit_groups(digits))
 
@@ -113,7 +112,7 @@ def _spanish_thousands(words: str) -> str:
     return " ".join(tokens)
 
 
-def cardinal(n: int, lang: Language, gender: str = "") -> str:
+def cardinal(n: int, lang: NumberWords, gender: str = "") -> str:
     """`n` in words: said alone when `gender` is "" ('un', 'eins', 'uno'), else agreeing with a masculine
     ("m") or feminine ("f") noun that follows ('un euro', 'ein Euro', 'una libra')."""
     words = num2words(n, lang=lang.code).replace(",", "")
@@ -123,7 +122,7 @@ def cardinal(n: int, lang: Language, gender: str = "") -> str:
     return agree(words, gender) if gender and agree else words
 
 
-def fraction_words(fraction: str, lang: Language) -> str:
+def fraction_words(fraction: str, lang: NumberWords) -> str:
     """The digits after the decimal separator: one by one in English and German ('point five zero'), as a
     number in French, Spanish, Italian and Portuguese ('virgule cinquante', 'virgule zéro cinq')."""
     if len(fraction) > MAX_SAID_DIGITS:
@@ -140,7 +139,7 @@ def plain_digits(number: str) -> str:
     return number.replace(",", "").replace(".", "").replace(" ", "")
 
 
-def number_words(whole: str, fraction: str | None = None, lang: Language = ENGLISH, gender: str = "") -> str:
+def number_words(whole: str, fraction: str | None, lang: NumberWords, gender: str = "") -> str:
     """'1,234' -> 'one thousand two hundred and thirty-four'; a fraction after 'point' (see `fraction_words`).
     A number too long to say in words is said digit by digit (see `digit_groups`)."""
     digits = plain_digits(whole)
@@ -150,7 +149,7 @@ def number_words(whole: str, fraction: str | None = None, lang: Language = ENGLI
     return words
 
 
-def _counted(amount: str, noun: str, lang: Language) -> str:
+def _counted(amount: str, noun: str, lang: NumberWords) -> str:
     """'deux millions' + 'euros' -> "deux millions d'euros"; 'zwölf' + 'Euro' -> 'zwölf Euro'."""
     if not (lang.of and amount.rpartition(" ")[2] in MILLIONS):
         return f"{amount} {noun}"
@@ -159,7 +158,7 @@ def _counted(amount: str, noun: str, lang: Language) -> str:
     return f"{amount} {lang.of} {noun}"
 
 
-def price_words(symbol: str, whole: str, cents: str | None, lang: Language) -> str:
+def price_words(symbol: str, whole: str, cents: str | None, lang: NumberWords) -> str:
     """An amount in its currency: 'thirty ringgit ninety-one sen', 'douze euros cinquante', 'zwölf Euro
     fünfzig', 'doce euros con cincuenta'; under one, only the hundredths ('quatre-vingt-dix-neuf centimes')."""
     cur = lang.currencies[CURRENCY_CODES[symbol]]
@@ -168,7 +167,7 @@ def price_words(symbol: str, whole: str, cents: str | None, lang: Language) -> s
     if cur.sub and hundredths and not digits.strip("0"):
         return f"{cardinal(hundredths, lang, 'm')} {cur.sub if hundredths == 1 else cur.subs}"
     said = len(digits) <= MAX_WORD_DIGITS
-    amount = number_words(digits, lang=lang, gender="f" if cur.feminine else "m")
+    amount = number_words(digits, None, lang, gender="f" if cur.feminine else "m")
     one = said and (int(digits) == 1 or (lang.zero_singular and int(digits) == 0))
     words = _counted(amount, cur.unit if one else cur.units, lang)
     if hundredths and cur.sub:
@@ -178,10 +177,10 @@ def price_words(symbol: str, whole: str, cents: str | None, lang: Language) -> s
     return words
 
 
-def amount_words(whole: str, hundredths: str, lang: Language) -> str:
+def amount_words(whole: str, hundredths: str, lang: NumberWords) -> str:
     """A price with no currency named, as people say one: '9.00' -> 'nine', '12.50' -> 'twelve fifty', '12.05'
     -> 'twelve oh five', '12,50' -> 'douze cinquante', 'doce con cincuenta'."""
-    words = number_words(whole, lang=lang)
+    words = number_words(whole, None, lang)
     cents = int(hundredths)
     if not cents:
         return words
@@ -191,20 +190,20 @@ def amount_words(whole: str, hundredths: str, lang: Language) -> str:
     return words + lang.cents.format(n=said, sub="").rstrip()
 
 
-def part_words(numerator: int, denominator: int, lang: Language) -> str:
+def part_words(numerator: int, denominator: int, lang: NumberWords) -> str:
     """A simple fraction: '1/2' -> 'one half', '3/4' -> 'three quarters', 'zwei Drittel', 'un medio'."""
     one, more = lang.parts[denominator]
     return f"{cardinal(numerator, lang, 'm')} {one if numerator == 1 else more}"
 
 
-def version_words(parts: list[str], lang: Language) -> str:
+def version_words(parts: list[str], lang: NumberWords) -> str:
     """'2.3.1' of a version -> 'two point three point one'; a part written with a leading zero ('04') is said
     digit by digit."""
     said = [say_digits(p, lang) if p.startswith("0") and len(p) > 1 else cardinal(int(p), lang) for p in parts]
     return f" {lang.dot} ".join(said)
 
 
-def temperature_words(sign: str, whole: str, fraction: str | None, scale: str, lang: Language) -> str:
+def temperature_words(sign: str, whole: str, fraction: str | None, scale: str, lang: NumberWords) -> str:
     """'-5°C' -> 'minus five degrees Celsius', '1°C' -> 'one degree Celsius', 'moins cinq degrés Celsius'."""
     one = not fraction and (int(whole) == 1 or (lang.zero_singular and int(whole) == 0))
     sign_words = {"-": lang.minus, "−": lang.minus, "+": lang.plus}.get(sign, "")
@@ -213,12 +212,12 @@ def temperature_words(sign: str, whole: str, fraction: str | None, scale: str, l
     return " ".join(filter(None, (sign_words, number, unit, {"C": "Celsius", "F": "Fahrenheit"}[scale])))
 
 
-def _first_or(first: str) -> Callable[[int, Language], str]:
+def _first_or(first: str) -> Callable[[int, NumberWords], str]:
     return lambda day, lang: first if day == 1 else cardinal(day, lang)
 
 
 # language -> (the day of the month in words, the date's word order)
-DATE_FORMS: dict[str, tuple[Callable[[int, Language], str], str]] = {
+DATE_FORMS: dict[str, tuple[Callable[[int, NumberWords], str], str]] = {
     "en": (lambda day, lang: num2words(day, lang="en", to="ordinal"), "{day} of {month} {year}"),
     "fr": (_first_or("premier"), "{day} {month} {year}"),
     "de": (lambda day, lang: num2words(day, lang="de", to="ordinal"), "{day} {month} {year}"),
@@ -228,7 +227,7 @@ DATE_FORMS: dict[str, tuple[Callable[[int, Language], str], str]] = {
 }
 
 
-def date_words(day: int, month: int, year: str, lang: Language, before: str = "") -> str | None:
+def date_words(day: int, month: int, year: str, lang: NumberWords, before: str = "") -> str | None:
     """A date in words, day first: 'twenty-fifth of December twenty eighteen', 'quatorze novembre deux mille
     vingt-six', 'vierzehnter November zweitausendsechsundzwanzig'; the day agrees with `before`, the word
     written before the date, where the language declines it ('am zwölften Februar'); None when it is no
@@ -248,33 +247,33 @@ def date_words(day: int, month: int, year: str, lang: Language, before: str = ""
     return form.format(day=said_day, month=lang.months[month - 1], year=said_year)
 
 
-def _clock_en(hour: int, minute: int, lang: Language, twelve_hour: bool) -> str:
+def _clock_en(hour: int, minute: int, lang: NumberWords, twelve_hour: bool) -> str:
     h = cardinal(hour, lang)
     if minute == 0:
         return f"{h} o'clock" if twelve_hour or hour <= 12 else f"{h} hundred"
     return f"{h} oh {cardinal(minute, lang)}" if minute < 10 else f"{h} {cardinal(minute, lang)}"
 
 
-def _clock_fr(hour: int, minute: int, lang: Language, twelve_hour: bool) -> str:
+def _clock_fr(hour: int, minute: int, lang: NumberWords, twelve_hour: bool) -> str:
     words = f"{cardinal(hour, lang, 'f')} {'heure' if hour <= 1 else 'heures'}"
     return f"{words} {cardinal(minute, lang, 'f')}" if minute else words
 
 
-def _clock_de(hour: int, minute: int, lang: Language, twelve_hour: bool) -> str:
+def _clock_de(hour: int, minute: int, lang: NumberWords, twelve_hour: bool) -> str:
     words = f"{cardinal(hour, lang, 'm')} Uhr"
     return f"{words} {cardinal(minute, lang)}" if minute else words
 
 
-def _clock_with(joiner: str, on_the_hour: Callable[[str, int], str]) -> Callable[[int, int, Language, bool], str]:
+def _clock_with(joiner: str, on_the_hour: Callable[[str, int], str]) -> Callable[[int, int, NumberWords, bool], str]:
     """Hours as a feminine number ('la una', 'l'una', 'uma'), minutes after `joiner` ('ocho y trece')."""
-    def clock(hour: int, minute: int, lang: Language, twelve_hour: bool) -> str:
+    def clock(hour: int, minute: int, lang: NumberWords, twelve_hour: bool) -> str:
         h = cardinal(hour, lang, "f")
         return f"{h} {joiner} {cardinal(minute, lang)}" if minute else on_the_hour(h, hour)
     return clock
 
 
 # language -> (the hour and minute in words, seconds after them)
-CLOCKS: dict[str, tuple[Callable[[int, int, Language, bool], str], str, tuple[str, str]]] = {
+CLOCKS: dict[str, tuple[Callable[[int, int, NumberWords, bool], str], str, tuple[str, str]]] = {
     "en": (_clock_en, " and {} {}", ("second", "seconds")),
     "fr": (_clock_fr, " et {} {}", ("seconde", "secondes")),
     "de": (_clock_de, " und {} {}", ("Sekunde", "Sekunden")),
@@ -283,9 +282,12 @@ CLOCKS: dict[str, tuple[Callable[[int, int, Language, bool], str], str, tuple[st
     "pt": (_clock_with("e", lambda h, n: f"{h} {'hora' if n == 1 else 'horas'}"), " e {} {}", ("segundo", "segundos")),
 }
 SECOND_GENDER = {"fr": "f", "de": "f"}  # "une seconde", "eine Sekunde"; "un segundo", "um segundo"
+_SAID = {code for code, row in LANGUAGES.items() if row.numbers is not None}
+if not (set(DATE_FORMS) == set(CLOCKS) == _SAID and set(AGREE) | set(SECOND_GENDER) <= _SAID):
+    raise ImportError(f"the rules of numbers in words are not those of the languages with number words: {_SAID}")
 
 
-def clock_words(hour: int, minute: int, second: int, lang: Language, twelve_hour: bool = False) -> str:
+def clock_words(hour: int, minute: int, second: int, lang: NumberWords, twelve_hour: bool = False) -> str:
     """A time: 'eight thirteen and thirty-nine seconds', 'huit heures treize', 'acht Uhr dreizehn', 'ocho y
     trece', 'otto e tredici', 'oito e treze'."""
     clock, seconds, (one, more) = CLOCKS[lang.code]
@@ -296,7 +298,7 @@ def clock_words(hour: int, minute: int, second: int, lang: Language, twelve_hour
     return words
 
 
-def ordinal_words(n: int, lang: Language, feminine: bool = False, before_noun: bool = False) -> str:
+def ordinal_words(n: int, lang: NumberWords, feminine: bool = False, before_noun: bool = False) -> str:
     """'1er' -> 'premier', '1re' -> 'première', '2e' -> 'deuxième'; '1º' -> 'primero' ('primer piso' before
     a noun), '2ª' -> 'segunda', '1.º' -> 'primeiro', '3º' -> 'terzo'."""
     if lang.code == "fr" and n == 1:
@@ -316,7 +318,7 @@ def _spelled(letters: str) -> str:
     return " ".join(letters) if spelled else letters
 
 
-def reference_words(word: str, lang: Language) -> str | None:
+def reference_words(word: str, lang: NumberWords) -> str | None:
     """A word of letters and four digits or more (a company number, an invoice), digits in groups and
     capitals spelled: '789417-W' -> 'seven eight nine, four one seven, W', 'CSPD029197' -> 'C S P D zero two
     nine, one nine seven'; None for any other word ('500ML', '1990s', '1920x1080', 'A10')."""
@@ -337,7 +339,7 @@ def reference_words(word: str, lang: Language) -> str | None:
     return said.lstrip(" ,")  # a dash at its end stays a pause: "I00100000060- 4 VEGE"
 
 
-def pair_words(pair: str, lang: Language) -> str:
+def pair_words(pair: str, lang: NumberWords) -> str:
     """Two digits of a French phone number as they are said: '23' -> 'vingt-trois', '05' -> 'zéro cinq' (and
     words already said are kept)."""
     if not pair.isdigit():

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant import i18n
 from assistant.common import Earcon, Kind, Priority
 from assistant.speech.audio import SAMPLE_RATE, AudioSink, earcon, panned
 from assistant.speech.synth import Synthesizer, chunks
-from assistant.speech.voices import Piece, Voices, user_language
+from assistant.speech.voices import Piece, Voices
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,8 @@ class Speech:
                  on_start: Callable[[Utterance], None] | None = None,
                  on_end: Callable[[Utterance, bool], None] | None = None, voices: Voices | None = None) -> None:
         self.synth, self.sink = synth, sink
-        self.voices = voices or Voices(synth, user_language())  # `synth` for every language: no identification
+        # Without `voices`: `synth` for every language, no identification, the user's language as worked out at start.
+        self.voices = voices or Voices(synth, i18n.language())
         self._heard = self.voices.user  # the language last heard: a switch from it is named ("French.")
         self.rate, self.volume, self.stale_seconds = rate, volume, stale_seconds
         self.clock = clock

@@ -3,8 +3,8 @@ person would say, in the text's language, before the voice sees them.
 
 A voice reads raw text as its own front end guesses: a 13-digit barcode as "nine trillion ...", a date as
 "twelve slash zero two ...", "RM" as "R M". `spoken(text, language)` rewrites the text so that every voice
-says the same, listenable thing, in English, French, German, Spanish, Italian or Portuguese (any other
-language code is read with the English rules; the words themselves are in `languages` and `numbers`):
+says the same, listenable thing, in English, French, German, Spanish, Italian or Portuguese (the languages
+whose record in `assistant.languages` holds number words; the rules are in `numbers`):
 
 - long digit strings (7 digits or more: barcodes, card, account and document numbers) digit by digit, in
   groups of three or four (beyond 64 digits: "a number of four hundred digits"); numbers over 15 digits
@@ -31,6 +31,12 @@ language code is read with the English rules; the words themselves are in `langu
 - letters of scripts the voice cannot say skipped (`said` is told which it can: Latin, and its language's
   own, from `languages.scripts`), with one note at the end.
 
+In a language without number words (Dutch, Swedish, Greek, ...) numbers are left as they are written for its
+voice to say (espeak-ng reads "Totaal 12,50 €" in Dutch); only card numbers, references and digit strings of
+seven or more are cut into their groups, each digit apart ("9 5 5 6, 9 3 9, 0 4 0, 1 1 6": the voice says
+each digit in its language, where it would say "negen biljoen ..." of the whole), and decoration and letters
+of other scripts are left out, as in every language (`DIGIT_STEPS`).
+
 How numbers are written follows the language: in English "1,250.50" (a comma between thousands, a decimal
 point), elsewhere "1.250,50" (a dot between thousands, a decimal comma; a dot before one or two digits, as in
 "12.50", is a decimal point there too). A no-break or thin space between thousands ("1 250", as typed) is a
@@ -43,7 +49,7 @@ where a number starts; a word is looked at only from its first character), so an
 into words in bounded time.
 
 The ways of writing that belong to one language (French phone pairs and "8h13", German "12.50 Uhr", "1º" in
-the Iberian languages) are named in its record (`Language.forms`) and read by the steps of `FORMS`.
+the Iberian languages) are named in its number words (`NumberWords.forms`) and read by the steps of `FORMS`.
 """
 
 from __future__ import annotations
@@ -53,9 +59,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from assistant import languages
 from assistant.i18n import N_, _
-from assistant.speech import languages, numbers
-from assistant.speech.languages import CURRENCY_CODES, LANGUAGES, Language
+from assistant.languages import LANGUAGES, Language
+from assistant.numberwords import CURRENCY_CODES, DIGITS_ONLY, NumberWords
+from assistant.speech import numbers
 from assistant.textout import printable
 
 log = logging.getLogger(__name__)
@@ -109,7 +117,8 @@ FRACTION = re.compile(r"(?:(\d(?<![\w/.,:-]\d)\d{0,2})[ -]([1-9])|([1-9])(?<![\w
                       r"(?![\w/\u2044]|[.,:-]?\d)")
 TEMPERATURE = re.compile(r"(?<![\w.,])([-\u2212+]?)(\d{1,3})(?:([.,])(\d{1,2}))? ?°([CF])(?![^\W\d_])")
 MINUS = re.compile(r"(?<![\w.,/+-])[-\u2212](?=\d)")  # "-5", "−2.00"; not "03-7731" nor "1-300"
-_VERSION_WORDS = "|".join(sorted({lang.version.lower()[1:] for lang in LANGUAGES.values()}, key=len, reverse=True))
+_VERSION_WORDS = "|".join(sorted({row.numbers.version.lower()[1:] for row in LANGUAGES.values() if row.numbers},
+                                 key=len, reverse=True))
 VERSION = re.compile(rf"[vV](?<![\w.][vV])(?:((?i:{_VERSION_WORDS})) )?(\d{{1,4}})\.(\d{{1,4}})(?:\.(\d{{1,4}}))?"
                      r"(?:\.(\d{1,4}))?(?!\w|\.\d)")  # "v2.3.1", "Version 2.3.1", "versión 2.3"
 # A French number in five pairs: "01 23 45 67 89", "01.23.45.67.89", "+33 1 23 45 67 89", "+33 (0)1 23 ..."
@@ -131,17 +140,17 @@ COMMAS = re.compile(r",(?: ?,)+")
 COMMA_THEN_STOP = re.compile(r",([.;:!?])")
 EMPTY_BRACKETS = re.compile(r"\( ?\)")
 
-Step = tuple[re.Pattern[str], Callable[[re.Match[str], Language], str]]
+Step = tuple[re.Pattern[str], Callable[[re.Match[str], NumberWords], str]]
+
+
+def number_words_of(language: Language) -> NumberWords:
+    """The words numbers are said with in `language`: its own, or the digits alone (`DIGITS_ONLY`)."""
+    return language.numbers or DIGITS_ONLY
 
 
 def digit_groups(digits: str, language_code: str = "en") -> str:
     """Digit by digit, in groups of three or four (see `numbers.digit_groups`)."""
-    return numbers.digit_groups(digits, languages.language(language_code))
-
-
-def number_words(whole: str, fraction: str | None = None, language_code: str = "en") -> str:
-    """'1,234' -> 'one thousand two hundred and thirty-four' (see `numbers.number_words`)."""
-    return numbers.number_words(whole, fraction, languages.language(language_code))
+    return numbers.digit_groups(digits, number_words_of(languages.record(language_code)))
 
 
 def _said(words: str) -> str:
@@ -154,12 +163,12 @@ def _word_before(m: re.Match[str]) -> str:
     return before[-1].strip("(,;:") if before and m.string[m.start() - 1:m.start()] == " " else ""
 
 
-def _date(day: str, month: str, year: str, m: re.Match[str], lang: Language) -> str:
+def _date(day: str, month: str, year: str, m: re.Match[str], lang: NumberWords) -> str:
     words = numbers.date_words(int(day), int(month), year, lang, before=_word_before(m))
     return f" {words}, " if words else m[0]
 
 
-def _time(m: re.Match[str], lang: Language) -> str:
+def _time(m: re.Match[str], lang: NumberWords) -> str:
     hour, minute = int(m[1]), int(m[2] or 0)
     second, ampm = (int(m[3] or 0), m[4]) if m.re is TIME else (0, None)  # 8h13 and 12.50 Uhr have neither
     if hour > 24 or minute > 59 or second > 59:
@@ -170,7 +179,7 @@ def _time(m: re.Match[str], lang: Language) -> str:
     return _said(words)
 
 
-def _phone(m: re.Match[str], lang: Language) -> str:
+def _phone(m: re.Match[str], lang: NumberWords) -> str:
     text = m[0]
     groups = re.findall(r"\d+", text)
     total = sum(len(g) for g in groups)
@@ -183,37 +192,37 @@ def _phone(m: re.Match[str], lang: Language) -> str:
     return (f" {lang.plus} " if text.startswith("+") else " ") + ", ".join(parts) + " "
 
 
-def _card(m: re.Match[str], lang: Language) -> str:
+def _card(m: re.Match[str], lang: NumberWords) -> str:
     return _said(", ".join(numbers.say_digits(group, lang) for group in m[0].split(" ")))
 
 
-def _reference(m: re.Match[str], lang: Language) -> str:
+def _reference(m: re.Match[str], lang: NumberWords) -> str:
     words = numbers.reference_words(m[0], lang)
     return m[0] if words is None else _said(words)
 
 
-def _fraction(m: re.Match[str], lang: Language) -> str:
+def _fraction(m: re.Match[str], lang: NumberWords) -> str:
     numerator, denominator = int(m[2] or m[3]), int(m[4])
     if numerator >= denominator:  # "7/4" is no fraction said as such: an address, a score
         return m[0]
     words = numbers.part_words(numerator, denominator, lang)
     if m[1]:
-        words = f"{numbers.number_words(m[1], lang=lang)}{lang.symbols['&']}{words}"
+        words = f"{numbers.number_words(m[1], None, lang)}{lang.symbols['&']}{words}"
     return _said(words)
 
 
-def _temperature(m: re.Match[str], lang: Language) -> str:
+def _temperature(m: re.Match[str], lang: NumberWords) -> str:
     if m[3] == "," and not lang.decimal_comma:
         return m[0]
     return _said(numbers.temperature_words(m[1], m[2], m[4], m[5], lang))
 
 
-def _version(m: re.Match[str], lang: Language) -> str:
+def _version(m: re.Match[str], lang: NumberWords) -> str:
     said = numbers.version_words([part for part in m.groups()[1:] if part], lang)
     return _said(f"{m[0][0] + m[1] if m[1] else lang.version} {said}")  # "Version" as written, "v" as a word
 
 
-def _price_or_number(whole: str, fraction: str | None, m: re.Match[str], lang: Language) -> str:
+def _price_or_number(whole: str, fraction: str | None, m: re.Match[str], lang: NumberWords) -> str:
     """Two decimals are a price ("12.50" -> "twelve fifty") unless a unit follows ("1.25 L")."""
     if fraction and len(fraction) == 2 and not _unit_after(m.string, m.end()):
         return _paused(numbers.amount_words(whole, fraction, lang), m)
@@ -238,30 +247,34 @@ def _paused(words: str, m: re.Match[str]) -> str:
     return f"{', ' if number_before else ' '}{words}{', ' if number_after else ' '}"
 
 
-def _phone_pairs(m: re.Match[str], lang: Language) -> str:
+def _phone_pairs(m: re.Match[str], lang: NumberWords) -> str:
     first = f"{lang.plus} {numbers.cardinal(33, lang)}, {m[2]}" if m[1].startswith("+") else f"0{m[2]}"
     return _said(", ".join(numbers.pair_words(pair, lang) for pair in (first, m[4], m[5], m[6], m[7])))
 
 
-def _ordinal_fr(m: re.Match[str], lang: Language) -> str:
+def _ordinal_fr(m: re.Match[str], lang: NumberWords) -> str:
     return _said(numbers.ordinal_words(int(m[1]), lang, feminine=m[2] in ("re", "ère")))
 
 
-def _ordinal_mark(m: re.Match[str], lang: Language) -> str:
+def _ordinal_mark(m: re.Match[str], lang: NumberWords) -> str:
     words = numbers.ordinal_words(int(m[1]), lang, feminine=m[2] == "ª", before_noun=bool(m[3]))
     return _said(words) + (m[3] or "")
 
 
-def _percent(m: re.Match[str], lang: Language) -> str:
+def _percent(m: re.Match[str], lang: NumberWords) -> str:
     whole, _, fraction = m[1].replace(",", ".").partition(".")
     return _said(f"{numbers.number_words(whole, fraction, lang)} {lang.percent}")
 
 
-def _number_eu(m: re.Match[str], lang: Language) -> str:
+def _number_eu(m: re.Match[str], lang: NumberWords) -> str:
     if m[1].startswith("0") and m[1].isdigit() and len(m[1]) > 1:  # "030", "V02": a code, said digit by digit
         return _said(numbers.say_digits(m[1], lang) + (f" {lang.point} {numbers.fraction_words(m[2], lang)}"
                                                          if m[2] else ""))
     return _price_or_number(m[1], m[2], m, lang)
+
+
+def _long_digits(m: re.Match[str], lang: NumberWords) -> str:
+    return _paused(numbers.digit_groups(m[0], lang), m)
 
 
 STEPS: dict[bool, tuple[Step, ...]] = {  # decimal comma -> the steps for numbers, in order
@@ -272,7 +285,7 @@ STEPS: dict[bool, tuple[Step, ...]] = {  # decimal comma -> the steps for number
             (PERCENT_SIGN, lambda m, lang: _said(lang.percent)),
             (PHONE, _phone),
             (WORD, _reference),
-            (LONG_DIGITS, lambda m, lang: _paused(numbers.digit_groups(m[0], lang), m))),
+            (LONG_DIGITS, _long_digits)),
     True: ((PRICE_BEFORE_EU, lambda m, lang: _said(numbers.price_words(m[1], m[2], m[3], lang))),
            (PRICE_AFTER_EU, lambda m, lang: _said(numbers.price_words(m[3], m[1], m[2], lang))),
            (CURRENCY_WORD, lambda m, lang: _said(lang.currencies["MYR"].units)),
@@ -280,9 +293,16 @@ STEPS: dict[bool, tuple[Step, ...]] = {  # decimal comma -> the steps for number
            (PERCENT_SIGN, lambda m, lang: _said(lang.percent)),
            (PHONE, _phone),
            (WORD, _reference),
-           (LONG_DIGITS_EU, lambda m, lang: _paused(numbers.digit_groups(m[0], lang), m))),
+           (LONG_DIGITS_EU, _long_digits)),
 }
-# The ways of writing of one language or a few, by the name its record gives them (`Language.forms`).
+# A language without number words: only digit strings cut into their groups, each digit apart, with
+# `DIGITS_ONLY` (a card, a reference, a long number); dates, prices, phone numbers (their dashes would take
+# "25-12-2018" for one) and symbols are left as written, for its voice.
+DIGIT_STEPS: dict[bool, tuple[Step, ...]] = {  # decimal comma -> the steps
+    False: ((CARD, _card), (WORD, _reference), (LONG_DIGITS, _long_digits)),
+    True: ((CARD, _card), (WORD, _reference), (LONG_DIGITS_EU, _long_digits)),
+}
+# The ways of writing of one language or a few, by the name its number words give them (`NumberWords.forms`).
 FORMS: dict[str, Step] = {
     "phone pairs": (PHONE_PAIRS, _phone_pairs),
     "ordinal suffix": (ORDINAL_FR, _ordinal_fr),
@@ -300,18 +320,18 @@ DATES_AND_TIMES: tuple[Step, ...] = (
     (TIME, _time),
 )
 AFTER_DATES: tuple[Step, ...] = ((FRACTION, _fraction), (MINUS, lambda m, lang: _said(lang.minus)))
-_unknown_forms = {form for lang in LANGUAGES.values() for form in lang.forms} - set(FORMS)
+_unknown_forms = {form for row in LANGUAGES.values() if row.numbers for form in row.numbers.forms} - set(FORMS)
 if _unknown_forms:  # checked at import: a language names only forms that are read
     raise ImportError(f"ways of writing no step reads: {sorted(_unknown_forms)}")
 
 
-def _steps(lang: Language) -> tuple[Step, ...]:
+def _steps(lang: NumberWords) -> tuple[Step, ...]:
     """Every step for a line in `lang`, in order: its own forms, then the ones all languages share."""
     own = tuple(FORMS[form] for form in lang.forms if form not in BEFORE_NFKC)
     return own + FIRST + DATES_AND_TIMES + AFTER_DATES + STEPS[lang.decimal_comma]
 
 
-def _apply(line: str, steps: tuple[Step, ...], lang: Language) -> str:
+def _apply(line: str, steps: tuple[Step, ...], lang: NumberWords) -> str:
     for pattern, words in steps:
         line = pattern.sub(lambda m: words(m, lang), line)
     return line
@@ -338,18 +358,18 @@ def _without_other_scripts(line: str, scripts: tuple[str, ...]) -> tuple[str, bo
     return "".join(kept), other
 
 
-def _prepared(line: str, lang: Language, scripts: tuple[str, ...]) -> tuple[str, bool]:
+def _prepared(line: str, lang: NumberWords, decimal_comma: bool, scripts: tuple[str, ...]) -> tuple[str, bool]:
     """The line with single spaces, no decoration and no letters of another script (and whether there were)."""
     for fraction, words in lang.fractions.items():  # NFKC would make "½" "1⁄2"
         line = line.replace(fraction, words)
-    line = THOUSANDS_SPACE.sub("." if lang.decimal_comma else ",", line)
+    line = THOUSANDS_SPACE.sub("." if decimal_comma else ",", line)
     line = _apply(line, tuple(FORMS[form] for form in lang.forms if form in BEFORE_NFKC), lang)
     line, other = _without_other_scripts(unicodedata.normalize("NFKC", line), scripts)
     line = " ".join(line.split())  # single spaces: no pattern below meets a long run of them
     return DECORATION.sub(" ", line), other
 
 
-def _symbols(line: str, lang: Language) -> str:
+def _symbols(line: str, lang: NumberWords) -> str:
     line = HASH.sub(f" {lang.number_sign} ", line)
     line = line.replace("#", f" {lang.hash} ")
     for symbol, words in lang.symbols.items():
@@ -368,19 +388,27 @@ def _tidy(line: str) -> str:
     return " ".join(line.lstrip(" ,.;:").rstrip(" ,").split())
 
 
-def spoken_line(line: str, language_code: str = "en", scripts: tuple[str, ...] | None = None) -> tuple[str, bool]:
-    """One line as it should be heard in its language, and whether letters of a script not in `scripts` (by
-    default, those a voice of the language says) were left out: a line with nothing left to say but
-    punctuation is then "", not "?."."""
-    lang = languages.language(language_code)
-    line, other = _prepared(line, lang, scripts or languages.scripts(language_code))
+def _words(line: str, lang: NumberWords) -> str:
+    """Every number, date, price and symbol of `line` in words (spaces are single by then)."""
     line = _apply(line, _steps(lang), lang)
     line = _symbols(line, lang)
     if lang.decimal_comma:
         line = NUMBER_EU.sub(lambda m: _number_eu(m, lang), line)
-        line = DIGITS_LEFT.sub(lambda m: _said(numbers.number_words(m[0], None, lang)), line)
+        return DIGITS_LEFT.sub(lambda m: _said(numbers.number_words(m[0], None, lang)), line)
+    return NUMBER.sub(lambda m: _price_or_number(m[1], m[2], m, lang), line)
+
+
+def spoken_line(line: str, language_code: str = "en", scripts: tuple[str, ...] | None = None) -> tuple[str, bool]:
+    """One line as it should be heard in its language, and whether letters of a script not in `scripts` (by
+    default, those a voice of the language says) were left out: a line with nothing left to say but
+    punctuation is then "", not "?."."""
+    language = languages.record(language_code)
+    lang = number_words_of(language)
+    line, other = _prepared(line, lang, language.decimal_comma, scripts or languages.scripts(language_code))
+    if language.numbers is None:  # numbers left to the voice, digit strings in groups
+        line = _apply(line, DIGIT_STEPS[language.decimal_comma], lang)
     else:
-        line = NUMBER.sub(lambda m: _price_or_number(m[1], m[2], m, lang), line)
+        line = _words(line, lang)
     line = _tidy(line)
     if other and not any(ch.isalnum() for ch in line):
         line = ""

@@ -88,7 +88,6 @@ class Synthesizer(Protocol):
     The constructor takes `(voice, threads)` and raises `SynthError` when the voice cannot start here."""
 
     name: ClassVar[str]
-    fallback_notice: ClassVar[str]  # said once when this back-end stands in for a better one
     sample_rate: int
 
     @classmethod
@@ -156,7 +155,6 @@ class PiperSynth:
     Thread contract: that of `Synthesizer`."""
 
     name: ClassVar[str] = "piper"
-    fallback_notice: ClassVar[str] = "Neural voice unavailable."
 
     @classmethod
     def is_available(cls) -> bool:
@@ -214,7 +212,6 @@ class SystemSynth:
     Thread contract: that of `Synthesizer`."""
 
     name: ClassVar[str] = "system"
-    fallback_notice: ClassVar[str] = "Neural voice unavailable, using system voice."
     BASE_WPM = 175
 
     @classmethod
@@ -289,7 +286,6 @@ class TextSynth:
     Thread contract: that of `Synthesizer`."""
 
     name: ClassVar[str] = "text"
-    fallback_notice: ClassVar[str] = "No voice available, text only."
     sample_rate = 22050
 
     def __init__(self, voice: str = "", threads: int = 1) -> None:
@@ -309,13 +305,13 @@ class TextSynth:
 def load_synth(first: str = "piper", voice: str = "", threads: int = 1,
                fall_back: bool = True) -> tuple[Synthesizer, list[str]]:
     """The first back-end that starts, from `first` down `BACKENDS` (only `first` unless `fall_back`: then
-    SynthError when it cannot start); and the sentences to say about fallbacks."""
+    SynthError when it cannot start); and the name of the back-end that stood in for `first`, if one did (the
+    words said about it are the announce layer's: `announce.notices.fallback_notice`)."""
     from assistant.registry import ContractError, construct, load_class
     from assistant.speech.backends import BACKENDS, CONTRACT
 
     names = list(BACKENDS)
     start = names.index(first) if first in names else 0
-    notices: list[str] = []
     for name in names[start:] if fall_back else names[start:start + 1]:
         try:
             named = voice if name == names[start] else ""  # a voice's name is its engine's: a fallback uses its own
@@ -324,9 +320,9 @@ def load_synth(first: str = "piper", voice: str = "", threads: int = 1,
             log.warning("Speech back-end %s unavailable: %s", name, exc)
             continue
         if name != names[start]:
-            notices.append(synth.fallback_notice)
-            log.warning(synth.fallback_notice)
-        return synth, notices
+            log.warning("The %s voice stands in for the %s voice.", name, names[start])
+            return synth, [name]
+        return synth, []
     if not fall_back:
         raise SynthError(f"The {first} voice {voice!r} cannot start here.")
     raise AssertionError("the text back-end always works")

@@ -16,33 +16,22 @@ promise words that never come.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant.i18n import _
-from assistant.speech.language import LANGUAGE_NAMES, LANGUAGES, LanguageId, language_name
-from assistant.speech.languages import scripts
+from assistant.languages import IDENTIFIED, LANGUAGES, record, scripts
+from assistant.speech.identify import LanguageId
 from assistant.speech.spoken import OTHER_SCRIPT, said, spoken
 from assistant.textout import printable
 
 log = logging.getLogger(__name__)
-DEFAULT_LANGUAGE = "en"
 
 
-def user_language(configured: str = "", environ: dict[str, str] | None = None) -> str:
-    """The user's language: the configured one, else the system locale's (LC_ALL, LC_MESSAGES, LANG, as
-    gettext looks), else English. "fr_FR.UTF-8" -> "fr"; "C" and "POSIX" are English."""
-    if configured:
-        return configured
-    env = os.environ if environ is None else environ
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(name, "").split(":")[0]
-        code = value.split(".")[0].split("@")[0].split("_")[0].split("-")[0].lower()
-        if code and code not in ("c", "posix"):
-            return code if code in LANGUAGE_NAMES else DEFAULT_LANGUAGE
-    return DEFAULT_LANGUAGE
+def language_name(code: str) -> str:
+    """The name of a language in the user's language ("French", "Französisch"); its code when unknown."""
+    return _(LANGUAGES[code].name) if code in LANGUAGES else code
 
 
 @dataclass(frozen=True)
@@ -62,7 +51,8 @@ class Piece:
 
 def speaks(info_language: str, code: str) -> bool:
     """Whether a voice listed with `info_language` ("fr-fr", "en_US", "nb,no") speaks the language `code`."""
-    wanted = {"no": ("no", "nb", "nn")}.get(code, (code,))
+    language = record(code)
+    wanted = (language.code, *language.tags)  # Norwegian voices are listed as "nb" or "nn" too
     return any(part.strip().lower().replace("_", "-").split("-")[0] in wanted for part in info_language.split(","))
 
 
@@ -77,7 +67,7 @@ def choose(code: str, chosen: dict[str, str], catalogue: Iterable[Any]) -> Voice
         if named is not None:
             return VoiceChoice(named.engine, named.name)
         log.warning("The voice %r for %s is not installed: the first one that speaks it is used.", chosen[code],
-                    LANGUAGE_NAMES.get(code, code))
+                    record(code).name)
     neural = [v for v in voices if v.engine == "piper" and speaks(v.language, code)]
     if neural:
         return VoiceChoice("piper", neural[0].name)
@@ -131,18 +121,17 @@ class Voices:
             return self._synths[language] is not self.first
         return choose(language, self.chosen, self.catalogue) is not None
 
-    def _make(self, language: str) -> tuple[Any, str]:
+    def _make(self, code: str) -> tuple[Any, str]:
         from assistant.speech.synth import SynthError, load_synth
 
-        choice = choose(language, self.chosen, self.catalogue)
+        choice = choose(code, self.chosen, self.catalogue)
         if choice is not None:
             try:
-                synth, _ = load_synth(choice.engine, choice.voice, self.threads, fall_back=False)
+                synth, _fallbacks = load_synth(choice.engine, choice.voice, self.threads, fall_back=False)
                 return synth, choice.voice or synth.name
             except SynthError as exc:
-                log.warning("The %s voice %r cannot start (%s).", LANGUAGE_NAMES.get(language, language),
-                            choice.voice, exc)
-        log.info("No voice speaks %s here: it is read by your voice.", LANGUAGE_NAMES.get(language, language))
+                log.warning("The %s voice %r cannot start (%s).", record(code).name, choice.voice, exc)
+        log.info("No voice speaks %s here: it is read by your voice.", record(code).name)
         return self.first, self._names[self.user]
 
     def languages_of(self, lines: list[str]) -> list[str]:
@@ -168,16 +157,18 @@ class Voices:
         return self._words(pieces)
 
     def _words(self, pieces: list[Piece]) -> list[Piece]:
-        """The words of each piece, with only the letters its voice can say. A piece said by the user's voice
-        for want of its own that lost letters is the user's (not named first: its language is not what is
-        heard); a piece with nothing left is dropped; one note, in the user's voice and words, says that some
-        text was left out."""
+        """The words of each piece, with only the letters its voice can say, and its numbers as that voice's
+        language says them (digits for a language with no number words: the voice says them). A piece said by
+        the user's voice for want of its own that lost letters is the user's (not named first: its language is
+        not what is heard); a piece with nothing left is dropped; one note, in the user's voice and words, says
+        that some text was left out."""
         out: list[Piece] = []
         other = False
         user = Piece(self.user, self.voice_name(self.user), "")
         for piece in pieces:
             own = self.own_voice(piece.language)
-            words, dropped = said(piece.text, piece.language, scripts(piece.language if own else self.user))
+            voice_language = piece.language if own else self.user
+            words, dropped = said(piece.text, voice_language, scripts(voice_language))
             other = other or dropped
             if words:
                 self._append(out, replace(piece if own or not dropped else user, text=words))
@@ -216,4 +207,4 @@ class Voices:
 
 def expected_languages(user: str) -> list[str]:
     """The languages text may be identified as: the expected set and the user's own."""
-    return sorted({*LANGUAGES, user})
+    return sorted({*IDENTIFIED, user})

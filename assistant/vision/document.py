@@ -15,7 +15,6 @@ from typing import Any
 import cv2
 import numpy as np
 
-from assistant.i18n import N_
 from assistant.vision import framing, scene
 from assistant.vision.ocr import TextReader, TextResult, warp_to_rect
 
@@ -119,8 +118,6 @@ def corners_in_view(page: np.ndarray, width: int, height: int) -> set[str]:
 MIN_TEXT_HEIGHT = 10.0  # pixels, for a reader that does not say its own
 UNCLEAR_SCORE = 0.8
 UNCLEAR_LINES = 2  # lines under UNCLEAR_SCORE (or a quarter of the lines) make a page unclear
-MOVE_CLOSER = N_("Move closer.")
-UNCLEAR = N_("Some words were unclear.")
 
 
 def text_height(result: TextResult) -> float | None:
@@ -150,24 +147,24 @@ def unclear(result: TextResult) -> bool:
 SMALL_PAGE = 0.35  # a page less than 35% of the frame's height is too far away to read
 
 
-def page_guidance(frame: np.ndarray, page: np.ndarray | None) -> framing.Guidance | None:
-    """What to say until the whole page is in view, sharp and lit; None once it can be read."""
+def page_guidance(frame: np.ndarray, page: np.ndarray | None) -> framing.Code | None:
+    """What is wrong with the framing until the whole page is in view, sharp and lit; None once it can be read."""
     h, w = frame.shape[:2]
     measures = scene.measure(frame)
     if page is None:
         if measures.brightness >= framing.DARK and measures.sharpness < framing.BLURRY and measures.contrast > 20:
-            return framing.Guidance.of(framing.Code.BLUR)  # something is there, too blurred to see
-        return framing.advise([], w, h, measures) or framing.Guidance.of(framing.Code.NO_PAGE)
+            return framing.Code.BLUR  # something is there, too blurred to see
+        return framing.advise([], w, h, measures) or framing.Code.NO_PAGE
     advice = framing.advise([], w, h, measures, page=page)
-    if advice is not None and advice.code in (framing.Code.DARK, framing.Code.BLUR):
+    if advice in (framing.Code.DARK, framing.Code.BLUR):
         return advice
     sides = corners_in_view(page, w, h)
     if len(sides) >= 2:
-        return framing.Guidance.of(framing.Code.BACK)
+        return framing.Code.BACK
     if sides:
-        return framing.Guidance.cut(sides.pop())
+        return framing.CUT[sides.pop()]
     if float(page[:, 1].max() - page[:, 1].min()) < SMALL_PAGE * h:
-        return framing.Guidance.of(framing.Code.CLOSER)
+        return framing.Code.CLOSER
     return None
 
 

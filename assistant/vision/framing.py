@@ -1,15 +1,15 @@
-"""Framing guidance: from the text boxes of the newest frame and two scene measures, tell a person who
-cannot see the screen how to move the camera so the text can be read.
+"""Framing guidance: from the text boxes of the newest frame and two scene measures, what is wrong with how
+the camera is held, so that a person who cannot see the screen can be told how to move it (the words are
+the announce layer's: `announce.notices.GUIDANCE`).
 
-Checks, most urgent first: too dark ("More light needed."), motion blur ("Hold steady.", from the
-variance of the Laplacian), text cut at two or more edges or very large ("Move back."), text cut at one
-edge ("Text cut off on the left, move the camera left."), text too small ("Move closer."). None when the
-text is well framed. Pure: no model, no clock.
+Checks, most urgent first: too dark (`Code.DARK`: more light needed), motion blur (`BLUR`: hold steady,
+from the variance of the Laplacian), text cut at two or more edges or very large (`BACK`), text cut at one
+edge (`CUT_LEFT`: move the camera left), text too small (`CLOSER`). None when the text is well framed. Pure:
+no model, no clock.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
@@ -37,34 +37,8 @@ class Code(str, Enum):
     NO_PAGE = "no-page"  # document mode: no page in view
 
 
-SENTENCES: dict[Code, str] = {
-    Code.DARK: "More light needed.",
-    Code.BLUR: "Hold steady.",
-    Code.BACK: "Move back.",
-    Code.CLOSER: "Move closer.",
-    Code.CUT_LEFT: "Text cut off on the left, move the camera left.",
-    Code.CUT_RIGHT: "Text cut off on the right, move the camera right.",
-    Code.CUT_TOP: "Text cut off at the top, move the camera up.",
-    Code.CUT_BOTTOM: "Text cut off at the bottom, move the camera down.",
-    Code.NO_PAGE: "No page found. Hold the page in front of the camera.",
-}
-if set(SENTENCES) != set(Code):  # checked at import: a code without a sentence must never reach a listener
-    raise ImportError(f"framing codes without a sentence: {set(Code) - set(SENTENCES)}")
-
-
-@dataclass(frozen=True)
-class Guidance:
-    code: Code
-    sentence: str
-
-    @classmethod
-    def of(cls, code: Code) -> Guidance:
-        return cls(code, SENTENCES[code])
-
-    @classmethod
-    def cut(cls, side: str) -> Guidance:
-        """Text (or a page) cut off at `side`: left, right, top or bottom."""
-        return cls.of(Code(f"cut-{side}"))
+# Text (or a page) cut off at a side of the frame (`edges_touched`'s names): move the camera that way.
+CUT = {"left": Code.CUT_LEFT, "right": Code.CUT_RIGHT, "top": Code.CUT_TOP, "bottom": Code.CUT_BOTTOM}
 
 
 def edges_touched(quads: list[np.ndarray], width: int, height: int, margin: float = EDGE) -> set[str]:
@@ -84,28 +58,28 @@ def edges_touched(quads: list[np.ndarray], width: int, height: int, margin: floa
 
 
 def advise(quads: list[np.ndarray], width: int, height: int, measures: SceneMeasures,
-           page: np.ndarray | None = None) -> Guidance | None:
+           page: np.ndarray | None = None) -> Code | None:
     """The one most useful thing to say about framing, or None when the text is well framed.
 
     `quads` are the text boxes; `page`, when a page outline was found, counts as text too (blurred text
     is often not detected at all, while the page still is)."""
     if measures.brightness < DARK:
-        return Guidance.of(Code.DARK)
+        return Code.DARK
     if not quads and page is None:
         return None
     if measures.sharpness < BLURRY:
-        return Guidance.of(Code.BLUR)
+        return Code.BLUR
     if not quads:
         quads = [page]  # type: ignore[list-item]
     heights = [float(q[:, 1].max() - q[:, 1].min()) for q in quads]
     text_height = float(np.median(heights)) / height
     touched = edges_touched(quads, width, height)
     if len(touched) >= 2 or text_height > LARGE:
-        return Guidance.of(Code.BACK)
+        return Code.BACK
     if touched:
-        return Guidance.cut(touched.pop())
+        return CUT[touched.pop()]
     if text_height < SMALL:
-        return Guidance.of(Code.CLOSER)
+        return Code.CLOSER
     return None
 
 
@@ -118,14 +92,13 @@ class FramingAdvisor:
         self.last_code: Code | None = None
         self.last_time = -1e9
 
-    def update(self, guidance: Guidance | None, now: float) -> Guidance | None:
-        code = guidance.code if guidance else None
+    def update(self, code: Code | None, now: float) -> Code | None:
         if code == self.last_code:
             return None
-        if guidance is not None and now - self.last_time < self.every:
+        if code is not None and now - self.last_time < self.every:
             return None
         self.last_code = code
-        if guidance is None:
+        if code is None:
             return None
         self.last_time = now
-        return guidance
+        return code

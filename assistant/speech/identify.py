@@ -1,8 +1,8 @@
 """Which language a text is in, so that it is read by a voice of that language.
 
 `LanguageId` runs py3langid (its model ships inside the package: nothing is fetched), restricted to the
-languages it may answer: the ones a voice here speaks, of the set text is expected in (`LANGUAGES`; over a
-hundred espeak-ng languages would let Dutch pass for Afrikaans and Czech for Slovak). Measured on the
+languages it may answer: the ones a voice here speaks, of the set text is expected in (`languages.IDENTIFIED`;
+over a hundred espeak-ng languages would let Dutch pass for Afrikaans and Czech for Slovak). Measured on the
 project's own sentences (tests/data/languages, 17 languages): right on 95.6% of lines, 99.5% of those of 30
 characters or more, 0.13 ms a line; lingua was two points better on lines under 15 characters for six times
 the memory and ten times the start-up; pycld2 said English, sure, for Spanish signs.
@@ -22,36 +22,12 @@ import logging
 import threading
 from collections.abc import Iterable, Sequence
 
-from assistant.i18n import N_, _
-
 log = logging.getLogger(__name__)
 
 ALWAYS = 30  # characters: a line this long is identified on its own
 SURE = 0.7  # py3langid's normalised probability: below it a short text keeps its surroundings' language
 LINE_SURE = 0.6  # below it, a long line within a block keeps the block's language
 MIN_LETTERS = 3  # fewer letters than this (a price, "WC", "OK") say nothing of a language
-
-# Every language code the assistant knows by name (its own words name them: "French."), ISO 639-1.
-LANGUAGE_NAMES: dict[str, str] = {
-    "en": N_("English"), "fr": N_("French"), "de": N_("German"), "es": N_("Spanish"), "it": N_("Italian"),
-    "pt": N_("Portuguese"), "nl": N_("Dutch"), "sv": N_("Swedish"), "da": N_("Danish"), "no": N_("Norwegian"),
-    "fi": N_("Finnish"), "pl": N_("Polish"), "cs": N_("Czech"), "sk": N_("Slovak"), "sl": N_("Slovenian"),
-    "hr": N_("Croatian"), "ro": N_("Romanian"), "hu": N_("Hungarian"), "tr": N_("Turkish"), "el": N_("Greek"),
-    "ru": N_("Russian"), "uk": N_("Ukrainian"), "bg": N_("Bulgarian"), "ca": N_("Catalan"), "ga": N_("Irish"),
-    "cy": N_("Welsh"), "is": N_("Icelandic"), "et": N_("Estonian"), "lv": N_("Latvian"), "lt": N_("Lithuanian"),
-    "ja": N_("Japanese"), "zh": N_("Chinese"), "ko": N_("Korean"), "ar": N_("Arabic"), "he": N_("Hebrew"),
-    "hi": N_("Hindi"),
-}
-# The languages text is expected in (a set of European languages; the user's own is always added).
-LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "fi", "pl", "cs", "ro", "hu", "tr", "el",
-             "ru")
-if not set(LANGUAGES) <= set(LANGUAGE_NAMES):  # checked at import: every language can be named
-    raise ImportError(f"languages without a name: {set(LANGUAGES) - set(LANGUAGE_NAMES)}")
-
-
-def language_name(code: str) -> str:
-    """The name of a language in the user's language ("French", "Französisch"); its code when unknown."""
-    return _(LANGUAGE_NAMES[code]) if code in LANGUAGE_NAMES else code
 
 
 def letters(text: str) -> int:

@@ -1,16 +1,12 @@
-"""The words `spoken` needs in each language it reads numbers in: digits, months, currencies, symbols,
-fractions and the small words around numbers ("point", "percent", "minus", "version", "a number of ...
-digits"), and the rules that differ from one language to the next: how it writes its own forms (French
-phone pairs, "8h13", "12.50 Uhr", "1º"), and how a date's day agrees with the word before it ("am
-zwölften Februar").
+"""The words numbers are said with, in each language that has them (`CODES`): digits, months, currencies,
+symbols, fractions and the small words around numbers ("point", "percent", "minus", "version", "a number of
+... digits"), and the rules that differ from one language to the next: how it writes its own forms (French
+phone pairs, "8h13", "12.50 Uhr", "1º"), and how a date's day agrees with the word before it ("am zwölften
+Februar").
 
-One `Language` per ISO 639-1 code (en, fr, de, es, it, pt); `language(code)` finds one, and any other code
-falls back to English. The tables are data, checked when this module is imported: every language names every
-currency, symbol, fraction and month, so no reading can meet a word missing at run time. Month names live here
-(Babel is not needed at run time).
-
-`scripts(code)` names the scripts a voice of a language says (Latin for all of them, and Cyrillic for
-Russian, Greek for Greek, ...): letters of any other script are left out of what that voice is given.
+A `NumberWords` is made for a language by `words` (its record in `languages` holds it); `check` says at import
+that it names every currency, symbol, fraction and month, so no reading can meet a word missing at run time.
+Month names live here (Babel is not needed at run time). Pure data: nothing here imports the package.
 """
 
 from __future__ import annotations
@@ -33,7 +29,7 @@ class Currency:
 
 
 @dataclass(frozen=True)
-class Language:
+class NumberWords:
     """How numbers are written and said in one language."""
 
     code: str
@@ -174,14 +170,6 @@ GERMAN_DAY_ENDINGS = {"": "r", "der": "", "die": "", "das": "", **dict.fromkeys(
     ("am", "vom", "zum", "beim", "im", "dem", "den", "des", "ab", "bis", "seit", "von", "vor", "nach", "für",
      "zu", "an"), "n")}
 
-# The scripts a voice of each language says beside the Latin letters every voice here says, as the first word
-# of a letter's Unicode name. espeak-ng's Japanese says kana and calls each kanji "Japanese letter", so kanji
-# are not listed for it.
-SCRIPTS: dict[str, tuple[str, ...]] = {
-    "ru": ("CYRILLIC",), "uk": ("CYRILLIC",), "bg": ("CYRILLIC",), "el": ("GREEK",), "zh": ("CJK",),
-    "ja": ("HIRAGANA", "KATAKANA"), "ko": ("HANGUL",), "ar": ("ARABIC",), "he": ("HEBREW",), "hi": ("DEVANAGARI",),
-}
-
 MONTHS: dict[str, tuple[str, ...]] = {
     "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"),
@@ -222,73 +210,32 @@ def _parts(code: str) -> dict[int, tuple[str, str]]:
     return {n: tuple(words[k].split("/")) for n, words in PART_WORDS.items()}  # type: ignore[misc]
 
 
-def _language(code: str, **words: Any) -> Language:
-    return Language(code=code, digits=DIGITS[code], months=MONTHS[code], currencies=CURRENCIES[code],
-                    symbols=_symbols(code), fractions=_column(FRACTION_WORDS, code), parts=_parts(code), **words)
+def words(code: str, decimal_comma: bool, **said: Any) -> NumberWords:
+    """The number words of language `code` (a column of the tables above), with the words `said` that are its
+    own alone ("point", "percent", ...)."""
+    return NumberWords(code=code, decimal_comma=decimal_comma, digits=DIGITS[code], months=MONTHS[code],
+                       currencies=CURRENCIES[code], symbols=_symbols(code), fractions=_column(FRACTION_WORDS, code),
+                       parts=_parts(code), **said)
 
 
-LANGUAGES: dict[str, Language] = {
-    "en": _language("en", decimal_comma=False, point="point", fraction_as_number=False, percent="percent",
-                    plus="plus", times="times", number_sign="number", hash="hash",
-                    digit_count="a number of {} digits", digit_count_gender="", cents=" {n} {sub}", minus="minus",
-                    version="version", dot="point", price_zero="oh", degree=("degree", "degrees")),
-    "fr": _language("fr", decimal_comma=True, point="virgule", fraction_as_number=True, percent="pour cent",
-                    plus="plus", times="fois", number_sign="numéro", hash="dièse",
-                    digit_count="un nombre de {} chiffres", digit_count_gender="m", cents=" {n}", of="de",
-                    elide=True, zero_singular=True, minus="moins", version="version", dot="point",
-                    price_zero="zéro", degree=("degré", "degrés"),
-                    forms=("phone pairs", "ordinal suffix", "hour mark")),
-    "de": _language("de", decimal_comma=True, point="Komma", fraction_as_number=False, percent="Prozent",
-                    plus="plus", times="mal", number_sign="Nummer", hash="Raute",
-                    digit_count="eine Zahl mit {} Ziffern", digit_count_gender="f", cents=" {n}", minus="minus",
-                    version="Version", dot="Punkt", price_zero="null", degree=("Grad", "Grad"),
-                    forms=("Uhr", "day and month"), day_endings=GERMAN_DAY_ENDINGS),
-    "es": _language("es", decimal_comma=True, point="coma", fraction_as_number=True, percent="por ciento",
-                    plus="más", times="por", number_sign="número", hash="almohadilla",
-                    digit_count="un número de {} cifras", digit_count_gender="f", cents=" con {n}", of="de",
-                    minus="menos", version="versión", dot="punto", price_zero="", degree=("grado", "grados"),
-                    forms=("ordinal mark", "hour mark")),
-    "it": _language("it", decimal_comma=True, point="virgola", fraction_as_number=True, percent="per cento",
-                    plus="più", times="per", number_sign="numero", hash="cancelletto",
-                    digit_count="un numero di {} cifre", digit_count_gender="f", cents=" e {n}", of="di",
-                    minus="meno", version="versione", dot="punto", price_zero="", degree=("grado", "gradi"),
-                    forms=("ordinal mark", "hour mark")),
-    "pt": _language("pt", decimal_comma=True, point="vírgula", fraction_as_number=True, percent="por cento",
-                    plus="mais", times="vezes", number_sign="número", hash="cardinal",
-                    digit_count="um número de {} algarismos", digit_count_gender="m", cents=" e {n}", of="de",
-                    minus="menos", version="versão", dot="ponto", price_zero="", degree=("grau", "graus"),
-                    forms=("ordinal mark", "hour mark")),
-}
+def check(said: NumberWords) -> None:
+    """Every word is there: a missing one fails at import, not in the middle of a reading."""
+    rows_complete = all(len(row) == len(CODES) for row in (*SYMBOL_WORDS.values(), *FRACTION_WORDS.values(),
+                                                            *PART_WORDS.values()))
+    parts_complete = all(row.count("/") == 1 for rows in PART_WORDS.values() for row in rows)
+    if not (rows_complete and parts_complete and len(said.digits) == 10 and len(said.months) == 12
+            and set(said.currencies) == set(CURRENCY_CODES.values()) and "{}" in said.digit_count
+            and "{n}" in said.cents and len(said.degree) == 2 and all((said.minus, said.version, said.dot))
+            and (not said.day_endings or "" in said.day_endings)):
+        raise ImportError(f"the number words of language {said.code!r} are incomplete")
 
 
-def _key(code: str | None) -> str:
-    """"fr-CA", "pt_BR", "FR" -> "fr", "pt", "fr"; None -> "en"."""
-    return (code or "en").strip().lower().replace("_", "-").split("-")[0]
-
-
-def language(code: str | None) -> Language:
-    """The language of an ISO 639-1 code ("fr", "fr-CA", "pt_BR" and "FR" are French and Portuguese); English
-    for any code not in the table."""
-    return LANGUAGES.get(_key(code), LANGUAGES["en"])
-
-
-def scripts(code: str | None) -> tuple[str, ...]:
-    """The scripts a voice of language `code` says (first words of Unicode letter names): Latin, and its own."""
-    return ("LATIN", *SCRIPTS.get(_key(code), ()))
-
-
-def _check() -> None:
-    """Every language has every word: a missing one fails at import, not in the middle of a reading."""
-    rows_complete = all(len(words) == len(CODES) for words in (*SYMBOL_WORDS.values(), *FRACTION_WORDS.values(),
-                                                                 *PART_WORDS.values()))
-    parts_complete = all(words.count("/") == 1 for row in PART_WORDS.values() for words in row)
-    for code in CODES:
-        lang = LANGUAGES[code]
-        if not (rows_complete and parts_complete and lang.code == code and len(lang.digits) == 10
-                and len(lang.months) == 12 and set(lang.currencies) == set(CURRENCY_CODES.values())
-                and "{}" in lang.digit_count and "{n}" in lang.cents and len(lang.degree) == 2
-                and all((lang.minus, lang.version, lang.dot)) and (not lang.day_endings or "" in lang.day_endings)):
-            raise RuntimeError(f"the number words of language {code!r} are incomplete")
-
-
-_check()
+# The words of a language that has none here: the digits themselves, for its own voice to say ("12,50 €" is
+# left as it is written: espeak-ng's Dutch says "twaalf komma vijftig euro"). Only the steps that cut long
+# digit strings into groups read it (`spoken.DIGIT_STEPS`): "9556939040116" -> "9 5 5 6, 9 3 9, 0 4 0, 1 1 6",
+# each digit said apart by the voice, where it would say "nine trillion ..." of the whole. No count of digits
+# ("a number of ... digits"): a longer string is said in groups too.
+DIGITS_ONLY = NumberWords(code="", decimal_comma=False, digits=tuple("0123456789"), months=(), point="",
+                          fraction_as_number=False, percent="", plus="+", times="", number_sign="", hash="",
+                          digit_count="", digit_count_gender="", cents="", minus="", version="", dot="",
+                          price_zero="", degree=("", ""))
