@@ -152,12 +152,12 @@ class Models:
                                                             "Known people are not named meanwhile."))
 
     def people(self) -> KnownPeople:
-        """The people taught (`vision.people.KnownPeople`), one for every user of these models; the face
-        descriptor is loaded the first time a face is looked at (nobody taught: never). With a problem
-        with the known-faces file (`problem`), nobody is named."""
+        """The people taught (`vision.people.KnownPeople`), read from the known-faces file now (a pipeline
+        makes one and shares it: `Services.people`); the face descriptor, shared, is loaded the first time a
+        face is looked at (nobody taught: never). With a problem with the file (`problem`), nobody is named."""
         from assistant.vision.people import KnownPeople
 
-        return self._get("people", lambda: KnownPeople(None, load=lambda: self.describer))
+        return KnownPeople(None, load=lambda: self.describer)
 
 
 def load_models(config: Config) -> Models:
@@ -170,7 +170,8 @@ def load_models(config: Config) -> Models:
     return models
 
 
-def people_finder(models: Models, clock: Callable[[], float], photos: bool = False) -> PeopleFinder:
+def people_finder(models: Models, clock: Callable[[], float], photos: bool = False,
+                  people: KnownPeople | None = None) -> PeopleFinder:
     """Where a person taught is in a frame (find), with the faces the detector found (`photos`: every frame
     a photo of its own, with the face detector alone: `assistant find`). No model is loaded until a person
     taught is looked for."""
@@ -180,7 +181,7 @@ def people_finder(models: Models, clock: Callable[[], float], photos: bool = Fal
         detector = None if photos else models.detector
         return detector.face_list(frame) if detector is not None else models.face_detector.detect(frame)
 
-    return KnownFaces(models.people(), faces, clock, photos=photos)
+    return KnownFaces(people or models.people(), faces, clock, photos=photos)
 
 
 def build_services(config: Config, models: Models, clock: Callable[[], float],
@@ -192,7 +193,8 @@ def build_services(config: Config, models: Models, clock: Callable[[], float],
 
     text = TextView((lambda: models.describe_reader) if models.still else (lambda: models.reader), clock)
     guide = Guide(GuidanceStyle(config.announce.guidance), is_reading, clock)
-    return Services(text, guide, models.people(), people_finder(models, clock, photos=models.still))
+    people = models.people()  # one for the pipeline: the faces, objects and find channels see the same people
+    return Services(text, guide, people, people_finder(models, clock, photos=models.still, people=people))
 
 
 def build_channels(config: Config, models: Models, services: Services, **context: object) -> list[Channel]:
