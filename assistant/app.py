@@ -1,5 +1,10 @@
-"""The composition root: the one place that builds the live pipeline (capture -> channels -> speech), the
-speech queue and the OCR readers from the settings. Commands, benchmarks and tests all ask here.
+"""The composition root: the one place that builds models, the services channels share, the channels, the
+live pipeline (capture -> channels -> speech), the speech queue and the still-image answer. Commands,
+benchmarks and tests all ask here; nothing else constructs a model.
+
+A model is loaded when what was asked for needs it (`Models`): `assistant find cup` loads the detector and
+no face model; the live pipeline loads what its channels use when it is built, so a missing model is said at
+start, not on the first frame that needs it.
 """
 
 from __future__ import annotations
@@ -8,17 +13,38 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from assistant import i18n
 from assistant.config import Config
 
+if TYPE_CHECKING:
+    import numpy as np
+
+    from assistant.capture.sources import FrameSource, Grabber
+    from assistant.channels.base import Channel, Context
+    from assistant.channels.shared import Services
+    from assistant.live import LiveAssistant
+    from assistant.speech.queue import Speech, Utterance
+    from assistant.speech.voices import Voices
+    from assistant.vision.classifier import Classifier
+    from assistant.vision.detection import Detection
+    from assistant.vision.detector import ObjectDetector
+    from assistant.vision.faceid import FaceDescriber
+    from assistant.vision.faces import Face, FaceDetector
+    from assistant.vision.ocr import TextReader
+    from assistant.vision.orientation import PageOrientation
+    from assistant.vision.people import KnownPeople
+    from assistant.vision.peoplefinder import PeopleFinder
+
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
-def make_reader(config: Config, max_side: int | None = None, reuse: bool = False, accurate: bool = False) -> Any:
+def make_reader(config: Config, max_side: int | None = None, reuse: bool = False,
+                accurate: bool = False) -> TextReader:
     """The configured OCR back-end (the default when it cannot run here). `reuse`: a live camera's reader,
     which does not re-read lines that have not changed. `accurate`: the read models (R, pages, `read`),
     else the live ones (fast)."""
@@ -26,92 +52,174 @@ def make_reader(config: Config, max_side: int | None = None, reuse: bool = False
 
     v = config.vision
     model = v.ocr_read_model if accurate else v.ocr_live_model
-    return load_reader(v.ocr_engine, max_side or v.ocr_max_side, v.ocr_min_score, v.threads, reuse, model)
+    reader: TextReader = load_reader(v.ocr_engine, max_side or v.ocr_max_side, v.ocr_min_score, v.threads,
+                                     reuse, model)
+    return reader
 
 
-def document_reader(config: Config) -> Any:
-    """Still images and pages want more pixels than a live frame, no line cache, and the accurate models."""
-    return make_reader(config, max(config.vision.ocr_max_side, 1600), accurate=True)
-
-
-@dataclass
 class Models:
-    """The loaded models the live pipeline needs; load once, share between runs (tests, benchmarks).
-    Thread contract: each model is used by one lane at a time (the classifier on the loop thread, the
-    readers on the slow thread)."""
+    """The models, each loaded on first use and then kept (load once, share between runs: tests,
+    benchmarks). `still`: for still images, whose text is read with the page reader's larger input.
+    Thread contract: loading is under a lock, so any thread may ask; each model is then used by one lane
+    at a time (the classifier and detector on the loop thread, the readers on the slow thread, the describe
+    reader on the loop thread)."""
 
-    config: Config
-    classifier: Any
-    reader: Any
-    detector: Any = None  # None where the people-and-objects detector is not built (npm missing)
-    describer: Any = None  # the face descriptor model; None where it is not built (npm missing)
-    _document_reader: Any = field(default=None, repr=False)
-    _orientation: Any = field(default=None, repr=False)
-    _orientation_tried: bool = field(default=False, repr=False)
-    _describe_reader: Any = field(default=None, repr=False)
+    def __init__(self, config: Config, still: bool = False, **given: object) -> None:
+        self.config, self.still = config, still
+        self._loaded: dict[str, object] = dict(given)  # tests and benchmarks may hand in a model already loaded
+        self._lock = threading.RLock()
 
-    def document_reader(self) -> Any:
-        """The reader for whole pages (slow thread)."""
-        if self._document_reader is None:
-            self._document_reader = document_reader(self.config)
-        return self._document_reader
+    def _get(self, name: str, make: Callable[[], T]) -> T:
+        with self._lock:
+            if name not in self._loaded:
+                self._loaded[name] = make()
+            return self._loaded[name]  # type: ignore[return-value]
 
-    def orientation(self) -> Any:
-        """The page orientation classifier (slow thread), or None when it is not built."""
-        if not self._orientation_tried:
-            from assistant.vision.orientation import load_orientation
+    def loaded(self, name: str) -> bool:
+        """Whether the model `name` (a property's name) has been loaded (tests: what a command loads)."""
+        return name in self._loaded
 
-            self._orientation, self._orientation_tried = load_orientation(self.config.vision.threads), True
-        return self._orientation
+    @property
+    def classifier(self) -> Classifier:
+        """The scene classifier; `ModelError` (with the fix) when it is not built."""
+        from assistant.vision.classifier import Classifier
 
-    def describe_reader(self) -> Any:
-        """A reader of its own for describe-now on the loop thread, when live text has no fresh read."""
-        if self._describe_reader is None:
-            self._describe_reader = make_reader(self.config)
-        return self._describe_reader
+        v = self.config.vision
+        return self._get("classifier", lambda: Classifier(v.model, v.threads))
 
+    @property
+    def reader(self) -> TextReader:
+        """The live reader (fast models, a line cache); `OcrUnavailable` when no OCR can run."""
+        return self._get("reader", lambda: make_reader(self.config, reuse=True))
 
-def load_detector(config: Config) -> Any:
-    """The people-and-objects detector, or None (said once in the log, with the fix) where it is not built."""
-    from assistant.vision.detector import ObjectDetector
-    from assistant.vision.manifest import built_or_none
+    @property
+    def document_reader(self) -> TextReader:
+        """The reader for whole pages, R and still images: more pixels, the accurate models, no line cache."""
+        return self._get("document_reader",
+                         lambda: make_reader(self.config, max(self.config.vision.ocr_max_side, 1600), accurate=True))
 
-    return built_or_none(lambda: ObjectDetector(config.vision.threads),
-                         "People and objects are not detected meanwhile.")
+    @property
+    def describe_reader(self) -> TextReader:
+        """A reader of its own for describe-now on the loop thread, when live text has no fresh read (still
+        images: the page reader)."""
+        if self.still:
+            return self.document_reader
+        return self._get("describe_reader", lambda: make_reader(self.config))
 
+    @property
+    def orientation(self) -> PageOrientation | None:
+        """The page orientation classifier, or None when it is not built (said once in the log)."""
+        from assistant.vision.orientation import load_orientation
 
-def load_describer(config: Config) -> Any:
-    """The face descriptor model, or None (said once in the log, with the fix) where it is not built."""
-    from assistant.vision.faceid import FaceDescriber
-    from assistant.vision.manifest import built_or_none
+        return self._get("orientation", lambda: load_orientation(self.config.vision.threads))
 
-    return built_or_none(lambda: FaceDescriber(config.vision.threads), "Known people are not named meanwhile.")
+    @property
+    def detector(self) -> ObjectDetector | None:
+        """The people-and-objects detector, or None (said once in the log, with the fix) where it is not built."""
+        from assistant.vision.detector import ObjectDetector
+        from assistant.vision.manifest import built_or_none
 
+        return self._get("detector", lambda: built_or_none(lambda: ObjectDetector(self.config.vision.threads),
+                                                           "People and objects are not detected meanwhile."))
 
-def known_people(config: Config) -> Any:
-    """The people the user taught (`vision.people.KnownPeople`), with the face model when anyone is taught,
-    for the commands that name them; a problem with the known-faces file is said once on the log's stream,
-    and nobody is named."""
-    from assistant.vision.people import KnownPeople
+    def required_detector(self) -> ObjectDetector:
+        """The people-and-objects detector for a command that cannot go without it: `ModelError` (with the
+        fix) where it is not built."""
+        from assistant.vision.detector import ObjectDetector
 
-    people = KnownPeople(None)
-    if people.problem:
-        log.warning("%s", people.problem)
-    elif people.gallery.names:
-        people.describer = load_describer(config)
-    return people
+        detector = self._get("detector", lambda: ObjectDetector(self.config.vision.threads))
+        if detector is None:  # asked for before, and not built
+            detector = ObjectDetector(self.config.vision.threads)  # raises the sentence that says why
+        return detector
+
+    @property
+    def face_detector(self) -> FaceDetector:
+        """The face detector on its own (`faces add`): `ModelError` when it is not built. The detector's own
+        face model where that is loaded already."""
+        from assistant.vision.faces import FaceDetector
+
+        if self.loaded("detector") and self.detector is not None:
+            return self.detector.faces
+        return self._get("face_detector", lambda: FaceDetector(self.config.vision.threads))
+
+    @property
+    def describer(self) -> FaceDescriber | None:
+        """The face descriptor model, or None (said once in the log, with the fix) where it is not built."""
+        from assistant.vision.faceid import FaceDescriber
+        from assistant.vision.manifest import built_or_none
+
+        return self._get("describer", lambda: built_or_none(lambda: FaceDescriber(self.config.vision.threads),
+                                                            "Known people are not named meanwhile."))
+
+    def people(self) -> KnownPeople:
+        """The people taught (`vision.people.KnownPeople`), read from the known-faces file now (a pipeline
+        makes one and shares it: `Services.people`); the face descriptor, shared, is loaded the first time a
+        face is looked at (nobody taught: never). With a problem with the file (`problem`), nobody is named."""
+        from assistant.vision.people import KnownPeople
+
+        return KnownPeople(None, load=lambda: self.describer)
 
 
 def load_models(config: Config) -> Models:
-    """Raises `ModelError` or `OcrUnavailable`, each with one sentence that says how to fix it."""
-    from assistant.vision.classifier import Classifier
+    """The models the live pipeline needs, loaded now: `ModelError` or `OcrUnavailable`, each with one
+    sentence that says how to fix it, before anything starts."""
+    models = Models(config)
+    models.classifier  # noqa: B018 - loaded now, so that a missing model is said at start
+    models.reader  # noqa: B018
+    models.detector  # noqa: B018
+    return models
 
-    return Models(config, Classifier(config.vision.model, config.vision.threads), make_reader(config, reuse=True),
-                  load_detector(config), load_describer(config))
+
+def people_finder(models: Models, clock: Callable[[], float], photos: bool = False,
+                  people: KnownPeople | None = None) -> PeopleFinder:
+    """Where a person taught is in a frame (find), with the faces the detector found (`photos`: every frame
+    a photo of its own, with the face detector alone: `assistant find`). No model is loaded until a person
+    taught is looked for."""
+    from assistant.vision.peoplefinder import KnownFaces
+
+    def faces(frame: np.ndarray) -> list[Face]:
+        detector = None if photos else models.detector
+        return detector.face_list(frame) if detector is not None else models.face_detector.detect(frame)
+
+    return KnownFaces(people or models.people(), faces, clock, photos=photos)
+
+
+def build_services(config: Config, models: Models, clock: Callable[[], float],
+                   is_reading: Callable[[], bool] = lambda: False) -> Services:
+    """The services channels share (`channels.shared`), made once for one pipeline."""
+    from assistant.announce.guide import Guide
+    from assistant.channels.shared import Services, TextView
+    from assistant.common import GuidanceStyle
+
+    text = TextView((lambda: models.describe_reader) if models.still else (lambda: models.reader), clock)
+    guide = Guide(GuidanceStyle(config.announce.guidance), is_reading, clock)
+    people = models.people()  # one for the pipeline: the faces, objects and find channels see the same people
+    return Services(text, guide, people, people_finder(models, clock, photos=models.still, people=people))
+
+
+def build_channels(config: Config, models: Models, services: Services, **context: object) -> list[Channel]:
+    """Every registered channel, made with one `Context` (see `channels.base`)."""
+    from assistant.channels import CHANNELS, CONTRACT
+    from assistant.channels.base import Context
+    from assistant.registry import load_class
+
+    ctx = Context(config, models, services, **context)  # type: ignore[arg-type]
+    return [CONTRACT.conform(load_class(spec)(ctx), spec) for spec in CHANNELS.values()]
+
+
+def channel_context(config: Config, models: Models | None = None, **context: object) -> Context:
+    """A `Context` for one channel made on its own (tests, the recipes): `models` (loaded as they are used)
+    and services of its own."""
+    from assistant.channels.base import Context
+
+    models = models or Models(config)
+    clock = context.get("clock", time.monotonic)
+    services = build_services(config, models, clock)  # type: ignore[arg-type]
+    return Context(config, models, services, **context)  # type: ignore[arg-type]
 
 
 def open_speech(config: Config, wav: Path | None = None, rate: float | None = None,
-                on_start: Callable[[Any], None] | None = None, realtime: Path | None = None) -> Any:
+                on_start: Callable[[Utterance], None] | None = None, realtime: Path | None = None) -> Speech:
     """The speech queue on the configured voice (falling back down the back-ends), playing to the sound
     card, or into `wav` (back to back), or into `realtime` (as a listener hears it, silences included).
     The fallback notices are said first."""
@@ -126,7 +234,7 @@ def open_speech(config: Config, wav: Path | None = None, rate: float | None = No
     return speech
 
 
-def open_voices(config: Config, identify: bool = True, load: bool = True) -> tuple[Any, list[str]]:
+def open_voices(config: Config, identify: bool = True, load: bool = True) -> tuple[Voices, list[str]]:
     """The voices for the user's language and for text read in others (see `speech.voices`), and the
     sentences to say about fallbacks (`speech` names the back-end that stood in; the words are the announce
     layer's, which `speech` does not import). The user's voice is the configured one (`speech.voice`), else
@@ -157,33 +265,32 @@ def open_voices(config: Config, identify: bool = True, load: bool = True) -> tup
     return Voices(synth, language, s.voices, identifier, config.vision.threads, catalogue, first_name=name), notices
 
 
-def build_live(config: Config, source: Any, speech: Any, *, models: Models | None = None, fps: float | None = None,
-               stop: threading.Event | None = None, clock: Callable[[], float] = time.monotonic,
-               save_dir: Path | None = None, preview: bool = False, grabber_type: Any = None) -> Any:
-    """The live assistant on `source` (a `FrameSource`), speaking into `speech`; not started. The only
-    code that builds the live pipeline."""
-    from assistant.capture.sources import Grabber
-    from assistant.channels import CHANNELS, CONTRACT
-    from assistant.channels.base import Context
+def build_live(config: Config, source: FrameSource | None, speech: Speech, *, models: Models | None = None,
+               fps: float | None = None, stop: threading.Event | None = None,
+               clock: Callable[[], float] = time.monotonic, save_dir: Path | None = None, preview: bool = False,
+               grabber_type: type[Grabber] | None = None) -> LiveAssistant:
+    """The live assistant on `source` (a `FrameSource`; None: frames are handed to it step by step),
+    speaking into `speech`; not started. The only code that builds the live pipeline."""
+    from assistant.capture.sources import Grabber, NoSource
     from assistant.common import READING
     from assistant.keys import Preview
     from assistant.live import LiveAssistant
-    from assistant.registry import load_class
 
     stop = stop or threading.Event()
     models = models or load_models(config)
-    grabber = (grabber_type or Grabber)(source, config.camera.fps if fps is None else fps, stop,
+    grabber = (grabber_type or Grabber)(source or NoSource(), config.camera.fps if fps is None else fps, stop,
                                         reopen_seconds=config.camera.reopen_seconds, clock=clock)
 
-    def newest_frame() -> Any:
+    def newest_frame() -> np.ndarray | None:
         item = grabber.newest
         return item[2] if item is not None else None
 
     def is_reading() -> bool:
         return speech.speaking_kind in READING
 
-    ctx = Context(config, models, clock, newest_frame, is_reading, stop, save_dir)
-    channels = [CONTRACT.conform(load_class(spec)(ctx), spec) for spec in CHANNELS.values()]
+    services = build_services(config, models, clock, is_reading)
+    channels = build_channels(config, models, services, clock=clock, newest_frame=newest_frame,
+                              is_reading=is_reading, stop=stop, save_dir=save_dir)
     live = LiveAssistant(config, grabber, speech, channels, stop, clock)
     grabber.on_event = live.on_grabber_event
     if preview:
@@ -191,6 +298,42 @@ def build_live(config: Config, source: Any, speech: Any, *, models: Models | Non
     return live
 
 
-def with_camera(config: Config, **changes: Any) -> Config:
+@dataclass(frozen=True)
+class Described:
+    """The describe answer for one still image: the sentence, the classifier's calibrated labels (as it
+    gives them, whatever the sentence says), the people and things named, and whether the picture could be
+    trusted (light and sharpness)."""
+
+    text: str
+    labels: tuple[Detection, ...]
+    objects: tuple[Detection, ...]
+    trusted: bool
+
+
+class Still:
+    """The describe answer for still images, made by the same channels as the live describe-now (space):
+    `describe(image)`. Thread contract: one thread."""
+
+    def __init__(self, config: Config, models: Models | None = None) -> None:
+        self.config = config
+        self.models = models or Models(config, still=True)
+        self.services = build_services(config, self.models, lambda: 0.0)
+        if self.services.people is not None and self.services.people.problem:  # nobody is named: said why, once
+            log.warning("%s", self.services.people.problem)
+        self.channels = build_channels(config, self.models, self.services, clock=lambda: 0.0)
+
+    def describe(self, image: np.ndarray) -> Described:
+        from assistant.announce.announcer import ranked_by_name
+        from assistant.live import describe_answer
+        from assistant.vision import scene
+
+        self.services.text.forget()
+        text = describe_answer(self.channels, image, 0.0)
+        trusted = scene.measure(image).trustworthy
+        labels = tuple(ranked_by_name(self.models.classifier.detect(image, 10))) if trusted else ()
+        return Described(text, labels, self.services.in_view.described if trusted else (), trusted)
+
+
+def with_camera(config: Config, **changes: object) -> Config:
     """`config` with some camera settings changed (tests and benchmarks)."""
-    return replace(config, camera=replace(config.camera, **changes))
+    return replace(config, camera=replace(config.camera, **changes))  # type: ignore[arg-type]

@@ -1,5 +1,6 @@
-"""The vocabulary every layer shares: speech priorities, utterance kinds, earcon names, modes, and `Say`,
-one thing a channel wants said. Enums and tables checked at import, never strings assembled at run time.
+"""The vocabulary every layer shares: speech priorities, utterance kinds, earcon names, modes, the actions
+keys ask for, and `Say`, one thing a channel wants said. Enums and tables checked at import, never strings
+assembled at run time.
 
 Nothing here imports another module of the package but `i18n` (which imports none), so capture, vision,
 announce, channels and speech can all use it without depending on each other.
@@ -67,49 +68,72 @@ class Earcon(str, Enum):
 
 
 class Mode(str, Enum):
-    """What the live assistant is doing; each channel says which modes it runs in."""
+    """What the live assistant is doing; each channel says which modes it runs in. Each mode carries its two
+    sentences: its name, as said in "Ready. Scene and text mode.", and what is said when the user switches
+    to it (a mode's key, if it has one, is a row of the key table: `keys.KEYS`)."""
 
-    BOTH = "both"
-    SCENE = "scene"
-    TEXT = "text"
-    QUIET = "quiet"
-    DOCUMENT = "document"
-    LIGHT = "light"
-    CODES = "codes"
+    BOTH = ("both", N_("Scene and text mode."), N_("Scene and text mode."))
+    SCENE = ("scene", N_("Scene mode."), N_("Scene mode."))
+    TEXT = ("text", N_("Text mode."), N_("Text mode."))
+    QUIET = ("quiet", N_("Quiet mode."), N_("Quiet mode."))
+    DOCUMENT = ("document", N_("Document mode."), N_("Document mode. Hold the page in front of the camera."))
+    LIGHT = ("light", N_("Light mode."), N_("Light mode. The tone is higher where it is brighter. S stops it."))
+    CODES = ("codes", N_("Codes mode."),
+             N_("Codes mode. Hold a barcode or QR code to the camera; beeps quicken as it comes closer."))
+
+    _name_words: str
+    _announcement: str
+
+    def __new__(cls, value: str, name: str = "", announcement: str = "") -> Mode:
+        mode = str.__new__(cls, value)
+        mode._value_ = value
+        mode._name_words, mode._announcement = name, announcement
+        return mode
 
     @property
     def words(self) -> str:
         """'Scene and text mode.', 'Scene mode.', ... as said in 'Ready. Scene and text mode.' (the user's
         language)."""
-        return _(MODE_NAMES[self])
+        return _(self._name_words)
 
     @property
     def announcement(self) -> str:
         """What is said when the user switches to this mode (the user's language)."""
-        return _(MODE_ANNOUNCEMENTS[self])
+        return _(self._announcement)
 
 
-MODE_NAMES = {
-    Mode.BOTH: N_("Scene and text mode."),
-    Mode.SCENE: N_("Scene mode."),
-    Mode.TEXT: N_("Text mode."),
-    Mode.QUIET: N_("Quiet mode."),
-    Mode.DOCUMENT: N_("Document mode."),
-    Mode.LIGHT: N_("Light mode."),
-    Mode.CODES: N_("Codes mode."),
-}
-MODE_ANNOUNCEMENTS = {
-    Mode.BOTH: N_("Scene and text mode."),
-    Mode.SCENE: N_("Scene mode."),
-    Mode.TEXT: N_("Text mode."),
-    Mode.QUIET: N_("Quiet mode."),
-    Mode.DOCUMENT: N_("Document mode. Hold the page in front of the camera."),
-    Mode.LIGHT: N_("Light mode. The tone is higher where it is brighter. S stops it."),
-    Mode.CODES: N_("Codes mode. Hold a barcode or QR code to the camera; beeps quicken as it comes closer."),
-}
 MODE_CYCLE = (Mode.BOTH, Mode.SCENE, Mode.TEXT, Mode.QUIET)  # the order the M key goes through
-if set(MODE_ANNOUNCEMENTS) != set(Mode) or set(MODE_NAMES) != set(Mode):
-    raise ImportError(f"modes without a name or an announcement: {set(Mode) - set(MODE_ANNOUNCEMENTS)}")
+
+
+class Action(str, Enum):
+    """What a key (or a stdin word, or a spoken command) asks for. The key table (`keys.KEYS`) binds each
+    to its keys and words; the loop, or the channel that declares it (`Channel.actions`), does it."""
+
+    DESCRIBE = "describe"
+    READ = "read"
+    DOCUMENT = "document"
+    STOP = "stop"
+    REPEAT = "repeat"
+    MODE = "mode"
+    FASTER = "faster"
+    SLOWER = "slower"
+    LOUDER = "louder"
+    QUIETER = "quieter"
+    NEXT_LINE = "next-line"
+    PREVIOUS_LINE = "previous-line"
+    NEXT_WORD = "next-word"
+    PREVIOUS_WORD = "previous-word"
+    SPELL = "spell"
+    TOP = "top"
+    PAUSE = "pause"
+    FIND = "find"
+    LIGHT = "light"
+    COLOUR = "colour"
+    CODES = "codes"
+    LOCATE = "locate"
+    LEARN = "learn"
+    HELP = "help"
+    QUIT = "quit"
 
 
 class GuidanceStyle(str, Enum):

@@ -16,43 +16,15 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 
 import numpy as np
 
 from assistant import exits
+from assistant.common import Action, Mode
 from assistant.i18n import N_, _
 
 log = logging.getLogger(__name__)
-
-
-class Action(str, Enum):
-    DESCRIBE = "describe"
-    READ = "read"
-    DOCUMENT = "document"
-    STOP = "stop"
-    REPEAT = "repeat"
-    MODE = "mode"
-    FASTER = "faster"
-    SLOWER = "slower"
-    LOUDER = "louder"
-    QUIETER = "quieter"
-    NEXT_LINE = "next-line"
-    PREVIOUS_LINE = "previous-line"
-    NEXT_WORD = "next-word"
-    PREVIOUS_WORD = "previous-word"
-    SPELL = "spell"
-    TOP = "top"
-    PAUSE = "pause"
-    FIND = "find"
-    LIGHT = "light"
-    COLOUR = "colour"
-    CODES = "codes"
-    LOCATE = "locate"
-    LEARN = "learn"
-    HELP = "help"
-    QUIT = "quit"
 
 
 @dataclass(frozen=True)
@@ -68,18 +40,21 @@ class Key:
     action: Action
     does: str
     more: str = ""
+    toggles: Mode | None = None  # the mode this key switches to, and back to scene and text
 
 
 KEYS: tuple[Key, ...] = (
     Key("space", "space", (" ",), ("describe", "space", "(an empty line)"), Action.DESCRIBE,
         "describe now", "what is in view with how sure it is, any text, and whether it is dark"),
     Key("r", "R", ("r",), ("read",), Action.READ, "read all text", "all the text in view now, in reading order"),
-    Key("d", "D", ("d",), ("document",), Action.DOCUMENT, "document mode", "press again to go back to scene and text"),
+    Key("d", "D", ("d",), ("document",), Action.DOCUMENT, "document mode", "press again to go back to scene and text",
+        Mode.DOCUMENT),
     Key("l", "L", ("l",), ("light",), Action.LIGHT, "light mode",
-        "a tone that is higher where it is brighter; S stops it; press again to go back"),
+        "a tone that is higher where it is brighter; S stops it; press again to go back", Mode.LIGHT),
     Key("c", "C", ("c",), ("colour", "color"), Action.COLOUR, "colour", "the main colours in the middle of the view"),
     Key("b", "B", ("b",), ("codes", "barcode"), Action.CODES, "codes mode",
-        "barcodes and QR codes, each said once; beeps quicken as a code comes closer; press again to go back"),
+        "barcodes and QR codes, each said once; beeps quicken as a code comes closer; press again to go back",
+        Mode.CODES),
     Key("s or Esc", "S or escape", ("s", "\x1b"), ("stop", "esc"), Action.STOP, "stop speaking"),
     Key(".", "Full stop", (".",), ("repeat",), Action.REPEAT, "repeat",
         "the last text or description said (never a control word)"),
@@ -120,6 +95,7 @@ for _key in KEYS:
         if _name in ACTIONS:  # checked at import: one key or word, one action
             raise ImportError(f"key {_name!r} is in the key table twice")
         ACTIONS[_name] = _key.action
+TOGGLES: dict[Action, Mode] = {k.action: k.toggles for k in KEYS if k.toggles is not None}  # a mode's key
 if set(ACTIONS.values()) != set(Action):
     raise ImportError(f"actions without a key: {set(Action) - set(ACTIONS.values())}")
 

@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -21,13 +21,14 @@ from assistant import memory
 from assistant.capture.images import ImageError, check_frame
 from assistant.capture.sources import Grabber
 from assistant.channels.base import Channel, Lane
-from assistant.common import MODE_CYCLE, Earcon, Kind, Mode, Priority, Say
+from assistant.common import MODE_CYCLE, Action, Earcon, Kind, Mode, Priority, Say
 from assistant.config import Config
 from assistant.i18n import N_, _, decimal
 from assistant.inbox import Inbox, KeyInput
-from assistant.keys import MOMENTARY, TYPED, Action, help_text
+from assistant.keys import MOMENTARY, TOGGLES, TYPED, help_text
 from assistant.reading import Review
 from assistant.speech.queue import Speech
+from assistant.vision import scene
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +43,15 @@ RATE_STEP = 1.2
 VOLUME_RANGE = (0.1, 1.0)
 VOLUME_STEP = 0.1
 SHUTDOWN_WAIT = 10.0  # seconds to wait for a model run in flight when quitting
-TOGGLES = {Action.LIGHT: Mode.LIGHT, Action.CODES: Mode.CODES, Action.DOCUMENT: Mode.DOCUMENT}  # key -> its mode
-REQUESTS = {Action.LOCATE: "find", Action.LEARN: "faces"}  # a typed word -> the channel it is for (`request`)
-STOPPED_BY_S = ("find",)  # channels that S stops: it is handed to their `request` (as Action.STOP)
 # Tones played at once over whatever is being said, never queued behind it: a find tick that waited for a
 # sentence to end would lead the hand to where the thing was.
 OVER_SPEECH = frozenset({Kind.FIND})
+# What the loop does itself; a mode's key toggles its mode (`keys.TOGGLES`); every other action is a channel's
+# (`Channel.actions`: a test checks that the registered channels serve them all).
+LOOP_ACTIONS = frozenset({
+    Action.NEXT_LINE, Action.PREVIOUS_LINE, Action.NEXT_WORD, Action.PREVIOUS_WORD, Action.SPELL, Action.TOP,
+    Action.PAUSE, Action.FIND, Action.STOP, Action.DESCRIBE, Action.REPEAT, Action.MODE, Action.HELP, Action.QUIT,
+    Action.FASTER, Action.SLOWER, Action.LOUDER, Action.QUIETER})
 CAMERA_EARCONS = {"camera-lost": Earcon.CAMERA_LOST, "camera-back": Earcon.CAMERA_BACK}
 CAMERA_WORDS = {  # what the grabber reports (see `capture.sources.Grabber`), and from what -> what is said
     ("camera-lost", "camera"): N_("Camera lost. Trying to reconnect."),
@@ -69,14 +73,19 @@ class LiveAssistant:
                  stop: threading.Event, clock: Callable[[], float] = time.monotonic) -> None:
         self.config, self.grabber, self.speech, self.stop_event, self.clock = config, grabber, speech, stop, clock
         self.channels = {c.name: c for c in channels}
+        self.serving: dict[Action, list[Channel]] = {}  # an action -> the channels that declare it, in order
+        for c in channels:
+            for action in c.actions:
+                self.serving.setdefault(action, []).append(c)
         self.mode = Mode(config.announce.mode)
         self.inbox: Inbox[Action] = Inbox(INBOX, MOMENTARY, stop)
         self.keys = KeyInput(self.inbox, speech.say if speech is not None else lambda *a: None, clock)
         self.review = Review(speech)  # the last text read, and the cursor that moves through it
         self.hushed: frozenset[Kind] = frozenset()  # tones silenced by S until the mode changes
-        # Requests to the slow thread: each is one slot, so a burst of keys coalesces into one request.
+        # Requests to the slow thread: one slot per channel and action, so a burst of keys coalesces into one.
         self._reset_slow = threading.Event()
-        self._read_request: np.ndarray | None = None
+        self._slow_requests: dict[tuple[str, Action], tuple[str, np.ndarray | None, float]] = {}
+        self._requests_lock = threading.Lock()
         self._wake_slow = threading.Event()
         self.ticks: Counter[str] = Counter()
         self.events: deque[tuple[float, str]] = deque(maxlen=EVENTS_KEPT)  # (time, what): benchmarks and tests
@@ -201,10 +210,9 @@ class LiveAssistant:
             Action.NEXT_LINE: plain(review.next_line), Action.PREVIOUS_LINE: plain(review.previous_line),
             Action.NEXT_WORD: plain(review.next_word), Action.PREVIOUS_WORD: plain(review.previous_word),
             Action.SPELL: plain(review.spell_word), Action.TOP: plain(review.top), Action.PAUSE: plain(self._pause),
-            Action.FIND: self._find, Action.READ: plain(self.read_now), Action.STOP: plain(self._stop),
+            Action.FIND: self._find, Action.STOP: plain(self._stop),
             Action.DESCRIBE: plain(partial(self.guarded, "describe", N_("Could not describe the picture."),
                                            self.describe_now)),
-            Action.COLOUR: plain(partial(self.guarded, "colour", N_("Could not tell the colour."), self.colour_now)),
             Action.REPEAT: plain(lambda: self.speech.repeat()), Action.MODE: plain(self._next_mode),
             Action.HELP: plain(lambda: self.speech.say(help_text(), Priority.NOW, Kind.HELP)),
             Action.QUIT: plain(self._quit),
@@ -213,10 +221,10 @@ class LiveAssistant:
             table[step] = plain(partial(self.adjust, step))
         for toggle, mode in TOGGLES.items():  # the key of a mode: press again to go back to scene and text
             table[toggle] = plain(partial(self._toggle, mode))
-        for action in REQUESTS:  # a word for a channel
+        if set(table) != LOOP_ACTIONS | set(TOGGLES):
+            raise AssertionError(f"the loop's actions differ from LOOP_ACTIONS: {set(table) ^ LOOP_ACTIONS}")
+        for action in set(Action) - table.keys():  # a channel's own (R, C, G and a name, ...): see `request`
             table[action] = partial(self._ask, action)
-        if set(table) != set(Action):
-            raise AssertionError(f"actions without a handler: {set(Action) - set(table)}")
         return table
 
     def _pause(self) -> None:
@@ -237,23 +245,33 @@ class LiveAssistant:
             self.review.find(word or "")
 
     def _ask(self, action: Action, word: str | None) -> None:
-        """A word for a channel (what to look for, whose face to learn): handed to it on the loop thread."""
-        if self._typed(action, word):
+        """A channel's action (with the word typed after its key, for a key that asks for one): handed to the
+        channels that declare it, on their lane's thread, with the view now."""
+        if action in TYPED and self._typed(action, word):
             return
-        channel = self.channels.get(REQUESTS[action])
-        if channel is None:
+        self.request(action, word or "")
+
+    def request(self, action: Action, word: str = "") -> None:
+        """Hand `action` to the channels that serve it: a fast channel's `request` runs now (the loop
+        thread), a slow channel's is posted to the slow thread."""
+        channels = self.serving.get(action, [])
+        if not channels:
             self.speech.say(_("That is not available here."), Priority.NOW, Kind.ERROR)
             return
-        self.guarded(channel.name, channel.failure, partial(channel.request, action, word or "", self.fresh_frame(),
-                                                            self.clock()))
+        frame, now = self.fresh_frame(), self.clock()
+        for channel in channels:
+            if channel.lane is Lane.FAST:
+                self.guarded(channel.name, channel.failure, partial(channel.request, action, word, frame, now))
+            else:
+                with self._requests_lock:
+                    self._slow_requests[channel.name, action] = (word, frame, now)
+                self._wake_slow.set()
 
     def _stop(self) -> None:
         self.hushed = frozenset({Kind.LIGHT, Kind.CODE})  # the light tone and code beeps too
         self.speech.stop()
-        for name in STOPPED_BY_S:  # finding too (its ticks are not hushed: it stops looking)
-            channel = self.channels.get(name)
-            if channel is not None:
-                self.guarded(name, channel.failure, partial(channel.request, Action.STOP, "", None, self.clock()))
+        for channel in self.serving.get(Action.STOP, []):  # finding too (its ticks are not hushed: it stops looking)
+            self.guarded(channel.name, channel.failure, partial(channel.request, Action.STOP, "", None, self.clock()))
 
     def _toggle(self, mode: Mode) -> None:
         self.set_mode(mode if self.mode is not mode else Mode.BOTH)
@@ -308,34 +326,17 @@ class LiveAssistant:
         return item[2]
 
     def describe_now(self) -> list[Say]:
-        frame = self.fresh_frame()
-        now = self.clock()
-        parts = [self._guard(c.name, partial(c.describe, frame, now), "") for c in self.channels.values()]
-        return [Say(" ".join(p for p in parts if p), Priority.NOW, Kind.DESCRIBE)]
+        return [Say(describe_answer(list(self.channels.values()), self.fresh_frame(), self.clock()), Priority.NOW,
+                    Kind.DESCRIBE)]
 
     def _guard(self, name: str, work: Callable[[], Any], fallback: Any) -> Any:
-        """One channel's part of a shared job (describe, what is in view): a failure is logged in full and
-        leaves that part out; the other channels' parts still count."""
+        """One channel's part of a shared job (what is in view): a failure is logged in full and leaves that
+        part out; the other channels' parts still count."""
         try:
             return work()
         except Exception:
             log.exception("The %s channel failed", name)
             return fallback
-
-    def colour_now(self) -> list[Say]:
-        frame = self.fresh_frame()
-        colour = self.channels.get("colour")
-        if frame is None or colour is None:
-            return [Say(_("No picture from the camera."), Priority.NOW, Kind.COLOUR)]
-        return [Say(colour.tell(frame), Priority.NOW, Kind.COLOUR)]  # type: ignore[attr-defined]
-
-    def read_now(self) -> None:
-        frame = self.fresh_frame()
-        if frame is None or "text" not in self.channels:
-            self.speech.say(_("No picture from the camera."), Priority.NOW, Kind.READ)
-            return
-        self._read_request = frame
-        self._wake_slow.set()
 
     def usable(self, frame: np.ndarray) -> bool:
         """False (logged, and said at most every few seconds) for a frame no channel can look at."""
@@ -365,17 +366,18 @@ class LiveAssistant:
 
     # --- the slow thread -----------------------------------------------------------------------
     def step_slow(self, frame: np.ndarray | None) -> None:
-        """Handle the requests posted to the slow thread (a reset after a mode change, read all), then
-        step the slow channels that are due (on the slow thread)."""
+        """Handle the requests posted to the slow thread (a reset after a mode change, R), then step the slow
+        channels that are due (on the slow thread)."""
         if self._reset_slow.is_set():
             self._reset_slow.clear()
             for channel in self.channels.values():
                 if channel.lane is Lane.SLOW:
                     channel.reset()
-        request, self._read_request = self._read_request, None
-        text = self.channels.get("text")
-        if request is not None and text is not None:
-            self.guarded("read", text.failure, lambda: text.read_all(request))  # type: ignore[attr-defined]
+        with self._requests_lock:
+            requests, self._slow_requests = self._slow_requests, {}
+        for (name, action), (word, shown, at) in requests.items():
+            channel = self.channels[name]
+            self.guarded(name, channel.failure, partial(channel.request, action, word, shown, at))
         if frame is not None and self.usable(frame):
             self._step_lane(Lane.SLOW, frame)
 
@@ -440,3 +442,22 @@ class LiveAssistant:
 
 def _raise(exc: Exception) -> list[Say]:
     raise exc
+
+
+def describe_answer(channels: Sequence[Channel], frame: np.ndarray | None, now: float) -> str:
+    """The describe answer (space, describe-now, `assistant describe`): each channel's part, in the
+    registry's order (people and things, labels, text, light, colour, codes); when the picture cannot be
+    trusted (too dark, blurred), the part that says so first (`Channel.leads`). A channel that fails is left
+    out (logged in full); the others still answer."""
+    parts: list[tuple[Channel, str]] = []
+    for channel in channels:
+        try:
+            part = channel.describe(frame, now)
+        except Exception:
+            log.exception("The %s channel failed", channel.name)
+            continue
+        if part:
+            parts.append((channel, part))
+    if frame is not None and not scene.measure(frame).trustworthy:
+        parts.sort(key=lambda item: not item[0].leads)  # stable: the others keep their order
+    return " ".join(part for _channel, part in parts)

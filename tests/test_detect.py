@@ -233,7 +233,7 @@ def test_live_a_person_arrives_another_joins_and_with_say_gone_their_leaving_is_
     now = [0.0]
     said: list[str] = []
     speech = Speech(TextSynth(), RecordingSink(), on_start=lambda u: said.append(u.text))
-    models = Models(config, Classifier(), RapidReader(), detector)
+    models = Models(config, classifier=Classifier(), reader=RapidReader(), detector=detector)
     live = build_live(config, FolderSource(__import__("pathlib").Path(".")), speech, models=models,
                       clock=lambda: now[0])
     for i, frame in enumerate(frames):
@@ -264,16 +264,15 @@ def test_live_the_big_models_run_when_the_view_changes_and_now_and_then_when_it_
     """The objects channel at 5 steps a second on a fake clock: a still view costs CenterNet every 3 s and
     its things are said once; a new view is looked at on the next step; a view that never stops changing
     costs it at most once a second."""
-    from types import SimpleNamespace
 
+    from assistant.app import Models, channel_context
     from assistant.build.demo import scene_image
-    from assistant.channels.base import Context
     from assistant.channels.objects import ObjectsChannel
     from assistant.config import Config
 
     now = [0.0]
     counting = CountingDetector(detector)
-    channel = ObjectsChannel(Context(Config(), SimpleNamespace(detector=counting), clock=lambda: now[0]))
+    channel = ObjectsChannel(channel_context(Config(), Models(Config(), detector=counting), clock=lambda: now[0]))
     coffee, chelsea = scene_image("coffee"), scene_image("chelsea")
 
     def show(frames: list[np.ndarray]) -> list[str]:

@@ -229,11 +229,11 @@ def test_a_page_too_far_away_says_move_closer_and_that_words_were_unclear(name, 
 
 @pytest.mark.skipif(not DEV.exists(), reason="../shared/data is not beside this checkout")
 def test_a_page_held_sideways_or_upside_down_is_turned_upright_before_reading():
-    from assistant.app import document_reader
+    from assistant.app import Models
     from assistant.config import Config
     from assistant.vision.orientation import PageOrientation
 
-    reader, orientation = document_reader(Config()), PageOrientation()
+    reader, orientation = Models(Config()).document_reader, PageOrientation()
     turns = {0: None, 90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
     scores = {angle: Score() for angle in turns}
     for item in ground_truth(DEV, "sroie")[:2]:  # two receipts, each held four ways

@@ -10,7 +10,6 @@ import os
 import stat
 import threading
 from pathlib import Path
-from types import SimpleNamespace
 
 import cv2
 import numpy as np
@@ -224,8 +223,8 @@ class StillCamera:
 
 
 def test_n_teaches_the_largest_face_and_the_loop_names_it_once_and_says_it_has_gone(dev_dir, data_home):
+    from assistant.app import Models, channel_context
     from assistant.channels import CHANNELS, CONTRACT
-    from assistant.channels.base import Context
     from assistant.config import load
     from assistant.live import LiveAssistant
     from assistant.registry import load_class
@@ -236,8 +235,8 @@ def test_n_teaches_the_largest_face_and_the_loop_names_it_once_and_says_it_has_g
 
     now = [0.0]
     config = load(None, {"announce": {"say_gone": True}})
-    models = SimpleNamespace(detector=ObjectDetector(1), describer=FaceDescriber(1))
-    ctx = Context(config, models, lambda: now[0])
+    models = Models(config, detector=ObjectDetector(1), describer=FaceDescriber(1))
+    ctx = channel_context(config, models, clock=lambda: now[0])
     channels = [CONTRACT.conform(load_class(CHANNELS[n])(ctx), n) for n in ("objects", "faces")]
     said: list[tuple[str, str]] = []
     speech = Speech(TextSynth(), RecordingSink(), on_start=lambda u: said.append((u.tag, u.text)))

@@ -299,12 +299,12 @@ def lesson(channel, frame_at, name: str = "Anna", seconds: float = 6.0) -> list[
 
 @pytest.fixture
 def channel(detector, describer):
-    from assistant.channels.base import Context
+    from assistant.app import Models, channel_context
     from assistant.channels.faces import FacesChannel
     from assistant.config import Config
 
-    models = SimpleNamespace(detector=SimpleNamespace(faces=detector), describer=describer)
-    return FacesChannel(Context(Config(), models))
+    models = Models(Config(), detector=SimpleNamespace(face_list=detector.detect), describer=describer)
+    return FacesChannel(channel_context(Config(), models))
 
 
 def test_learn_before_a_grid_of_faces_of_a_size_learns_nobody(dev_dir, data_home, channel, detector):

@@ -15,12 +15,11 @@ import cv2
 import numpy as np
 import pytest
 
-from assistant.app import build_live, load_models
+from assistant.app import build_live, channel_context, load_models
 from assistant.bench import find as bench_find
 from assistant.bench import pans
 from assistant.capture.images import read_image
 from assistant.channels import find as F
-from assistant.channels.base import Context
 from assistant.channels.find import FindChannel, FindTextChannel, Lead
 from assistant.cli import main
 from assistant.common import Earcon
@@ -124,7 +123,7 @@ def test_the_lead_ticks_says_close_once_stops_and_says_not_in_view_once_until_se
 
 
 def _channel(models, now: list[float]) -> FindChannel:
-    return FindChannel(Context(Config(), models, clock=lambda: now[0]))
+    return FindChannel(channel_context(Config(), models, clock=lambda: now[0]))
 
 
 def _steps(channel: FindChannel, frame: np.ndarray, now: list[float], seconds: float) -> list:
@@ -161,7 +160,7 @@ def test_where_it_is_not_nothing_ticks_and_not_in_view_is_said_once(models, coco
 def test_words_on_a_receipt_are_found_with_the_live_reader_in_a_mode_without_live_text(models, dev_dir):
     receipt = read_image(dev_dir / "ocr-dev" / "sroie_000.jpg")  # "TAN WOON YANN" at the top, "THANK YOU" low
     now = [0.0]
-    ctx = Context(Config(), models, clock=lambda: now[0])
+    ctx = channel_context(Config(), models, clock=lambda: now[0])
     fast, slow = FindChannel(ctx), FindTextChannel(ctx)
     levels = {}
     for words in ("thank you", "tan woon"):

@@ -149,8 +149,8 @@ def test_an_unterminated_escape_in_one_code_does_not_swallow_the_next(tmp_path, 
 
 def test_in_codes_mode_a_bad_code_never_stops_the_good_one_and_is_logged_once(tmp_path, monkeypatch, caplog):
     from assistant.announce import codewords
+    from assistant.app import channel_context
     from assistant.channels import codes as channel_module
-    from assistant.channels.base import Context
     from assistant.config import Config
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
@@ -162,7 +162,7 @@ def test_in_codes_mode_a_bad_code_never_stops_the_good_one_and_is_logged_once(tm
         return codewords.code_words(kind, data, names, live)
 
     monkeypatch.setattr(channel_module, "code_words", words)
-    channel = channel_module.CodesChannel(Context(Config(), None))
+    channel = channel_module.CodesChannel(channel_context(Config()))
     caplog.set_level(logging.ERROR)
     for k in range(5):  # a frame every 4 s: each code is said again every time
         said = sorted(s.text for s in channel.step(frame, 4.0 * k))

@@ -35,3 +35,17 @@ def test_every_key_and_word_maps_to_its_action_and_is_in_the_help():
 def test_help_starts_with_describe_and_ends_with_quit():
     assert HELP.startswith("Keys: space, describe now. R, read all text.")
     assert HELP.endswith("Q, quit.")
+
+
+def test_every_action_is_the_loops_a_modes_key_or_a_registered_channels():
+    """A key does something: the loop's own actions, the keys of modes, and the actions the registered
+    channels declare cover every action (and a channel's action is no key the loop does itself)."""
+    from assistant.channels import CHANNELS
+    from assistant.keys import TOGGLES
+    from assistant.live import LOOP_ACTIONS
+    from assistant.registry import load_class
+
+    served = {action for spec in CHANNELS.values() for action in load_class(spec).actions}
+    assert LOOP_ACTIONS | set(TOGGLES) | served == set(Action)
+    assert not (served - {Action.STOP}) & LOOP_ACTIONS  # S: the loop stops speech, and find stops looking
+    assert set(TOGGLES.values()) == {k.toggles for k in KEYS if k.toggles is not None}

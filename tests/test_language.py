@@ -188,10 +188,10 @@ def test_accents_survive_from_the_recogniser_to_the_voice(tmp_path):
     """Drawn with a real font, read by the page reader, and given to the voice as they were written."""
     from PIL import Image, ImageDraw, ImageFont
 
-    from assistant.app import document_reader
+    from assistant.app import Models
     from assistant.config import Config
 
-    reader = document_reader(Config())
+    reader = Models(Config()).document_reader
     assert all(ch in reader.charset for ch in ACCENTS.split())
     assert all(ch in reader.charset for ch in "αβγδλΩ中文字读ひらがなカタカナ")  # Greek, Chinese, Japanese
     font = ImageFont.truetype("DejaVuSans.ttf", 40)

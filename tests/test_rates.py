@@ -9,13 +9,13 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from assistant.channels.base import Lane
+from assistant.channels.base import Channel, Lane
 from assistant.common import Mode, Say
 from assistant.config import Config
 from assistant.live import LiveAssistant
 
 
-class Counting:
+class Counting(Channel):
     """A channel that only counts its steps."""
 
     name: ClassVar[str] = "counting"
@@ -30,24 +30,15 @@ class Counting:
         self.steps += 1
         return []
 
-    def describe(self, frame: np.ndarray | None, now: float) -> str:
-        return ""
-
-    def reset(self) -> None:
-        pass
-
-    def seen(self) -> dict[str, float]:
-        return {}
-
 
 def channel_rates() -> set[float]:
     """The rates the configured channels step at (objects, scene, text, light, codes)."""
-    from assistant.channels.base import Context
+    from assistant.app import channel_context
     from assistant.channels.codes import CodesChannel
     from assistant.channels.light import TONE_RATE
 
     v = Config().vision
-    return {v.detect_rate, v.classify_rate, v.ocr_rate, TONE_RATE, CodesChannel(Context(Config(), None)).rate}
+    return {v.detect_rate, v.classify_rate, v.ocr_rate, TONE_RATE, CodesChannel(channel_context(Config())).rate}
 
 
 @pytest.mark.parametrize("fps", [1, 10, 15, 30])

@@ -38,11 +38,11 @@ def pitch(samples: np.ndarray) -> float:
 
 @pytest.mark.parametrize("name", PHOTOS)
 def test_the_light_tone_rises_with_the_light(name):
-    from assistant.channels.base import Context
+    from assistant.app import channel_context
     from assistant.channels.light import LightChannel
     from assistant.config import Config
 
-    channel = LightChannel(Context(Config(), None))
+    channel = LightChannel(channel_context(Config()))
     base = photo(name).astype(np.float32)
     pitches = []
     for factor in (0.05, 0.15, 0.3, 0.5, 0.75, 1.0, 1.4, 2.0):

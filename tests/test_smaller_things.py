@@ -15,7 +15,7 @@ from codes_helper import ean13, paste, qr
 from skimage import data
 
 from assistant.announce.codewords import UNREADABLE, code_words, password_words, spelled
-from assistant.channels.base import Context
+from assistant.app import channel_context
 from assistant.channels.codes import FORGET, GIVE_UP, CodesChannel
 from assistant.channels.text import TextChannel
 from assistant.cli import main
@@ -60,7 +60,7 @@ def steps(channel: CodesChannel, frame: np.ndarray, start: float, seconds: float
 
 def test_codes_mode_says_once_that_a_code_cannot_be_read_and_beeps_at_it_no_more(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    channel = CodesChannel(Context(Config(), None))
+    channel = CodesChannel(channel_context(Config()))
     far, nothing = paste(photo("coffee"), ean13(EAN), 0.3), photo("coffee")
     seen = CodeFinder().find(far)
     assert not seen.codes and seen.unread and not CodeFinder().find(nothing).sightings  # a code never read
@@ -119,14 +119,14 @@ def test_a_wifi_code_is_announced_by_its_network_and_r_reads_its_password_spelle
     # In codes mode, the code in view is announced without its password; R says it.
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     frame = paste(photo("coffee"), qr(WIFI), 0.4)
-    assert [s.text for s in CodesChannel(Context(Config(), None)).step(frame, 0.0)] == [
+    assert [s.text for s in CodesChannel(channel_context(Config())).step(frame, 0.0)] == [
         "Wi-Fi network Home Net, WPA password: press R to hear it."]
-    said = TextChannel(Context(Config(), models)).read_all(frame)
+    said = TextChannel(channel_context(Config(), models)).read_all(frame)
     assert [(s.text, s.kind) for s in said] == [(password_words(WIFI), Kind.SPEECH)]
     # Beside text, the password first, then the text.
     page = sign("Guest network")
     page[40:260, 560:780] = cv2.resize(cv2.cvtColor(qr(WIFI, module=3), cv2.COLOR_GRAY2BGR), (220, 220))
-    said = TextChannel(Context(Config(), models)).read_all(page)
+    said = TextChannel(channel_context(Config(), models)).read_all(page)
     assert said[0].text == password_words(WIFI) and said[1].kind is Kind.READ and "Guest" in said[1].text
 
 
@@ -142,13 +142,13 @@ def test_text_read_before_a_mode_change_or_by_r_is_not_read_again(models):
             now[0] += 0.5
         return said
 
-    channel = TextChannel(Context(Config(), models, clock=lambda: now[0]))
+    channel = TextChannel(channel_context(Config(), models, clock=lambda: now[0]))
     assert run(channel, 2.0) == ["EMERGENCY EXIT"]
     channel.reset()  # to codes mode, for longer than a line takes to be read again (text_repeat_seconds)
     now[0] += 60
     channel.reset()  # and back to scene and text, the sign still in view
     assert run(channel, 3.0) == []
-    channel = TextChannel(Context(Config(), models, clock=lambda: now[0]))
+    channel = TextChannel(channel_context(Config(), models, clock=lambda: now[0]))
     assert [s.kind for s in channel.read_all(frame)] == [Kind.READ]  # R read it
     assert run(channel, 3.0) == []
 

@@ -98,7 +98,7 @@ def test_the_runtime_does_not_load_build_time_code():
             "assistant.channels.scene, assistant.channels.text, assistant.channels.document, "
             "assistant.commands.live, assistant.commands.vision; "
             "from assistant.app import load_models, open_speech; from assistant.config import Config; "
-            "models = load_models(Config()); models.document_reader(); open_speech(Config()).close(); "
+            "models = load_models(Config()); models.document_reader; open_speech(Config()).close(); "
             "print(sorted(m for m in sys.modules if m == 'onnx' or m.startswith(('onnx.', 'assistant.build'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -144,7 +144,7 @@ def german():
 
 def test_framing_guidance_is_said_in_the_users_language(german):
     """Was: "More light needed." to a German user, in speech and in document mode."""
-    from assistant.channels.guidance import Guide
+    from assistant.announce.guide import Guide
     from assistant.common import GuidanceStyle
 
     now = [0.0]

@@ -12,6 +12,7 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import cast
 
 import cv2
 import numpy as np
@@ -26,6 +27,7 @@ from assistant.config import Config
 from assistant.speech.audio import RecordingSink
 from assistant.speech.queue import Speech, Utterance
 from assistant.speech.synth import PiperSynth
+from assistant.vision.ocr import LineCache, RapidReader
 
 CUT_FRAMES = 20  # two seconds of the page cut off at the left, then it is whole
 
@@ -41,11 +43,12 @@ def one_round(config: Config, synth: PiperSynth, models: Models, folder: Path) -
     sink = RecordingSink()
     started: list[tuple[float, Utterance]] = []
     speech = Speech(synth, sink, on_start=lambda u: started.append((time.monotonic(), u)))
-    models.reader.cache = type(models.reader.cache)()  # each round starts with a fresh line cache
+    reader = cast(RapidReader, models.reader)
+    reader.cache = LineCache()  # each round starts with a fresh line cache
     document = replace(config, announce=replace(config.announce, mode=Mode.DOCUMENT.value))
     live = build_live(document, FolderSource(folder), speech, models=models, fps=10.0, stop=stop,
                       grabber_type=TimedGrabber)
-    grabber = live.grabber
+    grabber = cast(TimedGrabber, live.grabber)
     grabber.start()
     live.run(max_seconds=12)
     deadline = time.monotonic() + 30  # until the page's first words are heard (the rest need not be)

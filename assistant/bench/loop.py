@@ -10,7 +10,7 @@ import resource
 import statistics
 import threading
 import time
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
                     on_start=lambda u: started.append((time.monotonic(), u)),
                     on_end=lambda u, _done: ended.append((time.monotonic(), u)))
     live = build_live(config, VideoFileSource(clip_path()), speech, fps=FPS, stop=stop, grabber_type=TimedGrabber)
-    grabber = live.grabber
+    grabber = cast(TimedGrabber, live.grabber)
     presses: list[float] = []
 
     def press_keys() -> None:

@@ -13,6 +13,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import cast
 
 import cv2
 
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         speech.close()
     delays, missed, rows = [], 0, []
     for photo, first in zip(people, arrivals):
-        shown = live.grabber.captured.get(first)
+        shown = cast(TimedGrabber, live.grabber).captured.get(first)
         end = shown + PERSON_FRAMES / FPS if shown is not None else None
         said = next((t for t, u in started if u.kind is Kind.LABEL and u.subject == "person"
                      and shown is not None and shown <= t <= end), None)  # type: ignore[operator]

@@ -47,6 +47,23 @@ class FrameSource(Protocol):
     def close(self) -> None: ...
 
 
+class NoSource:
+    """No frames at all: a live pipeline whose frames are handed to it step by step (tests, simulations)."""
+
+    name = "no source"
+    paced = True
+    finished = True
+
+    def open(self) -> bool:
+        return False
+
+    def read(self) -> np.ndarray | None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
 class CameraSource:
     """A webcam through OpenCV. Thread contract: that of `FrameSource`."""
 

@@ -1,9 +1,10 @@
 """Channels: the senses of the live assistant. Each is one module with one class, registered here.
 
 The registry's order is the order channels are stepped in a lane and the order of their parts in the
-describe-now answer. To add a sense, write a class with the `Channel` protocol (`channels/base.py`) and
-add one line. The loader checks each against `CONTRACT` (a missing `step` is a sentence naming the channel;
-a missing `describe`, `reset` or `seen` gets a default that does nothing).
+describe answer (the objects channel's before the scene's: the scene leaves what it named to it). To add a
+sense, subclass `Channel` (`channels/base.py`: it declares its modes, lane and the key actions it serves)
+and add one line. The loader checks each against `CONTRACT` (a missing `step` is a sentence naming the
+channel; what else is missing gets a default that does nothing).
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ CHANNELS: dict[str, str] = {
     "find-text": "assistant.channels.find:FindTextChannel",
 }
 
-# What the loop needs of a channel; what it may leave out gets a default that does nothing (see `Channel`).
+# What the loop needs of a channel. A subclass of `channels.base.Channel` has it all (the base does nothing);
+# a channel written without it gets the same do-nothing defaults for what it leaves out.
 CONTRACT = Contract("channel", ("name", "modes", "lane", "failure", "rate", "step"),
                     {"describe": lambda channel: lambda frame, now: "", "reset": lambda channel: lambda: None,
-                     "seen": lambda channel: dict, "request": lambda channel: lambda action, word, frame, now: []})
+                     "seen": lambda channel: dict, "request": lambda channel: lambda action, word, frame, now: [],
+                     "actions": lambda channel: frozenset(), "leads": lambda channel: False})

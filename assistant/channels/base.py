@@ -1,9 +1,14 @@
 """What a channel is, and what it is given.
 
-A channel is a small object: its name, the modes it runs in, the lane (thread) that steps it and how
-often, a `step(frame, now)` that returns what to say, and its part of the describe-now answer. It never
-touches speech: the loop hands what it returns to the speech queue. Everything it needs comes in the
-`Context` given to its constructor; it never reaches back into the loop.
+A channel is a small object that describes itself: its name, the modes it runs in, the lane (thread) that
+steps it and how often, the key actions it serves (`actions`: the loop hands it those, with the word typed
+after the key when there is one), a `step(frame, now)` that returns what to say, and its part of the
+describe answer. It never touches speech: the loop hands what it returns to the speech queue. Everything it
+needs comes in the `Context` given to its constructor (the models, and the services it shares with other
+channels, as typed fields made by `app`); it never reaches back into the loop, and never imports another
+channel.
+
+Every channel subclasses `Channel`, which does nothing by default: a channel writes only what it does.
 """
 
 from __future__ import annotations
@@ -14,12 +19,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from assistant.common import Mode, Say
+from assistant.common import Action, Mode, Say
 from assistant.config import Config
+
+if TYPE_CHECKING:  # the composition root's types: `app` imports the channels, never the other way round
+    from assistant.app import Models
+    from assistant.channels.shared import Services
 
 
 class Lane(str, Enum):
@@ -31,47 +40,45 @@ class Lane(str, Enum):
 
 @dataclass
 class Context:
-    """What channels are built with. `models` holds the loaded models (see `app.Models`); `newest_frame`
-    gives the newest camera frame or None; `is_reading` tells whether text is being read out now."""
+    """What channels are built with: the settings, the loaded models (`app.Models`), the services channels
+    share (`shared.Services`: the text view, the guide, the people taught, the people finder, what is looked
+    for, what is in view), the clock, the newest camera frame or None, whether text is being read out now,
+    the stop event, and where pages read are kept."""
 
     config: Config
-    models: Any
+    models: Models
+    services: Services
     clock: Callable[[], float] = time.monotonic
     newest_frame: Callable[[], np.ndarray | None] = lambda: None
     is_reading: Callable[[], bool] = lambda: False
     stop: threading.Event = field(default_factory=threading.Event)
     save_dir: Path | None = None
-    shared: dict[str, Any] = field(default_factory=dict)  # services two channels of one lane share
-
-    def service(self, name: str, make: Callable[[], Any]) -> Any:
-        """The shared service `name`, made on first use (e.g. the OCR view that text and guidance share)."""
-        if name not in self.shared:
-            self.shared[name] = make()
-        return self.shared[name]
 
 
-class Channel(Protocol):
-    """One sense of the live assistant.
+class Channel:
+    """One sense of the live assistant; a subclass sets `name`, `failure` and what it does, and inherits a
+    channel that does nothing for the rest.
 
-    Thread contract: `step`, `reset` and any request the loop posts to the channel run only on its
-    lane's thread, one at a time. `describe` runs on the loop thread: it may compute from the frame it
-    is given, but of the channel's own state it only reads values that `step` published whole (one
-    attribute assignment of an immutable value)."""
+    Thread contract: `step`, `reset` and `request` run only on its lane's thread, one at a time (the loop
+    posts a request for a slow channel to the slow thread). `describe` runs on the loop thread: it may compute
+    from the frame it is given, but of the channel's own state it only reads values that `step` published
+    whole (one attribute assignment of an immutable value)."""
 
     name: ClassVar[str]
-    modes: ClassVar[frozenset[Mode]]  # the modes it runs in
-    lane: ClassVar[Lane]
-    failure: ClassVar[str]  # the one short sentence the user hears when a step fails
-    rate: float  # steps per second
+    failure: ClassVar[str]  # the one short sentence the user hears when a step fails (marked with N_)
+    modes: ClassVar[frozenset[Mode]] = frozenset()  # the modes it is stepped in (none: on request only)
+    lane: ClassVar[Lane] = Lane.FAST
+    actions: ClassVar[frozenset[Action]] = frozenset()  # the key actions it serves (see `request`)
+    leads: ClassVar[bool] = False  # its part of the describe answer comes first when the picture cannot be trusted
+    rate: float = 1.0  # steps per second
 
     def step(self, frame: np.ndarray, now: float) -> list[Say]:
         """Look at one frame; what to say now (often nothing)."""
-        ...
+        return []
 
-    # Optional: a class that subclasses `Channel` inherits these defaults, and the loader gives them to one
-    # that does not (see `channels.CONTRACT`).
     def describe(self, frame: np.ndarray | None, now: float) -> str:
-        """This channel's part of the describe-now answer; '' for nothing."""
+        """This channel's part of the describe answer ('' for nothing): `frame` is the view now (None when
+        there is no fresh one)."""
         return ""
 
     def reset(self) -> None:
@@ -83,7 +90,7 @@ class Channel(Protocol):
         says of a thing is dropped if the thing has left the view before it is said. Nothing, by default."""
         return {}
 
-    def request(self, action: Any, word: str, frame: np.ndarray | None, now: float) -> list[Say]:
-        """A word typed for this channel after its key (what to look for, whose face to learn; see
-        `live.REQUESTS`), with the newest frame (None when there is no fresh one). On the loop thread."""
+    def request(self, action: Action, word: str, frame: np.ndarray | None, now: float) -> list[Say]:
+        """One of its `actions`: the key pressed (with the word typed after it, for a key that asks for one;
+        else ""), and the newest frame (None when there is no fresh one). On its lane's thread."""
         return []

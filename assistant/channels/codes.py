@@ -16,7 +16,7 @@ from typing import ClassVar
 import numpy as np
 
 from assistant.announce.codewords import UNREADABLE, as_text, code_words, load_names
-from assistant.channels.base import Context, Lane
+from assistant.channels.base import Channel, Context, Lane
 from assistant.common import Earcon, Kind, Mode, Priority, Say
 from assistant.i18n import N_, _
 from assistant.paths import data_home
@@ -38,7 +38,7 @@ def beep_interval(share: float) -> float:
     return max(BEEP_FASTEST, min(BEEP_SLOWEST, 0.06 / math.sqrt(max(share, 1e-6))))
 
 
-class CodesChannel:
+class CodesChannel(Channel):
     """Thread contract: see `Channel`; the finder and what was said are touched on the loop thread only
     (`step`, on the fast lane, and `describe` share the finder)."""
 
@@ -127,6 +127,3 @@ class CodesChannel:
         self.last_seen = {}
         self.last_beep = float("-inf")
         self.trying, self.given_up = None, []
-
-    def seen(self) -> dict[str, float]:
-        return {}

@@ -11,9 +11,7 @@ from typing import ClassVar
 import numpy as np
 
 from assistant.announce.notices import UNCLEAR, guidance
-from assistant.channels.base import Context, Lane
-from assistant.channels.guidance import guide
-from assistant.channels.text import text_view
+from assistant.channels.base import Channel, Context, Lane
 from assistant.common import Kind, Mode, Priority, Say
 from assistant.i18n import N_, _, n_
 from assistant.paths import private_open
@@ -35,7 +33,7 @@ CAPTURE_GAP = 0.08  # seconds between the frames captured once the page is in vi
 GONE_STEPS = 4  # steps without a page before a new page can be read
 
 
-class DocumentChannel:
+class DocumentChannel(Channel):
     """Thread contract: see `Channel`; `step` may wait a few tenths of a second for more frames."""
 
     name: ClassVar[str] = "document"
@@ -44,7 +42,7 @@ class DocumentChannel:
     failure: ClassVar[str] = N_("Could not read the page.")
 
     def __init__(self, ctx: Context) -> None:
-        self.ctx, self.view, self.guide = ctx, text_view(ctx), guide(ctx)
+        self.ctx, self.view, self.guide = ctx, ctx.services.text, ctx.services.guide
         self.rate = ctx.config.vision.ocr_rate
         self.save_dir = ctx.save_dir
         self.pages_read = 0
@@ -83,8 +81,8 @@ class DocumentChannel:
 
     def read(self, frame: np.ndarray) -> list[Say]:
         models = self.ctx.models
-        reader = models.document_reader()
-        result = read_document(frame, reader, models.orientation())
+        reader = models.document_reader
+        result = read_document(frame, reader, models.orientation)
         small = too_small(result.text, getattr(reader, "min_text_height", MIN_TEXT_HEIGHT))
         lines = result.text.spoken_lines
         self.done, self.gone = True, 0

@@ -4,7 +4,7 @@ a size none is learned) is looked at on several frames over about two seconds ("
 still." ... "Anna is saved."), and the mean of those looks is kept in the known-faces file
 (`vision.facestore`). A look at someone else in that place is left out, and a name known already by a
 different face is not taken over (`people.NameTaken`). Naming the people in view is the objects channel's
-(`vision.naming`); both use the one `KnownPeople` of the context (`known_people`).
+(`vision.naming`); both use the one `KnownPeople` of the shared services (`Services.people`).
 
 While nothing is being learned a step only looks, every few seconds, whether the known-faces file was
 changed by `assistant faces` (someone forgotten there is not named here a moment later); the first step
@@ -14,32 +14,23 @@ says, once, why nobody can be named when the file cannot be used.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
-from assistant.channels.base import Context, Lane
-from assistant.common import Kind, Mode, Priority, Say
+from assistant.channels.base import Channel, Context, Lane
+from assistant.common import Action, Kind, Mode, Priority, Say
 from assistant.i18n import N_, _
 from assistant.vision.detection import iou
 from assistant.vision.faceid import PROBABLY, SURE
 from assistant.vision.facestore import FacesFileError, clean_name
-from assistant.vision.people import SHARES_A_THING, KnownPeople, NameTaken, names_a_thing, the_face
+from assistant.vision.people import SHARES_A_THING, NameTaken, names_a_thing, the_face
 
-KNOWN = "known-people"  # shared: the people taught, for this channel and the objects channel
 LESSON = 2.0  # seconds of looking at a face being learned
 GIVE_UP = 5.0  # seconds after which too few good looks end the lesson
 ENOUGH = 4  # looks needed
 REREAD_EVERY = 2.0  # seconds between looks at whether the known-faces file changed (`assistant faces`)
 SAME_FACE_IOU = 0.3  # a face overlapping the last one this much is the same face, followed
-
-
-def known_people(ctx: Context) -> KnownPeople | None:
-    """The context's people taught (made on first use), or None where the face models are not built."""
-    describer = getattr(ctx.models, "describer", None)
-    if describer is None:
-        return None
-    return ctx.service(KNOWN, lambda: KnownPeople(describer))  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -60,33 +51,34 @@ def consistent(looks: list[np.ndarray]) -> np.ndarray:
     return stack[near] if near.any() else stack
 
 
-class FacesChannel:
+class FacesChannel(Channel):
     """Thread contract: see `Channel`; `request` and `step` run on the loop thread."""
 
     name: ClassVar[str] = "faces"
     modes: ClassVar[frozenset[Mode]] = frozenset(Mode)  # a lesson goes on whatever the mode
     lane: ClassVar[Lane] = Lane.FAST
     failure: ClassVar[str] = N_("Could not learn the face.")
+    actions: ClassVar[frozenset[Action]] = frozenset({Action.LEARN})
     rate = 5.0
 
     def __init__(self, ctx: Context) -> None:
-        self.people = known_people(ctx)
-        detector = getattr(ctx.models, "detector", None)
-        self.faces = detector.faces if detector is not None else None
+        self.people = ctx.services.people
+        detector = ctx.models.detector
+        self.faces = detector.face_list if detector is not None else None  # BlazeFace, once a frame
         self.lesson: Lesson | None = None
         self.told = False  # the known-faces file's problem, said once
         self.checked = -1e9
 
-    def request(self, action: Any, word: str, frame: np.ndarray | None, now: float) -> list[Say]:
+    def request(self, action: Action, word: str, frame: np.ndarray | None, now: float) -> list[Say]:
         try:
             name = clean_name(word)
         except ValueError as exc:
             return [self._say(str(exc))]
-        if self.people is None or self.faces is None:
+        if self.people is None or self.faces is None or self.people.describer is None:
             return [self._say(_("Faces cannot be learned here: the face models are not built."))]
         if frame is None:
             return [self._say(_("No picture from the camera."))]
-        faces = self.faces.detect(frame)
+        faces = self.faces(frame)
         face = the_face(faces)
         if face is None and faces:
             return [self._say(_("Several faces in view; which one is meant cannot be told. Have only that person "
@@ -111,7 +103,7 @@ class FacesChannel:
         lesson = self.lesson
         if lesson is None or self.people is None or self.faces is None:
             return says
-        faces = [f for f in self.faces.detect(frame) if iou(f.box, lesson.box) >= SAME_FACE_IOU]
+        faces = [f for f in self.faces(frame) if iou(f.box, lesson.box) >= SAME_FACE_IOU]
         face = max(faces, key=lambda f: iou(f.box, lesson.box), default=None)
         if face is not None:
             lesson.box = face.box
@@ -149,10 +141,3 @@ class FacesChannel:
     def reset(self) -> None:
         """A new mode: a lesson asked for goes on (it is the user's request, not what was seen)."""
         return None
-
-    def describe(self, frame: np.ndarray | None, now: float) -> str:
-        return ""
-
-    def seen(self) -> dict[str, float]:
-        return {}
-

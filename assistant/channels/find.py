@@ -16,22 +16,16 @@ text channel does not run in this mode); codes with a code finder of its own on 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import ClassVar
 
 import numpy as np
 
 from assistant.announce.words import a_thing, or_listed, the_thing, vocabulary
-from assistant.channels.base import Context, Lane
-from assistant.channels.text import text_view
-from assistant.common import Earcon, Kind, Mode, Priority, Say
+from assistant.channels.base import Channel, Context, Lane
+from assistant.common import Action, Earcon, Kind, Mode, Priority, Say
 from assistant.i18n import N_, _, language
-from assistant.keys import Action
 from assistant.vision import targets
 from assistant.vision.codes import CodeFinder
-from assistant.vision.detection import Box
-from assistant.vision.naming import PER_STEP, FaceTracks, Namer
 from assistant.vision.targets import Found, Placement, Target, placement, resolve
 from assistant.vision.things import BY_SPOKEN
 
@@ -114,83 +108,6 @@ class Lead:
         self.place, self.seen_at = None, now
 
 
-class PeopleFinder(Protocol):
-    """Known people, for find: their names, and (score, face box) of one of them in a frame."""
-
-    def names(self) -> Collection[str]: ...
-
-    def find(self, frame: np.ndarray, name: str) -> list[tuple[float, Box]]: ...
-
-
-class NoPeople:
-    def names(self) -> Collection[str]:
-        return ()
-
-    def find(self, frame: np.ndarray, name: str) -> list[tuple[float, Box]]:
-        return []
-
-
-class KnownFaces:
-    """The people taught, for find: their names, and each face in a frame that is the person asked for (its
-    score: how near, 1 - distance; named sure or probably, as the announcements would). The faces are
-    followed from frame to frame (`vision.naming`): each is looked at when it is new, when it has changed
-    (a stranger stepping into the place of the person found is looked at at once, and not led to) and every
-    few seconds, not on every frame. `photos`: every frame a photo of its own, each face looked at."""
-
-    def __init__(self, people: Any, faces: Any, clock: Callable[[], float], photos: bool = False) -> None:
-        self.people, self.faces, self.clock = people, faces, clock  # vision.people.KnownPeople; frame -> faces
-        self.photos, self.tracks = photos, FaceTracks()
-        self.namer = Namer(people, per_step=None if photos else PER_STEP)
-
-    def names(self) -> Collection[str]:
-        self.people.refresh()
-        return self.people.gallery.names  # type: ignore[no-any-return]
-
-    def find(self, frame: np.ndarray, name: str) -> list[tuple[float, Box]]:
-        if self.photos:  # each photo on its own: every face in it is new
-            self.tracks = FaceTracks()
-            self.namer.keep(set())
-        now = self.clock()
-        followed = self.tracks.update(self.faces(frame), now)
-        self.namer.keep(set(self.tracks.last))
-        self.namer.follow(frame, now, followed)
-        return [(max(0.0, 1.0 - match.distance), followed[track].box) for track, match in self.namer.names.items()
-                if track in followed and match.name == name]
-
-
-def people_finder(ctx: Context) -> PeopleFinder:
-    """The people taught (issue 24), shared with the faces and objects channels; nobody where the face
-    models are not built (a person's name is then looked for as text). Without models (`assistant find`, on
-    photos), its own face detector and descriptor."""
-    from assistant.channels.faces import known_people
-
-    if ctx.models is not None:
-        people, detector = known_people(ctx), getattr(ctx.models, "detector", None)
-        if people is None or detector is None:
-            return NoPeople()
-        return KnownFaces(people, detector.face_list, ctx.clock)
-    from assistant.vision.faceid import FaceDescriber
-    from assistant.vision.faces import FaceDetector
-    from assistant.vision.manifest import built_or_none
-    from assistant.vision.people import KnownPeople
-
-    threads = ctx.config.vision.threads
-    found = built_or_none(lambda: KnownFaces(KnownPeople(FaceDescriber(threads)), FaceDetector(threads).detect,
-                                             ctx.clock, photos=True), "Known people are not looked for meanwhile.")
-    return found if found is not None else NoPeople()
-
-
-@dataclass
-class Wanted:
-    """What is looked for now, shared by the two lanes: replaced whole on the loop thread."""
-
-    target: Target | None = None
-
-
-def wanted(ctx: Context) -> Wanted:
-    return ctx.service("find-wanted", Wanted)  # type: ignore[no-any-return]
-
-
 def said_name(target: Target, the: bool = False) -> str:
     """What is looked for as said: a person's name or the words as typed; a thing by its name in English
     ("Looking for cup."), in another language with its article, the catalogs' ("une tasse", "la tasse"); a
@@ -214,25 +131,25 @@ def looking_for(target: Target) -> str:
     return said + " " + _("Things I can find: {names}, and more.").format(names=", ".join(target.closest))
 
 
-class FindChannel:
+class FindChannel(Channel):
     """Thread contract: see `Channel`; everything here runs on the loop thread."""
 
     name: ClassVar[str] = "find"
     modes: ClassVar[frozenset[Mode]] = frozenset(Mode)
     lane: ClassVar[Lane] = Lane.FAST
     failure: ClassVar[str] = N_("Could not look for it.")
+    actions: ClassVar[frozenset[Action]] = frozenset({Action.LOCATE, Action.STOP})  # S stops finding too
 
     def __init__(self, ctx: Context) -> None:
         self.ctx, self.rate = ctx, FIND_RATE
-        self.detector: Any = getattr(ctx.models, "detector", None)
-        self.people = people_finder(ctx)
-        self.wanted = wanted(ctx)
+        self.detector = ctx.models.detector
+        self.people, self.wanted, self.view = ctx.services.finder, ctx.services.wanted, ctx.services.text
         self.lead: Lead | None = None
         self.codes: CodeFinder | None = None
         self.read_at = -math.inf  # the live text read last looked at
 
-    def request(self, action: Any, word: str, frame: np.ndarray | None, now: float) -> list[Say]:
-        if action == Action.STOP:
+    def request(self, action: Action, word: str, frame: np.ndarray | None, now: float) -> list[Say]:
+        if action is Action.STOP:
             self.lead = self.wanted.target = None
             return []
         target = resolve(word, self.people.names(), vocabulary())
@@ -261,6 +178,7 @@ class FindChannel:
         to look at (no new text read)."""
         kind = target.kind
         if kind is targets.Kind.THING:
+            assert self.detector is not None  # a thing is not looked for without it (`request`)
             d, (ssd, faces) = self.detector, targets.needs(target)  # a model runs once a frame, for both channels
             return targets.find_things(target, d.coco_hits(frame), d.ssd_hits(frame) if ssd else [],
                                        d.face_hits(frame) if faces else []), None
@@ -269,8 +187,7 @@ class FindChannel:
             return targets.codes_found(self.codes.find(frame)), None
         if kind is targets.Kind.PERSON:
             return [Found(target.name, score, box) for score, box in self.people.find(frame, target.name)], None
-        view = text_view(self.ctx)
-        read, at = view.latest, view.latest_at
+        read, at = self.view.latest, self.view.latest_at
         if read is None or at <= self.read_at:
             return None
         self.read_at = at
@@ -289,9 +206,6 @@ class FindChannel:
                 return place
         return seen[0][1]
 
-    def describe(self, frame: np.ndarray | None, now: float) -> str:
-        return ""  # the ticks say it
-
     def reset(self) -> None:
         """A new mode: what is looked for stays; where it was is forgotten."""
         if self.lead is not None:
@@ -302,7 +216,7 @@ class FindChannel:
         return {lead.target.name: lead.seen_at} if lead is not None and lead.place is not None else {}
 
 
-class FindTextChannel:
+class FindTextChannel(Channel):
     """While text is looked for, the live text reader reads on the slow lane even in modes where the text
     channel does not (a frame the text channel read is not read twice: `TextView`). Thread contract: see
     `Channel`."""
@@ -313,20 +227,11 @@ class FindTextChannel:
     failure: ClassVar[str] = N_("Could not read the text.")
 
     def __init__(self, ctx: Context) -> None:
-        self.ctx, self.rate = ctx, ctx.config.vision.ocr_rate
-        self.wanted = wanted(ctx)
+        self.rate = ctx.config.vision.ocr_rate
+        self.wanted, self.view = ctx.services.wanted, ctx.services.text
 
     def step(self, frame: np.ndarray, now: float) -> list[Say]:
         target = self.wanted.target
         if target is not None and target.kind is targets.Kind.TEXT:
-            text_view(self.ctx).read(frame)
+            self.view.read(frame)
         return []
-
-    def describe(self, frame: np.ndarray | None, now: float) -> str:
-        return ""
-
-    def reset(self) -> None:
-        return None
-
-    def seen(self) -> dict[str, float]:
-        return {}

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from assistant.channels.base import Context, Lane
+from assistant.channels.base import Channel, Context, Lane
 from assistant.common import Earcon, Kind, Mode, Priority, Say
 from assistant.i18n import N_
 from assistant.vision import scene
@@ -16,13 +16,14 @@ from assistant.vision import scene
 TONE_RATE = 5.0  # tones a second; each lasts 0.2 s, so they join into one sound
 
 
-class LightChannel:
+class LightChannel(Channel):
     """Thread contract: see `Channel`; it keeps no state."""
 
     name: ClassVar[str] = "light"
     modes: ClassVar[frozenset[Mode]] = frozenset({Mode.LIGHT})
     lane: ClassVar[Lane] = Lane.FAST
     failure: ClassVar[str] = N_("Could not measure the light.")
+    leads: ClassVar[bool] = True  # "It is too dark to see." comes first in the describe answer
 
     def __init__(self, ctx: Context) -> None:
         self.rate = TONE_RATE
@@ -33,9 +34,3 @@ class LightChannel:
 
     def describe(self, frame: np.ndarray | None, now: float) -> str:
         return scene.measure(frame).light_words if frame is not None else ""
-
-    def reset(self) -> None:
-        return None
-
-    def seen(self) -> dict[str, float]:
-        return {}

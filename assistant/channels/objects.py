@@ -32,8 +32,7 @@ from assistant.announce.describe import describe_found
 from assistant.announce.phrasing import arrival, departure, named_departure, people_arrival, who_words
 from assistant.announce.positions import where
 from assistant.announce.tracker import ObjectTracker, Track
-from assistant.channels.base import Context, Lane
-from assistant.channels.faces import known_people
+from assistant.channels.base import Channel, Context, Lane
 from assistant.common import Kind, Mode, Priority, Say
 from assistant.i18n import N_
 from assistant.vision import scene
@@ -44,8 +43,6 @@ from assistant.vision.naming import Namer, News
 from assistant.vision.people import Naming, name_found
 from assistant.vision.things import plural_of
 
-DESCRIBED = "objects-described"  # shared: what this channel found for the describe-now answer being made
-IN_VIEW = "objects-in-view"  # shared: the detections this channel holds as in view now (the scene channel's)
 # Mean difference (grey levels) of 32 x 24 thumbnails from the one at the last run that makes a new view:
 # the demo clip's hand shake stays within 3.9 of a scene's first frame, its scene cuts are 50 and more.
 VIEW_CHANGE = 8.0
@@ -56,13 +53,7 @@ def thumbnail(frame: np.ndarray) -> np.ndarray:
     return cv2.resize(grey, (32, 24), interpolation=cv2.INTER_AREA).astype(np.float32)
 
 
-def covered_names(ctx: Context) -> set[str]:
-    """The names this channel reports (empty without a detector): the scene channel leaves them to it."""
-    detector = ctx.models.detector
-    return set(detector.vocabulary) if detector is not None else set()
-
-
-class ObjectsChannel:
+class ObjectsChannel(Channel):
     """Thread contract: see `Channel`; the tracker is touched only on the loop thread."""
 
     name: ClassVar[str] = "objects"
@@ -72,7 +63,9 @@ class ObjectsChannel:
 
     def __init__(self, ctx: Context) -> None:
         a = ctx.config.announce
-        self.ctx, self.detector = ctx, ctx.models.detector
+        self.ctx, self.detector, self.in_view = ctx, ctx.models.detector, ctx.services.in_view
+        if self.detector is not None:  # what the scene channel leaves to this one
+            self.in_view.covered = frozenset(self.detector.vocabulary)
         self.rate = ctx.config.vision.detect_rate
         self.style, self.say_gone = a.positions, a.say_gone
         self.coco_every = 1.0 / ctx.config.vision.coco_rate
@@ -85,7 +78,7 @@ class ObjectsChannel:
         self.coco_at = -math.inf
         self.view: np.ndarray | None = None  # the thumbnail of the frame they last ran on
         self.width = 640.0
-        self.people = known_people(ctx)
+        self.people = ctx.services.people
         self.namer = Namer(self.people)
         self.faces: list[Face] = []  # the faces of the last step
 
@@ -96,13 +89,14 @@ class ObjectsChannel:
     def sightings(self, frame: np.ndarray, now: float) -> list[Detection]:
         """What is seen in this frame: faces every time; things when CenterNet and the SSD run, or while the
         view is as it was when they last ran; a person they found, when a face is seen in them."""
+        assert self.detector is not None  # `step` does not look without it
         view = thumbnail(frame)
         since = now - self.coco_at
         still = self.view is not None and float(np.abs(view - self.view).mean()) <= VIEW_CHANGE
         if (not still and since >= self.coco_every) or since >= self.coco_refresh:
             self.hits = (self.detector.coco_hits(frame), self.detector.ssd_hits(frame))
             self.coco_at, self.view, still = now, view, True
-        self.faces = self.detector.faces.detect(frame)
+        self.faces = self.detector.face_list(frame)  # BlazeFace once a frame, whoever asks
         faces = [(f.score, f.box) for f in self.faces]
         found = merge(*self.hits, faces)
         if still:
@@ -125,7 +119,7 @@ class ObjectsChannel:
         persons = {t.id: t.detection.box for t in self.tracker.present()
                    if id(t.detection) in now_seen and t.detection.category == "person" and t.detection.box}
         news = self.namer.update(frame, now, persons, self.faces)
-        self.ctx.shared[IN_VIEW] = tuple(t.detection for t in self.tracker.present())
+        self.in_view.present = tuple(t.detection for t in self.tracker.present())
         says = self._arrivals(born)
         for t in self.tracker.present():  # said before their face could be seen, or by a name no longer theirs
             if t.id in news and t not in born:
@@ -184,7 +178,7 @@ class ObjectsChannel:
                        who=named.name if named else None, who_sure=named is not None and named.naming is Naming.SURE)
 
     def describe(self, frame: np.ndarray | None, now: float) -> str:
-        self.ctx.shared[DESCRIBED] = ()
+        self.in_view.described = ()
         if frame is not None and not scene.measure(frame).trustworthy:
             return ""
         # The view as the last run saw it: what that run found (and the faces since). A new view, none held,
@@ -196,14 +190,14 @@ class ObjectsChannel:
             self.width = float(frame.shape[1])
             seen, faces = self.detector.look(frame)
             found = name_found(frame, seen, faces, self.people)
-        self.ctx.shared[DESCRIBED] = tuple(found)
+        self.in_view.described = tuple(found)
         return describe_found(found, self.width, self.style)
 
     def reset(self) -> None:
         self.tracker.reset()
         self.namer.keep(set())
         self.hits, self.coco_at, self.view = ([], []), -math.inf, None
-        self.ctx.shared[IN_VIEW] = ()
+        self.in_view.present = ()
 
     def seen(self) -> dict[str, float]:
         last: dict[str, float] = {}

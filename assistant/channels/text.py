@@ -1,72 +1,37 @@
 """The live text channel: short text in view, read once it has been read the same way twice; and R,
-all the text in view now (and a Wi-Fi code's password). `TextView` is the OCR that this channel, guidance
-and document mode share."""
+all the text in view now (and a Wi-Fi code's password). It reads through the text view it shares with
+guidance, document mode and find (`channels.shared.TextView`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
 from assistant.announce.codewords import password_words
 from assistant.announce.phrasing import live_text, text_part
 from assistant.announce.texttracker import TextTracker
-from assistant.channels.base import Context, Lane
-from assistant.common import Earcon, Kind, Mode, Priority, Say
+from assistant.channels.base import Channel, Context, Lane
+from assistant.common import Action, Earcon, Kind, Mode, Priority, Say
 from assistant.i18n import N_, _
 from assistant.vision.codes import CodeFinder
-from assistant.vision.ocr import TextResult
-
-
-class TextView:
-    """The live OCR reader and what it last read. Thread contract: `read` on the slow lane only;
-    `latest` is published whole, so the loop thread may read it at any time."""
-
-    def __init__(self, reader: Any, clock: Callable[[], float]) -> None:
-        self.reader, self.clock = reader, clock
-        self.latest: TextResult | None = None
-        self.latest_at = float("-inf")  # when `latest` was read
-        self.published: list[str] = []  # the lines of the last read made elsewhere (`publish`), and when
-        self.published_at = float("-inf")
-        self._frame: np.ndarray | None = None
-
-    def read(self, frame: np.ndarray) -> TextResult:
-        """The text in `frame`, read once however many channels ask in the same tick."""
-        if frame is not self._frame or self.latest is None:
-            self.latest = self.reader.read(frame)
-            self.latest_at = self.clock()
-            self._frame = frame
-        return self.latest
-
-    def publish(self, result: TextResult) -> None:
-        """A read made elsewhere (R, a whole page) becomes the latest; its lines have been read out."""
-        self.latest, self.latest_at = result, self.clock()
-        self.published, self.published_at = [line.text for line in result.lines], self.latest_at
-
-    def forget(self) -> None:
-        self.latest, self._frame = None, None
-
-
-def text_view(ctx: Context) -> TextView:
-    return ctx.service("text-view", lambda: TextView(ctx.models.reader, ctx.clock))  # type: ignore[no-any-return]
-
 
 FRESH = 0.5  # seconds: an answer about the text in view uses a read no older than this
 
 
-class TextChannel:
-    """Thread contract: see `Channel`."""
+class TextChannel(Channel):
+    """Thread contract: see `Channel` (R comes to `request` on the slow lane)."""
 
     name: ClassVar[str] = "text"
     modes: ClassVar[frozenset[Mode]] = frozenset({Mode.BOTH, Mode.TEXT})
     lane: ClassVar[Lane] = Lane.SLOW
     failure: ClassVar[str] = N_("Could not read the text.")
+    actions: ClassVar[frozenset[Action]] = frozenset({Action.READ})
 
     def __init__(self, ctx: Context) -> None:
         a = ctx.config.announce
         self.ctx = ctx
-        self.view = text_view(ctx)
+        self.view = ctx.services.text
         self.rate = ctx.config.vision.ocr_rate
         self.lines = a.text_lines
         self.last_text_at: float | None = None
@@ -88,11 +53,17 @@ class TextChannel:
         # One utterance per run: lines read together are not dropped one by one as stale.
         return [Say(live_text(new_lines, self.lines), Priority.NORMAL, Kind.TEXT, earcon=Earcon.TEXT, about="text")]
 
+    def request(self, action: Action, word: str, frame: np.ndarray | None, now: float) -> list[Say]:
+        """R, on the frame of when it was pressed."""
+        if frame is None:
+            return [Say(_("No picture from the camera."), Priority.NOW, Kind.READ)]
+        return self.read_all(frame)
+
     def read_all(self, frame: np.ndarray) -> list[Say]:
         """R: every line of text in view now, in reading order, with the accurate models (the page reader);
         first the password of a Wi-Fi code in view, spelled (codes mode says R reads it), in the user's
         language (said letter by letter, it is no text of another language)."""
-        result = self.ctx.models.document_reader().read(frame)
+        result = self.ctx.models.document_reader.read(frame)
         self.view.publish(result)
         self.codes = self.codes or CodeFinder()
         passwords = [Say(words, Priority.NOW, Kind.SPEECH) for code in self.codes.find(frame).codes
@@ -109,7 +80,7 @@ class TextChannel:
             return text_part(latest.spoken_lines)
         if frame is None:
             return ""
-        return text_part(self.ctx.models.describe_reader().read(frame).spoken_lines)
+        return text_part(self.ctx.models.describe_reader.read(frame).spoken_lines)
 
     def reset(self) -> None:
         """A new mode: the text already read is not read again when it is still in view (see `pause`)."""

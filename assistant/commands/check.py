@@ -200,10 +200,10 @@ def check_faces() -> Iterator[Result]:
     damaged one) and how to teach again; and the temp files a killed save left, which hold descriptors too."""
     import stat
 
+    from assistant.app import Models
     from assistant.vision import facestore
-    from assistant.vision.people import KnownPeople
 
-    people = KnownPeople(None)
+    people = Models(Config()).people()  # no face model: the file alone
     what = _("known faces")
     left = facestore.leftovers(people.path)
     if left:
@@ -309,7 +309,8 @@ def check_offline() -> Iterator[Result]:
         with no_network():
             from assistant.app import load_models
 
-            load_models(Config()).document_reader()
+            models = load_models(Config())
+            models.document_reader  # noqa: B018 - every model the live assistant and R load
         yield Result(OK, _("offline (Python)"), _("every model loads with the network blocked"))
     except NetworkAccessError as exc:
         yield Result(FAIL, _("offline (Python)"), _("something tried the network: {error}").format(error=exc), BUG)

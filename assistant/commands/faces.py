@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.app import Models
 from assistant.config import Config
 from assistant.i18n import _, n_
 from assistant.textout import plain
@@ -46,20 +47,18 @@ def _out(text: str, error: bool = False) -> None:
 
 
 def cmd_add(args: argparse.Namespace, config: Config) -> int:
-    from assistant.app import load_describer
     from assistant.commands.files import ImageFiles
-    from assistant.vision.faces import FaceDetector
 
+    models = Models(config, still=True)
     try:
         name = clean_name(args.name)
-        detector, describer = FaceDetector(config.vision.threads), load_describer(config)
+        detector, people = models.face_detector, models.people()
     except (ValueError, ModelError) as exc:
         _out(str(exc), error=True)
         return 2 if isinstance(exc, ValueError) else 1
-    if describer is None:
+    if models.describer is None:
         _out(_("The face recogniser is not built: run `assistant models build`."), error=True)
         return 1
-    people = KnownPeople(describer)
     looks: list[np.ndarray] = []
     images = ImageFiles(args.images, as_json=False)
     for path, image in images:
@@ -101,7 +100,7 @@ def _warn_thing(name: str) -> None:
 
 
 def cmd_list(args: argparse.Namespace, config: Config) -> int:
-    people = KnownPeople(None)
+    people = Models(config).people()  # no face model: listing and forgetting need none
     if people.problem:
         _out(people.problem, error=True)
     try:
@@ -117,7 +116,7 @@ def cmd_list(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_forget(args: argparse.Namespace, config: Config) -> int:
-    people = KnownPeople(None)
+    people = Models(config).people()  # no face model: listing and forgetting need none
     try:
         if args.all and args.name:
             _out(_("Either a name or --all, not both: nothing is forgotten."), error=True)

@@ -16,6 +16,7 @@ from assistant.announce.codewords import PRODUCT_TYPES
 from assistant.announce.phrasing import sighting
 from assistant.announce.positions import where
 from assistant.announce.words import a_thing, vocabulary
+from assistant.app import Models, people_finder
 from assistant.channels.find import NOTHING_NAMED, said_name
 from assistant.config import Config
 from assistant.i18n import _, sentence
@@ -36,12 +37,11 @@ def found_json(found: list[Found], width: float, height: float, style: str = "th
     return sorted(out, key=lambda d: -d["size"])
 
 
-def _looker(target: Target, config: Config) -> Callable[[np.ndarray], list[Found]]:
-    """What looks for the target in one image (ModelError, OcrUnavailable: a model it needs is missing)."""
+def _looker(target: Target, models: Models) -> Callable[[np.ndarray], list[Found]]:
+    """What looks for the target in one image, with only the models that needs (ModelError, OcrUnavailable:
+    one it needs is missing)."""
     if target.kind is targets.Kind.THING:
-        from assistant.vision.detector import ObjectDetector
-
-        detector = ObjectDetector(config.vision.threads)
+        detector = models.required_detector()
         return lambda image: targets.find_things(target, detector.coco_hits(image), detector.ssd_hits(image),
                                                  detector.face_hits(image))
     if target.kind is targets.Kind.CODE:
@@ -50,14 +50,9 @@ def _looker(target: Target, config: Config) -> Callable[[np.ndarray], list[Found
         codes = CodeFinder()
         return lambda image: targets.codes_found(codes.find(image))
     if target.kind is targets.Kind.PERSON:
-        from assistant.channels.base import Context
-        from assistant.channels.find import people_finder
-
-        people = people_finder(Context(config, None))
+        people = people_finder(models, lambda: 0.0, photos=True)
         return lambda image: [Found(target.name, score, box) for score, box in people.find(image, target.name)]
-    from assistant.app import document_reader
-
-    reader = document_reader(config)
+    reader = models.document_reader
     return lambda image: targets.text_found(target, reader.read(image).lines)
 
 
@@ -82,20 +77,20 @@ def _sentence(target: Target, found: list[dict[str, Any]]) -> str:
 
 
 def cmd_find(args: argparse.Namespace, config: Config) -> int:
-    from assistant.channels.base import Context
-    from assistant.channels.find import looking_for, people_finder
+    from assistant.channels.find import looking_for
     from assistant.commands.files import ImageFiles
     from assistant.vision.manifest import ModelError
     from assistant.vision.ocr import OcrUnavailable
 
-    target = targets.resolve(args.name, people_finder(Context(config, None)).names(), vocabulary())
+    models = Models(config, still=True)
+    target = targets.resolve(args.name, models.people().gallery.names, vocabulary())
     if target is None:
         print(_(NOTHING_NAMED), file=sys.stderr)
         return 2
     # What is looked for, as the live assistant says it (the closest names when it is no name of a thing).
     print(plain(looking_for(target)), file=sys.stderr if args.json else sys.stdout, flush=True)
     try:
-        look = _looker(target, config)
+        look = _looker(target, models)
     except (ModelError, OcrUnavailable) as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -111,25 +111,19 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_describe(args: argparse.Namespace, config: Config) -> int:
-    from assistant.announce.announcer import ranked_by_name
-    from assistant.announce.describe import unsaid_labels
-    from assistant.announce.phrasing import describe_sentence, said_labels
-    from assistant.channels.base import Context
-    from assistant.channels.codes import CodesChannel
-    from assistant.channels.colour import ColourChannel
-    from assistant.channels.objects import describe_objects, objects_json
+    """The describe answer for still images, made by the channels that make the live one (`app.Still`);
+    with `--json`, also the classifier's calibrated labels as it gives them (whatever the sentence says of
+    them: the detector may name the same thing) and the people and things named."""
+    from assistant.announce.phrasing import said_labels
+    from assistant.channels.objects import objects_json
     from assistant.commands.files import ImageFiles, output_problem
-    from assistant.vision import scene
-    from assistant.vision.classifier import Classifier
     from assistant.vision.manifest import ModelError
     from assistant.vision.ocr import OcrUnavailable
-    from assistant.vision.people import name_found
 
     try:
-        classifier = Classifier(config.vision.model, config.vision.threads)
-        reader = app.document_reader(config)
-        detector = app.load_detector(config)
-        people = app.known_people(config)
+        still = app.Still(config)
+        still.models.classifier  # noqa: B018 - a missing model is said before any image is looked at
+        still.models.document_reader  # noqa: B018
     except (ModelError, OcrUnavailable) as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -139,34 +133,22 @@ def cmd_describe(args: argparse.Namespace, config: Config) -> int:
         return 2
     speech = app.open_speech(config, args.wav) if args.wav else None
     a = config.announce
-    ctx = Context(config, None)
-    codes, colour = CodesChannel(ctx), ColourChannel(ctx)  # a code or a colour, only when clearly there
     images = ImageFiles(args.images, args.json)
     for path, image in images:
         started = time.perf_counter()
-        seen, faces = detector.look(image) if detector is not None else ([], [])
-        found = name_found(image, seen, faces, people)
-        # The classifier's labels only for what the detector did not name (people and things come first).
-        labels = unsaid_labels(ranked_by_name(classifier.detect(image, 10)), found)
-        text = reader.read(image)
-        measures = scene.measure(image)
-        width = float(image.shape[1])
-        sentence = describe_sentence(labels, text.spoken_lines, measures.light_words, a.enter_score, a.sure_score,
-                                     describe_objects(found, width, a.positions), measures.trustworthy)
-        extra = [part for part in (codes.describe(image, 0.0), colour.describe(image, 0.0)) if part]
-        sentence = " ".join([sentence, *extra])
+        described = still.describe(image)
         if args.json:
-            # `labels` are exactly the classifier's labels in the sentence; `sure`: said plainly.
-            said = said_labels(labels, a.enter_score) if measures.trustworthy else []
-            print(json_line({"file": str(path), "text": sentence,
+            width = float(image.shape[1])
+            labels = said_labels(described.labels, a.enter_score)  # `sure`: said plainly, were it said
+            print(json_line({"file": str(path), "text": described.text,
                              "labels": [{"name": d.name, "score": round(d.score, 4), "sure": d.score >= a.sure_score}
-                                        for d in said],
-                             "objects": objects_json(found, width, a.positions) if measures.trustworthy else [],
+                                        for d in labels],
+                             "objects": objects_json(list(described.objects), width, a.positions),
                              "ms": round((time.perf_counter() - started) * 1000, 1)}), flush=True)
         else:
-            print(plain(f"{path}: {sentence}" if len(args.images) > 1 else sentence), flush=True)
+            print(plain(f"{path}: {described.text}" if len(args.images) > 1 else described.text), flush=True)
         if speech is not None:
-            speech.say(sentence)
+            speech.say(described.text)
     if speech is not None:
         speech.wait_idle(120)
         speech.close()

@@ -7,9 +7,10 @@ import logging
 import sys
 import time
 from collections import Counter
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from assistant.app import open_speech, open_voices
+from assistant.app import Models, open_speech, open_voices
 from assistant.commands.files import ImageFiles
 from assistant.common import Kind, Priority
 from assistant.config import Config
@@ -17,14 +18,15 @@ from assistant.i18n import _, n_
 from assistant.textout import json_line, plain, printable
 from assistant.vision.manifest import ModelError
 
+if TYPE_CHECKING:
+    from assistant.speech.queue import Speech
+
 log = logging.getLogger(__name__)
 
 
 def cmd_classify(args: argparse.Namespace, config: Config) -> int:
-    from assistant.vision.classifier import Classifier
-
     try:
-        classifier = Classifier(config.vision.model, config.vision.threads)
+        classifier = Models(config).classifier
     except ModelError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -54,11 +56,9 @@ def cmd_read(args: argparse.Namespace, config: Config) -> int:
     from assistant.commands.files import output_problem
     from assistant.vision.ocr import OcrUnavailable
 
+    models = Models(config, still=True)
     try:
-        # Still images are often whole pages: give detection more pixels than a live frame gets.
-        from assistant.app import document_reader
-
-        reader = document_reader(config)
+        models.document_reader  # noqa: B018 - loaded now, so that no OCR is said before any image is read
     except OcrUnavailable as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -69,14 +69,14 @@ def cmd_read(args: argparse.Namespace, config: Config) -> int:
     speech = open_speech(config, args.wav) if args.wav else None
     written = True
     try:
-        status = _read(args, config, reader, speech)
+        status = _read(args, config, models, speech)
     finally:
         if speech is not None:
             written = _finish(speech, args.wav)
     return status if written else 1
 
 
-def _finish(speech: Any, wav: Any) -> bool:
+def _finish(speech: Speech, wav: Path) -> bool:
     """All that was queued said into the WAV file, and the file closed; False (said on stderr) when it could
     not be written whole (a full disk)."""
     speech.wait_idle(600)
@@ -89,14 +89,10 @@ def _finish(speech: Any, wav: Any) -> bool:
     return True
 
 
-def _read(args: argparse.Namespace, config: Config, reader: Any, speech: Any) -> int:
+def _read(args: argparse.Namespace, config: Config, models: Models, speech: Speech | None) -> int:
     """Each image's text printed (or as JSON), and said into the WAV file when there is `speech`: the text
     in its own language, as `say` says it; the assistant's own words in the user's."""
-    orientation = None
-    if args.document:
-        from assistant.vision.orientation import load_orientation
-
-        orientation = load_orientation(config.vision.threads)
+    reader, orientation = models.document_reader, models.orientation if args.document else None
     voices = open_voices(config, load=False)[0] if args.json else None  # each line's language, for --json
     images = ImageFiles(args.images, args.json)
     for path, image in images:
@@ -138,18 +134,19 @@ def main_language(lines: list[dict[str, Any]], default: str) -> str:
 
 
 def cmd_detect(args: argparse.Namespace, config: Config) -> int:
-    from assistant.app import known_people
     from assistant.channels.objects import describe_objects, objects_json
-    from assistant.vision.detector import ObjectDetector
     from assistant.vision.people import name_found
 
+    models = Models(config, still=True)
     try:
-        detector = ObjectDetector(config.vision.threads)
+        detector = models.required_detector()
     except ModelError as exc:
         print(str(exc), file=sys.stderr)
         return 1
     style = config.announce.positions
-    people = known_people(config)
+    people = models.people()
+    if people.problem:  # nobody is named: said why, once
+        log.warning("%s", people.problem)
     images = ImageFiles(args.images, args.json)
     for path, image in images:
         started = time.perf_counter()

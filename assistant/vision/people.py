@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import enum
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from statistics import NormalDist
@@ -139,11 +139,14 @@ def model_hash() -> str | None:
 
 class KnownPeople:
     """The people taught and the model that compares faces with them. `problem` is the one sentence that
-    says why nobody can be named (a damaged file, another model's file), else "".
+    says why nobody can be named (a damaged file, another model's file), else "". The face model is
+    `describer`, or the one `load` gives the first time a face is looked at (so that nobody taught, none is
+    loaded); None where it is not built.
     Thread contract: one thread at a time (the live loop's, or a command's)."""
 
-    def __init__(self, describer: FaceDescriber | None, path: Path | None = None, model: str | None = None) -> None:
-        self.describer, self.path = describer, path or facestore.faces_path()
+    def __init__(self, describer: FaceDescriber | None, path: Path | None = None, model: str | None = None,
+                 load: Callable[[], FaceDescriber | None] | None = None) -> None:
+        self._describer, self._load, self.path = describer, load, path or facestore.faces_path()
         self.model = model if model is not None else model_hash()
         self.gallery, self.problem = Gallery(), ""
         self.signature: tuple[int, int, int] | None = None
@@ -163,6 +166,17 @@ class KnownPeople:
         elif saved is not None:
             self.gallery = Gallery.of(saved, version)
 
+    @property
+    def describer(self) -> FaceDescriber | None:
+        """The face model (loaded on first use when given as `load`), or None where it is not built."""
+        if self._describer is None and self._load is not None:
+            self._describer, self._load = self._load(), None
+        return self._describer
+
+    @describer.setter
+    def describer(self, model: FaceDescriber | None) -> None:
+        self._describer, self._load = model, None
+
     def _signature(self) -> tuple[int, int, int] | None:
         try:
             st = os.stat(self.path)
@@ -181,7 +195,7 @@ class KnownPeople:
     def look(self, frame: np.ndarray, face: Face) -> np.ndarray | None:
         """The face's descriptor; None when it is too small to recognise (or there is no model)."""
         chip = align(frame, face)
-        if chip is None or self.describer is None:
+        if chip is None or self.describer is None:  # loaded here, the first time a face is looked at
             return None
         return self.describer.describe(chip)
 
