@@ -42,7 +42,7 @@ class Models:
     config: Config
     classifier: Any
     reader: Any
-    detector: Any = None  # None where the people-and-objects detector is not built (npm missing)
+    detector: Any = None  # `vision.detectors.Detectors`; None where one of its models is not built (npm missing)
     describer: Any = None  # the face descriptor model; None where it is not built (npm missing)
     _document_reader: Any = field(default=None, repr=False)
     _orientation: Any = field(default=None, repr=False)
@@ -71,11 +71,12 @@ class Models:
 
 
 def load_detector(config: Config) -> Any:
-    """The people-and-objects detector, or None (said once in the log, with the fix) where it is not built."""
-    from assistant.vision.detector import ObjectDetector
+    """The people-and-objects detector (every source of `vision.detectors`, behind its once-a-frame cache), or
+    None (said once in the log, with the fix) where it is not built."""
+    from assistant.vision.detectors import Detectors
     from assistant.vision.manifest import built_or_none
 
-    return built_or_none(lambda: ObjectDetector(config.vision.threads),
+    return built_or_none(lambda: Detectors(config.vision.threads),
                          "People and objects are not detected meanwhile.")
 
 

@@ -298,12 +298,13 @@ def lesson(channel, frame_at, name: str = "Anna", seconds: float = 6.0) -> list[
 
 
 @pytest.fixture
-def channel(detector, describer):
+def channel(describer):
     from assistant.channels.base import Context
     from assistant.channels.faces import FacesChannel
     from assistant.config import Config
+    from assistant.vision.detectors import Detectors
 
-    models = SimpleNamespace(detector=SimpleNamespace(faces=detector), describer=describer)
+    models = SimpleNamespace(detector=Detectors(1, ("face",)), describer=describer)
     return FacesChannel(Context(Config(), models))
 
 

@@ -128,12 +128,11 @@ def find_score(photos: Sequence[cocodev.Photo], levels: Sequence[cocodev.Levels 
     present = found = right = absent = quiet = absent_all = quiet_all = 0
     for p, level in zip(photos, levels):
         big, there = p.classes(cocodev.THING_SHARE), p.classes()
-        coco, ssd = (cocodev.with_levels(p.coco, level), cocodev.with_levels(p.ssd, level)) if level \
-            else (p.coco, p.ssd)
+        seen = {name: cocodev.with_levels(found, level) for name, found in p.hits.items()} if level else p.hits
         for cls in COCO_THINGS:
             target = resolve(COCO_THINGS[cls].spoken)
             assert target is not None
-            hits = find_things(target, coco, ssd, p.faces, share)
+            hits = find_things(target, seen, share)
             if cls in big:
                 present += 1
                 if hits:

@@ -72,7 +72,7 @@ class FacesChannel:
     def __init__(self, ctx: Context) -> None:
         self.people = known_people(ctx)
         detector = getattr(ctx.models, "detector", None)
-        self.faces = detector.faces if detector is not None else None
+        self.faces = detector.faces if detector is not None else None  # frame -> faces, once a frame for all
         self.lesson: Lesson | None = None
         self.told = False  # the known-faces file's problem, said once
         self.checked = -1e9
@@ -86,7 +86,7 @@ class FacesChannel:
             return [self._say(_("Faces cannot be learned here: the face models are not built."))]
         if frame is None:
             return [self._say(_("No picture from the camera."))]
-        faces = self.faces.detect(frame)
+        faces = self.faces(frame)
         face = the_face(faces)
         if face is None and faces:
             return [self._say(_("Several faces in view; which one is meant cannot be told. Have only that person "
@@ -111,7 +111,7 @@ class FacesChannel:
         lesson = self.lesson
         if lesson is None or self.people is None or self.faces is None:
             return says
-        faces = [f for f in self.faces.detect(frame) if iou(f.box, lesson.box) >= SAME_FACE_IOU]
+        faces = [f for f in self.faces(frame) if iou(f.box, lesson.box) >= SAME_FACE_IOU]
         face = max(faces, key=lambda f: iou(f.box, lesson.box), default=None)
         if face is not None:
             lesson.box = face.box

@@ -48,11 +48,12 @@ def _out(text: str, error: bool = False) -> None:
 def cmd_add(args: argparse.Namespace, config: Config) -> int:
     from assistant.app import load_describer
     from assistant.commands.files import ImageFiles
-    from assistant.vision.faces import FaceDetector
+    from assistant.vision.detectors import Detectors
+    from assistant.vision.merge import FACE
 
     try:
         name = clean_name(args.name)
-        detector, describer = FaceDetector(config.vision.threads), load_describer(config)
+        detector, describer = Detectors(config.vision.threads, (FACE,)), load_describer(config)
     except (ValueError, ModelError) as exc:
         _out(str(exc), error=True)
         return 2 if isinstance(exc, ValueError) else 1
@@ -63,7 +64,7 @@ def cmd_add(args: argparse.Namespace, config: Config) -> int:
     looks: list[np.ndarray] = []
     images = ImageFiles(args.images, as_json=False)
     for path, image in images:
-        faces = detector.detect(image)
+        faces = detector.faces(image)
         face = the_face(faces)
         look = people.look(image, face) if face is not None else None
         if look is not None:

@@ -39,11 +39,10 @@ def found_json(found: list[Found], width: float, height: float, style: str = "th
 def _looker(target: Target, config: Config) -> Callable[[np.ndarray], list[Found]]:
     """What looks for the target in one image (ModelError, OcrUnavailable: a model it needs is missing)."""
     if target.kind is targets.Kind.THING:
-        from assistant.vision.detector import ObjectDetector
+        from assistant.vision.detectors import DETECTORS, Detectors
 
-        detector = ObjectDetector(config.vision.threads)
-        return lambda image: targets.find_things(target, detector.coco_hits(image), detector.ssd_hits(image),
-                                                 detector.face_hits(image))
+        detectors = Detectors(config.vision.threads, targets.needs(target, DETECTORS))  # only the models it needs
+        return lambda image: targets.find_things(target, detectors.by_source(image))
     if target.kind is targets.Kind.CODE:
         from assistant.vision.codes import CodeFinder
 

@@ -140,11 +140,11 @@ def main_language(lines: list[dict[str, Any]], default: str) -> str:
 def cmd_detect(args: argparse.Namespace, config: Config) -> int:
     from assistant.app import known_people
     from assistant.channels.objects import describe_objects, objects_json
-    from assistant.vision.detector import ObjectDetector
+    from assistant.vision.detectors import Detectors
     from assistant.vision.people import name_found
 
     try:
-        detector = ObjectDetector(config.vision.threads)
+        detector = Detectors(config.vision.threads)
     except ModelError as exc:
         print(str(exc), file=sys.stderr)
         return 1
