@@ -272,9 +272,10 @@ def test_live_the_big_models_run_when_the_view_changes_and_now_and_then_when_it_
         return said
 
     assert show([coffee] * 50) == ["A cup, ahead."]  # 10 s
-    assert runs == {"coco": 4, "ssd": 4, "face": 50} == detectors.runs  # the big ones at 0, 3, 6 and 9 s
-    assert show([chelsea]) == ["A cat, ahead."] and runs["coco"] == runs["ssd"] == 5
+    slow = [name for name in detectors.sources if name != "face"]  # CenterNet and the SSD, and any other
+    assert runs == {**dict.fromkeys(slow, 4), "face": 50} == detectors.runs  # the slow ones at 0, 3, 6 and 9 s
+    assert show([chelsea]) == ["A cat, ahead."] and runs == {**dict.fromkeys(slow, 5), "face": 51}
     assert "cup" not in channel.describe(chelsea, now[0]) and "A cat ahead." in channel.describe(chelsea, now[0])
-    before = runs["coco"]
+    before = runs.copy()
     show([coffee, chelsea] * 15)  # 6 s of a view that never settles
-    assert runs["coco"] - before <= 6 and runs == detectors.runs
+    assert all(runs[name] - before[name] <= 6 for name in slow) and runs == detectors.runs
