@@ -16,7 +16,7 @@ import math
 import weakref
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
@@ -39,6 +39,17 @@ CONTRACT = Contract("detector", ("name", "model", "hits"),
 WHAT = "The people-and-objects detector"  # several sources, as the user knows them
 
 
+class Source(Protocol):
+    """A detector source as `Detectors` holds it (checked, with the defaults of `CONTRACT`)."""
+
+    name: ClassVar[str]
+    model: ClassVar[str]
+    npm: ClassVar[bool]
+    about: ClassVar[str]
+
+    def hits(self, frame: np.ndarray) -> list[Hit]: ...
+
+
 def source_class(name: str) -> Any:
     """The class of the source `name` (KeyError for a name not registered), checked against `CONTRACT`."""
     spec = DETECTORS[name]
@@ -56,7 +67,7 @@ class Detectors:
 
     def __init__(self, threads: int = 1, names: Iterable[str] | None = None) -> None:
         names = tuple(DETECTORS if names is None else names)  # the registry as it is now
-        self.sources: dict[str, Any] = {}
+        self.sources: dict[str, Source] = {}
         for name in names:
             cls = source_class(name)
             try:
