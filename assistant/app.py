@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -31,9 +31,9 @@ if TYPE_CHECKING:
     from assistant.speech.voices import Voices
     from assistant.vision.classifier import Classifier
     from assistant.vision.detection import Detection
-    from assistant.vision.detector import ObjectDetector
+    from assistant.vision.detectors import Detectors
     from assistant.vision.faceid import FaceDescriber
-    from assistant.vision.faces import Face, FaceDetector
+    from assistant.vision.faces import Face
     from assistant.vision.ocr import TextReader
     from assistant.vision.orientation import PageOrientation
     from assistant.vision.people import KnownPeople
@@ -114,33 +114,31 @@ class Models:
         return self._get("orientation", lambda: load_orientation(self.config.vision.threads))
 
     @property
-    def detector(self) -> ObjectDetector | None:
-        """The people-and-objects detector, or None (said once in the log, with the fix) where it is not built."""
-        from assistant.vision.detector import ObjectDetector
+    def detector(self) -> Detectors | None:
+        """The people-and-objects detector (every source of `vision.detectors`, behind its once-a-frame
+        cache), or None (said once in the log, with the fix) where it is not built."""
         from assistant.vision.manifest import built_or_none
 
-        return self._get("detector", lambda: built_or_none(lambda: ObjectDetector(self.config.vision.threads),
+        return self._get("detector", lambda: built_or_none(self.required_detector,
                                                            "People and objects are not detected meanwhile."))
 
-    def required_detector(self) -> ObjectDetector:
-        """The people-and-objects detector for a command that cannot go without it: `ModelError` (with the
-        fix) where it is not built."""
-        from assistant.vision.detector import ObjectDetector
+    def required_detector(self, sources: Iterable[str] | None = None) -> Detectors:
+        """The detector of the `sources` named (all of them by default), for a command that cannot go without
+        it: `ModelError` (with the fix) where one is not built. The live detector when it is loaded already."""
+        from assistant.vision.detectors import Detectors
 
-        detector = self._get("detector", lambda: ObjectDetector(self.config.vision.threads))
-        if detector is None:  # asked for before, and not built
-            detector = ObjectDetector(self.config.vision.threads)  # raises the sentence that says why
-        return detector
+        held = self._loaded.get("detector")
+        if isinstance(held, Detectors) and (sources is None or set(sources) <= set(held.sources)):
+            return held
+        return Detectors(self.config.vision.threads, sources)
 
     @property
-    def face_detector(self) -> FaceDetector:
-        """The face detector on its own (`faces add`): `ModelError` when it is not built. The detector's own
-        face model where that is loaded already."""
-        from assistant.vision.faces import FaceDetector
+    def face_detector(self) -> Detectors:
+        """The face detector on its own (`faces add`, a person looked for in photos), behind the same cache:
+        `ModelError` when it is not built."""
+        from assistant.vision.merge import FACE
 
-        if self.loaded("detector") and self.detector is not None:
-            return self.detector.faces
-        return self._get("face_detector", lambda: FaceDetector(self.config.vision.threads))
+        return self._get("face_detector", lambda: self.required_detector((FACE,)))
 
     @property
     def describer(self) -> FaceDescriber | None:
@@ -179,7 +177,7 @@ def people_finder(models: Models, clock: Callable[[], float], photos: bool = Fal
 
     def faces(frame: np.ndarray) -> list[Face]:
         detector = None if photos else models.detector
-        return detector.face_list(frame) if detector is not None else models.face_detector.detect(frame)
+        return (detector if detector is not None else models.face_detector).faces(frame)
 
     return KnownFaces(people or models.people(), faces, clock, photos=photos)
 

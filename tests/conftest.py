@@ -58,6 +58,39 @@ def english_words():
     i18n.use("en")
 
 
+def _sessions(obj: object, depth: int = 2) -> list:
+    """The onnxruntime sessions an object holds, in its attributes and theirs."""
+    import onnxruntime
+
+    found = []
+    for value in vars(obj).values():
+        if isinstance(value, onnxruntime.InferenceSession):
+            found.append(value)
+        elif depth and hasattr(value, "__dict__") and not isinstance(value, type):
+            found += _sessions(value, depth - 1)
+    return found
+
+
+@pytest.fixture
+def count_runs(monkeypatch):
+    """`count_runs(detectors)` -> a Counter of how often each detector source's model runs, counted at its
+    own onnxruntime sessions: a caller that goes round the once-a-frame cache is counted too."""
+    from collections import Counter
+
+    def count(detectors) -> Counter:
+        runs: Counter = Counter()
+        for name, source in detectors.sources.items():
+            sessions = _sessions(source)
+            assert sessions, f"no onnxruntime session found in the {name} source"
+            for session in sessions:
+                def run(*args, _run=session.run, _name=name, **kwargs):
+                    runs[_name] += 1
+                    return _run(*args, **kwargs)
+                monkeypatch.setattr(session, "run", run)
+        return runs
+    return count
+
+
 @pytest.fixture(scope="session")
 def coco_photos(dev_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> list:
     """Each detector model run once on each of the 128 COCO dev photos (`bench.cocodev.Photo`), for every test
@@ -67,7 +100,7 @@ def coco_photos(dev_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> list
     import pickle
 
     from assistant.bench import cocodev
-    from assistant.vision.detector import ObjectDetector
+    from assistant.vision.detectors import Detectors
 
     base = tmp_path_factory.getbasetemp()
     folder = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # this run's, shared by workers
@@ -76,7 +109,7 @@ def coco_photos(dev_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> list
         fcntl.flock(lock, fcntl.LOCK_EX)
         if cache.exists():
             return pickle.loads(cache.read_bytes())
-        photos = cocodev.load_photos(dev_dir / "coco-dev", ObjectDetector())
+        photos = cocodev.load_photos(dev_dir / "coco-dev", Detectors())
         cache.write_bytes(pickle.dumps(photos))
         return photos
 

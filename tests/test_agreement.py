@@ -113,10 +113,10 @@ PHOTOS = {
 def test_describe_on_real_photos_says_one_as_each_noun_asks(dev_dir):
     from assistant.announce.describe import describe_found
     from assistant.capture.images import read_image
-    from assistant.vision.detector import ObjectDetector
+    from assistant.vision.detectors import Detectors
     from assistant.vision.people import name_found
 
-    detector = ObjectDetector()
+    detector = Detectors()
     missing = []
     for photo, said in PHOTOS.items():
         image = read_image(dev_dir / "coco-dev" / photo)

@@ -45,7 +45,7 @@ def placed(models: Any, dev_dir: Path, name: str) -> np.ndarray:
     """The photo in a 640 x 480 frame with its face 180 px wide, centred at (320, 200): every photo's face
     is where the one before was."""
     photo = read_image(dev_dir / "faces-dev" / name)
-    [face] = models.detector.faces.detect(photo)
+    [face] = models.detector.faces(photo)
     x0, y0, x1, y1 = face.box
     s = 180 / (x1 - x0)
     move = np.float32([[s, 0, 320 - s * (x0 + x1) / 2], [0, s, 200 - s * (y0 + y1) / 2]])
@@ -139,13 +139,13 @@ def test_the_appearance_of_a_face_box_tells_another_face_from_the_same_one_moved
         move = cv2.getRotationMatrix2D(((x0 + x1) / 2, (y0 + y1) / 2), turn, width / (x1 - x0))
         move[:, 2] += [320 + dx - (x0 + x1) / 2, 220 + dy - (y0 + y1) / 2]
         frame = cv2.warpAffine(photo, move, (640, 480), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
-        [face] = faces.detect(frame)
+        [face] = faces(frame)
         return frame, face.box
 
     thumbs, same = {}, []
     for name in who:
         photo = read_image(folder / name)
-        [face] = faces.detect(photo)
+        [face] = faces(photo)
         thumbs[name] = thumbnail(*framed(photo, face.box, 100))
         for _ in range(3):
             frame, box = framed(photo, face.box, 100 * rng.uniform(0.96, 1.04), *rng.uniform(-30, 30, 2),

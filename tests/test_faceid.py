@@ -86,10 +86,10 @@ def test_a_portrait_is_one_person_and_so_is_a_face_filling_the_frame(portraits, 
     """The people-and-objects detector says each portrait holds a person around the face, placed where the
     face is; cut down to the face alone (a person too close for a body), the face stands for the person."""
     from assistant.announce.positions import where
-    from assistant.vision.detector import ObjectDetector
+    from assistant.vision.detectors import Detectors
     from assistant.vision.merge import centre_in
 
-    objects = _or_skip(lambda: ObjectDetector(1))
+    objects = _or_skip(lambda: Detectors(1))
     for name, (_, image, face) in portraits.items():
         people = [d for d in objects.detect(image) if d.coco == "person"]
         assert any(centre_in(face.box, p.box) for p in people), name

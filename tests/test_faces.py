@@ -46,7 +46,7 @@ def describer() -> FaceDescriber:
 
 @pytest.fixture(scope="module")
 def dev_faces(dev_dir, detector, describer) -> bench.Faces:
-    return bench.load_faces(dev_dir, detector, describer)
+    return bench.load_faces(dev_dir, detector.detect, describer)
 
 
 def portrait(dev_dir: Path, name: str) -> str:
@@ -231,11 +231,11 @@ def test_n_teaches_the_largest_face_and_the_loop_names_it_once_and_says_it_has_g
     from assistant.speech.audio import RecordingSink
     from assistant.speech.queue import Speech
     from assistant.speech.synth import TextSynth
-    from assistant.vision.detector import ObjectDetector
+    from assistant.vision.detectors import Detectors
 
     now = [0.0]
     config = load(None, {"announce": {"say_gone": True}})
-    models = Models(config, detector=ObjectDetector(1), describer=FaceDescriber(1))
+    models = Models(config, detector=Detectors(1), describer=FaceDescriber(1))
     ctx = channel_context(config, models, clock=lambda: now[0])
     channels = [CONTRACT.conform(load_class(CHANNELS[n])(ctx), n) for n in ("objects", "faces")]
     said: list[tuple[str, str]] = []

@@ -16,7 +16,6 @@ import sys
 import threading
 import unicodedata
 from pathlib import Path
-from types import SimpleNamespace
 
 import cv2
 import numpy as np
@@ -298,12 +297,13 @@ def lesson(channel, frame_at, name: str = "Anna", seconds: float = 6.0) -> list[
 
 
 @pytest.fixture
-def channel(detector, describer):
+def channel(describer):
     from assistant.app import Models, channel_context
     from assistant.channels.faces import FacesChannel
     from assistant.config import Config
+    from assistant.vision.detectors import Detectors
 
-    models = Models(Config(), detector=SimpleNamespace(face_list=detector.detect), describer=describer)
+    models = Models(Config(), detector=Detectors(1, ("face",)), describer=describer)
     return FacesChannel(channel_context(Config(), models))
 
 

@@ -173,28 +173,33 @@ def test_words_on_a_receipt_are_found_with_the_live_reader_in_a_mode_without_liv
 
 
 def test_live_g_then_a_name_ticks_in_stereo_over_speech_s_stops_and_one_detector_run_serves_two_channels(
-        models, coco_dir, tmp_path, monkeypatch):
+        models, coco_dir, tmp_path, monkeypatch, count_runs):
     photo = read_image(coco_dir / CUP_PHOTO)
     now = [0.0]
     spoken: list[str] = []
     speech = Speech(TextSynth(), WavSink(tmp_path / "find.wav"), on_start=lambda u: spoken.append(u.text))
     live = build_live(Config(), None, speech, models=models, clock=lambda: now[0])
-    runs = []
-    session = models.detector.coco.detect
-    monkeypatch.setattr(models.detector.coco, "detect", lambda *a, **k: runs.append(1) or session(*a, **k))
+    runs = count_runs(models.detector)
     ticks = []
     overlay = speech.overlay
     monkeypatch.setattr(speech, "overlay", lambda *a, **k: ticks.append(now[0]) or overlay(*a, **k))
+    per_frame = []
 
     def frames(seconds: float) -> None:
         for _ in range(round(seconds * 10)):
+            before = runs.copy()
             live.step_fast(now[0], photo.copy())
+            per_frame.append(runs - before)
             now[0] = round(now[0] + 0.1, 3)
 
     live.handle(Action.LOCATE, None)
     live.handle(Action.LOCATE, "cup")
     frames(2.0)
-    assert len(runs) == 20  # one CenterNet run a frame: the objects channel's runs are the same runs
+    # Each model at most once a frame: the objects channel's runs are find's. Find runs CenterNet and the SSD
+    # (it knows cups), and any other source but faces, on every frame; the objects channel BlazeFace on every
+    # other (5 steps a second).
+    assert runs == {**{name: 20 for name in models.detector.sources if name != "face"}, "face": 10}, runs
+    assert all(n <= 1 for frame in per_frame for n in frame.values()), per_frame
     live.handle(Action.STOP)
     stopped_at, count = now[0], len(ticks)
     frames(1.0)
@@ -208,6 +213,45 @@ def test_live_g_then_a_name_ticks_in_stereo_over_speech_s_stops_and_one_detector
         audio = np.frombuffer(wav.readframes(wav.getnframes()), "<i2").reshape(-1, 2).astype(float)
     left, right = np.sqrt((audio ** 2).mean(axis=0))
     assert right > 1.5 * left > 0  # the cup is on the right
+
+
+def test_live_objects_faces_and_find_run_each_model_once_a_frame_whatever_asks(models, dev_dir, tmp_path,
+                                                                             monkeypatch, count_runs):
+    """The objects, faces and find channels all active on one loop: a face being learned (N), then a person
+    looked for (G person: CenterNet, the SSD and BlazeFace), then the person just taught (G Anna: BlazeFace
+    and her face). Each model runs at most once a frame, whichever channels ask (BlazeFace used to run once
+    for each of them); counted at the models' own sessions."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # nobody taught but Anna, here
+    portrait = read_image(dev_dir / "faces-dev" / "img1.jpg")
+    now = [0.0]
+    spoken: list[str] = []
+    speech = Speech(TextSynth(), WavSink(tmp_path / "all.wav"), on_start=lambda u: spoken.append(u.text))
+    live = build_live(Config(), None, speech, models=models, clock=lambda: now[0])
+    assert {"objects", "faces", "find"} <= set(live.channels) and live.mode in live.channels["objects"].modes
+    runs = count_runs(models.detector)
+    per_frame = []
+
+    def frames(seconds: float) -> None:
+        for _ in range(round(seconds * 10)):
+            frame = portrait.copy()  # a camera's frames are new arrays
+            live.grabber.newest = (now[0], 0, frame)
+            before = runs.copy()
+            live.step_fast(now[0], frame)
+            per_frame.append(runs - before)
+            now[0] = round(now[0] + 0.1, 3)
+
+    frames(0.1)
+    live.handle(Action.LEARN, "Anna")
+    live.handle(Action.LOCATE, "person")
+    frames(3.0)
+    live.handle(Action.LOCATE, "Anna")
+    frames(1.0)
+    speech.wait_idle(5)
+    speech.close()
+    assert "Anna is saved." in spoken and "Looking for person." in spoken and "Looking for Anna." in spoken, spoken
+    assert all(n <= 1 for frame in per_frame for n in frame.values()), per_frame
+    # BlazeFace on every frame; the others on the first (the objects channel) and while a person is looked for.
+    assert runs == {**{name: 1 + 30 for name in models.detector.sources if name != "face"}, "face": 41}, runs
 
 
 def test_find_json_contract(coco_dir, capsys):

@@ -243,7 +243,7 @@ def test_the_build_replaces_a_fifo_or_a_link_to_a_device_where_a_model_goes(tmp_
 def test_a_damaged_model_is_called_damaged_not_unbuilt(tmp_path, monkeypatch, capsys, dev_dir):
     from assistant.vision import manifest
     from assistant.vision.centernet import CocoDetector
-    from assistant.vision.detector import ObjectDetector
+    from assistant.vision.detectors import Detectors
     from assistant.vision.faceid import FaceDescriber
 
     models = linked_models(tmp_path / "models", without=("coco-centernet.onnx", "face-descriptor.onnx"))
@@ -252,14 +252,14 @@ def test_a_damaged_model_is_called_damaged_not_unbuilt(tmp_path, monkeypatch, ca
     (models / "face-descriptor.onnx").write_bytes(whole[: len(whole) // 2])  # cut short
     monkeypatch.setenv("ASSISTANT_MODELS_DIR", str(models))
     said = {}
-    for load in (CocoDetector, ObjectDetector, FaceDescriber):
+    for load in (CocoDetector, Detectors, FaceDescriber):
         with pytest.raises(ModelError) as info:
             load()
         said[load.__name__] = str(info.value)
     assert said == {
         "CocoDetector": "The COCO object detector (coco-centernet) cannot be used because coco-centernet.onnx is "
                         "damaged: run `assistant models build`.",
-        "ObjectDetector": "The people-and-objects detector cannot be used because coco-centernet.onnx is damaged: "
+        "Detectors": "The people-and-objects detector cannot be used because coco-centernet.onnx is damaged: "
                           "run `assistant models build`.",
         "FaceDescriber": "The face recogniser cannot be used because face-descriptor.onnx is damaged: run "
                          "`assistant models build`.",

@@ -1,5 +1,6 @@
-"""Every registry entry satisfies its contract, and the three "add a ..." recipes of docs/developers.md, written
-exactly as it gives them, load and run: a voice speaks, an OCR engine reads, a channel steps in the loop."""
+"""Every registry entry satisfies its contract, and the four "add a ..." recipes of docs/developers.md, written
+exactly as it gives them, load and run: a voice speaks, an OCR engine reads, a channel steps in the loop, a
+detector's things are said by `detect` and reach the level fitting."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ from assistant.cli import main
 from assistant.registry import Contract, ContractError, load_class
 from assistant.speech.backends import BACKENDS
 from assistant.speech.backends import CONTRACT as VOICE
+from assistant.vision import merge
+from assistant.vision.detectors import CONTRACT as DETECTOR
+from assistant.vision.detectors import DETECTORS
 from assistant.vision.readers import CONTRACT as READER
 from assistant.vision.readers import READERS
 
@@ -66,6 +70,11 @@ def test_every_registered_entry_satisfies_its_contract():
             continue
         assert VOICE.lacks(voice) == [] and VOICE.conform(voice, spec) is voice, spec
         assert all(hasattr(voice, name) for name in VOICE.optional), spec  # its own, not a default
+    for key, spec in DETECTORS.items():
+        cls = load_class(spec)
+        assert DETECTOR.lacks(cls) == [] and cls.name == key, spec  # its hits' source is its registry name
+        assert "about" in vars(cls), spec  # its own row in `bench detector`
+    assert {merge.COCO, merge.SSD, merge.FACE} <= set(DETECTORS)  # the sources merge's rules name are there
     ctx = channel_context(Config(), load_models(Config()))
     for spec in CHANNELS.values():
         channel = load_class(spec)(ctx)
@@ -115,3 +124,25 @@ def test_the_channel_recipe_runs_in_the_loop(monkeypatch, tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.out.count("My channel is running.") == 1, captured.out
     assert "My channel failed." not in captured.out and "Traceback" not in captured.err
+
+
+def test_the_detector_recipe_is_said_by_detect_and_reaches_the_level_fitting(monkeypatch, tmp_path, capsys,
+                                                                              dev_dir):
+    import json
+
+    from assistant.bench import cocodev
+    from assistant.vision.detectors import Detectors
+
+    key = install(monkeypatch, DETECTORS, "**Add a detector**")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # nobody taught
+    image = tmp_path / "grey.png"
+    cv2.imwrite(str(image), np.full((240, 320, 3), 200, np.uint8))
+    assert main(["detect", "--json", str(image)]) == 0
+    [clock] = json.loads(capsys.readouterr().out)["objects"]
+    assert (clock["name"], clock["where"], clock["box"]) == ("clock", "ahead", [128.0, 0.0, 192.0, 48.0])
+    detectors = Detectors(1)
+    [photo] = cocodev.load_photos(dev_dir / "coco-dev", detectors, limit=1)  # a photo without a clock
+    assert list(photo.hits) == [*DETECTORS] and [h.source for h in photo.hits[key]] == [key]
+    assert detectors.runs == dict.fromkeys(DETECTORS, 1)
+    assert "clock" not in photo.classes()
+    assert cocodev.fit_levels([photo])[("coco", "clock")] == cocodev.COCO_LEVELS[-1]  # its 0.9 counts against it

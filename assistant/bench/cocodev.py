@@ -23,19 +23,19 @@ import json
 import math
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from assistant.announce.positions import where
 from assistant.capture.images import read_image
 from assistant.vision.detection import Box, Detection
-from assistant.vision.merge import Hit, iou, merge
+from assistant.vision.detectors import Detectors
+from assistant.vision.merge import FACE, Hit, iou, merge
 from assistant.vision.things import THINGS, Model
 
 COCO_LEVELS = (0.25, 0.3, 0.35, 0.4, 0.5)
-SSD_LEVELS = (0.5, 0.6, 0.7)
+SSD_LEVELS = (0.5, 0.6, 0.7)  # and another detector's
 ALPHA = 0.01  # a level lets at most this share of the photos without the class have it said
 THING_SHARE, NEAR_SHARE = 0.02, 0.10
 PARTS = {"shoe", "boot", "tie"}
@@ -43,15 +43,14 @@ PARTS = {"shoe", "boot", "tie"}
 
 @dataclass
 class Photo:
-    """One dev photo: its truth and what each model saw in it (hits from the lowest level any rule uses)."""
+    """One dev photo: its truth and what each detector source saw in it, by name (hits from the lowest level
+    any rule uses)."""
 
     file: str
     width: int
     height: int
     objects: list[dict]
-    coco: list[Hit]
-    ssd: list[Hit]
-    faces: list[tuple[float, Box]]
+    hits: dict[str, list[Hit]]
 
     def classes(self, share: float = 0.0) -> set[str]:
         area = self.width * self.height
@@ -59,31 +58,31 @@ class Photo:
                 if (o["box"][2] - o["box"][0]) * (o["box"][3] - o["box"][1]) >= share * area}
 
 
-def load_photos(folder: Path, detector: Any, limit: int | None = None,
+def load_photos(folder: Path, detectors: Detectors, limit: int | None = None,
                 timings: dict[str, list[float]] | None = None) -> list[Photo]:
-    """Runs each model once on each photo of `folder` (a coco-dev folder with its gt.jsonl); each model's
-    milliseconds per photo go into `timings` ("coco", "ssd", "face", "merge") when it is given."""
+    """Runs each source of `detectors` once on each photo of `folder` (a
+    coco-dev folder with its gt.jsonl); each source's milliseconds per photo go into `timings` (by its name,
+    and "merge") when it is given."""
     rows = [json.loads(line) for line in open(folder / "gt.jsonl", encoding="utf-8")][:limit]
     photos = []
     for row in rows:
         image = read_image(folder / row["file"])
-        seen: dict[str, Any] = {}
-        for name, run in (("coco", detector.coco_hits), ("ssd", detector.ssd_hits), ("face", detector.face_hits)):
+        seen: dict[str, list[Hit]] = {}
+        for name in detectors.sources:
             started = time.perf_counter()
-            seen[name] = run(image)
+            seen[name] = detectors.hits(name, image)
             if timings is not None:
                 timings.setdefault(name, []).append((time.perf_counter() - started) * 1000)
-        photo = Photo(row["file"], row["width"], row["height"], row["objects"], seen["coco"], seen["ssd"],
-                      seen["face"])
+        photo = Photo(row["file"], row["width"], row["height"], row["objects"], seen)
         started = time.perf_counter()
-        merge(photo.coco, photo.ssd, photo.faces)
+        merge(photo.hits)
         if timings is not None:
             timings.setdefault("merge", []).append((time.perf_counter() - started) * 1000)
         photos.append(photo)
     return photos
 
 
-Levels = dict[tuple[Model, str], float]
+Levels = dict[tuple[str, str], float]
 Answer = Callable[[Photo], list[Detection]]
 
 
@@ -93,12 +92,12 @@ def with_levels(hits: Iterable[Hit], levels: Levels) -> list[Hit]:
             for h in hits]
 
 
-def merged(levels: Levels | None = None, coco: bool = True, ssd: bool = True, faces: bool = True) -> Answer:
+def merged(levels: Levels | None = None, only: Collection[str] | None = None) -> Answer:
     """The answer of the merged detector on a photo (with `levels` in place of the table's), or of some of
-    its models alone."""
+    its sources alone (`only`: their names)."""
     def answer(p: Photo) -> list[Detection]:
-        c, s = (with_levels(p.coco, levels), with_levels(p.ssd, levels)) if levels else (p.coco, p.ssd)
-        return merge(c if coco else [], s if ssd else [], p.faces if faces else [])
+        return merge({name: with_levels(found, levels) if levels else found for name, found in p.hits.items()
+                      if only is None or name in only})
     return answer
 
 
@@ -180,16 +179,17 @@ def _level(negatives: Sequence[float], choices: Sequence[float]) -> float:
 
 
 def fit_levels(photos: Sequence[Photo]) -> Levels:
-    """The level of each class that stands for a COCO class, from the photos without that class (the SSD's
-    "Mug" and "Coffee cup" share the level of their cup)."""
+    """The level of each class that stands for a COCO class, from the photos without that class, for every
+    detector source whose hits have levels (the faces have none: `merge`, rule 4): a class's level from the
+    hits of its model's rows (the SSD's "Mug" and "Coffee cup" share the level of their cup)."""
     levels: Levels = {}
     for thing in THINGS:
         if thing.coco is None or thing.level == math.inf:
             continue
-        coco = thing.model is Model.COCO
-        best = [max((h.score for h in (p.coco if coco else p.ssd) if h.thing.coco == thing.coco), default=0.0)
+        best = [max((h.score for name, found in p.hits.items() if name != FACE for h in found
+                     if h.thing.model == thing.model and h.thing.coco == thing.coco), default=0.0)
                 for p in photos if thing.coco not in p.classes()]
-        levels[(thing.model, thing.label)] = _level(best, COCO_LEVELS if coco else SSD_LEVELS)
+        levels[(thing.model, thing.label)] = _level(best, COCO_LEVELS if thing.model == Model.COCO else SSD_LEVELS)
     return levels
 
 

@@ -21,6 +21,7 @@ import itertools
 import random
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,9 +31,11 @@ from assistant.bench.timing import table
 from assistant.capture.images import read_image
 from assistant.config import Config
 from assistant.paths import dev_data_dir
+from assistant.vision.detectors import Detectors
 from assistant.vision.faceid import PROBABLY, SURE, FaceDescriber, align
-from assistant.vision.faces import FaceDetector
+from assistant.vision.faces import Face
 from assistant.vision.facestore import Saved
+from assistant.vision.merge import FACE
 from assistant.vision.people import Gallery, Naming, thresholds
 
 BASELINE = 0.6  # dlib's usual threshold
@@ -52,13 +55,15 @@ class Faces:
         return [d for faces in self.strangers.values() for d in faces]
 
 
-def load_faces(data: Path, detector: FaceDetector, describer: FaceDescriber) -> Faces:
+def load_faces(data: Path, faces: Callable[[np.ndarray], list[Face]], describer: FaceDescriber) -> Faces:
+    """The descriptors of faces-dev's portraits and of the strangers in the other dev photos; `faces`: a
+    frame's faces (`Detectors.faces`)."""
     with open(data / "faces-dev" / "identities.csv", newline="", encoding="utf-8") as fh:
         people = {r["file"]: r["person"] for r in csv.DictReader(fh)}
     portraits, ms = {}, []
     for name, person in sorted(people.items()):
         image = read_image(data / "faces-dev" / name)
-        face = max(detector.detect(image), key=lambda f: f.box[2] - f.box[0])
+        face = max(faces(image), key=lambda f: f.box[2] - f.box[0])
         chip = align(image, face)
         assert chip is not None, name
         started = time.perf_counter()
@@ -67,7 +72,7 @@ def load_faces(data: Path, detector: FaceDetector, describer: FaceDescriber) -> 
     strangers: dict[str, list[np.ndarray]] = {}
     for path in sorted((data / "coco-dev").glob("*.jpg")) + sorted((data / "imagenet-dev").glob("*.JPEG")):
         image = read_image(path)
-        chips = [c for c in (align(image, f) for f in detector.detect(image)) if c is not None]
+        chips = [c for c in (align(image, f) for f in faces(image)) if c is not None]
         strangers[f"{path.parent.name}/{path.name}"] = [describer.describe(c) for c in chips]
     return Faces(portraits, strangers, ms)
 
@@ -178,7 +183,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if not (data / "faces-dev" / "identities.csv").exists():
         print(f"The faces dev set is not at {data / 'faces-dev'}; this benchmark needs it.")
         return 1
-    faces = load_faces(data, FaceDetector(1), FaceDescriber(1))
+    faces = load_faces(data, Detectors(1, (FACE,)).faces, FaceDescriber(1))
     same, different, all_different = pairs(faces)
     s, d, a = np.array(same), np.array(different), np.array(all_different)
     print(f"Face descriptor (dlib's ResNet, 150 x 150), one thread: {statistics.median(faces.ms):.1f} ms per face "

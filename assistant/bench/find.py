@@ -128,12 +128,11 @@ def find_score(photos: Sequence[cocodev.Photo], levels: Sequence[cocodev.Levels 
     present = found = right = absent = quiet = absent_all = quiet_all = 0
     for p, level in zip(photos, levels):
         big, there = p.classes(cocodev.THING_SHARE), p.classes()
-        coco, ssd = (cocodev.with_levels(p.coco, level), cocodev.with_levels(p.ssd, level)) if level \
-            else (p.coco, p.ssd)
+        seen = {name: cocodev.with_levels(found, level) for name, found in p.hits.items()} if level else p.hits
         for cls in COCO_THINGS:
             target = resolve(COCO_THINGS[cls].spoken)
             assert target is not None
-            hits = find_things(target, coco, ssd, p.faces, share)
+            hits = find_things(target, seen, share)
             if cls in big:
                 present += 1
                 if hits:
@@ -197,7 +196,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     print()
     print("\nTick gaps while it is truly far (|pan| > 0.5), midway, and centred (< 0.2); words a turn")
     print(table(SOUND_HEADER, [sound_row(fps, r) for fps, r in runs.items()]))
-    photos = cocodev.load_photos(folder, models.detector)
+    photos = cocodev.load_photos(folder, models.required_detector())
     print(f"\nfind NAME on the {len(photos)} COCO dev photos, each class by its spoken name (levels fitted on these "
           "photos: the cross-validated row is the held-out estimate)")
     print(table(ACCURACY_HEADER, accuracy_rows(photos)))

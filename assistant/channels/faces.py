@@ -64,7 +64,7 @@ class FacesChannel(Channel):
     def __init__(self, ctx: Context) -> None:
         self.people = ctx.services.people
         detector = ctx.models.detector
-        self.faces = detector.face_list if detector is not None else None  # BlazeFace, once a frame
+        self.faces = detector.faces if detector is not None else None  # frame -> faces, once a frame for all
         self.lesson: Lesson | None = None
         self.told = False  # the known-faces file's problem, said once
         self.checked = -1e9

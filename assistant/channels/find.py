@@ -8,7 +8,7 @@ s at the edge, 0.1 s centred and close). Centred and close: its name, "ahead, cl
 `LOST` seconds the ticks stop; for `GONE`, "Not in view." once, and again only after it was seen since.
 
 While finding a thing, the detector runs on every step of the loop (its full rate, about ten a second);
-the objects channel's runs on the same frame are the same run (`ObjectDetector` runs each model once a
+the objects channel's runs on the same frame are the same run (`Detectors` runs each model once a
 frame). Text is looked for in the live text reader's reads (slow lane, `FindTextChannel` reads when the
 text channel does not run in this mode); codes with a code finder of its own on every step.
 """
@@ -179,9 +179,8 @@ class FindChannel(Channel):
         kind = target.kind
         if kind is targets.Kind.THING:
             assert self.detector is not None  # a thing is not looked for without it (`request`)
-            d, (ssd, faces) = self.detector, targets.needs(target)  # a model runs once a frame, for both channels
-            return targets.find_things(target, d.coco_hits(frame), d.ssd_hits(frame) if ssd else [],
-                                       d.face_hits(frame) if faces else []), None
+            d = self.detector  # a model runs once a frame, for both channels
+            return targets.find_things(target, d.by_source(frame, targets.needs(target, d.sources))), None
         if kind is targets.Kind.CODE:
             self.codes = self.codes or CodeFinder()
             return targets.codes_found(self.codes.find(frame)), None

@@ -38,7 +38,7 @@ from assistant.i18n import N_
 from assistant.vision import scene
 from assistant.vision.detection import Detection
 from assistant.vision.faces import Face
-from assistant.vision.merge import Hit, centre_in, merge
+from assistant.vision.merge import FACE, Hit, centre_in, merge
 from assistant.vision.naming import Namer, News
 from assistant.vision.people import Naming, name_found
 from assistant.vision.things import plural_of
@@ -66,6 +66,8 @@ class ObjectsChannel(Channel):
         self.ctx, self.detector, self.in_view = ctx, ctx.models.detector, ctx.services.in_view
         if self.detector is not None:  # what the scene channel leaves to this one
             self.in_view.covered = frozenset(self.detector.vocabulary)
+        # The sources run when the view changes (the face detector runs on every step).
+        self.slow = [name for name in self.detector.sources if name != FACE] if self.detector is not None else []
         self.rate = ctx.config.vision.detect_rate
         self.style, self.say_gone = a.positions, a.say_gone
         self.coco_every = 1.0 / ctx.config.vision.coco_rate
@@ -73,8 +75,8 @@ class ObjectsChannel(Channel):
         # A COCO hit is at its fitted level already: one run makes it real. Faces, every step, need two. A
         # thing is gone when two COCO runs in a row have missed it.
         self.tracker = ObjectTracker(absent_seconds=max(a.absent_seconds, 2.5 * self.coco_every), clock=ctx.clock,
-                                     hits_by_source={"coco": 1, "ssd": 1})
-        self.hits: tuple[list[Hit], list[Hit]] = ([], [])  # CenterNet's and the SSD's, from their last run
+                                     hits_by_source=dict.fromkeys(self.slow, 1))
+        self.hits: dict[str, list[Hit]] = {}  # CenterNet's and the SSD's (the slow sources'), from their last run
         self.coco_at = -math.inf
         self.view: np.ndarray | None = None  # the thumbnail of the frame they last ran on
         self.width = 640.0
@@ -94,15 +96,14 @@ class ObjectsChannel(Channel):
         since = now - self.coco_at
         still = self.view is not None and float(np.abs(view - self.view).mean()) <= VIEW_CHANGE
         if (not still and since >= self.coco_every) or since >= self.coco_refresh:
-            self.hits = (self.detector.coco_hits(frame), self.detector.ssd_hits(frame))
+            self.hits = self.detector.by_source(frame, self.slow)
             self.coco_at, self.view, still = now, view, True
-        self.faces = self.detector.face_list(frame)  # BlazeFace once a frame, whoever asks
-        faces = [(f.score, f.box) for f in self.faces]
-        found = merge(*self.hits, faces)
+        self.faces = self.detector.faces(frame)
+        found = merge({**self.hits, FACE: self.detector.hits(FACE, frame)})
         if still:
             return found
-        return [d for d in found if d.source == "face" or (d.category == "person" and d.box is not None
-                                                            and any(centre_in(f, d.box) for _, f in faces))]
+        return [d for d in found if d.source == FACE or (d.category == "person" and d.box is not None
+                                                          and any(centre_in(f.box, d.box) for f in self.faces))]
 
     def step(self, frame: np.ndarray, now: float) -> list[Say]:
         if self.detector is None:
@@ -111,7 +112,7 @@ class ObjectsChannel(Channel):
         if scene.measure(frame).trustworthy:
             seen = self.sightings(frame, now)
         else:
-            seen, self.hits, self.coco_at, self.view, self.faces = [], ([], []), -math.inf, None, []
+            seen, self.hits, self.coco_at, self.view, self.faces = [], {}, -math.inf, None, []
         born, gone = self.tracker.update(seen, self.width)
         gone_names = {t.id: self.namer.told.get(t.id) for t in gone}
         self.namer.keep({t.id for t in self.tracker.tracks})
@@ -196,7 +197,7 @@ class ObjectsChannel(Channel):
     def reset(self) -> None:
         self.tracker.reset()
         self.namer.keep(set())
-        self.hits, self.coco_at, self.view = ([], []), -math.inf, None
+        self.hits, self.coco_at, self.view = {}, -math.inf, None
         self.in_view.present = ()
 
     def seen(self) -> dict[str, float]:

@@ -138,12 +138,13 @@ def check_models() -> Iterator[Result]:
         yield Result(OK, _("labels"), _("models/labels.csv lists the 1000 classes"))
     except (OSError, ValueError) as exc:
         yield Result(FAIL, _("labels"), _("missing or damaged ({error})").format(error=exc), MODELS)
-    from assistant.vision.detector import COCO_MODEL, FACE_MODEL, SSD_MODEL
+    from assistant.vision.detectors import DETECTORS, source_class
     from assistant.vision.faceid import MODEL as DESCRIPTOR
 
-    for name, npm in ((COCO_MODEL, True), (SSD_MODEL, True), (FACE_MODEL, False)):
-        if name not in models:
-            yield Result(WARN, model(name), _("not built: people and objects are not detected"), models_fix(npm))
+    for source in map(source_class, DETECTORS):
+        if source.model not in models:
+            yield Result(WARN, model(source.model), _("not built: people and objects are not detected"),
+                         models_fix(getattr(source, "npm", False)))
     if DESCRIPTOR not in models:
         yield Result(WARN, model(DESCRIPTOR), _("not built: known people are not named"), models_fix(True))
     from assistant.vision.ocr import OCR_MODELS

@@ -62,7 +62,7 @@ def cmd_add(args: argparse.Namespace, config: Config) -> int:
     looks: list[np.ndarray] = []
     images = ImageFiles(args.images, as_json=False)
     for path, image in images:
-        faces = detector.detect(image)
+        faces = detector.faces(image)
         face = the_face(faces)
         look = people.look(image, face) if face is not None else None
         if look is not None:

@@ -41,9 +41,10 @@ def _looker(target: Target, models: Models) -> Callable[[np.ndarray], list[Found
     """What looks for the target in one image, with only the models that needs (ModelError, OcrUnavailable:
     one it needs is missing)."""
     if target.kind is targets.Kind.THING:
-        detector = models.required_detector()
-        return lambda image: targets.find_things(target, detector.coco_hits(image), detector.ssd_hits(image),
-                                                 detector.face_hits(image))
+        from assistant.vision.detectors import DETECTORS
+
+        detectors = models.required_detector(targets.needs(target, DETECTORS))  # only the models it needs
+        return lambda image: targets.find_things(target, detectors.by_source(image))
     if target.kind is targets.Kind.CODE:
         from assistant.vision.codes import CodeFinder
 

@@ -1,6 +1,8 @@
-"""One answer from three detectors: human's COCO CenterNet (80 classes), the Open Images SSD (23) and
-BlazeFace (faces). Pure functions on their hits, so the live loop, `detect` and the benchmarks share the
-rules and tests can script them.
+"""One answer from the detector sources (`vision.detectors`), their hits taken by source name: human's COCO
+CenterNet (`COCO`, 80 classes), the Open Images SSD (`SSD`, 23) and BlazeFace (`FACE`, faces) are the ones
+the rules below name; any other source's hits are said from their level (rule 1) and said once (rule 3).
+Pure functions on their hits, so the live loop, `detect` and the benchmarks share the rules and tests can
+script them.
 
 The rules, in order (figures: COCO dev photos, see `assistant bench detector`):
 1. A hit is said from its class's level (`objects.csv`, fitted per class by `scripts/fit_detector_levels.py`).
@@ -20,27 +22,35 @@ The rules, in order (figures: COCO dev photos, see `assistant bench detector`):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from assistant.vision.detection import Box, Detection, iou
 from assistant.vision.things import PERSON, Category, Part, Thing
+
+if TYPE_CHECKING:
+    from assistant.vision.faces import Face
 
 AGREE = 0.2
 MATCH_IOU = 0.5
 SAME_THING_IOU = 0.4
 SAME_BLOB_IOU = 0.7  # on the COCO dev photos: named -0.5 point, really there +0.3 (cross-validated)
+# The sources the rules name, by their names in `vision.detectors.DETECTORS` (a test checks they are there).
+COCO, SSD, FACE = "coco", "ssd", "face"
 
 
 @dataclass(frozen=True)
 class Hit:
     """One model's sighting of one thing: the table row of its class, its score and box in frame pixels,
-    and which model saw it ("coco", "ssd", "face")."""
+    and which source saw it (its name in `vision.detectors`: "coco", "ssd", "face"); a face's hit carries
+    the face, with its keypoints (`face`), for the code that names people."""
 
     thing: Thing
     score: float
     box: Box
     source: str
+    face: Face | None = None
 
 
 def centre_in(inner: Box, outer: Box) -> bool:
@@ -77,12 +87,14 @@ def one_each(hits: Iterable[Hit]) -> list[Hit]:
     return kept
 
 
-def merge(coco: Iterable[Hit], ssd: Sequence[Hit], faces: Iterable[tuple[float, Box]],
-          keep_parts: bool = False) -> list[Detection]:
-    """The detectors' hits as one answer, best first (see the module's rules). `faces`: (score, box) of the
-    faces found, already from the face detector's own threshold. `keep_parts`: rule 5 is not applied (find:
-    a tie or a handbag asked for is led to even while someone wears or carries it)."""
-    kept = one_each(said(coco, ssd))
+def merge(hits: Mapping[str, Sequence[Hit]], keep_parts: bool = False) -> list[Detection]:
+    """The detectors' hits, each source's by its name, as one answer, best first (see the module's rules).
+    The faces (`FACE`) are already from the face detector's own threshold; a source the rules do not name
+    has nobody to confirm its weaker hits. `keep_parts`: rule 5 is not applied (find: a tie or a handbag
+    asked for is led to even while someone wears or carries it)."""
+    others = [h for name, found in hits.items() if name not in (COCO, SSD, FACE) for h in found]
+    kept = one_each(said(hits.get(COCO, ()), hits.get(SSD, ())) + said(others, ()))
+    faces = [(h.score, h.box) for h in hits.get(FACE, ())]
     people = [h.box for h in kept if h.thing.category is Category.PERSON]
     for score, box in sorted(faces, key=lambda f: -f[0]):
         if not any(centre_in(box, p) for p in people):

@@ -32,7 +32,7 @@ from assistant.vision.codes import Seen
 from assistant.vision.detection import Box, Detection
 from assistant.vision.facestore import name_key
 from assistant.vision.layout import Line
-from assistant.vision.merge import AGREE, Hit, merge
+from assistant.vision.merge import AGREE, FACE, SSD, Hit, merge
 from assistant.vision.things import THINGS, Model, Thing
 
 # Everyday words for the detector's things, beyond the table's spoken names, plurals and class names (which
@@ -104,7 +104,7 @@ Said = tuple[str, frozenset[str], frozenset[str]]  # the name it is said by, COC
 def _spoken() -> dict[str, str]:
     """Each thing the detector says (its COCO class, or its spoken name when it has none) -> its spoken name."""
     return {t.coco or t.spoken: t.spoken for t in THINGS
-            if t.level != math.inf and (t.model is Model.COCO or t.coco is None)}
+            if t.level != math.inf and (t.model == Model.COCO or t.coco is None)}
 
 
 SPOKEN = _spoken()
@@ -134,7 +134,7 @@ def _said_things() -> dict[str, Said]:
 
 
 NAMES = _said_things()
-SSD_KNOWS = frozenset(t.coco or t.spoken for t in THINGS if t.model is Model.OID and t.level != math.inf)
+SSD_KNOWS = frozenset(t.coco or t.spoken for t in THINGS if t.model == Model.OID and t.level != math.inf)
 THING_NAMES: tuple[str, ...] = tuple(sorted({said for said, _, _ in NAMES.values()}, key=str.lower))
 
 
@@ -306,21 +306,21 @@ def lowered(target: Target, hits: Iterable[Hit], share: float = FIND_SHARE) -> l
             else h for h in hits]
 
 
-def needs(target: Target) -> tuple[bool, bool]:
-    """Whether finding the thing needs the SSD (it knows the thing: a cup, a box; for the others it can only
-    confirm or hide other classes) and the face detector (a person)."""
+def needs(target: Target, sources: Iterable[str]) -> list[str]:
+    """The detector sources, of `sources` (names), that finding the thing runs: all but the SSD where it does
+    not know the thing (a cup, a box: for the others it can only confirm or hide other classes) and the face
+    detector where it is not a person."""
     wanted = target.coco | target.others
-    return bool(wanted & SSD_KNOWS), "person" in target.coco
+    idle = ({SSD} if not wanted & SSD_KNOWS else set()) | ({FACE} if "person" not in target.coco else set())
+    return [name for name in sources if name not in idle]
 
 
-def find_things(target: Target, coco: Sequence[Hit], ssd: Sequence[Hit], faces: Sequence[tuple[float, Box]],
-                share: float = FIND_SHARE) -> list[Found]:
-    """The target among the detector's hits (`ObjectDetector.coco_hits`, ...): the merged answer, with the
-    target's own hits from `share` of their level, and parts kept (a tie asked for, though someone wears it).
-    The SSD's and the faces' hits count only where the target `needs` them (finding runs them only then)."""
-    use_ssd, use_faces = needs(target)
-    return things_found(target, merge(lowered(target, coco, share), lowered(target, ssd, share) if use_ssd else [],
-                                      faces if use_faces else [], keep_parts=True))
+def find_things(target: Target, hits: Mapping[str, Sequence[Hit]], share: float = FIND_SHARE) -> list[Found]:
+    """The target among the detectors' hits (by source, as `Detectors.by_source` gives them): the merged
+    answer, with the target's own hits from `share` of their level, and parts kept (a tie asked for, though
+    someone wears it). A source's hits count only where the target `needs` it (finding runs it only then)."""
+    return things_found(target, merge({name: lowered(target, hits[name], share) for name in needs(target, hits)},
+                                      keep_parts=True))
 
 
 def text_found(target: Target, lines: Iterable[Line]) -> list[Found]:

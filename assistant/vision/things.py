@@ -2,12 +2,13 @@
 `objects.csv`, shipped with the package, loaded and checked at import.
 
 One row per class of each model: `model` (`coco`: human's CenterNet, the 80 COCO classes; `oid`: the Open
-Images SSD's 23 classes), `label` (the class as that model spells it), `coco` (the COCO-80 class it stands
-for, as COCO spells it, or empty), `spoken` and `plural` (the words people say: "TV", "table", "phone",
-"sofa", "plant"), `category`, `part` (clothing worn, or things carried, that belong to a person in view and
-are not said as things of their own), `level` (the score from which the model's hit is said: fitted on the
-COCO dev photos by `scripts/fit_detector_levels.py`, `off` for never) and `also` (the classifier's spoken
-names for the same thing, `|`-separated: a classifier label among them is not said again).
+Images SSD's 23 classes; another word: another detector's, which checks them when it loads), `label` (the
+class as that model spells it), `coco` (the COCO-80 class it stands for, as COCO spells it, or empty),
+`spoken` and `plural` (the words people say: "TV", "table", "phone", "sofa", "plant"), `category`, `part`
+(clothing worn, or things carried, that belong to a person in view and are not said as things of their
+own), `level` (the score from which the model's hit is said: fitted on the COCO dev photos by
+`scripts/fit_detector_levels.py`, `off` for never) and `also` (the classifier's spoken names for the same
+thing, `|`-separated: a classifier label among them is not said again).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import csv
 import enum
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,8 @@ OID_LABELS: tuple[str, ...] = (
 
 
 class Model(str, enum.Enum):
+    """The two tables checked here against their model's classes (a row's `model` may name another)."""
+
     COCO = "coco"  # human's CenterNet, 80 COCO classes
     OID = "oid"  # the Open Images SSD
 
@@ -62,7 +66,7 @@ class Part(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Thing:
-    model: Model
+    model: str  # whose class: `Model.COCO`, `Model.OID` or another detector's word
     label: str
     coco: str | None
     spoken: str
@@ -78,7 +82,9 @@ def _row(r: dict[str, str]) -> Thing:
     if not 0 < level <= 1 and level != math.inf:
         raise ValueError(f"level {r['level']} of {r['label']}")
     also = frozenset(a for a in r["also"].split("|") if a)
-    return Thing(Model(r["model"]), r["label"], r["coco"] or None, r["spoken"], r["plural"], Category(r["category"]),
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", r["model"]):
+        raise ValueError(f"model {r['model']!r} of {r['label']}")
+    return Thing(r["model"], r["label"], r["coco"] or None, r["spoken"], r["plural"], Category(r["category"]),
                  Part(r["part"]), level, also)
 
 
@@ -91,13 +97,13 @@ def load_things(path: Path = TABLE) -> tuple[Thing, ...]:
     except (KeyError, TypeError, ValueError, csv.Error) as exc:
         raise ValueError(f"{path} is damaged ({exc.__class__.__name__}: {exc})") from exc
     for model, labels in ((Model.COCO, COCO_CLASSES), (Model.OID, OID_LABELS)):
-        rows = [t.label for t in things if t.model is model]
+        rows = [t.label for t in things if t.model == model]
         if sorted(rows) != sorted(labels):
             raise ValueError(f"{path}: the {model.value} rows must be its classes, once each")
     for t in things:
         if t.coco is not None and t.coco not in COCO_CLASSES:
             raise ValueError(f"{path}: {t.label} stands for {t.coco!r}, not a COCO class")
-        if t.model is Model.COCO and t.coco != t.label:
+        if t.model == Model.COCO and t.coco != t.label:
             raise ValueError(f"{path}: the COCO class {t.label} must stand for itself")
     said: dict[str, tuple[str, Category, Part]] = {}
     for t in things:
@@ -107,8 +113,15 @@ def load_things(path: Path = TABLE) -> tuple[Thing, ...]:
 
 
 THINGS = load_things()
-COCO_THINGS: dict[str, Thing] = {t.label: t for t in THINGS if t.model is Model.COCO}
-OID_THINGS: dict[str, Thing] = {t.label: t for t in THINGS if t.model is Model.OID}
+
+
+def rows(model: str) -> dict[str, Thing]:
+    """One model's rows by label (a detector checks its classes against them when it loads)."""
+    return {t.label: t for t in THINGS if t.model == model}
+
+
+COCO_THINGS = rows(Model.COCO)
+OID_THINGS = rows(Model.OID)
 BY_SPOKEN: dict[str, Thing] = {}
 for _thing in THINGS:
     BY_SPOKEN.setdefault(_thing.spoken, _thing)
