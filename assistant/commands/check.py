@@ -29,6 +29,7 @@ ESPEAK = "apt-get install espeak-ng"
 PORTAUDIO = "apt-get install libportaudio2"
 SPEAKERS = "connect speakers or headphones"
 STRACE = "apt-get install strace"
+RESTART_SPEECH = "restart your screen reader, or log out and in again"
 EASYOCR = ("in the assistant's folder: .venv/bin/pip install -c constraints.txt -e '.[easyocr]', then put "
            "EasyOCR's craft_mlt_25k.pth and english_g2.pth in ~/.EasyOCR/model (it never downloads them here)")
 TEACH_AGAIN = ("assistant faces forget --all, then teach each person again: N and their name in the live assistant, "
@@ -235,6 +236,36 @@ def check_backends() -> Iterator[Result]:
             yield Result(status, f"{kind} {name}", detail, ENTRY_FIXES.get(name, SETUP))
 
 
+def check_speech_service(config: Config) -> Iterator[Result]:
+    """Speech Dispatcher, the desktop's speech service: is it running for the user (a screen reader keeps it
+    running), and what will the assistant do with it: speak through it, or beside it with its own voice."""
+    from assistant.speech import speechd
+
+    chosen = config.speech.engine == speechd.ENGINE
+    switch = ('to speak through it instead, pass --voice-engine speech-dispatcher or set speech.engine = '
+              '"speech-dispatcher" in the config file')
+    through = ("the assistant speaks through it, in its voice, rate and language (live words at its text "
+               "priority, warnings at message, answers to keys at notification: a screen reader's speech comes "
+               "first)")
+    if speechd.running():
+        service = speechd.service()
+        if service is None:
+            yield Result(WARN, "speech service", f"Speech Dispatcher's socket {speechd.socket_path()} is there but "
+                         "nothing answers on it", RESTART_SPEECH)
+            return
+        about = f"Speech Dispatcher runs for you ({service.module}, {service.language}, {service.voices} voices)"
+        yield Result(OK, "speech service", f"{about}: {through}" if chosen else
+                     f"{about}; the assistant speaks with its own voice beside it; {switch}")
+    elif not chosen:
+        yield Result(OK, "speech service", "Speech Dispatcher is not running (no screen reader uses it): the "
+                     "assistant speaks with its own voice")
+    elif speechd.SpeechDispatcher.is_available():
+        yield Result(OK, "speech service", f"Speech Dispatcher is not running; the assistant starts it: {through}")
+    else:
+        yield Result(WARN, "speech service", "Speech Dispatcher or its Python bindings are not installed: the "
+                     "assistant's own voice speaks instead", SETUP)
+
+
 def check_audio() -> Iterator[Result]:
     try:
         import sounddevice as sd
@@ -316,9 +347,12 @@ def guarded(check: Callable[[], Iterator[Result]]) -> Iterator[Result]:
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    def speech_service() -> Iterator[Result]:
+        return check_speech_service(config)
+
     checks: list[Callable[[], Iterator[Result]]] = [
         check_python, check_packages, check_providers, check_models, check_faces, check_voices, check_backends,
-        check_audio, check_offline,
+        speech_service, check_audio, check_offline,
     ]
     if not args.no_camera:
         checks.append(lambda: check_camera(config))

@@ -13,6 +13,7 @@ from assistant.config import Config
 from assistant.i18n import N_
 from assistant.paths import FileProblem
 from assistant.speech.audio import NullSink
+from assistant.speech.speaker import is_speaker
 from assistant.speech.synth import voices_iter
 from assistant.textout import plain
 from assistant.transcript import print_utterance
@@ -100,7 +101,7 @@ def cmd_say(args: argparse.Namespace, config: Config) -> int:
         if not speech.wait_idle(timeout=600):
             print("Speech did not finish in time.", file=sys.stderr)
             return 1
-        if isinstance(speech.sink, NullSink):  # the words are printed; nothing was heard
+        if isinstance(speech.sink, NullSink) and not is_speaker(speech.synth):  # printed only: nothing was heard
             print(i18n._(NOTHING_PLAYED), file=sys.stderr)
     finally:
         try:
@@ -113,14 +114,16 @@ def cmd_say(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_voices(args: argparse.Namespace, config: Config) -> int:
     """Every voice, grouped by language (the user's first), each group headed by its name and the voice that
-    reads text in it; a row a voice: language, name, engine, its own language tag, quality, sample rate."""
+    reads text in it; a row a voice: language, name, engine, its own language tag, quality, sample rate. The
+    speech service's voices (engine speech-dispatcher) are among them when it runs (it is not started for this)."""
     from assistant.i18n import _
     from assistant.speech.language import LANGUAGE_NAMES, language_name
+    from assistant.speech.speechd import service_voices
     from assistant.speech.voices import choose, user_language
 
     catalogue = list(voices_iter())
     groups: dict[str, list[Any]] = {}
-    for v in catalogue:
+    for v in catalogue + service_voices():
         code = v.language.split(",")[0].strip().lower().replace("_", "-").split("-")[0] or "-"
         groups.setdefault({"nb": "no", "nn": "no"}.get(code, code), []).append(v)
     user = user_language(config.speech.language)

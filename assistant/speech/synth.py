@@ -156,7 +156,7 @@ class PiperSynth:
     Thread contract: that of `Synthesizer`."""
 
     name: ClassVar[str] = "piper"
-    fallback_notice: ClassVar[str] = "Neural voice unavailable."
+    fallback_notice: ClassVar[str] = "Speech Dispatcher unavailable, using the neural voice."
 
     @classmethod
     def is_available(cls) -> bool:
@@ -311,15 +311,16 @@ def load_synth(first: str = "piper", voice: str = "", threads: int = 1,
     """The first back-end that starts, from `first` down `BACKENDS` (only `first` unless `fall_back`: then
     SynthError when it cannot start); and the sentences to say about fallbacks."""
     from assistant.registry import ContractError, construct, load_class
-    from assistant.speech.backends import BACKENDS, CONTRACT
+    from assistant.speech.backends import BACKENDS, contract_of
 
     names = list(BACKENDS)
-    start = names.index(first) if first in names else 0
+    start = names.index(first if first in names else "piper")  # an unknown name never starts a service
     notices: list[str] = []
     for name in names[start:] if fall_back else names[start:start + 1]:
         try:
             named = voice if name == names[start] else ""  # a voice's name is its engine's: a fallback uses its own
-            synth: Synthesizer = CONTRACT.conform(construct(load_class(BACKENDS[name]), named, threads), BACKENDS[name])
+            cls = load_class(BACKENDS[name])
+            synth: Synthesizer = contract_of(cls).conform(construct(cls, named, threads), BACKENDS[name])
         except (SynthError, ImportError, ContractError) as exc:
             log.warning("Speech back-end %s unavailable: %s", name, exc)
             continue
