@@ -6,7 +6,9 @@ An utterance identical to one already queued is not queued twice. `stop()` silen
 `repeat()` says the last utterance again. Long text is spoken in chunks (sentences, then clauses, at most
 `synth.MAX_CHARS` characters) after `spoken.spoken` has put numbers, dates and symbols into words:
 the next chunk is synthesized while this one plays, and a stop cuts within
-a chunk.
+a chunk. A voice that speaks itself (a speech service, `speaker.Speaker`) is given one piece at a time and
+told to cancel it the moment the utterance is cut or its subject leaves the view; should the service go
+away, the next back-end says so once, then that piece and the rest.
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 read in (the neural voice for English, an espeak-ng voice for the others, or the one `[speech.voices]`
 names), made when first needed.
 
+A speech service as the user's voice (`Voices.service`) says every language itself: each piece goes to it
+with its language.
+
 `Voices.plan` cuts what is to be said into pieces of one language each, with the words each voice is
 given; the speech queue says a piece in another language than the user's after naming the language once
 ("French."), and the same plan is what `say --dry-run --json` prints.
