@@ -222,8 +222,14 @@ def open_speech(config: Config, wav: Path | None = None, rate: float | None = No
     card, or into `wav` (back to back), or into `realtime` (as a listener hears it, silences included).
     The fallback notices are said first."""
     from assistant.speech.audio import open_sink
+    from assistant.speech.backends import SERVICES, after
     from assistant.speech.queue import Speech
 
+    if (wav is not None or realtime is not None) and config.speech.engine in SERVICES:
+        # A speech service plays through the desktop's sound, never into our file: our own voice fills it.
+        log.warning("%s speaks through the desktop's sound, not into a file: the file gets the assistant's own "
+                    "voice.", config.speech.engine)
+        config = replace(config, speech=replace(config.speech, engine=after(config.speech.engine)))
     voices, notices = open_voices(config)
     speech = Speech(voices.first, open_sink(wav, realtime), config.speech.rate if rate is None else rate,
                     config.speech.volume, config.speech.stale_seconds, on_start=on_start, voices=voices)
@@ -239,6 +245,7 @@ def open_voices(config: Config, identify: bool = True, load: bool = True) -> tup
     the one `[speech.voices]` or the installed voices give their language (the neural voice for English).
     Without `load`, the voices are named but not made (a dry run)."""
     from assistant.announce.notices import fallback_notice
+    from assistant.speech.backends import SERVICES
     from assistant.speech.identify import LanguageId
     from assistant.speech.synth import load_synth, voices_iter
     from assistant.speech.voices import Voices, choose, expected_languages
@@ -249,7 +256,7 @@ def open_voices(config: Config, identify: bool = True, load: bool = True) -> tup
     engine, voice = s.engine, s.voice
     if not voice and (language != "en" or language in s.voices):
         choice = choose(language, s.voices, catalogue)
-        if choice is not None and engine != "text":
+        if choice is not None and engine != "text" and engine not in SERVICES:  # a service has its own for each
             engine, voice = choice.engine, choice.voice
     synth, stood_in = load_synth(engine, voice, config.vision.threads) if load else (None, [])
     if synth is not None:

@@ -101,10 +101,12 @@ def _ocr_models() -> list[str]:
 
 
 def _voices() -> list[str]:
-    """Every voice, by its name or by its language tag ("French (France)" or "fr-fr"; "fr" where one has it)."""
+    """Every voice, by its name or by its language tag ("French (France)" or "fr-fr"; "fr" where one has it);
+    the speech service's too, when it runs."""
+    from assistant.speech.speechd import service_voices
     from assistant.speech.synth import voices_iter
 
-    voices = list(voices_iter())
+    voices = list(voices_iter()) + service_voices()
     return [""] + [v.name for v in voices] + sorted({t for v in voices for t in v.language.split(",") if t})
 
 
@@ -183,7 +185,9 @@ class AnnounceConfig:
 class SpeechConfig:
     """Voices and audio."""
 
-    engine: str = setting("piper", "First speech back-end to try: piper, system or text.", _speech_engines)
+    engine: str = setting("piper", "First speech back-end to try: piper (the neural voice), system, text, or "
+                          "speech-dispatcher (the desktop's speech service, which screen readers speak through).",
+                          _speech_engines)
     voice: str = setting("", "Voice name; empty means the engine's default voice.", _voices)
     language: str = setting("", "Your language, as a two-letter code (en, fr, de, es, ...): the assistant's own "
                             "words, spoken and printed, and the voice for them; empty: the system's (LANG).",

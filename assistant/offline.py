@@ -25,6 +25,15 @@ class _GuardedSocket(socket.socket):
         raise NetworkAccessError(f"socket creation blocked by the offline guard: socket{args!r}")
 
 
+class _LocalSocket(socket.socket):
+    """A Unix-domain socket only: it cannot leave the machine (the speech service's)."""
+
+    def __init__(self, family: Any = -1, *args: Any, **kwargs: Any) -> None:
+        if family != socket.AF_UNIX:
+            raise NetworkAccessError(f"socket creation blocked by the offline guard: socket{(family, *args)!r}")
+        super().__init__(family, *args, **kwargs)
+
+
 def _refuse(name: str):  # type: ignore[no-untyped-def]
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise NetworkAccessError(f"{name}{args!r} blocked by the offline guard")
@@ -33,10 +42,11 @@ def _refuse(name: str):  # type: ignore[no-untyped-def]
 
 
 @contextmanager
-def no_network() -> Iterator[None]:
-    """Within the block, any attempt to create a socket raises NetworkAccessError."""
+def no_network(unix: bool = False) -> Iterator[None]:
+    """Within the block, any attempt to create a socket raises NetworkAccessError; with `unix`, but for a
+    Unix-domain socket (a local service's, such as the speech service's)."""
     saved = {name: getattr(socket, name) for name in ("socket", "create_connection", "getaddrinfo", "socketpair")}
-    socket.socket = _GuardedSocket  # type: ignore[misc]
+    socket.socket = _LocalSocket if unix else _GuardedSocket  # type: ignore[misc]
     socket.create_connection = _refuse("create_connection")
     socket.getaddrinfo = _refuse("getaddrinfo")
     socket.socketpair = _refuse("socketpair")

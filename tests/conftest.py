@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,14 @@ os.environ["LANG"] = "C.UTF-8"
 # at the end, rather than a long file starting last while the other workers have nothing left.
 LONGEST_FIRST = ("test_robust.py", "test_bench.py", "test_live.py", "test_modelbuild.py", "test_ocr.py",
                  "test_document.py", "test_find.py", "test_terminal.py", "test_detect.py", "test_speech.py",
-                 "test_catalogs.py", "test_reading.py", "test_faces.py", "test_senses.py")
+                 "test_speechd.py", "test_catalogs.py", "test_reading.py", "test_faces.py", "test_senses.py")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Closing a connection to Speech Dispatcher ends its bindings' reading thread with SystemExit, as they are
+    # written (python3-speechd): that is how it ends, not a failure.
+    config.addinivalue_line("filterwarnings", "ignore:Exception in thread SSIP client communication thread"
+                            ":pytest.PytestUnhandledThreadExceptionWarning")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -129,3 +137,38 @@ def imagenet_dev(dev_dir: Path) -> list[tuple[np.ndarray, int, str]]:
     with open(folder / "labels.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     return [(read_image(folder / r["file"]), int(r["class_index"]), r["file"]) for r in rows]
+
+
+@pytest.fixture(scope="session")
+def sound_server() -> Iterator:
+    """A real PulseAudio with a null sink in a private folder (tests/pulse.py), started by the first test of a
+    worker that plays through it and stopped, by its own pid, after the last; the folder is then removed."""
+    import pulse
+
+    problem = pulse.unavailable()
+    if problem is not None and problem.startswith("skip:"):
+        pytest.skip(problem)
+    if problem is not None:
+        pytest.fail(problem)
+    with pulse.sound_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def speech_service(sound_server) -> Iterator:
+    """Speech Dispatcher speaking into `sound_server`, on the socket its clients look for there, its voice
+    module started (the first words of a service take two seconds more)."""
+    import threading
+
+    import speechd
+
+    sound_server.start_speech_service()
+    client = speechd.SSIPClient("tests", "warm-up", address=f"unix_socket:{sound_server.speechd_socket}",
+                                autospawn=False)
+    said = threading.Event()
+    try:
+        client.speak("Ready.", callback=lambda kind, **_: said.set(), event_types=("end", "cancel"))
+        said.wait(15)
+    finally:
+        client.close()
+    yield sound_server

@@ -69,6 +69,21 @@ def test_demo_read_and_say_open_no_internet_socket_and_write_no_telemetry(tmp_pa
     assert not (tmp_path / "home" / ".cache" / "Microsoft").exists()
 
 
+def test_speaking_through_the_speech_service_opens_no_internet_socket(speech_service, tmp_path):
+    """`--voice-engine speech-dispatcher` talks to the service over its Unix socket only: strace, following
+    every thread, sees no internet socket, and the words are heard on the sound server."""
+    from assistant.offline import internet_sockets
+
+    env = dict(speech_service.env, HOME=str(tmp_path))
+    recorder = speech_service.record()
+    start = time.monotonic()
+    sockets, done = internet_sockets([sys.executable, "-m", "assistant", "say", "--voice-engine",
+                                      "speech-dispatcher", "Nothing here goes to the network."], 90, env)
+    assert done.returncode == 0 and "unavailable" not in done.stderr, done.stderr[-2000:]
+    assert sockets == [], sockets[:3]
+    assert recorder.stop().heard_between(start, time.monotonic()) > 0.5
+
+
 def test_check_proves_offline_from_outside_python(capsys):
     assert main(["check", "--no-camera"]) == 0
     out = capsys.readouterr().out

@@ -31,7 +31,7 @@ UNCLEAR = N_("Some words were unclear.")
 # one added to the registry, is named in `fallback_notice`'s general sentence). A test checks the names
 # against the registry (this layer does not import `speech`).
 FALLBACKS: dict[str, str] = {
-    "piper": N_("Neural voice unavailable."),
+    "piper": N_("Speech Dispatcher unavailable, using the neural voice."),  # piper stands in for the service alone
     "system": N_("Neural voice unavailable, using system voice."),
     "text": N_("No voice available, text only."),
 }

@@ -31,6 +31,7 @@ ESPEAK = N_("apt-get install espeak-ng")
 PORTAUDIO = N_("apt-get install libportaudio2")
 SPEAKERS = N_("connect speakers or headphones")
 STRACE = N_("apt-get install strace")
+RESTART_SPEECH = N_("restart your screen reader, or log out and in again")
 EASYOCR = N_("in the assistant's folder: .venv/bin/pip install -c constraints.txt -e '.[easyocr]', then put "
              "EasyOCR's craft_mlt_25k.pth and english_g2.pth in ~/.EasyOCR/model (it never downloads them here)")
 TEACH_AGAIN = N_("assistant faces forget --all, then teach each person again: N and their name in the live "
@@ -267,6 +268,40 @@ def check_backends() -> Iterator[Result]:
             yield Result(status, _(kind).format(name=name), detail, ENTRY_FIXES.get(name, SETUP))
 
 
+def check_speech_service(config: Config) -> Iterator[Result]:
+    """Speech Dispatcher, the desktop's speech service: is it running for the user (a screen reader keeps it
+    running), and what will the assistant do with it: speak through it, or beside it with its own voice."""
+    from assistant.speech import speechd
+
+    chosen = config.speech.engine == speechd.ENGINE
+    what = _("speech service")
+    if speechd.running():
+        service = speechd.service()
+        if service is None:
+            yield Result(WARN, what, _("Speech Dispatcher's socket {socket} is there but nothing answers on it").format(
+                socket=speechd.socket_path()), RESTART_SPEECH)
+            return
+        facts = {"module": service.module, "language": service.language, "n": service.voices}
+        yield Result(OK, what, (_("Speech Dispatcher runs for you ({module}, {language}, {n} voices): the assistant "
+                                  "speaks through it, in its voice, rate and language (live words at its text "
+                                  "priority, warnings at message, answers to keys at notification: a screen "
+                                  "reader's speech comes first)") if chosen else
+                                _("Speech Dispatcher runs for you ({module}, {language}, {n} voices); the assistant "
+                                  "speaks with its own voice beside it; to speak through it instead, pass "
+                                  "--voice-engine speech-dispatcher or set speech.engine = \"speech-dispatcher\" "
+                                  "in the config file")).format(**facts))
+    elif not chosen:
+        yield Result(OK, what, _("Speech Dispatcher is not running (no screen reader uses it): the assistant speaks "
+                                 "with its own voice"))
+    elif speechd.SpeechDispatcher.is_available():
+        yield Result(OK, what, _("Speech Dispatcher is not running; the assistant starts it and speaks through it, in "
+                                 "its voice, rate and language (live words at its text priority, warnings at "
+                                 "message, answers to keys at notification: a screen reader's speech comes first)"))
+    else:
+        yield Result(WARN, what, _("Speech Dispatcher or its Python bindings are not installed: the assistant's own "
+                                   "voice speaks instead"), SETUP)
+
+
 def check_audio() -> Iterator[Result]:
     try:
         import sounddevice as sd
@@ -352,11 +387,14 @@ def guarded(what: str, check: Callable[[], Iterator[Result]]) -> Iterator[Result
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    def speech_service() -> Iterator[Result]:
+        return check_speech_service(config)
+
     checks: list[tuple[str, Callable[[], Iterator[Result]]]] = [
         (N_("Python"), check_python), (N_("packages"), check_packages), (N_("onnxruntime providers"), check_providers),
         (N_("models"), check_models), (N_("known faces"), check_faces), (N_("voices"), check_voices),
-        (N_("speech back-ends and OCR engines"), check_backends), (N_("audio output"), check_audio),
-        (N_("offline"), check_offline),
+        (N_("speech back-ends and OCR engines"), check_backends), (N_("speech service"), speech_service),
+        (N_("audio output"), check_audio), (N_("offline"), check_offline),
     ]
     if not args.no_camera:
         checks.append((N_("camera"), lambda: check_camera(config)))

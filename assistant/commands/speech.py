@@ -13,6 +13,7 @@ from assistant.config import Config
 from assistant.i18n import N_, _
 from assistant.paths import FileProblem
 from assistant.speech.audio import NullSink
+from assistant.speech.speaker import is_speaker
 from assistant.speech.synth import voices_iter
 from assistant.textout import plain
 from assistant.transcript import print_utterance
@@ -101,7 +102,7 @@ def cmd_say(args: argparse.Namespace, config: Config) -> int:
         if not speech.wait_idle(timeout=600):
             print(_("Speech did not finish in time."), file=sys.stderr)
             return 1
-        if isinstance(speech.sink, NullSink):  # the words are printed; nothing was heard
+        if isinstance(speech.sink, NullSink) and not is_speaker(speech.synth):  # printed only: nothing was heard
             print(i18n._(NOTHING_PLAYED), file=sys.stderr)
     finally:
         try:
@@ -115,14 +116,16 @@ def cmd_say(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_voices(args: argparse.Namespace, config: Config) -> int:
     """Every voice, grouped by language (the user's first), each group headed by its name and the voice that
-    reads text in it; a row a voice: language, name, engine, its own language tag, quality, sample rate."""
+    reads text in it; a row a voice: language, name, engine, its own language tag, quality, sample rate. The
+    speech service's voices (engine speech-dispatcher) are among them when it runs (it is not started for this)."""
     from assistant.i18n import language
     from assistant.languages import BY_TAG, LANGUAGES
+    from assistant.speech.speechd import service_voices
     from assistant.speech.voices import choose, language_name
 
     catalogue = list(voices_iter())
     groups: dict[str, list[Any]] = {}
-    for v in catalogue:
+    for v in catalogue + service_voices():
         code = v.language.split(",")[0].strip().lower().replace("_", "-").split("-")[0] or "-"
         groups.setdefault(BY_TAG.get(code, code), []).append(v)
     user = language()

@@ -6,7 +6,9 @@ An utterance identical to one already queued is not queued twice. `stop()` silen
 `repeat()` says the last utterance again. Long text is spoken in chunks (sentences, then clauses, at most
 `synth.MAX_CHARS` characters) after `spoken.spoken` has put numbers, dates and symbols into words:
 the next chunk is synthesized while this one plays, and a stop cuts within
-a chunk.
+a chunk. A voice that speaks itself (a speech service, `speaker.Speaker`) is given one piece at a time and
+told to cancel it the moment the utterance is cut or its subject leaves the view; should the service go
+away, the next back-end says so once, then that piece and the rest.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from assistant import i18n
 from assistant.common import Earcon, Kind, Priority
+from assistant.i18n import _
 from assistant.speech.audio import SAMPLE_RATE, AudioSink, earcon, panned
+from assistant.speech.speaker import SERVICE_GONE, URGENCY, ServiceGone, Speaker, is_speaker, parts, say_through
 from assistant.speech.synth import Synthesizer, chunks
 from assistant.speech.voices import Piece, Voices
 
@@ -74,7 +79,7 @@ class Speech:
     """The speech queue. Thread contract: every public method may be called from any thread; only the
     speech thread it starts synthesizes and writes to the sink. `on_start` is called on the speech thread."""
 
-    def __init__(self, synth: Synthesizer, sink: AudioSink, rate: float = 1.0, volume: float = 1.0,
+    def __init__(self, synth: Synthesizer | Speaker, sink: AudioSink, rate: float = 1.0, volume: float = 1.0,
                  stale_seconds: float = 4.0, clock: Callable[[], float] = time.monotonic,
                  on_start: Callable[[Utterance], None] | None = None,
                  on_end: Callable[[Utterance, bool], None] | None = None, voices: Voices | None = None) -> None:
@@ -165,7 +170,7 @@ class Speech:
         """A language for each line of one block of text read (for reading it line by line)."""
         return self.voices.languages_of(lines)
 
-    def set_voice(self, synth: Synthesizer) -> None:
+    def set_voice(self, synth: Synthesizer | Speaker) -> None:
         """Another voice from the next sentence on (rate and volume are plain attributes, read per sentence)."""
         with self._cond:
             self.synth = synth
@@ -293,16 +298,59 @@ class Speech:
             self._play(item.audio, SAMPLE_RATE)
         if item.tone is not None:
             self._play(earcon(item.tone), SAMPLE_RATE)
-        for piece in pieces:
-            synth = self.voices.synth(piece.language) if piece.language != self.voices.user else self.synth
-            for chunk in chunks(piece.text):
-                if self._cancelled(item) or self._gone(item, started=True):
-                    self.sink.clear()
-                    return False
-                audio = synth.synthesize(chunk, self.rate, 1.0)
-                if self._cancelled(item):
-                    return False
-                self._play(audio, synth.sample_rate)
+        todo = list(pieces)
+        while todo:
+            piece = todo.pop(0)
+            # A synthesizer or a speaker: each has its own way to the listener.
+            voice: Any = self.voices.synth(piece.language) if piece.language != self.voices.user else self.synth
+            try:
+                say = self._through if is_speaker(voice) else self._synthesized
+                heard = say(voice, item, piece)
+            except ServiceGone as exc:  # the speech service went away: our own voice says this piece and the rest
+                todo[:0] = [self._fall_back(voice, exc), piece]
+                continue
+            if not heard:
+                return False
+        return self._drained(item)
+
+    def _synthesized(self, synth: Synthesizer, item: Utterance, piece: Piece) -> bool:
+        """One piece through a voice that gives samples, chunk by chunk into the sink (the next chunk is
+        synthesized while this one plays); False when the utterance was cut or its subject left the view."""
+        for chunk in chunks(piece.text):
+            if self._cancelled(item) or self._gone(item, started=True):
+                self.sink.clear()
+                return False
+            audio = synth.synthesize(chunk, self.rate, 1.0)
+            if self._cancelled(item):
+                return False
+            self._play(audio, synth.sample_rate)
+        return True
+
+    def _through(self, speaker: Speaker, item: Utterance, piece: Piece) -> bool:
+        """One piece through a voice that speaks itself, once what the sink holds (the tone before it) has
+        been heard; the service is told to cancel it as soon as the utterance is cut or its subject leaves."""
+        if not self._drained(item):
+            return False
+        return all(say_through(speaker, text, piece.language, URGENCY[item.kind], self.rate, self.volume,
+                               lambda: self._cancelled(item) or self._gone(item, started=True))
+                   for text in parts(piece.text))
+
+    def _fall_back(self, speaker: Speaker, gone: ServiceGone) -> Piece:
+        """The speech service went away: the next back-end (the assistant's own voice) speaks from now on, and
+        first says so, once; the piece being said is then said again by it, so nothing is lost."""
+        from assistant.speech.backends import after
+        from assistant.speech.synth import load_synth
+
+        log.warning("%s: the assistant's own voice speaks from now on.", gone)
+        synth, _notices = load_synth(after(speaker.name), "", self.voices.threads)
+        speaker.close()
+        with self._cond:
+            self.synth = synth
+        self.voices.stand_in(speaker, synth)
+        return Piece(self.voices.user, self.voices.voice_name(self.voices.user), _(SERVICE_GONE))
+
+    def _drained(self, item: Utterance) -> bool:
+        """Wait until the sink has played what it holds; False when the utterance was cut or its subject left."""
         while self.sink.pending() > 0 and not self._cancelled(item):
             if self._gone(item, started=True):  # it left the view while being said: stop saying it
                 self.sink.clear()

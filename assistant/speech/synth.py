@@ -308,14 +308,15 @@ def load_synth(first: str = "piper", voice: str = "", threads: int = 1,
     SynthError when it cannot start); and the name of the back-end that stood in for `first`, if one did (the
     words said about it are the announce layer's: `announce.notices.fallback_notice`)."""
     from assistant.registry import ContractError, construct, load_class
-    from assistant.speech.backends import BACKENDS, CONTRACT
+    from assistant.speech.backends import BACKENDS, contract_of
 
     names = list(BACKENDS)
-    start = names.index(first) if first in names else 0
+    start = names.index(first if first in names else "piper")  # an unknown name never starts a service
     for name in names[start:] if fall_back else names[start:start + 1]:
         try:
             named = voice if name == names[start] else ""  # a voice's name is its engine's: a fallback uses its own
-            synth: Synthesizer = CONTRACT.conform(construct(load_class(BACKENDS[name]), named, threads), BACKENDS[name])
+            cls = load_class(BACKENDS[name])
+            synth: Synthesizer = contract_of(cls).conform(construct(cls, named, threads), BACKENDS[name])
         except (SynthError, ImportError, ContractError) as exc:
             log.warning("Speech back-end %s unavailable: %s", name, exc)
             continue

@@ -2,6 +2,9 @@
 read in (the neural voice for English, an espeak-ng voice for the others, or the one `[speech.voices]`
 names), made when first needed.
 
+A speech service as the user's voice (`Voices.service`) says every language itself: each piece goes to it
+with its language.
+
 `Voices.plan` cuts what is to be said into pieces of one language each, with the words each voice is
 given; the speech queue says a piece in another language than the user's after naming the language once
 ("French."), and the same plan is what `say --dry-run --json` prints.
@@ -100,14 +103,25 @@ class Voices:
             self._catalogue = list(voices_iter())
         return self._catalogue
 
+    @property
+    def service(self) -> bool:
+        """Whether the user's voice is a speech service, which says every piece itself, each in its language."""
+        from assistant.speech.speaker import is_speaker
+
+        return is_speaker(self.first)
+
     def synth(self, language: str) -> Any:
         """The voice that says `language` (the user's voice where none here speaks it)."""
+        if self.service:
+            return self.first
         if language not in self._synths:
             self._synths[language], self._names[language] = self._make(language)
         return self._synths[language]
 
     def voice_name(self, language: str) -> str:
         """The name of the voice that says `language` (without making it)."""
+        if self.service:
+            return self._names[self.user]
         if language not in self._names:
             choice = choose(language, self.chosen, self.catalogue)
             return choice.voice if choice is not None else self._names[self.user]
@@ -117,6 +131,8 @@ class Voices:
         """Whether a voice of its own says `language` (not the user's voice standing in for one)."""
         if language == self.user:
             return True
+        if self.service:
+            return bool(self.first.speaks(language))
         if language in self._synths:
             return self._synths[language] is not self.first
         return choose(language, self.chosen, self.catalogue) is not None
@@ -133,6 +149,13 @@ class Voices:
                 log.warning("The %s voice %r cannot start (%s).", record(code).name, choice.voice, exc)
         log.info("No voice speaks %s here: it is read by your voice.", record(code).name)
         return self.first, self._names[self.user]
+
+    def stand_in(self, gone: Any, voice: Any) -> None:
+        """`voice` (made) is the user's voice from now on, in place of `gone` (a speech service that went away)."""
+        self._synths = {code: synth for code, synth in self._synths.items() if synth is not gone}
+        self._names = {code: name for code, name in self._names.items() if code in self._synths}
+        self.first, self._synths[self.user] = voice, voice
+        self._names[self.user] = getattr(voice, "voice_name", "") or getattr(voice, "name", "")
 
     def languages_of(self, lines: list[str]) -> list[str]:
         """A language for each line of one block of text read (the user's where it cannot be told)."""
