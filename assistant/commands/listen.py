@@ -75,7 +75,7 @@ def _sentence(heard: Heard, recogniser: Recogniser) -> str:
 
 def check_listen() -> Iterator[Result]:
     """The recogniser's model (built, or how to build it) and the microphone (an input device, or none)."""
-    from assistant.commands.check import MODELS, OK, PORTAUDIO, WARN, Result
+    from assistant.commands.check import MICROPHONE, MODELS, OK, PORTAUDIO, WARN, Result
     from assistant.listen import models
     from assistant.listen.microphone import input_device
     from assistant.vision.manifest import ModelError, model_entry
@@ -90,4 +90,4 @@ def check_listen() -> Iterator[Result]:
         yield Result(OK, "microphone", device)
     else:
         yield Result(WARN, "microphone", f"no microphone ({problem}); voice commands cannot be given",
-                     PORTAUDIO if "PortAudio" in problem else "connect a microphone")
+                     PORTAUDIO if "PortAudio" in problem else MICROPHONE)
