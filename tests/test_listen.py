@@ -417,7 +417,7 @@ class SoundCard:
 def test_check_says_whether_the_recogniser_is_built_and_whether_there_is_a_microphone(tmp_path, monkeypatch):
     import sounddevice
 
-    from assistant.commands.listen import check_listen
+    from assistant.commands.check import check_listen
 
     monkeypatch.setattr(sounddevice, "query_devices", SoundCard().query_devices)
     lines = [r.line() for r in check_listen()]

@@ -212,9 +212,22 @@ def check_audio() -> Iterator[Result]:
 
 
 def check_listen() -> Iterator[Result]:
-    from assistant.commands.listen import check_listen as lines
+    """Voice commands: the recogniser's model (built, or how to build it) and the microphone (or none)."""
+    from assistant.listen import models
+    from assistant.listen.microphone import input_device
+    from assistant.vision.manifest import ModelError, model_entry
 
-    yield from lines()
+    try:
+        files = [model_entry(name)["file"] for name in models.NAMES]
+        yield Result(OK, "voice commands", f"Whisper base ({files[0]}) and Silero VAD ({files[-1]}) are built")
+    except ModelError:
+        yield Result(WARN, "voice commands", "the speech recogniser is not built: no voice commands", MODELS)
+    device = input_device()
+    if device.name is not None:
+        yield Result(OK, "microphone", device.name)
+    else:
+        yield Result(WARN, "microphone", f"no microphone ({device.problem}); voice commands cannot be given",
+                     PORTAUDIO if device.no_library else MICROPHONE)
 
 
 def check_camera(config: Config) -> Iterator[Result]:

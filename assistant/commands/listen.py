@@ -1,12 +1,10 @@
 """CLI handler for `assistant listen FILE... [--json]`: the recogniser and the matcher the live assistant uses,
-on WAV files: one line each, the command heard (or none) and the words. And the lines `check` gives about
-voice commands: the recogniser's model and the microphone."""
+on WAV files: one line each, the command heard (or none) and the words."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +13,6 @@ from assistant.i18n import _
 from assistant.textout import json_line, plain
 
 if TYPE_CHECKING:
-    from assistant.commands.check import Result
     from assistant.listen.recogniser import Heard, Recogniser
 
 
@@ -72,22 +69,3 @@ def _sentence(heard: Heard, recogniser: Recogniser) -> str:
         return _("No command. Heard: {text}").format(text=heard.text)
     return _("Nothing heard.")
 
-
-def check_listen() -> Iterator[Result]:
-    """The recogniser's model (built, or how to build it) and the microphone (an input device, or none)."""
-    from assistant.commands.check import MICROPHONE, MODELS, OK, PORTAUDIO, WARN, Result
-    from assistant.listen import models
-    from assistant.listen.microphone import input_device
-    from assistant.vision.manifest import ModelError, model_entry
-
-    try:
-        files = [model_entry(name)["file"] for name in models.NAMES]
-        yield Result(OK, "voice commands", f"Whisper base ({files[0]}) and Silero VAD ({files[-1]}) are built")
-    except ModelError:
-        yield Result(WARN, "voice commands", "the speech recogniser is not built: no voice commands", MODELS)
-    device, problem = input_device()
-    if device is not None:
-        yield Result(OK, "microphone", device)
-    else:
-        yield Result(WARN, "microphone", f"no microphone ({problem}); voice commands cannot be given",
-                     PORTAUDIO if "PortAudio" in problem else MICROPHONE)

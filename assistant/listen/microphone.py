@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -40,21 +41,31 @@ class InputStream(Protocol):
     def read(self, frames: int) -> tuple[np.ndarray, bool]: ...
 
 
-def input_device() -> tuple[str | None, str]:
-    """The name of the input device that would be used, or None and why there is none."""
+@dataclass(frozen=True)
+class InputDevice:
+    """The input device that would be used (`name`), or None and why (`problem`; `no_library`: PortAudio
+    itself is missing)."""
+
+    name: str | None
+    problem: str = ""
+    no_library: bool = False
+
+
+def input_device() -> InputDevice:
+    """The input device sounddevice would record from, or why there is none."""
     try:
         import sounddevice as sd
     except (ImportError, OSError) as exc:  # OSError: the PortAudio library is missing
-        return None, f"no PortAudio library: {exc}"
+        return InputDevice(None, f"no PortAudio library: {exc}", no_library=True)
     try:
-        return str(sd.query_devices(kind="input")["name"]), ""
+        return InputDevice(str(sd.query_devices(kind="input")["name"]))
     except Exception:  # PortAudioError when there is no default input device
         pass
     try:
         inputs = [d for d in sd.query_devices() if d["max_input_channels"] > 0]
     except Exception as exc:  # PortAudio could not even list its devices
-        return None, f"the sound system cannot be asked ({exc.__class__.__name__})"
-    return (str(inputs[0]["name"]), "") if inputs else (None, "no input device")
+        return InputDevice(None, f"the sound system cannot be asked ({exc.__class__.__name__})")
+    return InputDevice(str(inputs[0]["name"])) if inputs else InputDevice(None, "no input device")
 
 
 def _sounddevice_stream(device: int | str | None) -> Callable[[int, int], InputStream]:
@@ -81,9 +92,9 @@ class Microphone:
     @staticmethod
     def _rate(device: int | str | None) -> int:
         """16 kHz when the device takes it, else its own default rate; MicrophoneError when there is none."""
-        name, problem = input_device()
-        if name is None:
-            raise MicrophoneError(f"No microphone: {problem}.")
+        found = input_device()
+        if found.name is None:
+            raise MicrophoneError(f"No microphone: {found.problem}.")
         import sounddevice as sd
 
         try:
