@@ -19,6 +19,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -200,19 +201,19 @@ def _rss_mb() -> float:
         return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
 
 
-def _memory(config: Config) -> tuple[float, float, object]:
-    """The resident memory of the assistant's models and voice (MB), then with the recogniser loaded too."""
+def _loaded(config: Config) -> tuple[float, float, Any, Any, Any]:
+    """The assistant's models and voice, loaded (and their resident memory, MB), then the recogniser too (and
+    the memory with it): (before, with, models, speech, recogniser)."""
     from assistant.app import load_models, open_speech
+    from assistant.listen.recogniser import Recogniser
 
     models = load_models(config)
     models.document_reader()
     speech = open_speech(config)
     before = _rss_mb()
-    from assistant.listen.recogniser import Recogniser
-
-    Recogniser("en", config.vision.threads).hear(np.zeros(RATE, np.float32))
-    speech.close()
-    return before, _rss_mb(), models
+    recogniser = Recogniser("en")
+    recogniser.hear(np.zeros(RATE, np.float32))
+    return before, _rss_mb(), models, speech, recogniser
 
 
 def _row(outcomes: list[Outcome], label: str) -> list[object]:
@@ -229,20 +230,17 @@ def _row(outcomes: list[Outcome], label: str) -> list[object]:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    from assistant.listen.recogniser import Recogniser
-
-    before_mb, with_mb, models = _memory(config)
+    before_mb, with_mb, models, speech, recogniser = _loaded(config)
     voices = Voices()
     rng = np.random.default_rng(33)
     outcomes: list[Outcome] = []
-    recogniser = Recogniser("en", config.vision.threads)
     for language in COMMANDS:
         recogniser.use(language)
         for trial in trials(language, args.frames):
-            speech = voices.say(trial.speaker, trial.text)
-            if speech is None:
+            said = voices.say(trial.speaker, trial.text)
+            if said is None:
                 continue
-            clip = in_noise(speech, trial.snr, rng)
+            clip = in_noise(said, trial.snr, rng)
             started, cpu = time.perf_counter(), time.process_time()
             heard = recogniser.hear(clip, RATE)
             outcomes.append(Outcome(trial, heard.command, heard.argument, (time.perf_counter() - started) * 1000,
@@ -257,14 +255,16 @@ def run(args: argparse.Namespace, config: Config) -> int:
                  "CPU ms"], rows))
     print(f"Speakers: Piper {'en_US-joe-medium (English)' if voices.piper else 'not installed'}; espeak-ng "
           f"{', '.join(v for vs in ESPEAK.values() for v in vs)} with variants {', '.join(VARIANTS[1:])}.")
-    lines, summary = _targets(outcomes, before_mb, with_mb)
+    lines, summary = _targets(outcomes, before_mb, with_mb, _rss_mb())
+    speech.close()
     print("\n".join(lines))
     print(json_line(summary))
     del models
     return 0
 
 
-def _targets(outcomes: list[Outcome], before_mb: float, with_mb: float) -> tuple[list[str], dict[str, object]]:
+def _targets(outcomes: list[Outcome], before_mb: float, with_mb: float,
+             end_mb: float) -> tuple[list[str], dict[str, object]]:
     """The issue's targets, each with its measure and whether it is met (worst language and noise)."""
     stops = [(lang, snr, [o for o in outcomes if o.trial.kind == "stop" and o.trial.language == lang
                           and o.trial.snr == snr]) for lang in COMMANDS for snr in SNRS]
@@ -282,12 +282,13 @@ def _targets(outcomes: list[Outcome], before_mb: float, with_mb: float) -> tuple
           f"{snr:g} dB ({'met' if kept[snr] >= 0.97 * len(per_snr[snr]) else 'not met'})" for snr in SNRS),
         f"Target: median <= 1.5 s a command on 2 cores: {median / 1000:.2f} s "
         f"({'met' if median <= 1500 else 'not met'}; CPU {statistics.median(o.cpu_ms for o in outcomes) / 1000:.2f} s)",
-        f"Target: memory with the recogniser loaded <= 900 MB: {with_mb:.0f} MB (models and voice {before_mb:.0f} MB, "
-        f"peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB) "
-        f"({'met' if with_mb <= 900 else 'not met'})",
+        f"Target: memory with the recogniser loaded <= 900 MB: {with_mb:.0f} MB (models and voice {before_mb:.0f} MB; "
+        f"after every command {end_mb:.0f} MB, the bench's own voices included; peak "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB) "
+        f"({'met' if max(with_mb, end_mb) <= 900 else 'not met'})",
     ]
     return lines, {"commands": len(commands), "right": sum(o.right for o in commands),
             "wrong": sum(o.command is not None and not o.right for o in commands),
             "stop_worst_of_10": worst_stop[0], "words": len(words),
             "words_taken": sum(o.command is not None for o in words), "median_ms": round(median, 1),
-            "rss_mb": round(with_mb, 1), "rss_before_mb": round(before_mb, 1)}
+            "rss_mb": round(with_mb, 1), "rss_before_mb": round(before_mb, 1), "rss_end_mb": round(end_mb, 1)}

@@ -30,7 +30,7 @@ def cmd_listen(args: argparse.Namespace, config: Config) -> int:
     from assistant.vision.manifest import ModelError
 
     try:
-        recogniser = Recogniser(user_language(config.speech.language), config.vision.threads)
+        recogniser = Recogniser(user_language(config.speech.language))
     except ModelError as exc:
         print(str(exc), file=sys.stderr)
         return 1

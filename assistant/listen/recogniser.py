@@ -46,6 +46,7 @@ LOW_LOGPROB = -1.0
 # (espeak-ng and Piper voices; 92 commands, 40 "stop", 100 words that are none, at 20 and 10 dB): at -0.7
 # no word was taken but fewer commands heard, at -0.9 and below 4 words in 100 were taken at 10 dB.
 HINT_LOGPROB = -0.8
+THREADS = 2  # the recogniser runs only when spoken to: both cores answer sooner (the loop's threads are its own)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class Recogniser:
     """Whisper base and Silero VAD, loaded once; `hear` one utterance at a time. Thread contract: one thread
     at a time (the loop's listening worker); about 200 MB once loaded."""
 
-    def __init__(self, language: str = "en", threads: int = 2, directory: Path | None = None) -> None:
+    def __init__(self, language: str = "en", threads: int = THREADS, directory: Path | None = None) -> None:
         try:
             import ctranslate2
         except ImportError as exc:
