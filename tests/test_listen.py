@@ -137,6 +137,14 @@ def test_always_on_listening_drops_what_does_not_start_with_the_wake_word(recogn
     assert (heard.text, heard.command) == ("", None)  # "Stop." alone: not for the assistant
 
 
+def test_the_tokenizer_cuts_text_as_whisper_does_and_reads_it_back(recogniser):
+    tokens = recogniser.tokens
+    assert tokens.encode(" Read this.") == ["ĠRead", "Ġthis", "."]  # "Ġ t", token 256, is no merge in tokenizer.json
+    for text in (" Qu'est-ce qu'il y a devant moi ?", " Finde meine Schlüssel.", " ¿Qué hay delante de mí?"):
+        assert tokens.text([tokens.ids[t] for t in tokens.encode(text)]) == text.strip()
+    assert recogniser.hint[:4] == ["<|startofprev|>", "ĠDes", "cribe", "."]
+
+
 def test_the_hinted_words_are_taken_only_when_sure_and_never_for_quit_or_forget():
     from assistant.listen.recogniser import HINT_LOGPROB, Transcript, decide
 
