@@ -35,6 +35,7 @@ HANDLERS: dict[str, str] = {
     "codes": "assistant.commands.vision:cmd_codes",
     "faces": "assistant.commands.faces:cmd_faces",
     "find": "assistant.commands.find:cmd_find",
+    "listen": "assistant.commands.listen:cmd_listen",
     "say": "assistant.commands.speech:cmd_say",
     "voices": "assistant.commands.speech:cmd_voices",
     "models": "assistant.commands.models:cmd_models",
@@ -162,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("what to look for: a thing (cup, phone, TV), code, a word, or text WORD; quote a name of "
                           "two words"))
     _images(p)
+    from assistant.commands import listen
+
+    listen.add_parser(add("listen", _("Hear the voice command in WAV files, as the assistant would hear it.")))
     p = add("say", _("Say text, each language in a voice of its own (or all in --voice)."))
     p.add_argument("text", nargs="+", metavar=p_("metavar", "text"),
                    help=_("the text; - reads standard input, each line a text of its own"))

@@ -10,7 +10,7 @@ import pytest
 from assistant.cli import HANDLERS, main
 
 SUBCOMMANDS = ["run", "demo", "describe", "classify", "detect", "colour", "codes", "faces", "find", "read", "say",
-               "voices",
+               "voices", "listen",
                "models", "bench", "check", "config"]
 
 

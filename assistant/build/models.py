@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.build import calibration, centernet, facerec, ocrdet
+from assistant.build import calibration, centernet, facerec, ocrdet, whisper
 from assistant.build.detectors import FACE_NAME, SSD_INT8, SSD_NAME, PackageRefused, build_detectors
 from assistant.build.effnet import INPUT_NAME, build_lite0
 from assistant.build.ocrmodels import OCR_MODELS, build_ocr_models
@@ -61,6 +61,7 @@ PACKAGE_GROUPS: tuple[tuple[tuple[str, ...], Callable[[Path, Callable[[str], Non
     (OCR_MODELS, build_ocr_models),
     ((centernet.FP32_NAME,), centernet.build_centernet),
     ((facerec.NAME,), facerec.build_facerec),
+    (whisper.MODELS, whisper.build_whisper),
 )
 VARIANTS = (
     Variant("lite0-fp32", 224, "fp32"),

