@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from assistant.capture.sources import FrameSource, Grabber
     from assistant.channels.base import Channel, Context
     from assistant.channels.shared import Services
+    from assistant.listen.recogniser import Recogniser
     from assistant.live import LiveAssistant
     from assistant.speech.queue import Speech, Utterance
     from assistant.speech.voices import Voices
@@ -148,6 +149,15 @@ class Models:
 
         return self._get("describer", lambda: built_or_none(lambda: FaceDescriber(self.config.vision.threads),
                                                             "Known people are not named meanwhile."))
+
+    @property
+    def recogniser(self) -> Recogniser:
+        """The speech recogniser for voice commands, in the user's language (`i18n.language()`, worked out
+        at start): `ModelError` (with the fix) where it is not built. Loaded only when spoken to first."""
+        from assistant import i18n
+        from assistant.listen.recogniser import Recogniser
+
+        return self._get("recogniser", lambda: Recogniser(i18n.language()))
 
     def people(self) -> KnownPeople:
         """The people taught (`vision.people.KnownPeople`), read from the known-faces file now (a pipeline

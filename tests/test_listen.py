@@ -177,7 +177,7 @@ def test_a_bad_wav_gets_one_sentence_and_the_others_are_still_heard(tmp_path, sp
 @pytest.mark.parametrize("data, words", [
     (b"not a wav at all", "is not a WAV file"),
     (wav_bytes(np.zeros(10), 16000)[:40], "holds no audio"),
-    (wav_bytes(np.zeros(10), 16000).replace(b"\x01\x00\x01\x00", b"\x02\x00\x01\x00", 1), "format 2"),
+    (wav_bytes(np.zeros(10), 16000).replace(b"\x01\x00\x01\x00", b"\x02\x00\x01\x00", 1), "of the kind 2"),
     (wav_bytes(np.zeros(10), 16000, channels=1).replace(struct.pack("<I", 16000), struct.pack("<I", 1), 1),
      "sample rate of 1 Hz"),
     (wav_bytes(np.zeros(10), 16000).replace(b"\x01\x00\x01\x00", b"\x01\x00\x40\x00", 1), "64 channels"),
@@ -343,7 +343,7 @@ def test_a_microphone_that_fails_is_one_sentence(recogniser):
     def broken(rate: int, blocksize: int) -> RecordedStream:
         raise OSError("Device unavailable")
 
-    with pytest.raises(MicrophoneError, match=r"^The microphone could not be read \(OSError: Device unavailable\)"):
+    with pytest.raises(MicrophoneError, match=r"^The microphone could not be read \(Device unavailable\)"):
         Microphone(recogniser.vad, open_stream=broken).record_until_silence()
 
 
@@ -450,7 +450,7 @@ def test_without_a_microphone_push_to_talk_says_so_in_one_sentence(recogniser, m
     from assistant.listen.microphone import Microphone, MicrophoneError
 
     monkeypatch.setattr(sounddevice, "query_devices", SoundCard().query_devices)
-    with pytest.raises(MicrophoneError, match=r"^No microphone: no input device\.$"):
+    with pytest.raises(MicrophoneError, match=r"^No microphone\.$"):
         Microphone(recogniser.vad)
 
 

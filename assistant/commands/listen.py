@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant import i18n
 from assistant.config import Config
 from assistant.i18n import _, p_
 from assistant.textout import json_line, plain
@@ -25,12 +24,12 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_listen(args: argparse.Namespace, config: Config) -> int:
-    from assistant.listen.recogniser import Recogniser
+    from assistant.app import Models
     from assistant.listen.sound import SoundError, read_wav
     from assistant.vision.manifest import ModelError
 
     try:
-        recogniser = Recogniser(i18n.language())  # the user's, worked out once at start
+        recogniser = Models(config).recogniser
     except ModelError as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from assistant.i18n import _
 from assistant.listen.sound import RATE, to_16k
 from assistant.listen.vad import WINDOW, Endpoint, Vad
 
@@ -95,7 +96,8 @@ class Microphone:
         """16 kHz when the device takes it, else its own default rate; MicrophoneError when there is none."""
         found = input_device()
         if found.name is None:
-            raise MicrophoneError(f"No microphone: {found.problem}.")
+            log.info("No microphone: %s", found.problem)
+            raise MicrophoneError(_("No microphone."))
         import sounddevice as sd
 
         try:
@@ -112,7 +114,7 @@ class Microphone:
         blocks: list[np.ndarray] = []
         try:
             with self.open_stream(self.rate, block) as stream:
-                for _ in range(int(max_seconds * self.rate / block)):
+                for _block in range(int(max_seconds * self.rate / block)):
                     if stop is not None and stop.is_set():
                         break
                     data, overflowed = stream.read(block)
@@ -127,7 +129,8 @@ class Microphone:
         except MicrophoneError:
             raise
         except Exception as exc:  # PortAudioError and whatever a driver raises: one sentence, the loop goes on
-            raise MicrophoneError(f"The microphone could not be read ({exc.__class__.__name__}: {exc}).") from exc
+            log.info("The microphone could not be read", exc_info=True)
+            raise MicrophoneError(_("The microphone could not be read ({why}).").format(why=exc)) from exc
         span = endpoint.span()
         if span is None or not blocks:
             return np.zeros(0, np.float32)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.i18n import _
 from assistant.paths import FileProblem, read_limited
 
 RATE = 16_000  # what the recogniser and the voice-activity detector take
@@ -37,13 +38,14 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
     return parse_wav(data, str(path))
 
 
-def parse_wav(data: bytes, name: str = "The audio") -> tuple[np.ndarray, int]:
-    """`read_wav` on the bytes of a file (`name` says which in the error)."""
+def parse_wav(data: bytes, name: str = "") -> tuple[np.ndarray, int]:
+    """`read_wav` on the bytes of a file (`name` says which in the error; "" for audio that is no file)."""
+    name = name or _("The audio")
     if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
-        raise SoundError(f"{name} is not a WAV file.")
+        raise SoundError(_("{name} is not a WAV file.").format(name=name))
     fmt: tuple[int, int, int, int, int] | None = None
     offset = 12
-    for _ in range(MAX_CHUNKS):
+    for _chunk in range(MAX_CHUNKS):
         if offset + 8 > len(data):
             break
         kind, size = data[offset:offset + 4], struct.unpack_from("<I", data, offset + 4)[0]
@@ -52,29 +54,33 @@ def parse_wav(data: bytes, name: str = "The audio") -> tuple[np.ndarray, int]:
             fmt = _format(body, name)
         elif kind == b"data":
             if fmt is None:
-                raise SoundError(f"{name} is damaged: its audio comes before its format.")
+                raise SoundError(_("{name} is damaged: its audio comes before its format.").format(name=name))
             return _samples(body, fmt, name), fmt[1]
         offset += 8 + size + (size & 1)  # chunks are padded to an even length
-    raise SoundError(f"{name} holds no audio.")
+    raise SoundError(_("{name} holds no audio.").format(name=name))
 
 
 def _format(body: bytes, name: str) -> tuple[int, int, int, int, int]:
     """(format tag, rate, channels, bits per sample, bytes per frame), every field checked."""
     if len(body) < 16:
-        raise SoundError(f"{name} is damaged: its format is cut short.")
-    tag, channels, rate, _, block, bits = struct.unpack_from("<HHIIHH", body)
+        raise SoundError(_("{name} is damaged: its format is cut short.").format(name=name))
+    tag, channels, rate, _bytes_a_second, block, bits = struct.unpack_from("<HHIIHH", body)
     if tag == EXTENSIBLE and len(body) >= 26:
         tag = struct.unpack_from("<H", body, 24)[0]  # the first two bytes of the sub-format GUID
     if not 1 <= channels <= MAX_CHANNELS:
-        raise SoundError(f"{name} has {channels} channels; at most {MAX_CHANNELS} are read.")
+        raise SoundError(_("{name} has {n} channels; at most {most} are read.").format(name=name, n=channels,
+                                                                                     most=MAX_CHANNELS))
     if not RATES[0] <= rate <= RATES[1]:
-        raise SoundError(f"{name} has a sample rate of {rate} Hz; {RATES[0]} to {RATES[1]} Hz are read.")
+        raise SoundError(_("{name} has a sample rate of {rate} Hz; {low} to {high} Hz are read.").format(
+            name=name, rate=rate, low=RATES[0], high=RATES[1]))
     known = {PCM: (8, 16, 24, 32), FLOAT: (32, 64)}
     if tag not in known or bits not in known[tag]:
-        kind = "float" if tag == FLOAT else "PCM" if tag == PCM else f"format {tag}"
-        raise SoundError(f"{name} is {bits}-bit {kind} audio; PCM (8 to 32 bits) or float WAV is read.")
+        kind = "float" if tag == FLOAT else "PCM" if tag == PCM else f"{tag}"
+        raise SoundError(_("{name} is {bits}-bit audio of the kind {kind}; PCM (8 to 32 bits) or float WAV is "
+                           "read.").format(name=name, bits=bits, kind=kind))
     if block != channels * bits // 8:
-        raise SoundError(f"{name} is damaged: its frame size does not match its channels and bits.")
+        raise SoundError(_("{name} is damaged: its frame size does not match its channels and bits.").format(
+            name=name))
     return tag, rate, channels, bits, block
 
 
@@ -82,7 +88,8 @@ def _samples(body: bytes, fmt: tuple[int, int, int, int, int], name: str) -> np.
     tag, rate, channels, bits, block = fmt
     frames = len(body) // block
     if frames / rate > MAX_SECONDS:
-        raise SoundError(f"{name} is {frames / rate:.0f} s long; at most {MAX_SECONDS:.0f} s is heard.")
+        raise SoundError(_("{name} is {seconds} s long; at most {most} s is heard.").format(
+            name=name, seconds=f"{frames / rate:.0f}", most=f"{MAX_SECONDS:.0f}"))
     raw = body[:frames * block]
     if tag == FLOAT:
         x = np.frombuffer(raw, "<f4" if bits == 32 else "<f8").astype(np.float32)
@@ -104,11 +111,12 @@ def to_16k(audio: np.ndarray, rate: int) -> np.ndarray:
     if x.ndim == 2:
         x = x.mean(axis=1, dtype=np.float32)
     if x.ndim != 1:
-        raise SoundError("The audio is not one or more channels of samples.")
+        raise SoundError(_("The audio is not one or more channels of samples."))
     if not RATES[0] <= rate <= RATES[1]:
-        raise SoundError(f"The audio's sample rate of {rate} Hz is not one that is read.")
+        raise SoundError(_("The audio's sample rate of {rate} Hz is not one that is read.").format(rate=rate))
     if len(x) > MAX_SECONDS * rate * 1.01:
-        raise SoundError(f"The audio is {len(x) / rate:.0f} s long; at most {MAX_SECONDS:.0f} s is heard.")
+        raise SoundError(_("{name} is {seconds} s long; at most {most} s is heard.").format(
+            name=_("The audio"), seconds=f"{len(x) / rate:.0f}", most=f"{MAX_SECONDS:.0f}"))
     if rate == RATE or not len(x):
         return np.ascontiguousarray(x)
     n = int(round(len(x) * RATE / rate))

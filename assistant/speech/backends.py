@@ -36,11 +36,10 @@ SPEAKER = Contract("speaking back-end", ("name", "speak", "wait", "cancel"),
 
 
 def contract_of(entry: Any) -> Contract:
-    """The contract a back-end (class or instance) is held to: a speaker's when it has `speak`, else a
-    synthesizer's."""
-    from assistant.speech.speaker import is_speaker
-
-    return SPEAKER if is_speaker(entry) else CONTRACT
+    """The contract a back-end (class or instance) is held to: a speaker's when it has `speak` (as
+    `speaker.is_speaker` tells, which this registry cannot import: the speaker imports the synthesizers, which
+    read this registry), else a synthesizer's."""
+    return SPEAKER if callable(getattr(entry, "speak", None)) else CONTRACT
 
 
 def after(name: str) -> str:
