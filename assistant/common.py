@@ -106,7 +106,7 @@ MODE_CYCLE = (Mode.BOTH, Mode.SCENE, Mode.TEXT, Mode.QUIET)  # the order the M k
 
 
 class Action(str, Enum):
-    """What a key (or a stdin word, or a spoken command) asks for. The key table (`keys.KEYS`) binds each
+    """What a key (or a stdin word, or a spoken command: `listening`) asks for. The key table (`keys.KEYS`) binds each
     to its keys and words; the loop, or the channel that declares it (`Channel.actions`), does it."""
 
     DESCRIBE = "describe"
@@ -132,6 +132,8 @@ class Action(str, Enum):
     CODES = "codes"
     LOCATE = "locate"
     LEARN = "learn"
+    WHO = "who"  # who the people in view are
+    FORGET = "forget"  # forget a person taught (their face)
     HELP = "help"
     QUIT = "quit"
 
