@@ -65,6 +65,8 @@ class Earcon(str, Enum):
     GUIDANCE_DARK = "guidance-dark"
     GUIDANCE_NO_PAGE = "guidance-no-page"
     FIND_TICK = "find-tick"  # what is looked for is in view: pitch follows its height (level 0 bottom .. 1 top)
+    LISTEN = "listen"  # the microphone listens now: say the command
+    HEARD = "heard"  # the microphone has stopped listening: the command is being made out
 
 
 class Mode(str, Enum):
@@ -134,6 +136,7 @@ class Action(str, Enum):
     LEARN = "learn"
     WHO = "who"  # who the people in view are
     FORGET = "forget"  # forget a person taught (their face)
+    LISTEN = "listen"  # push to talk: the command is spoken
     HELP = "help"
     QUIT = "quit"
 

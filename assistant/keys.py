@@ -88,6 +88,9 @@ KEYS: tuple[Key, ...] = (
     Key("w", "W", ("w",), ("who",), Action.WHO, "who is this", "the people in view you taught, by name"),
     Key("x", "X", ("x",), ("forget",), Action.FORGET, "forget a face",
         "type the person's name and Enter: the face learned under that name is forgotten; on stdin: forget NAME"),
+    Key("v", "V", ("v",), ("listen",), Action.LISTEN, "speak a command",
+        "after the tone, say a command (\"read this\", \"find my keys\"); with --listen, no key: say "
+        "\"assistant\" and the command"),
     Key("h", "H", ("h", "?"), ("help",), Action.HELP, "these keys", "say the keys"),
     Key("q", "Q", ("q",), ("quit",), Action.QUIT, "quit", "Ctrl+C works too"),
 )
@@ -131,6 +134,7 @@ SAID: dict[Action, str] = {
     Action.LEARN: N_('N, learn a face.'),
     Action.WHO: N_('W, who is this.'),
     Action.FORGET: N_('X, forget a face.'),
+    Action.LISTEN: N_('V, speak a command.'),
     Action.HELP: N_('H, these keys.'),
     Action.QUIT: N_('Q, quit.'),
 }
