@@ -31,12 +31,17 @@ def espeak(text: str, voice: str) -> np.ndarray:
 
 
 def piper(*texts: str) -> list[np.ndarray]:
+    """Each text in the neural voice, the same every time (its noise off: a test hears what it heard before)."""
+    from piper.config import SynthesisConfig
+
     from assistant.listen.sound import to_16k
     from assistant.speech.synth import PiperSynth
 
     synth = PiperSynth()
+    steady = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
     try:
-        return [to_16k(synth.synthesize(text, 1.0, 1.0), synth.sample_rate) for text in texts]
+        return [to_16k(np.concatenate([c.audio_float_array for c in synth.voice.synthesize(text, syn_config=steady)]),
+                       synth.sample_rate) for text in texts]
     finally:
         synth.close()
 
