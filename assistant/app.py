@@ -289,6 +289,7 @@ def build_live(config: Config, source: FrameSource | None, speech: Speech, *, mo
     from assistant.capture.sources import Grabber, NoSource
     from assistant.common import READING
     from assistant.keys import Preview
+    from assistant.listening import Listening
     from assistant.live import LiveAssistant
 
     stop = stop or threading.Event()
@@ -308,6 +309,9 @@ def build_live(config: Config, source: FrameSource | None, speech: Speech, *, mo
                               is_reading=is_reading, stop=stop, save_dir=save_dir)
     live = LiveAssistant(config, grabber, speech, channels, stop, clock)
     grabber.on_event = live.on_grabber_event
+    # Voice commands: the recogniser is loaded when first spoken to (listening always: at start).
+    live.listening = Listening(lambda: models.recogniser, speech, live.inbox.put, stop, config.listen.always,
+                               loaded=lambda: models.loaded("recogniser"))
     if preview:
         live.preview = Preview(live.command)
     return live

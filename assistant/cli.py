@@ -94,6 +94,9 @@ def _source_args(parser: argparse.ArgumentParser) -> None:
                         help=_("stop after this many seconds"))
     parser.add_argument("--find", metavar=p_("metavar", "NAME"),
                         help=_("look for NAME from the start, as G does: a thing, a word, a code"))
+    parser.add_argument("--listen", action="store_true", default=None,
+                        help=_('listen all the time for voice commands said after "assistant" (without it: V, then '
+                               'the command)'))
 
 
 def _voice_engine_args(parser: argparse.ArgumentParser) -> None:
@@ -237,6 +240,7 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
         "mode": ("announce", "mode"),
         "voice": ("speech", "voice"),
         "model": ("vision", "model"),
+        "listen": ("listen", "always"),
     }
     out: dict[str, dict[str, Any]] = {}
     for attr, (section, key) in mapping.items():

@@ -203,6 +203,14 @@ class SpeechConfig:
 
 
 @dataclass(frozen=True)
+class ListenConfig:
+    """Voice commands."""
+
+    always: bool = setting(False, "Listen all the time for voice commands said after the wake word \"assistant\" "
+                           "(\"assistant, read this\"); else only after V.")
+
+
+@dataclass(frozen=True)
 class Config:
     """All settings."""
 
@@ -210,6 +218,7 @@ class Config:
     vision: VisionConfig = field(default_factory=VisionConfig)
     announce: AnnounceConfig = field(default_factory=AnnounceConfig)
     speech: SpeechConfig = field(default_factory=SpeechConfig)
+    listen: ListenConfig = field(default_factory=ListenConfig)
 
 
 def default_path() -> Path:

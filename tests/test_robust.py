@@ -54,14 +54,16 @@ def receipt(tmp_path_factory) -> Path:
 # --- 1. offline, from outside Python ---------------------------------------------------------------------
 def test_demo_read_listen_and_say_open_no_internet_socket_and_write_no_telemetry(tmp_path, receipt):
     """onnxruntime's own threads looked up its telemetry host 9 s and 15 s after start: the demo runs 20 s
-    under strace (past both), with every thread followed."""
+    under strace (past both), with every thread followed, listening always (the sound system is asked for a
+    microphone); `listen` runs the recogniser."""
     from assistant.offline import internet_sockets
 
     env = empty_home(tmp_path)
     spoken = tmp_path / "stop.wav"
     subprocess.run(["espeak-ng", "-w", str(spoken), "stop"], check=True, timeout=60)
     for argv, timeout in (
-        (["demo", "--voice-engine", "piper", "--wav", str(tmp_path / "demo.wav"), "--max-seconds", "20"], 120),
+        (["demo", "--listen", "--voice-engine", "piper", "--wav", str(tmp_path / "demo.wav"), "--max-seconds", "20"],
+         120),
         (["read", str(receipt)], 60),
         (["listen", str(spoken)], 60),
         (["say", "--voice-engine", "piper", "Nothing here goes to the network.", "--wav", str(tmp_path / "s.wav")], 60),

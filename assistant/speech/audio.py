@@ -414,6 +414,9 @@ EARCONS: dict[Earcon, Callable[[float], np.ndarray]] = {
     Earcon.GUIDANCE_DARK: lambda level: tone(200, 0.25),
     Earcon.GUIDANCE_NO_PAGE: lambda level: _join(tone(262, 0.12), tone(262, 0.12)),
     Earcon.FIND_TICK: find_tick,  # pitch: how high the thing looked for is in the view
+    # An octave up: speak now; an octave down: the microphone has stopped listening (voice commands).
+    Earcon.LISTEN: lambda level: _join(tone(880, 0.06), tone(1760, 0.09)),
+    Earcon.HEARD: lambda level: _join(tone(1760, 0.06), tone(880, 0.09)),
 }
 if set(EARCONS) != set(Earcon):  # checked at import: an earcon without a recipe must not reach run time
     raise ImportError(f"earcons without a recipe: {set(Earcon) - set(EARCONS)}")
