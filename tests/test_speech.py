@@ -106,9 +106,8 @@ def test_now_cuts_off_what_is_playing_and_clears_the_queue(piper):
         speech.close()
 
 
-def test_stale_normal_items_are_dropped_and_duplicates_collapse(piper):
-    now = [0.0]
-    speech, sink, started = speaking(piper, clock=lambda: now[0], stale_seconds=4.0)
+def test_stale_normal_items_are_dropped_and_duplicates_collapse(piper, clock):
+    speech, sink, started = speaking(piper, clock=clock, stale_seconds=4.0)
     try:
         speech.say("The first thing to say, which takes a little while.")
         while not started:
@@ -116,7 +115,7 @@ def test_stale_normal_items_are_dropped_and_duplicates_collapse(piper):
         assert speech.say("Probably a cat.") is True
         assert speech.say("Probably a cat.") is False  # identical and still waiting
         speech.say("Important.", Priority.NEXT)
-        now[0] = 10.0  # the cat has waited too long by the time its turn comes
+        clock.now = 10.0  # the cat has waited too long by the time its turn comes
         assert speech.wait_idle(15)
         assert started == ["The first thing to say, which takes a little while.", "Important."]
         assert speech.stats.dropped_stale == 1 and speech.stats.dropped_duplicate == 1
