@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 import pytest
 
-from assistant.app import build_live, channel_context, load_models
+from assistant.app import channel_context, load_models
 from assistant.bench import find as bench_find
 from assistant.bench import pans
 from assistant.capture.images import read_image
@@ -27,8 +27,6 @@ from assistant.config import Config
 from assistant.keys import Action
 from assistant.offline import no_network
 from assistant.speech.audio import SAMPLE_RATE, WavSink, earcon
-from assistant.speech.queue import Speech
-from assistant.speech.synth import TextSynth
 from assistant.vision.targets import Kind as TargetKind
 from assistant.vision.targets import Placement, resolve, text_in, words_of
 
@@ -268,15 +266,11 @@ def test_the_targets_hold_with_levels_fitted_without_the_photos_judged(coco_phot
     assert bench_find.find_score(*held_out, share=1.0).found < score.found
 
 
-def test_a_camera_turning_at_30_degrees_a_second_is_led_to_the_cup(models, coco_dir, tmp_path):
+def test_a_camera_turning_at_30_degrees_a_second_is_led_to_the_cup(models, coco_dir, tmp_path, live_loop):
     (pan,) = [p for p in pans.pans(coco_dir) if p.file == CUP_PHOTO and p.cls == "cup"]
-    clock = [0.0]
-    speech = Speech(TextSynth(), WavSink(tmp_path / "turn.wav"))
-    try:
-        live = build_live(Config(), None, speech, models=models, clock=lambda: clock[0])
-        run = pans.simulate(live, clock, coco_dir, pan, 30.0)
-    finally:
-        speech.close()
+    turned = [0.0]  # the clock `bench.pans` moves: a list's first item
+    loop = live_loop(models, sink=WavSink(tmp_path / "turn.wav"), clock=lambda: turned[0])
+    run = pans.simulate(loop.live, turned, coco_dir, pan, 30.0)
     right, judged = pans.sign_right(run)
     assert judged >= 3 and right == judged
     assert pans.first_tick_after(run, 0.5) is not None and not [t for t, _, _ in run.ticks if pan.inside(t) == 0]
