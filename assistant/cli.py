@@ -326,7 +326,8 @@ def first_language(argv: list[str]) -> str:
     except ConfigError:  # no config file, or one that cannot be read: its error comes later, when it is loaded
         speech = None
     configured = speech.get("language") if isinstance(speech, dict) else None
-    return user_language(configured if configured in LANGUAGES else "")
+    # Only a string can be a language's code (an array there is unhashable: its error comes when it is loaded).
+    return user_language(configured if isinstance(configured, str) and configured in LANGUAGES else "")
 
 
 def _flag_values(argv: list[str], names: tuple[str, ...]) -> dict[str, str]:
