@@ -11,11 +11,10 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from assistant import __version__, cliwords, exits, i18n, textout
 from assistant.common import Mode
-from assistant.config import Config, ConfigError, _read_toml, default_path, load, shown
+from assistant.config import Config, ConfigError, TomlValue, _read_toml, default_path, load, shown
 from assistant.i18n import _, p_
 from assistant.registry import load_class
 
@@ -47,8 +46,8 @@ HANDLERS: dict[str, str] = {
 
 def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     # Sub-commands leave these unset unless given, so flags before the sub-command are not overwritten.
-    count: Any = 0 if top else argparse.SUPPRESS
-    path: Any = None if top else argparse.SUPPRESS
+    count: int | str = 0 if top else argparse.SUPPRESS
+    path: str | None = None if top else argparse.SUPPRESS
     parser.add_argument("-v", "--verbose", action="count", default=count, help=_("more logging on stderr"))
     parser.add_argument("-q", "--quiet", action="count", default=count, help=_("less logging on stderr"))
     parser.add_argument("--config", type=Path, default=path, metavar=p_("metavar", "FILE"),
@@ -228,7 +227,7 @@ def _as_itself(record: logging.LogRecord) -> bool:
     return True
 
 
-def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
+def overrides_from(args: argparse.Namespace) -> dict[str, dict[str, TomlValue]]:
     """CLI flags that map onto settings, as a TOML-shaped dict."""
     mapping = {
         "language": ("speech", "language"),
@@ -238,7 +237,7 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
         "voice": ("speech", "voice"),
         "model": ("vision", "model"),
     }
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, dict[str, TomlValue]] = {}
     for attr, (section, key) in mapping.items():
         value = getattr(args, attr, None)
         if value is not None:
