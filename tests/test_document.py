@@ -145,6 +145,7 @@ def test_read_document_cli_says_how_many_lines(page, tmp_path, capsys):
     assert out[0] == "Region-based segmentation" and out[-1].endswith(" lines read.")
 
 
+@pytest.mark.slow
 def test_document_mode_guides_then_reads_the_page_and_keeps_it(page, tmp_path, live_loop):
     from assistant.capture.sources import FolderSource
     from assistant.speech.audio import RecordingSink

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from assistant.common import Say
 from assistant.config import Config
@@ -55,6 +56,7 @@ def test_a_step_that_fails_every_frame_logs_its_traceback_once(caplog, clock):
     assert caplog.text.count("failed again") == 49
 
 
+@pytest.mark.slow
 def test_log_lines_show_outside_text_only_as_itself(tmp_path):
     name = tmp_path / "photo\nWARNING fake: the battery is empty\x1b[2J.png"
     name.write_bytes(b"not an image at all")

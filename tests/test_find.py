@@ -278,6 +278,7 @@ def test_a_camera_turning_at_30_degrees_a_second_is_led_to_the_cup(models, coco_
     assert [w for _, w in run.words] == ["Looking for cup.", "Cup, ahead, close."]
 
 
+@pytest.mark.slow
 def test_demo_with_find_leads_to_the_cup_in_stereo(tmp_path):
     wav = tmp_path / "demo.wav"
     done = subprocess.run([sys.executable, "-m", "assistant", "demo", "--find", "cup", "--voice-engine", "text",

@@ -62,6 +62,7 @@ def demo_run(models):
     return live, said
 
 
+@pytest.mark.slow
 def test_each_object_in_the_clip_is_announced_once(demo_run):
     live, said = demo_run
     labels = [text for _, kind, text in said if kind.startswith("label")]
@@ -71,6 +72,7 @@ def test_each_object_in_the_clip_is_announced_once(demo_run):
     assert all("cat" not in text for text in labels if text != "A cat, ahead.")  # the classifier's cat: not again
 
 
+@pytest.mark.slow
 def test_the_page_is_read_once(demo_run):
     live, said = demo_run
     texts = [text for _, kind, text in said if kind == "text"]
@@ -81,6 +83,7 @@ def test_the_page_is_read_once(demo_run):
     assert live.grabber.stats.grabbed == 280  # every frame of the 28 s clip
 
 
+@pytest.mark.slow
 def test_describe_now_cuts_off_what_was_playing(models, tmp_path):
     for i in range(40):
         cv2.imwrite(str(tmp_path / f"{i:03d}.jpg"), scene_image("coffee"))
@@ -143,6 +146,7 @@ class FlakyCamera:
         return None
 
 
+@pytest.mark.slow
 def test_a_lost_camera_is_reported_once_and_its_return_too(models):
     camera = FlakyCamera(scene_image("chelsea"), good=15, lost_seconds=1.0)
     live, speech, sink, said, stop = make_live(models, camera, fps=10.0)
@@ -156,6 +160,7 @@ def test_a_lost_camera_is_reported_once_and_its_return_too(models):
     assert [e for _, e in live.events if e.startswith("camera")] == ["camera-lost", "camera-back"]
 
 
+@pytest.mark.slow
 def test_keys_change_mode_rate_and_say_help(models, tmp_path):
     cv2.imwrite(str(tmp_path / "000.jpg"), scene_image("coffee"))
     live, speech, sink, said, stop = make_live(models, FolderSource(tmp_path), fps=10.0)
@@ -187,6 +192,7 @@ def test_keys_change_mode_rate_and_say_help(models, tmp_path):
         speech.close()
 
 
+@pytest.mark.slow
 def test_ctrl_c_ends_cleanly_in_under_a_second(tmp_path):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen([sys.executable, "-m", "assistant", "demo", "--voice-engine", "text"],
@@ -290,6 +296,7 @@ def test_the_clip_on_a_fake_clock_announces_each_thing_once_and_a_corrupt_frame_
     assert live.ticks["scene"] == index - 1 and live.ticks["text"] == (index + 4) // 5 - 1
 
 
+@pytest.mark.slow
 def test_keys_pressed_as_fast_as_possible_from_another_thread_kill_no_thread(models, monkeypatch, caplog):
     """For 10 s a thread presses every key but quit as fast as it can while the loop runs the real clip:
     no thread raises, no step fails, and every worker is still alive at the end."""
@@ -335,6 +342,7 @@ def test_keys_pressed_as_fast_as_possible_from_another_thread_kill_no_thread(mod
     assert len(modes) >= 4 and "mode:Scene and text mode." in modes, modes
 
 
+@pytest.mark.slow
 def test_guidance_as_tones_in_document_mode_plays_the_tone_and_the_worker_lives_on(models, tmp_path, live_loop):
     """`announce.guidance = "tones"` with no page in view: the no-page advice is a tone, not a crash."""
     from dataclasses import replace
@@ -420,6 +428,7 @@ def test_describe_in_quiet_mode_answers_about_the_view_now_not_an_earlier_one(mo
     assert live.fresh_frame() is None
 
 
+@pytest.mark.slow
 def test_nothing_about_a_thing_is_heard_long_after_it_left_and_nothing_is_lost_silently(models, tmp_path,
                                                                                           live_loop):
     """Scenes change every 1.5 s at real time while the neural voice speaks slowly into a fake sound card
@@ -508,6 +517,7 @@ def _run_demo(*extra: str, stdin: str = "", timeout: float = 120) -> subprocess.
                           text=True, timeout=timeout)
 
 
+@pytest.mark.slow
 def test_goodbye_is_heard_whole_before_the_program_ends_and_realtime_wav_keeps_the_silences(tmp_path):
     import wave
 
@@ -537,6 +547,7 @@ def test_goodbye_is_heard_whole_before_the_program_ends_and_realtime_wav_keeps_t
     assert len(samples) - voiced[-1] >= 0.1 * SAMPLE_RATE
 
 
+@pytest.mark.slow
 def test_transcript_starts_a_new_file_unless_append(tmp_path):
     transcript = tmp_path / "said.jsonl"
     for extra in ((), (), ("--append",)):

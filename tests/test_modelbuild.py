@@ -149,6 +149,7 @@ def test_build_needs_no_torch():
     assert count > 200 and fc_shape == [1000, 1280]
 
 
+@pytest.mark.slow
 def test_without_npm_the_build_says_how_to_fix_it_and_the_rest_still_runs(tmp_path, monkeypatch, capsys):
     import shutil
 

@@ -89,6 +89,7 @@ def piper():
     return PiperSynth()
 
 
+@pytest.mark.slow
 def test_pause_keeps_the_place_and_resume_goes_on_from_that_line(piper):
     fast = threading.Event()  # the sound card at real speed until the pause is checked, then ten times faster
     said: list[Utterance] = []
@@ -110,6 +111,7 @@ def test_pause_keeps_the_place_and_resume_goes_on_from_that_line(piper):
     assert texts(said) == RECEIPT[:3] + RECEIPT[2:]  # the third line again, then on to the end
 
 
+@pytest.mark.slow
 def test_rate_and_volume_keys_do_not_cut_reading_off_and_dot_repeats_content(piper, live_loop):
     five_times = RecordingSink(sleep=lambda s: time.sleep(s / 5.0))  # a sound card five times faster than real time
     loop = live_loop(load_models(Config()), clock=time.monotonic, synth=piper, sink=five_times)

@@ -209,6 +209,7 @@ def models():
     return load_models(Config())
 
 
+@pytest.mark.slow
 def test_codes_mode_says_a_code_once_while_in_view_and_beeps_for_one_too_far(tmp_path, models, live_loop):
     frames = [paste(photo("coffee"), ean13(EAN), 0.3)] * 10  # too far to read: beeps
     frames += [paste(photo("coffee"), qr("https://example.com/x"), 0.4)] * 20
@@ -225,6 +226,7 @@ def test_codes_mode_says_a_code_once_while_in_view_and_beeps_for_one_too_far(tmp
     assert beeps and beeps[0] < texts.index("Web address: example dot com, x.")
 
 
+@pytest.mark.slow
 def test_light_mode_plays_the_tone_until_s_and_c_says_the_colour(tmp_path, models, live_loop):
     red = np.zeros((480, 640, 3), np.uint8)
     red[:] = (30, 30, 200)

@@ -90,6 +90,7 @@ def wait_for_sound(sink: RecordingSink, timeout: float = 10.0) -> None:
     assert sink.played, "nothing was played"
 
 
+@pytest.mark.slow
 def test_now_cuts_off_what_is_playing_and_clears_the_queue(piper):
     speech, sink, started = speaking(piper)
     try:
@@ -106,6 +107,7 @@ def test_now_cuts_off_what_is_playing_and_clears_the_queue(piper):
         speech.close()
 
 
+@pytest.mark.slow
 def test_stale_normal_items_are_dropped_and_duplicates_collapse(piper, clock):
     speech, sink, started = speaking(piper, clock=clock, stale_seconds=4.0)
     try:
@@ -123,6 +125,7 @@ def test_stale_normal_items_are_dropped_and_duplicates_collapse(piper, clock):
         speech.close()
 
 
+@pytest.mark.slow
 def test_stop_silences_within_50_ms_and_repeat_says_it_again(piper):
     speech, sink, started = speaking(piper)
     try:
@@ -142,6 +145,7 @@ def test_stop_silences_within_50_ms_and_repeat_says_it_again(piper):
         speech.close()
 
 
+@pytest.mark.slow
 def test_a_failing_voice_does_not_kill_the_speech_thread(piper, monkeypatch, caplog):
     speech, sink, started = speaking(piper)
     real = piper.synthesize
@@ -193,6 +197,7 @@ def test_a_dropped_in_voice_is_listed(tmp_path, monkeypatch, capsys):
     assert synth.info.name == "my-voice"
 
 
+@pytest.mark.slow
 def test_voice_rate_and_volume_change_while_running(piper):
     speech, sink, started = speaking(piper)
     try:
