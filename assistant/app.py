@@ -241,6 +241,7 @@ def open_speech(config: Config, wav: Path | None = None, rate: float | None = No
                     "voice.", config.speech.engine)
         config = replace(config, speech=replace(config.speech, engine=after(config.speech.engine)))
     voices, notices = open_voices(config)
+    assert voices.first is not None  # made: only a dry run names the voice without making it
     speech = Speech(voices.first, open_sink(wav, realtime), config.speech.rate if rate is None else rate,
                     config.speech.volume, config.speech.stale_seconds, on_start=on_start, voices=voices)
     for notice in notices:

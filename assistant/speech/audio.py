@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Protocol
 
 import numpy as np
 
@@ -155,7 +155,7 @@ class SoundDeviceSink(BufferedSink):
         device = sd.query_devices(kind="output")
         self.channels = 2 if int(device["max_output_channels"]) >= 2 else 1
 
-        def callback(outdata: np.ndarray, count: int, _time: Any, _status: Any) -> None:
+        def callback(outdata: np.ndarray, count: int, _time: object, _status: object) -> None:
             outdata[:] = self.pull(count)
 
         self.stream = sd.OutputStream(samplerate=SAMPLE_RATE, channels=self.channels, dtype="float32",
@@ -226,7 +226,7 @@ class RecordingSink(BufferedSink):
         super().close()
 
 
-def open_wav(path: Path) -> tuple[Any, wave.Wave_write]:
+def open_wav(path: Path) -> tuple[IO[bytes], wave.Wave_write]:
     """A private (0600) stereo 16-bit WAV file at the sinks' sample rate, and the file object under it."""
     from assistant.paths import private_open
 
