@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from assistant.app import Models
     from assistant.capture.sources import FrameSource
     from assistant.config import Config
+    from assistant.vision.faceid import FaceDescriber
+    from assistant.vision.faces import FaceDetector
 
 # The tests expect the assistant's own words in English, whatever the machine's locale (the language tests
 # choose theirs); child processes inherit this.
@@ -185,6 +187,28 @@ def speech_service(sound_server) -> Iterator:
 
 
 # --- the fake clock and the live loop (tests/harness.py) -------------------------------------------------
+@pytest.fixture
+def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data folder of the test's own (XDG_DATA_HOME): the faces it teaches are kept there, never in the
+    user's. Test files that teach faces use it for every test (`pytest.mark.usefixtures`)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path / "data" / "assistant"
+
+
+@pytest.fixture(scope="session")
+def face_detector() -> FaceDetector:
+    from assistant.vision.faces import FaceDetector
+
+    return FaceDetector(1)
+
+
+@pytest.fixture(scope="session")
+def face_describer() -> FaceDescriber:
+    from assistant.vision.faceid import FaceDescriber
+
+    return FaceDescriber(1)
+
+
 @pytest.fixture
 def clock() -> Clock:
     """A fake clock at 0.0."""

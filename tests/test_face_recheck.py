@@ -26,10 +26,7 @@ TAUGHT, ANNA, STRANGER = "img1.jpg", "img11.jpg", "img16.jpg"  # person01 (twice
 FPS = 5.0
 
 
-@pytest.fixture(autouse=True)
-def data_home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    return tmp_path / "data" / "assistant"
+pytestmark = pytest.mark.usefixtures("data_home")  # faces taught here are kept in a folder of its own
 
 
 @pytest.fixture(scope="module")

@@ -21,32 +21,18 @@ from assistant.cli import main
 from assistant.commands import check
 from assistant.vision import facestore
 from assistant.vision.faceid import PROBABLY, SURE, FaceDescriber
-from assistant.vision.faces import FaceDetector
 from assistant.vision.people import KnownPeople, thresholds
 
 ANNA = ("img1.jpg", "img2.jpg")  # person01, taught
 ANNA_AGAIN, STRANGER = "img4.jpg", "img16.jpg"  # person01 on another day; person03
 
 
-@pytest.fixture(autouse=True)
-def data_home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    return tmp_path / "data" / "assistant"
+pytestmark = pytest.mark.usefixtures("data_home")  # faces taught here are kept in a folder of its own
 
 
 @pytest.fixture(scope="module")
-def detector() -> FaceDetector:
-    return FaceDetector(1)
-
-
-@pytest.fixture(scope="module")
-def describer() -> FaceDescriber:
-    return FaceDescriber(1)
-
-
-@pytest.fixture(scope="module")
-def dev_faces(dev_dir, detector, describer) -> bench.Faces:
-    return bench.load_faces(dev_dir, detector.detect, describer)
+def dev_faces(dev_dir, face_detector, face_describer) -> bench.Faces:
+    return bench.load_faces(dev_dir, face_detector.detect, face_describer)
 
 
 def portrait(dev_dir: Path, name: str) -> str:

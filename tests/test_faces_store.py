@@ -35,33 +35,20 @@ OTHERS = ("img16.jpg", "img13.jpg", "img20.jpg", "img24.jpg")  # persons 03, 02,
 STRANGER = OTHERS[0]
 
 
-@pytest.fixture(autouse=True)
-def data_home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    return tmp_path / "data" / "assistant"
-
-
-@pytest.fixture(scope="module")
-def detector() -> FaceDetector:
-    return FaceDetector(1)
-
-
-@pytest.fixture(scope="module")
-def describer() -> FaceDescriber:
-    return FaceDescriber(1)
+pytestmark = pytest.mark.usefixtures("data_home")  # faces taught here are kept in a folder of its own
 
 
 def photo(dev_dir: Path, name: str) -> str:
     return str(dev_dir / "faces-dev" / name)
 
 
-def descriptor(dev_dir: Path, name: str, detector: FaceDetector, describer: FaceDescriber) -> np.ndarray:
+def descriptor(dev_dir: Path, name: str, face_detector: FaceDetector, face_describer: FaceDescriber) -> np.ndarray:
     image = read_image(photo(dev_dir, name))
-    face = the_face(detector.detect(image))
+    face = the_face(face_detector.detect(image))
     assert face is not None
     chip = align(image, face)
     assert chip is not None
-    return describer.describe(chip)
+    return face_describer.describe(chip)
 
 
 def kept(data_home: Path) -> dict[str, int]:
@@ -84,8 +71,8 @@ def test_a_name_in_any_case_or_unicode_form_is_one_person(dev_dir, data_home, ca
 
 
 def test_a_file_of_an_older_version_with_case_twins_and_a_decomposed_name_is_read_and_forgotten(
-        dev_dir, data_home, detector, describer):
-    look = [round(float(v), 6) for v in descriptor(dev_dir, ANNA, detector, describer)]
+        dev_dir, data_home, face_detector, face_describer):
+    look = [round(float(v), 6) for v in descriptor(dev_dir, ANNA, face_detector, face_describer)]
     data_home.mkdir(parents=True)
     people = [{"name": n, "descriptors": [look]} for n in ("Anna", "anna", unicodedata.normalize("NFD", "Zoé"))]
     (data_home / facestore.FILE_NAME).write_text(json.dumps(
@@ -107,11 +94,11 @@ def test_eight_faces_add_at_once_keep_all_eight(dev_dir, data_home):
     assert sorted(kept(data_home)) == [f"P{i}" for i in range(8)]
 
 
-def test_a_change_waits_for_the_one_under_way(dev_dir, data_home, detector, describer, monkeypatch):
+def test_a_change_waits_for_the_one_under_way(dev_dir, data_home, face_detector, face_describer, monkeypatch):
     """Deterministic: Ben's change reads the file while Anna's is about to be written. Without the lock Ben's
     write replaces the file with what he read, and Anna is gone though she was "saved"."""
-    anna = descriptor(dev_dir, ANNA, detector, describer)[None]
-    ben = descriptor(dev_dir, STRANGER, detector, describer)[None]
+    anna = descriptor(dev_dir, ANNA, face_detector, face_describer)[None]
+    ben = descriptor(dev_dir, STRANGER, face_detector, face_describer)[None]
     real_read, real_write = facestore.read, facestore.write
     ben_read = threading.Event()
 
@@ -263,10 +250,10 @@ def test_a_different_face_does_not_take_a_name_over_without_being_told(dev_dir, 
 
 
 # --- the live learn -------------------------------------------------------------------------------------
-def tile(dev_dir: Path, name: str, side: int, detector: FaceDetector) -> np.ndarray:
+def tile(dev_dir: Path, name: str, side: int, face_detector: FaceDetector) -> np.ndarray:
     """A square crop of the photo around its face (twice the face's box), `side` pixels wide."""
     image = read_image(photo(dev_dir, name))
-    face = the_face(detector.detect(image))
+    face = the_face(face_detector.detect(image))
     assert face is not None
     x0, y0, x1, y1 = face.box
     half = max(x1 - x0, y1 - y0)
@@ -297,61 +284,62 @@ def lesson(channel, frame_at, name: str = "Anna", seconds: float = 6.0) -> list[
 
 
 @pytest.fixture
-def channel(describer):
+def channel(face_describer):
     from assistant.app import Models, channel_context
     from assistant.channels.faces import FacesChannel
     from assistant.config import Config
     from assistant.vision.detectors import Detectors
 
-    models = Models(Config(), detector=Detectors(1, ("face",)), describer=describer)
+    models = Models(Config(), detector=Detectors(1, ("face",)), describer=face_describer)
     return FacesChannel(channel_context(Config(), models))
 
 
-def test_learn_before_a_grid_of_faces_of_a_size_learns_nobody(dev_dir, data_home, channel, detector):
-    grid = canvas([(tile(dev_dir, n, 240, detector), 80 + 240 * (i % 2), 240 * (i // 2))
+def test_learn_before_a_grid_of_faces_of_a_size_learns_nobody(dev_dir, data_home, channel, face_detector):
+    grid = canvas([(tile(dev_dir, n, 240, face_detector), 80 + 240 * (i % 2), 240 * (i // 2))
                    for i, n in enumerate((ANNA, *OTHERS[:3]))])
-    assert len(detector.detect(grid)) == 4
+    assert len(face_detector.detect(grid)) == 4
     said = lesson(channel, lambda now: grid)
     assert said == ["Several faces in view; which one is meant cannot be told. Have only that person in view, or "
                     "nearest the camera, then press N again."]
     assert not (data_home / facestore.FILE_NAME).exists()
 
 
-def test_learn_before_a_grid_learns_the_face_clearly_the_largest(dev_dir, data_home, channel, detector, describer):
-    small = [(tile(dev_dir, n, 120, detector), 420, 20 + 150 * i) for i, n in enumerate(OTHERS[:3])]
-    frame = canvas([(tile(dev_dir, ANNA, 360, detector), 20, 60), *small])
-    assert len(detector.detect(frame)) == 4
+def test_learn_before_a_grid_learns_the_face_clearly_the_largest(dev_dir, data_home, channel, face_detector,
+                                                                  face_describer):
+    small = [(tile(dev_dir, n, 120, face_detector), 420, 20 + 150 * i) for i, n in enumerate(OTHERS[:3])]
+    frame = canvas([(tile(dev_dir, ANNA, 360, face_detector), 20, 60), *small])
+    assert len(face_detector.detect(frame)) == 4
     said = lesson(channel, lambda now: frame)
     assert said == ["Learning Anna. Hold still.", "Anna is saved."]
-    learned = KnownPeople(describer).gallery
+    learned = KnownPeople(face_describer).gallery
     assert learned.names == ("Anna",)
-    assert np.linalg.norm(learned.means[0] - descriptor(dev_dir, ANNA_AGAIN, detector, describer)) < SURE
+    assert np.linalg.norm(learned.means[0] - descriptor(dev_dir, ANNA_AGAIN, face_detector, face_describer)) < SURE
     for other in OTHERS[:3]:
-        assert np.linalg.norm(learned.means[0] - descriptor(dev_dir, other, detector, describer)) > PROBABLY
+        assert np.linalg.norm(learned.means[0] - descriptor(dev_dir, other, face_detector, face_describer)) > PROBABLY
 
 
 def test_someone_else_in_the_place_of_the_face_being_learned_is_never_mixed_in(dev_dir, data_home, channel,
-                                                                                  detector):
+                                                                                  face_detector):
     """She is clearly the largest when asked; then the grid changes and a stranger's face is where hers was,
     as large: his looks are not hers."""
-    others = [(tile(dev_dir, n, 120, detector), 420, 20 + 150 * i) for i, n in enumerate(OTHERS[1:])]
-    hers = canvas([(tile(dev_dir, ANNA, 360, detector), 20, 60), *others])
-    his = canvas([(tile(dev_dir, STRANGER, 360, detector), 20, 60), *others])
+    others = [(tile(dev_dir, n, 120, face_detector), 420, 20 + 150 * i) for i, n in enumerate(OTHERS[1:])]
+    hers = canvas([(tile(dev_dir, ANNA, 360, face_detector), 20, 60), *others])
+    his = canvas([(tile(dev_dir, STRANGER, 360, face_detector), 20, 60), *others])
     said = lesson(channel, lambda now: hers if now < 0.3 else his)
     assert said == ["Learning Anna. Hold still.", "The face was not seen well enough. Anna is not saved."]
     assert not (data_home / facestore.FILE_NAME).exists()
 
 
-def test_learn_does_not_give_a_known_name_to_a_different_face(dev_dir, data_home, channel, detector, capsys):
+def test_learn_does_not_give_a_known_name_to_a_different_face(dev_dir, data_home, channel, face_detector, capsys):
     assert main(["faces", "add", "Anna", photo(dev_dir, ANNA)]) == 0
     before = (data_home / facestore.FILE_NAME).read_bytes()
     channel.people.load()
-    stranger = canvas([(tile(dev_dir, STRANGER, 360, detector), 140, 60)])
+    stranger = canvas([(tile(dev_dir, STRANGER, 360, face_detector), 140, 60)])
     said = lesson(channel, lambda now: stranger, "anna")
     assert said == ["Learning anna. Hold still.", "The name Anna is taken by someone whose face differs from this one: "
                     "nothing is saved. Teach this person under another name."]
     assert (data_home / facestore.FILE_NAME).read_bytes() == before
-    said = lesson(channel, lambda now: canvas([(tile(dev_dir, ANNA_AGAIN, 360, detector), 140, 60)]), "ANNA")
+    said = lesson(channel, lambda now: canvas([(tile(dev_dir, ANNA_AGAIN, 360, face_detector), 140, 60)]), "ANNA")
     assert said[-1] == "Anna is saved." and kept(data_home) == {"Anna": 2}
 
 

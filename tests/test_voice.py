@@ -38,10 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TAUGHT, ANNA = "img1.jpg", "img4.jpg"  # person01, taught; person01 on another day
 
 
-@pytest.fixture(autouse=True)
-def data_home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    return tmp_path / "data" / "assistant"
+pytestmark = pytest.mark.usefixtures("data_home")  # faces taught here are kept in a folder of its own
 
 
 @pytest.fixture(scope="module")
