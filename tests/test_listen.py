@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from voice_helper import SoundCard
 
 from assistant.cli import main
 from assistant.listen import models as names
@@ -408,35 +409,17 @@ def test_the_manifest_lists_the_recogniser_with_the_published_hashes():
     assert models[names.VAD]["source_package"] == "faster-whisper==1.2.1"
 
 
-class SoundCard:
-    """sounddevice's device list, faked: `inputs` input devices (the default first), or none."""
-
-    def __init__(self, *inputs: str) -> None:
-        self.inputs = inputs
-
-    def query_devices(self, device: object = None, kind: str | None = None) -> object:
-        import sounddevice
-
-        devices = [{"name": n, "max_input_channels": 1, "max_output_channels": 0, "default_samplerate": 44_100.0}
-                   for n in self.inputs]
-        if kind == "input":
-            if not devices:
-                raise sounddevice.PortAudioError("Error querying device -1")
-            return devices[0]
-        return devices
-
-
 def test_check_says_whether_the_recogniser_is_built_and_whether_there_is_a_microphone(tmp_path, monkeypatch):
     import sounddevice
 
     from assistant.commands.check import check_listen
 
-    monkeypatch.setattr(sounddevice, "query_devices", SoundCard().query_devices)
+    monkeypatch.setattr(sounddevice, "query_devices", SoundCard(inputs=()).query_devices)
     lines = [r.line() for r in check_listen()]
     assert lines[0].startswith("OK   voice commands: Whisper base (whisper-base/model.bin) and Silero VAD")
     assert lines[1] == ("WARN microphone: no microphone (no input device); voice commands cannot be given (fix: "
                         "connect a microphone)")
-    monkeypatch.setattr(sounddevice, "query_devices", SoundCard("USB headset").query_devices)
+    monkeypatch.setattr(sounddevice, "query_devices", SoundCard(inputs=("USB headset",)).query_devices)
     assert [r.line() for r in check_listen()][1] == "OK   microphone: USB headset"
     monkeypatch.setenv("ASSISTANT_MODELS_DIR", str(tmp_path))
     lines = [r.line() for r in check_listen()]
@@ -449,7 +432,7 @@ def test_without_a_microphone_push_to_talk_says_so_in_one_sentence(recogniser, m
 
     from assistant.listen.microphone import Microphone, MicrophoneError
 
-    monkeypatch.setattr(sounddevice, "query_devices", SoundCard().query_devices)
+    monkeypatch.setattr(sounddevice, "query_devices", SoundCard(inputs=()).query_devices)
     with pytest.raises(MicrophoneError, match=r"^No microphone\.$"):
         Microphone(recogniser.vad)
 
