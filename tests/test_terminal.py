@@ -110,9 +110,13 @@ def test_every_other_way_out_leaves_the_terminal_as_it_was_found(how, status, th
     args = ["run", "--camera", str(three_photos), "--fps", "10", "--voice-engine", "text"]
     if how not in ("wait", "fault"):
         args += ["--max-seconds", "40"]
-    got, before, after, out = in_pty(args, how)
-    assert got == status, out
-    assert after == before, out
+    # A fault ends the loop at once while the camera's thread reads: an exit that left it reading while Python
+    # ended aborted now and then (SIGABRT, 2 in 30), so that way out is taken ten times.
+    with ThreadPoolExecutor(3) as pool:
+        runs = list(pool.map(lambda _: in_pty(args, how), range(10 if how == "fault" else 1)))
+    for got, before, after, out in runs:
+        assert got == status, out
+        assert after == before, out
     if how == "wait":
         assert b"End of the images." in out
 

@@ -8,13 +8,16 @@ import logging
 import sys
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant import app, exits
 from assistant.common import Kind, Priority
 from assistant.config import Config
 from assistant.i18n import _
 from assistant.textout import json_line, plain
+
+if TYPE_CHECKING:
+    from assistant.live import LiveAssistant
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,7 @@ def _live(args: argparse.Namespace, config: Config, source_spec: str, fps: float
 
     speech = app.open_speech(config, getattr(args, "wav", None), on_start=started,
                              realtime=getattr(args, "wav_realtime", None))
+    live: LiveAssistant | None = None
     try:
         try:
             models = app.load_models(config)
@@ -74,6 +78,8 @@ def _live(args: argparse.Namespace, config: Config, source_spec: str, fps: float
         return 130
     finally:
         stop.set()
+        if live is not None:  # whatever ended it: the camera's thread is not left reading while Python exits
+            live.grabber.join(timeout=1.0)
         speech.stop()
         try:
             speech.close()
