@@ -14,6 +14,7 @@ from assistant.channels.base import Context, Lane
 from assistant.common import Earcon, Kind, Mode, Priority, Say
 from assistant.i18n import N_, _
 from assistant.vision.ocr import TextResult
+from assistant.vision.textnoise import is_text, text_lines
 
 
 class TextView:
@@ -69,9 +70,10 @@ class TextChannel:
 
     def step(self, frame: np.ndarray, now: float) -> list[Say]:
         result = self.view.read(frame)
-        if any(ln.score >= self.tracker.min_score for ln in result.lines):
+        read = [(ln.text, ln.score) for ln in result.lines if is_text(ln.text)]  # noise is not text (textnoise)
+        if any(score >= self.tracker.min_score for _text, score in read):
             self.last_text_at = now
-        new_lines = self.tracker.update((ln.text, ln.score) for ln in result.lines)
+        new_lines = self.tracker.update(read)
         if not new_lines:
             return []
         # One utterance per run: lines read together are not dropped one by one as stale.
@@ -90,10 +92,10 @@ class TextChannel:
         `frame` made now (quiet and scene modes have no live read)."""
         latest, at = self.view.latest, self.view.latest_at
         if latest is not None and now - at <= FRESH:
-            return text_part(latest.spoken_lines)
+            return text_part(text_lines(latest.spoken_lines))
         if frame is None:
             return ""
-        return text_part(self.ctx.models.describe_reader().read(frame).spoken_lines)
+        return text_part(text_lines(self.ctx.models.describe_reader().read(frame).spoken_lines))
 
     def reset(self) -> None:
         self.tracker.forget()
