@@ -106,17 +106,25 @@ def things_sentence(things: Sequence[Detection], width: float, style: str = "thi
         if d.name in chosen and d.box is not None:
             wheres[d.name].append(where(d.box, width, style))
     order = _order(style)
+    unsure = {d.name for d in things if not d.sure} - {d.name for d in things if d.sure}
     parts = []
     for w in order:  # the kinds all in one place, by place: "a table and two chairs ahead"
         names = [n for n in chosen if set(wheres[n]) == {w}]
         if names:
-            parts.append(_("{things} {where}").format(things=listed([a_thing(n, len(wheres[n])) for n in names]),
-                                                      where=placed(w)))
+            parts.append(_("{things} {where}").format(
+                things=listed([_surely(a_thing(n, len(wheres[n])), n not in unsure) for n in names]),
+                where=placed(w)))
     for n in chosen:  # a kind in several places, once: "two giraffes on the left and on the right"
         if len(set(wheres[n])) > 1:
             places = [placed(w) for w in order if w in wheres[n]]
-            parts.append(_("{things} {where}").format(things=a_thing(n, len(wheres[n])), where=listed(places)))
+            parts.append(_("{things} {where}").format(things=_surely(a_thing(n, len(wheres[n])), n not in unsure),
+                                                      where=listed(places)))
     return sentence(", ".join(parts)) + "." if parts else ""
+
+
+def _surely(things: str, sure: bool) -> str:
+    """'a remote', or 'probably a remote' for a kind `vision.verify` is not sure of (a plain word is a promise)."""
+    return things if sure else _("probably {things}").format(things=things)
 
 
 def describe_found(found: Sequence[Detection], width: float, style: str = "thirds") -> str:
