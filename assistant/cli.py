@@ -153,7 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("bench", "Benchmarks: ours against a baseline, side by side.")
     p.add_argument("what", choices=list(BENCHES))
+    p.add_argument("folder", nargs="?", type=Path, help="describe: a captions set (default: coco-captions-dev)")
     p.add_argument("--frames", type=int, default=0, help="frames or runs to time (0: the default)")
+    p.add_argument("--json", action="store_true", help="describe: the figures as one JSON object")
     p = add("check", "Check that everything the assistant needs is here.")
     p.add_argument("--no-camera", action="store_true", help="skip opening the camera")
     p = add("config", "Show the effective settings or where they are read from.")

@@ -39,6 +39,7 @@ from assistant.vision.merge import Hit, centre_in, merge
 from assistant.vision.naming import Namer
 from assistant.vision.people import Match, Naming, name_found
 from assistant.vision.things import plural_of
+from assistant.vision.verify import LiveCheck
 
 DESCRIBED = "objects-described"  # shared: what this channel found for the describe-now answer being made
 IN_VIEW = "objects-in-view"  # shared: the detections this channel holds as in view now (the scene channel's)
@@ -84,6 +85,8 @@ class ObjectsChannel:
         self.people = known_people(ctx)
         self.namer = Namer(self.people)
         self.faces: list[Face] = []  # the faces of the last step
+        # What is said at all, and how (`vision.verify`); without a classifier, without a second look.
+        self.check = LiveCheck(getattr(ctx.models, "classifier", None))
 
     def _where(self, det: Detection) -> str:
         assert det.box is not None
@@ -100,7 +103,7 @@ class ObjectsChannel:
             self.coco_at, self.view, still = now, view, True
         self.faces = self.detector.faces.detect(frame)
         faces = [(f.score, f.box) for f in self.faces]
-        found = merge(*self.hits, faces)
+        found = self.check.live(merge(*self.hits, faces), *self.hits, frame, self.coco_at)  # `vision.verify`
         if still:
             return found
         return [d for d in found if d.source == "face" or (d.category == "person" and d.box is not None
@@ -178,12 +181,13 @@ class ObjectsChannel:
         if frame is not None and self.detector is not None and not (still and found):
             self.width = float(frame.shape[1])
             seen, faces = self.detector.look(frame)
-            found = name_found(frame, seen, faces, self.people)
+            found = name_found(frame, self.check.once(frame, seen, self.detector), faces, self.people)
         self.ctx.shared[DESCRIBED] = tuple(found)
         return describe_found(found, self.width, self.style)
 
     def reset(self) -> None:
         self.tracker.reset()
+        self.check.reset()
         self.namer.keep(set())
         self.hits, self.coco_at, self.view = ([], []), -math.inf, None
         self.ctx.shared[IN_VIEW] = ()

@@ -15,6 +15,7 @@ from assistant.channels.base import Context, Lane
 from assistant.channels.objects import DESCRIBED, IN_VIEW, covered_names
 from assistant.common import Kind, Mode, Priority, Say
 from assistant.i18n import N_
+from assistant.still import labels_to_say
 from assistant.vision import scene
 from assistant.vision.detection import Detection
 
@@ -55,7 +56,7 @@ class SceneChannel:
         if not present and frame is not None:
             present = ranked_by_name(self.classifier.detect(frame, 10))
         objects = self.ctx.shared.pop(DESCRIBED, ())
-        labels = labels_part(unsaid_labels(present, objects), self.floor, self.sure)
+        labels = labels_part(labels_to_say(present, objects, self.covered), self.floor, self.sure)
         return "" if objects and labels == nothing() else labels
 
     def reset(self) -> None:

@@ -22,6 +22,7 @@ BENCHES = {
     "language": "assistant.bench.language",
     "faces": "assistant.bench.faces",
     "find": "assistant.bench.find",
+    "describe": "assistant.bench.describe",
 }
 
 

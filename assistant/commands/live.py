@@ -109,25 +109,19 @@ def cmd_demo(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_describe(args: argparse.Namespace, config: Config) -> int:
-    from assistant.announce.announcer import ranked_by_name
-    from assistant.announce.describe import unsaid_labels
-    from assistant.announce.phrasing import describe_sentence, said_labels
+    from assistant import still
     from assistant.channels.base import Context
     from assistant.channels.codes import CodesChannel
     from assistant.channels.colour import ColourChannel
-    from assistant.channels.objects import describe_objects, objects_json
+    from assistant.channels.objects import objects_json
     from assistant.commands.files import ImageFiles, output_problem
-    from assistant.vision import scene
     from assistant.vision.classifier import Classifier
     from assistant.vision.manifest import ModelError
     from assistant.vision.ocr import OcrUnavailable
-    from assistant.vision.people import name_found
 
     try:
-        classifier = Classifier(config.vision.model, config.vision.threads)
-        reader = app.document_reader(config)
-        detector = app.load_detector(config)
-        people = app.known_people(config)
+        senses = still.Senses(Classifier(config.vision.model, config.vision.threads), app.document_reader(config),
+                              app.load_detector(config), app.known_people(config))
     except (ModelError, OcrUnavailable) as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -142,24 +136,16 @@ def cmd_describe(args: argparse.Namespace, config: Config) -> int:
     images = ImageFiles(args.images, args.json)
     for path, image in images:
         started = time.perf_counter()
-        seen, faces = detector.look(image) if detector is not None else ([], [])
-        found = name_found(image, seen, faces, people)
-        # The classifier's labels only for what the detector did not name (people and things come first).
-        labels = unsaid_labels(ranked_by_name(classifier.detect(image, 10)), found)
-        text = reader.read(image)
-        measures = scene.measure(image)
-        width = float(image.shape[1])
-        sentence = describe_sentence(labels, text.spoken_lines, measures.light_words, a.enter_score, a.sure_score,
-                                     describe_objects(found, width, a.positions), measures.trustworthy)
+        answer = still.describe(image, senses, a)
         extra = [part for part in (codes.describe(image, 0.0), colour.describe(image, 0.0)) if part]
-        sentence = " ".join([sentence, *extra])
+        sentence = " ".join([answer.sentence, *extra])
         if args.json:
-            # `labels` are exactly the classifier's labels in the sentence; `sure`: said plainly.
-            said = said_labels(labels, a.enter_score) if measures.trustworthy else []
+            # `labels`: the calibrated classifier's, whatever the sentence says; `sure`: plainly, not "probably".
+            width = float(image.shape[1])
             print(json_line({"file": str(path), "text": sentence,
                              "labels": [{"name": d.name, "score": round(d.score, 4), "sure": d.score >= a.sure_score}
-                                        for d in said],
-                             "objects": objects_json(found, width, a.positions) if measures.trustworthy else [],
+                                        for d in answer.labels],
+                             "objects": objects_json(answer.found, width, a.positions),
                              "ms": round((time.perf_counter() - started) * 1000, 1)}), flush=True)
         else:
             print(plain(f"{path}: {sentence}" if len(args.images) > 1 else sentence), flush=True)
