@@ -285,10 +285,11 @@ def test_the_clip_on_a_fake_clock_announces_each_thing_once_and_a_corrupt_frame_
     assert speech.wait_idle(10)
     speech.close()
     labels = [t for k, t in said if k.startswith("label")]
-    # The COCO detector names the motorcycle (the classifier's "moped" was never sure enough), the bottle on
-    # the shelf behind it, and a cardboard box on that shelf it takes for a book.
-    assert labels == ["A cat, ahead.", "A cup, ahead.", "Espresso.", "A motorcycle, ahead.", "A bottle, ahead.",
-                      "A book, on the right.", "A person, ahead.", "Three cups."], labels
+    # The COCO detector names the motorcycle (the classifier's "moped" was never sure enough). Not the small
+    # can on the shelf behind it (a bottle at 0.37, whose crop the classifier calls a tobacco shop) nor a
+    # cardboard box on that shelf it took for a book: unsure things are not announced (issue 30).
+    assert labels == ["A cat, ahead.", "A cup, ahead.", "Espresso.", "A motorcycle, ahead.", "A person, ahead.",
+                      "Three cups."], labels
     texts = [t for k, t in said if k == "text"]
     assert len(texts) == 1 and texts[0].startswith("Region-based segmentation")
     # Guidance only for text really read: none for the astronaut, the table or the dark room (it was "Move

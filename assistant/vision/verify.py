@@ -42,6 +42,7 @@ CROP_MARGIN = 0.2
 CROP_FRACTION = 0.875
 MIN_CROP = 32  # pixels: a smaller box is looked at with this much around it
 MAX_LOOKS = 8  # crops looked at in one photo (about 10 ms each)
+LIVE_LOOKS = 2  # live, crops looked at in a run of the detectors (at most one a second): 2% of a core
 Look = Callable[[np.ndarray, Box], Sequence[Detection]]  # (frame, box) -> the classifier's labels for its `crop`
 
 # Things that sit on tables: a table under one of them is a table (rule 6).
@@ -144,16 +145,16 @@ class _Seen:
 
 
 def judge(found: Sequence[Detection], below: Sequence[Detection], labels: Sequence[Detection], frame: np.ndarray,
-          look: Look | None, rules: Rules = RULES) -> list[Detection]:
+          look: Look | None, rules: Rules = RULES, max_looks: int = MAX_LOOKS) -> list[Detection]:
     """What to say of `found` (the merged detector's answer) and `below` (`below_levels`), best first: each
     thing kept with `sure` False when it is to be said as "probably"; the rest left out. `labels`: the
     whole photo's classifier labels; `look`: the classifier on a box's crop (None: no second look). At most
-    `MAX_LOOKS` crops are looked at, the largest first."""
+    `max_looks` crops are looked at, the largest first."""
     height, width = float(frame.shape[0]), float(frame.shape[1])
     seen = [_Seen(d, True, share(d.box, width, height)) for d in found if d.box is not None]
     seen += [_Seen(d, False, share(d.box, width, height)) for d in below if d.box is not None]
     full = {c: agreement(labels, c)[0] for c in {s.det.coco for s in seen if s.det.coco}}
-    looks = _looks(seen, full, frame, look, rules)
+    looks = _looks(seen, full, frame, look, rules, max_looks)
     verdicts = [(s, _verdict(s, full.get(s.det.coco or "", 0.0), looks.get(id(s), (0.0, 0.0)), rules))
                 for s in seen]
     kinds = {s.det.coco for s, v in verdicts if v}
@@ -176,14 +177,14 @@ def _unsure(s: _Seen, full: float, rules: Rules) -> bool:
 
 
 def _looks(seen: Sequence[_Seen], full: dict[str, float], frame: np.ndarray, look: Look | None,
-           rules: Rules) -> dict[int, tuple[float, float]]:
-    """The second look at the unsure things (at most `MAX_LOOKS`, the largest first): id -> `agreement`."""
+           rules: Rules, most: int) -> dict[int, tuple[float, float]]:
+    """The second look at the unsure things (at most `most`, the largest first): id -> `agreement`."""
     if look is None:
         return {}
     unsure = [s for s in seen if _unsure(s, full.get(s.det.coco or "", 0.0), rules)]
     unsure.sort(key=lambda s: -s.share)
     return {id(s): agreement(look(frame, s.det.box), s.det.coco)  # type: ignore[arg-type]
-            for s in unsure[:MAX_LOOKS]}
+            for s in unsure[:most]}
 
 
 def _verdict(s: _Seen, full: float, looked: tuple[float, float], rules: Rules) -> bool | None:
@@ -251,8 +252,9 @@ def one_count(things: Sequence[Detection]) -> list[Detection]:
 
 class LiveCheck:
     """The rules on the live loop, where CenterNet and the SSD run about once a second and their hits are
-    carried between runs (`channels.objects`). The whole view's labels are taken once a run, and a box is
-    looked at again only when it is new (a still view's runs reuse the last run's looks). `live` gives
+    carried between runs (`channels.objects`). The whole view's labels are taken once a run, at most
+    `LIVE_LOOKS` boxes are looked at in a run, and a box only when it is new (a still view's runs reuse the
+    last run's looks): the live loop's CPU budget holds (a turning camera was led to a cup as fast). `live` gives
     what may be announced: only sure things (an interruption is for what is sure; describe-now says the
     "probably" ones), and a thing sure only because the classifier agreed with a weak hit, or because of
     what stands on it, once two runs in a row have found it: one run's fluke is not said. `once` judges a
@@ -281,7 +283,7 @@ class LiveCheck:
             self.run, self.before, self.looked, self.looks = run, self.now, self.looks, {}
             self.labels = list(self.classifier.detect(frame, 10)) if self.classifier is not None else []
         look = self._look if self.classifier is not None else None
-        judged = judge(found, below_levels(coco, ssd, found), self.labels, frame, look, self.rules)
+        judged = judge(found, below_levels(coco, ssd, found), self.labels, frame, look, self.rules, LIVE_LOOKS)
         self.now = [d for d in judged if d.category != Category.PERSON.value]
         return [d for d in judged if d.sure and (self._plain(d) or self._seen_before(d))]
 
