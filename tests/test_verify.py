@@ -94,12 +94,6 @@ def test_one_pizza_is_one_three_laptops_are_laptops_and_two_people_are_two():
     assert said([front, behind]) == [("person", True), ("person", True)]
 
 
-def test_another_of_a_kind_said_plainly_is_counted_with_it():
-    bears = [thing("bear", 0.8, BIG), thing("bear", 0.3, (450.0, 100.0, 500.0, 150.0))]
-    assert said(bears, look=looking(label("wall", 0.2))) == [("bear", True), ("bear", True)]
-    assert said(bears, look=looking(label("rock", 0.9))) == [("bear", True)]  # vetoed by its crop
-
-
 def test_the_second_look_costs_a_few_crops_however_many_things_are_unsure():
     looked = []
     weak = [thing("bottle", 0.25, (i * 30.0, 10.0, i * 30.0 + 20.0, 60.0)) for i in range(20)]

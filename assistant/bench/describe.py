@@ -146,7 +146,7 @@ def _describer(senses: still.Senses, a: AnnounceConfig) -> Callable[[np.ndarray]
 def steps() -> list[tuple[str, verify.Rules | None, bool]]:
     """(name, rules, second look) of each row after "before", each adding one rule to the one above."""
     r = verify.RULES
-    plain = replace(r, agree=OFF, full=OFF, veto=OFF, person_floor=0.0, table=OFF, one_count=False, more_of=False)
+    plain = replace(r, agree=OFF, full=OFF, veto=OFF, person_floor=0.0, table=OFF, one_count=False)
     whole = replace(plain, full=r.full)
     look = replace(whole, agree=r.agree, veto=r.veto)
     people = replace(look, person_floor=r.person_floor)
@@ -158,7 +158,7 @@ def steps() -> list[tuple[str, verify.Rules | None, bool]]:
             (f"+ a second look at the crop (agrees {r.agree:g}, vetoes {r.veto:g})", look, True),
             (f"+ small people under {r.person_floor:g} unsaid", people, True),
             ("+ a table under a cup, a plate, a laptop", tables, True),
-            ("+ one thing, one count; more of a kind counted (= describe now)", r, True)]
+            ("+ one thing, one count (= describe now)", r, True)]
 
 
 @dataclass
