@@ -217,3 +217,19 @@ def test_describe_says_only_what_is_there_on_coco_photos(captions_photos):
     assert now.chair_i <= 0.05 and now.chair_s <= 0.08, now.row()
     assert now.recall >= then.recall - 0.03, (then.row(), now.row())
     assert now.per_description < then.per_description
+
+
+def test_chair_reads_counts_and_keeps_other_things_apart(dev_dir):
+    """The benchmark's reading of a description: counts said and whether they are within reason of the
+    boxes; a classifier's name for something else beside a COCO thing (a street sign) is not that thing."""
+    from assistant.bench import chair
+
+    vocab = chair.vocabulary(dev_dir / "coco-captions-dev" / "synonyms.txt", chair.assistant_words())
+    said = ("Three people: one on the left, two ahead. A table and two chairs ahead, probably a plant. "
+            "About fifteen people. 13 books on the left. Broccoli. A pair of skis.")
+    assert vocab.counts(said) == [("person", 3, False), ("dining table", 1, False), ("chair", 2, False),
+                                  ("potted plant", 1, False), ("person", 15, True), ("book", 13, False)]
+    assert vocab.things("A street sign on a pole.") == set() and vocab.things("A stop sign.") == {"stop sign"}
+    assert chair.count_error(1, False, [0.2]) == 0 and chair.count_error(2, False, [0.2]) == 1
+    assert chair.count_error(1, False, [0.2, 0.1]) == -1 and chair.count_error(1, False, [0.2, 0.001]) == 0
+    assert chair.count_error(15, True, [0.01] * 13) == 0 and chair.count_error(17, False, [0.001] * 5) == 1
