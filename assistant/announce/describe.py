@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 
 from assistant.announce.phrasing import who_words
 from assistant.announce.positions import HOURS, THIRDS, where
@@ -113,25 +113,32 @@ def things_sentence(things: Sequence[Detection], width: float, style: str = "thi
     for d in things:
         if d.name in chosen and d.box is not None:
             wheres[d.name].append(where(d.box, width, style))
+    unsure = {d.name for d in things if not d.sure} - {d.name for d in things if d.sure}
     parts = []
     for w in _order(style):  # the kinds all in one place, by place: "a table and two chairs ahead"
         names = [n for n in chosen if set(wheres[n]) == {w}]
         if names:
-            parts.append(_("{things} {where}").format(things=listed([a_thing(n, len(wheres[n])) for n in names]),
-                                                      where=placed(w)))
+            parts.append(_("{things} {where}").format(
+                things=listed([_surely(a_thing(n, len(wheres[n])), n not in unsure) for n in names]),
+                where=placed(w)))
     together = sentence(", ".join(parts)) + "." if parts else ""
-    apart = [_apart(n, wheres[n], style) for n in chosen if len(set(wheres[n])) > 1]
+    apart = [_apart(n, wheres[n], style, n not in unsure) for n in chosen if len(set(wheres[n])) > 1]
     return " ".join(p for p in (together, *apart) if p)
 
 
-def _apart(name: str, wheres: list[str], style: str) -> str:
+def _apart(name: str, wheres: list[str], style: str, sure: bool = True) -> str:
     """A kind in several places: 'Two bottles: one ahead, one on the right.'; more than a few, where they are
     without counting each place: '27 chairs on the left, ahead and on the right.'"""
-    things = a_thing(name, len(wheres))
+    things = _surely(a_thing(name, len(wheres)), sure)
     if len(wheres) <= CROWD:
         return by_place(name, things, wheres, style)
     places = [placed(w) for w in _order(style) if w in wheres]
     return sentence(_("{things} {where}.").format(things=things, where=listed(places)))
+
+
+def _surely(things: str, sure: bool) -> str:
+    """'a remote', or 'probably a remote' for a kind `vision.verify` is not sure of (a plain word is a promise)."""
+    return things if sure else _("probably {things}").format(things=things)
 
 
 def describe_found(found: Sequence[Detection], width: float, style: str = "thirds") -> str:
@@ -149,3 +156,12 @@ def unsaid_labels(labels: Iterable[Detection], found: Sequence[Detection]) -> li
     words = {w for d in found for w in same_words(d.name)} | {d.name for d in found}
     kinds = {d.category for d in found}
     return [lb for lb in labels if lb.name not in words and SUBSUMED.get(lb.category, "") not in kinds]
+
+
+def labels_to_say(labels: Iterable[Detection], found: Sequence[Detection], covered: Set[str]) -> list[Detection]:
+    """The classifier's labels for what the detectors have no name for (`covered`: every name of their kinds,
+    `Detectors.vocabulary`) and that are no sort of what they named (`unsaid_labels`): describe and
+    describe-now, as the live scene channel. A thing of their kinds comes with a box, a place and
+    `vision.verify`'s judgement; the same thing said again under another word ("a desk", then "probably a
+    dining table") would be one thing said twice, or a phantom the verified detectors left out."""
+    return [lb for lb in unsaid_labels(labels, found) if lb.name not in covered]

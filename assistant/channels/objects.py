@@ -42,6 +42,7 @@ from assistant.vision.merge import FACE, Hit, centre_in, merge
 from assistant.vision.naming import Namer, News
 from assistant.vision.people import Naming, name_found
 from assistant.vision.things import plural_of
+from assistant.vision.verify import LiveCheck
 
 # Mean difference (grey levels) of 32 x 24 thumbnails from the one at the last run that makes a new view:
 # the demo clip's hand shake stays within 3.9 of a scene's first frame, its scene cuts are 50 and more.
@@ -83,6 +84,8 @@ class ObjectsChannel(Channel):
         self.people = ctx.services.people
         self.namer = Namer(self.people)
         self.faces: list[Face] = []  # the faces of the last step
+        # What is said at all, and how (`vision.verify`); without a classifier, without a second look.
+        self.check = LiveCheck(getattr(ctx.models, "classifier", None), ctx.rules)
 
     def _where(self, det: Detection) -> str:
         assert det.box is not None
@@ -99,7 +102,8 @@ class ObjectsChannel(Channel):
             self.hits = self.detector.by_source(frame, self.slow)
             self.coco_at, self.view, still = now, view, True
         self.faces = self.detector.faces(frame)
-        found = merge({**self.hits, FACE: self.detector.hits(FACE, frame)})
+        found = self.check.live(merge({**self.hits, FACE: self.detector.hits(FACE, frame)}), self.hits, frame,
+                                self.coco_at)  # `vision.verify`: only what is sure is announced
         if still:
             return found
         return [d for d in found if d.source == FACE or (d.category == "person" and d.box is not None
@@ -190,12 +194,14 @@ class ObjectsChannel(Channel):
         if frame is not None and self.detector is not None and not (still and found):
             self.width = float(frame.shape[1])
             seen, faces = self.detector.look(frame)
+            seen = self.check.once(frame, seen, self.detector.by_source(frame))  # `vision.verify`
             found = name_found(frame, seen, faces, self.people)
         self.in_view.described = tuple(found)
         return describe_found(found, self.width, self.style)
 
     def reset(self) -> None:
         self.tracker.reset()
+        self.check.reset()
         self.namer.keep(set())
         self.hits, self.coco_at, self.view = {}, -math.inf, None
         self.in_view.present = ()
