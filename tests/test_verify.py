@@ -94,6 +94,19 @@ def test_one_pizza_is_one_three_laptops_are_laptops_and_two_people_are_two():
     assert said([front, behind]) == [("person", True), ("person", True)]
 
 
+def test_one_thing_is_said_by_the_name_the_classifier_gives_it():
+    """A panda the SSD took for a dog (0.5) and CenterNet for a bear (0.28, under the dog in the merge): the
+    whole photo's "giant panda" names the bear; the dog is not said (issue 30's phantom dog)."""
+    dog = thing("dog", 0.5, BIG, "ssd")
+    bear = thing("bear", 0.28, (105.0, 100.0, 405.0, 400.0))
+    labels = [label("giant panda", 0.92), label("brown bear", 0.04)]
+    assert said([dog], below=[bear], labels=labels) == [("bear", True)]
+    off = verify.judge([dog], [bear], labels, FRAME, None, verify.Rules(one_name=False))
+    assert [d.name for d in off] == ["dog", "bear"]
+    assert said([dog], labels=[label("dog", 0.9)]) == [("dog", True)]  # named by the classifier: kept
+    assert said([dog, thing("cat", 0.6, (0.0, 0.0, 50.0, 50.0))], labels=labels) == [("cat", True), ("dog", True)]
+
+
 def test_the_second_look_costs_a_few_crops_however_many_things_are_unsure():
     looked = []
     weak = [thing("bottle", 0.25, (i * 30.0, 10.0, i * 30.0 + 20.0, 60.0)) for i in range(20)]

@@ -113,11 +113,13 @@ def rows() -> list[Row]:
     then each row adding one rule to the one above it; the last is what describe says."""
     r = verify.RULES
     before = replace(r, judged=False, unnamed_labels=False, text_noise=False)
-    plain = replace(r, agree=OFF, full=OFF, veto=OFF, person_floor=0.0, table=OFF, one_count=False, looks=0)
+    plain = replace(r, agree=OFF, full=OFF, veto=OFF, person_floor=0.0, table=OFF, one_count=False, one_name=False,
+                    looks=0)
     whole = replace(plain, full=r.full)
     look = replace(whole, agree=r.agree, veto=r.veto, looks=r.looks)
     people = replace(look, person_floor=r.person_floor)
     tables = replace(people, table=r.table)
+    counts = replace(tables, one_count=True)
     return [Row("before (issue 30)", before),
             Row("+ labels only for what the detectors cannot name; text noise left out", replace(r, judged=False)),
             Row(f"+ plain from {r.sure:g}; unsure: 'probably' from {r.big:.0%} of the photo, else unsaid", plain),
@@ -125,7 +127,8 @@ def rows() -> list[Row]:
             Row(f"+ a second look at the crop (agrees {r.agree:g}, vetoes {r.veto:g})", look),
             Row(f"+ small people under {r.person_floor:g} unsaid", people),
             Row("+ a table under a cup, a plate, a laptop", tables),
-            Row("+ one thing, one count (= describe now)", r)]
+            Row("+ one thing, one count", counts),
+            Row("+ one thing, one name: the classifier's (= describe now)", r)]
 
 
 def grid() -> list[verify.Rules]:
