@@ -284,13 +284,15 @@ def open_voices(config: Config, identify: bool = True, load: bool = True) -> tup
 def build_live(config: Config, source: FrameSource | None, speech: Speech, *, models: Models | None = None,
                fps: float | None = None, stop: threading.Event | None = None,
                clock: Callable[[], float] = time.monotonic, save_dir: Path | None = None, preview: bool = False,
-               grabber_type: type[Grabber] | None = None) -> LiveAssistant:
+               grabber_type: type[Grabber] | None = None, rules: Rules | None = None) -> LiveAssistant:
     """The live assistant on `source` (a `FrameSource`; None: frames are handed to it step by step),
-    speaking into `speech`; not started. The only code that builds the live pipeline."""
+    speaking into `speech`; not started. The only code that builds the live pipeline. `rules`: what is said
+    at all (`vision.verify.Rules`; tests turn them off)."""
     from assistant.capture.sources import Grabber, NoSource
     from assistant.common import READING
     from assistant.keys import Preview
     from assistant.live import LiveAssistant
+    from assistant.vision.verify import RULES
 
     stop = stop or threading.Event()
     models = models or load_models(config)
@@ -306,7 +308,7 @@ def build_live(config: Config, source: FrameSource | None, speech: Speech, *, mo
 
     services = build_services(config, models, clock, is_reading)
     channels = build_channels(config, models, services, clock=clock, newest_frame=newest_frame,
-                              is_reading=is_reading, stop=stop, save_dir=save_dir)
+                              is_reading=is_reading, stop=stop, save_dir=save_dir, rules=rules or RULES)
     live = LiveAssistant(config, grabber, speech, channels, stop, clock)
     grabber.on_event = live.on_grabber_event
     if preview:

@@ -60,6 +60,20 @@ def salience(det: Detection, width: float) -> float:
     return det.score * math.sqrt(share) * middle
 
 
+def most_salient(found: Sequence[Detection], width: float, limit: int = MAX_THINGS) -> list[Detection]:
+    """What there is room for, in the order it is said: the people first, then the things of the `limit`
+    most salient kinds (a kind by its most salient thing, its things together): the live announcements'
+    order, as `describe_found`'s."""
+    people = [d for d in found if d.category == "person"]
+    best: dict[str, float] = defaultdict(float)
+    for d in found:
+        if d.category != "person":
+            best[d.name] = max(best[d.name], salience(d, width))
+    kinds = sorted(best, key=lambda n: -best[n])[:limit]
+    return people + sorted((d for d in found if d.name in kinds),
+                           key=lambda d: (kinds.index(d.name), -salience(d, width)))
+
+
 def people_sentence(people: Sequence[Detection], width: float, style: str = "thirds") -> str:
     """'A person on the left.', 'Two people ahead.', 'Three people: two ahead, one on the right.',
     'About twelve people.'; '' for nobody. People known by name first: 'Anna ahead and probably Ben on
