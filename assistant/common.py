@@ -65,6 +65,8 @@ class Earcon(str, Enum):
     GUIDANCE_DARK = "guidance-dark"
     GUIDANCE_NO_PAGE = "guidance-no-page"
     FIND_TICK = "find-tick"  # what is looked for is in view: pitch follows its height (level 0 bottom .. 1 top)
+    LISTEN = "listen"  # the microphone listens now: say the command
+    HEARD = "heard"  # the microphone has stopped listening: the command is being made out
 
 
 class Mode(str, Enum):
@@ -106,7 +108,7 @@ MODE_CYCLE = (Mode.BOTH, Mode.SCENE, Mode.TEXT, Mode.QUIET)  # the order the M k
 
 
 class Action(str, Enum):
-    """What a key (or a stdin word, or a spoken command) asks for. The key table (`keys.KEYS`) binds each
+    """What a key (or a stdin word, or a spoken command: `listening`) asks for. The key table (`keys.KEYS`) binds each
     to its keys and words; the loop, or the channel that declares it (`Channel.actions`), does it."""
 
     DESCRIBE = "describe"
@@ -132,6 +134,9 @@ class Action(str, Enum):
     CODES = "codes"
     LOCATE = "locate"
     LEARN = "learn"
+    WHO = "who"  # who the people in view are
+    FORGET = "forget"  # forget a person taught (their face)
+    LISTEN = "listen"  # push to talk: the command is spoken
     HELP = "help"
     QUIT = "quit"
 

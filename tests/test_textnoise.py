@@ -55,24 +55,23 @@ class Reader:
         return TextResult([lines], [], 1.0)
 
 
-def test_live_text_and_describe_now_leave_noise_out():
+def test_live_text_and_describe_now_leave_noise_out(clock):
     from assistant.app import Models, channel_context
     from assistant.channels.text import TextChannel
     from assistant.config import Config
 
-    now = [0.0]
     reader = Reader("1O", "Platform 9", "ETFL")
     models = Models(Config(), reader=reader, describe_reader=reader)
-    channel = TextChannel(channel_context(Config(), models, clock=lambda: now[0]))
+    channel = TextChannel(channel_context(Config(), models, clock=clock))
     frame = np.zeros((480, 640, 3), np.uint8)
     said = []
     for step in range(4):
-        now[0] = step * 0.5
-        said += [s.text for s in channel.step(frame, now[0])]
+        clock.now = step * 0.5
+        said += [s.text for s in channel.step(frame, clock.now)]
     assert said == ["Platform 9"]
-    assert channel.describe(frame, now[0]) == "Text: Platform 9."
+    assert channel.describe(frame, clock.now) == "Text: Platform 9."
     reader.lines = ("HAAAA FHINA",)
-    assert channel.describe(frame, now[0] + 10) == ""
+    assert channel.describe(frame, clock.advance(10)) == ""
 
 
 def test_with_the_noise_rule_off_the_fragments_are_said():

@@ -244,7 +244,7 @@ def test_chair_reads_counts_and_keeps_other_things_apart(dev_dir):
     assert chair.count_error(15, True, [0.01] * 13) == 0 and chair.count_error(17, False, [0.001] * 5) == 1
 
 
-def test_live_says_the_people_then_the_five_most_salient_kinds_as_describe_now_does(dev_dir):
+def test_live_says_the_people_then_the_five_most_salient_kinds_as_describe_now_does(dev_dir, clock):
     """Issue 30.5: a desk with six kinds of thing on it (COCO val 516916: desk, chairs, laptops, TVs, keyboard,
     a phone). Live says five, in describe-now's order; the sixth is tracked, so it is not said as new on the
     next steps, nor as gone when the view goes."""
@@ -257,23 +257,22 @@ def test_live_says_the_people_then_the_five_most_salient_kinds_as_describe_now_d
     from assistant.config import Config
 
     photo = cv2.imread(str(dev_dir / "coco-captions-dev" / "val2017_000000516916.jpg"))
-    now = [0.0]
     config = replace(Config(), announce=replace(Config().announce, say_gone=True))
-    channel = ObjectsChannel(channel_context(config, Models(config), clock=lambda: now[0]))
+    channel = ObjectsChannel(channel_context(config, Models(config), clock=clock))
     said = []
     for _ in range(10):
-        said += [s.text for s in channel.step(photo.copy(), now[0])]
-        now[0] = round(now[0] + 0.2, 6)
+        said += [s.text for s in channel.step(photo.copy(), clock.now)]
+        clock.advance(0.2)
     kinds = sorted({t.name for t in channel.tracker.tracks})
     assert len(kinds) == 6 and "phone" in kinds, kinds  # all six are there to say
     assert said == ["A desk, ahead.", "Two chairs, on the left.", "Two laptops, on the left and on the right.",
                     "Two TVs, on the left and ahead.", "A keyboard, ahead."], said
-    described = channel.describe(photo, now[0])  # the same five kinds, grouped by place
+    described = channel.describe(photo, clock.now)  # the same five kinds, grouped by place
     assert all(w in described for w in ("desk", "chairs", "laptops", "TVs", "keyboard")), described
     assert "phone" not in described, described
     dark = np.zeros_like(photo)
     gone = []
     for _ in range(30):  # 6 s without a view: everything has gone, the phone unsaid
-        gone += [s.text for s in channel.step(dark, now[0])]
-        now[0] = round(now[0] + 0.2, 6)
+        gone += [s.text for s in channel.step(dark, clock.now)]
+        clock.advance(0.2)
     assert len(gone) >= 8 and not any("phone" in g for g in gone), gone  # one a thing said

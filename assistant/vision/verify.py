@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Protocol
 
 import numpy as np
 
@@ -48,6 +48,13 @@ MIN_CROP = 32  # pixels: a smaller box is looked at with this much around it
 MAX_LOOKS = 8  # crops looked at in one photo (about 10 ms each)
 LIVE_LOOKS = 2  # live, crops looked at in a run of the detectors (at most one a second): 2% of a core
 Look = Callable[[np.ndarray, Box], Sequence[Detection]]  # (frame, box) -> the classifier's labels for its `crop`
+
+
+class Labeller(Protocol):
+    """What the rules ask of the classifier (`vision.classifier.Classifier`; the benchmark's replaying one)."""
+
+    def detect(self, frame_bgr: np.ndarray, top_k: int = 10) -> Sequence[Detection]: ...
+
 
 # Things that sit on tables: a table under one of them is a table (rule 6).
 ON_TABLES = frozenset({"cup", "bowl", "wine glass", "bottle", "fork", "knife", "spoon", "pizza", "cake", "donut",
@@ -118,7 +125,7 @@ def crop(frame: np.ndarray, box: Box) -> np.ndarray:
     return frame[b:d, a:c]
 
 
-def second_look(classifier: Any, frame: np.ndarray, box: Box) -> Sequence[Detection]:
+def second_look(classifier: Labeller, frame: np.ndarray, box: Box) -> Sequence[Detection]:
     """The classifier's labels (its `detect`) for the `crop` of `box` in `frame`; none for a crop it cannot take."""
     try:
         return list(classifier.detect(crop(frame, box), 10))
@@ -284,7 +291,7 @@ class LiveCheck:
     single frame as `assistant describe` does (describe-now on a new view).
     Thread contract: one thread (the objects channel's, the loop thread), like the classifier it uses."""
 
-    def __init__(self, classifier: Any, rules: Rules = RULES) -> None:
+    def __init__(self, classifier: Labeller | None, rules: Rules = RULES) -> None:
         self.classifier, self.rules = classifier, rules
         self.run: float | None = None
         self.labels: list[Detection] = []
@@ -294,6 +301,7 @@ class LiveCheck:
         self.now: list[Detection] = []
 
     def _look(self, frame: np.ndarray, box: Box) -> Sequence[Detection]:
+        assert self.classifier is not None  # no look is asked for without one
         if box not in self.looks:
             again = next((seen for seen in self.looked if iou(seen, box) >= SAME_BOX), None)
             self.looks[box] = self.looked[again] if again is not None else second_look(self.classifier, frame, box)
@@ -322,8 +330,9 @@ class LiveCheck:
     def once(self, frame: np.ndarray, found: Sequence[Detection], hits: Mapping[str, Sequence[Hit]]
              ) -> list[Detection]:
         """`found` (merged from `hits`, every source's on `frame`) judged as `assistant describe` judges a photo."""
-        labels = list(self.classifier.detect(frame, 10)) if self.classifier is not None else []
-        look = (lambda f, b: second_look(self.classifier, f, b)) if self.classifier is not None else None
+        classifier = self.classifier
+        labels = list(classifier.detect(frame, 10)) if classifier is not None else []
+        look = (lambda f, b: second_look(classifier, f, b)) if classifier is not None else None
         return judge(found, below_levels(hits, found), labels, frame, look, self.rules)
 
     def reset(self) -> None:
