@@ -60,17 +60,21 @@ def salience(det: Detection, width: float) -> float:
     return det.score * math.sqrt(share) * middle
 
 
+def salient_kinds(things: Iterable[Detection], width: float, limit: int = MAX_THINGS) -> list[str]:
+    """The names of the `limit` most salient kinds of `things`, most salient first (a kind by its most
+    salient thing): what there is room to say, in describe and live alike."""
+    best: dict[str, float] = defaultdict(float)
+    for d in things:
+        best[d.name] = max(best[d.name], salience(d, width))
+    return sorted(best, key=lambda n: -best[n])[:limit]
+
+
 def most_salient(found: Sequence[Detection], width: float, limit: int = MAX_THINGS) -> list[Detection]:
     """What there is room for, in the order it is said: the people first, then the things of the `limit`
-    most salient kinds (a kind by its most salient thing, its things together): the live announcements'
-    order, as `describe_found`'s."""
+    most salient kinds (`salient_kinds`), a kind's things together: the live announcements' order."""
     people = [d for d in found if d.category == "person"]
-    best: dict[str, float] = defaultdict(float)
-    for d in found:
-        if d.category != "person":
-            best[d.name] = max(best[d.name], salience(d, width))
-    kinds = sorted(best, key=lambda n: -best[n])[:limit]
-    return people + sorted((d for d in found if d.name in kinds),
+    kinds = salient_kinds((d for d in found if d.category != "person"), width, limit)
+    return people + sorted((d for d in found if d.name in kinds and d.category != "person"),
                            key=lambda d: (kinds.index(d.name), -salience(d, width)))
 
 
@@ -119,10 +123,7 @@ def by_place(name: str, things: str, wheres: list[str], style: str) -> str:
 def things_sentence(things: Sequence[Detection], width: float, style: str = "thirds", limit: int = MAX_THINGS) -> str:
     """At most `limit` kinds of thing, the most salient, by where they are: 'A TV on the left, a table and
     two chairs ahead.'; a kind in several places in a sentence of its own (`_apart`); '' for none."""
-    best: dict[str, float] = defaultdict(float)
-    for d in things:
-        best[d.name] = max(best[d.name], salience(d, width))
-    chosen = sorted(best, key=lambda n: -best[n])[:limit]
+    chosen = salient_kinds(things, width, limit)
     wheres: dict[str, list[str]] = defaultdict(list)
     for d in things:
         if d.name in chosen and d.box is not None:
