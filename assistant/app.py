@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from assistant.vision.orientation import PageOrientation
     from assistant.vision.people import KnownPeople
     from assistant.vision.peoplefinder import PeopleFinder
+    from assistant.vision.verify import Rules
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -284,14 +285,16 @@ def open_voices(config: Config, identify: bool = True, load: bool = True) -> tup
 def build_live(config: Config, source: FrameSource | None, speech: Speech, *, models: Models | None = None,
                fps: float | None = None, stop: threading.Event | None = None,
                clock: Callable[[], float] = time.monotonic, save_dir: Path | None = None, preview: bool = False,
-               grabber_type: type[Grabber] | None = None) -> LiveAssistant:
+               grabber_type: type[Grabber] | None = None, rules: Rules | None = None) -> LiveAssistant:
     """The live assistant on `source` (a `FrameSource`; None: frames are handed to it step by step),
-    speaking into `speech`; not started. The only code that builds the live pipeline."""
+    speaking into `speech`; not started. The only code that builds the live pipeline. `rules`: what is said
+    at all (`vision.verify.Rules`; tests turn them off)."""
     from assistant.capture.sources import Grabber, NoSource
     from assistant.common import READING
     from assistant.keys import Preview
     from assistant.listening import Listening
     from assistant.live import LiveAssistant
+    from assistant.vision.verify import RULES
 
     stop = stop or threading.Event()
     models = models or load_models(config)
@@ -307,7 +310,7 @@ def build_live(config: Config, source: FrameSource | None, speech: Speech, *, mo
 
     services = build_services(config, models, clock, is_reading)
     channels = build_channels(config, models, services, clock=clock, newest_frame=newest_frame,
-                              is_reading=is_reading, stop=stop, save_dir=save_dir)
+                              is_reading=is_reading, stop=stop, save_dir=save_dir, rules=rules or RULES)
     live = LiveAssistant(config, grabber, speech, channels, stop, clock)
     grabber.on_event = live.on_grabber_event
     # Voice commands: the recogniser is loaded when first spoken to (listening always: at start).
@@ -321,37 +324,48 @@ def build_live(config: Config, source: FrameSource | None, speech: Speech, *, mo
 @dataclass(frozen=True)
 class Described:
     """The describe answer for one still image: the sentence, the classifier's calibrated labels (as it
-    gives them, whatever the sentence says), the people and things named, and whether the picture could be
-    trusted (light and sharpness)."""
+    gives them, whatever the sentence says), the people and things named, whether the picture could be
+    trusted (light and sharpness), and the sentence's parts by the channel that said each (the benchmark
+    scores the things named, not the text read nor a colour)."""
 
     text: str
     labels: tuple[Detection, ...]
     objects: tuple[Detection, ...]
     trusted: bool
+    parts: tuple[tuple[str, str], ...] = ()
+
+    def part(self, channel: str) -> str:
+        """What the channel named `channel` said ('' for nothing)."""
+        return " ".join(text for name, text in self.parts if name == channel)
 
 
 class Still:
     """The describe answer for still images, made by the same channels as the live describe-now (space):
-    `describe(image)`. Thread contract: one thread."""
+    `describe(image)`. `rules`: what is said at all (`vision.verify.Rules`; the benchmark turns them off
+    one by one). Thread contract: one thread."""
 
-    def __init__(self, config: Config, models: Models | None = None) -> None:
+    def __init__(self, config: Config, models: Models | None = None, rules: Rules | None = None) -> None:
+        from assistant.vision.verify import RULES
+
         self.config = config
         self.models = models or Models(config, still=True)
         self.services = build_services(config, self.models, lambda: 0.0)
         if self.services.people is not None and self.services.people.problem:  # nobody is named: said why, once
             log.warning("%s", self.services.people.problem)
-        self.channels = build_channels(config, self.models, self.services, clock=lambda: 0.0)
+        self.channels = build_channels(config, self.models, self.services, clock=lambda: 0.0,
+                                       rules=rules or RULES)
 
     def describe(self, image: np.ndarray) -> Described:
         from assistant.announce.announcer import ranked_by_name
-        from assistant.live import describe_answer
+        from assistant.live import describe_parts
         from assistant.vision import scene
 
         self.services.text.forget()
-        text = describe_answer(self.channels, image, 0.0)
+        parts = tuple(describe_parts(self.channels, image, 0.0))
         trusted = scene.measure(image).trustworthy
         labels = tuple(ranked_by_name(self.models.classifier.detect(image, 10))) if trusted else ()
-        return Described(text, labels, self.services.in_view.described if trusted else (), trusted)
+        return Described(" ".join(part for _name, part in parts), labels,
+                         self.services.in_view.described if trusted else (), trusted, parts)
 
 
 def with_camera(config: Config, **changes: object) -> Config:

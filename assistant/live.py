@@ -471,6 +471,11 @@ def describe_answer(channels: Sequence[Channel], frame: np.ndarray | None, now: 
     registry's order (people and things, labels, text, light, colour, codes); when the picture cannot be
     trusted (too dark, blurred), the part that says so first (`Channel.leads`). A channel that fails is left
     out (logged in full); the others still answer."""
+    return " ".join(part for _name, part in describe_parts(channels, frame, now))
+
+
+def describe_parts(channels: Sequence[Channel], frame: np.ndarray | None, now: float) -> list[tuple[str, str]]:
+    """The parts of the describe answer, in the order said, each with its channel's name (`describe_answer`)."""
     parts: list[tuple[Channel, str]] = []
     for channel in channels:
         try:
@@ -482,4 +487,4 @@ def describe_answer(channels: Sequence[Channel], frame: np.ndarray | None, now: 
             parts.append((channel, part))
     if frame is not None and not scene.measure(frame).trustworthy:
         parts.sort(key=lambda item: not item[0].leads)  # stable: the others keep their order
-    return " ".join(part for _channel, part in parts)
+    return [(channel.name, part) for channel, part in parts]

@@ -129,3 +129,24 @@ def test_language_bench_compares_ours_with_the_other_libraries_by_line_length(ca
     long_lines = row(out, "ours        60-120")
     assert long_lines[1] == "100.0%"
     assert row(out, "pycld2 ")[0] and row(out, "langdetect ")[0]  # the baselines, side by side
+
+
+def test_describe_bench_prints_a_person_against_each_row_and_the_held_out_figures(capsys):
+    """`assistant bench describe` (issue 30.6) on 4 photos: a person, before, each rule's row, the two halves,
+    held out and the targets, each with its four figures; `--json` the same as one object."""
+    import json
+
+    assert main(["bench", "describe", "--frames", "4"]) == 0
+    out = capsys.readouterr().out
+    for label in ("a person (each caption against the other four)", "before (issue 30)",
+                  "+ one thing, one name: the classifier's (= describe now)",
+                  "held out (levels chosen on half, judged on the other)"):
+        recall, chair_i, chair_s, named = (float(c) for c in row(out, label + " ")[:4])
+        assert 0 <= recall <= 1 and 0 <= chair_i <= 1 and 0 <= chair_s <= 1 and 0 < named < 10, (label, out)
+    assert row(out, "target ")[:3] == [">= 0.78", "<= 0.05", "<= 0.08"]
+    assert re.search(r"Second looks .*: [\d.]+ a photo", out)
+    assert main(["bench", "describe", "--frames", "4", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["photos"] == 4 and len(got["rows"]) == 9 and len(got["halves"]) == 2
+    assert {"names_what_people_say", "chair_i", "chair_s", "things_named", "counts_right", "text_noise_said",
+            "real_text_said"} <= set(got["rows"][-1]) and set(got["person"]) == set(got["cross_validated"])

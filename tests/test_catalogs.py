@@ -126,6 +126,7 @@ def test_the_demo_says_nothing_of_its_own_in_english(language, models, english):
     assert i18n.missing == set(), sorted(i18n.missing)[:20]  # every message of its own had a translation
     ours = [(kind, text) for kind, text in said if kind in OWN]
     theirs = [(kind, text) for kind, text in english if kind in OWN]
-    assert len(ours) == len(theirs) > 20, (ours, theirs)
+    # 20 in English (22 before issue 30: the can and the box on the motorcycle's shelf are no longer said).
+    assert len(ours) == len(theirs) >= 20, (ours, theirs)
     same = [a for a, b in zip(ours, theirs) if a == b and any(ch.isalpha() for ch in a[1])]
     assert same == [], same  # each sentence of its own differs from the English one said at that moment

@@ -109,3 +109,30 @@ def test_corrupt_model_names_the_fix(tmp_path, monkeypatch):
     (tmp_path / "manifest.toml").unlink()
     with pytest.raises(ModelError, match="assistant models build"):
         Classifier()
+
+
+def test_describe_json_labels_on_the_dev_photos(int8, imagenet_dev):
+    """`describe --json` gives the calibrated classifier's labels whatever the sentence says (test_live): on
+    the dev photos a label on >= 60% of them, the best one right >= 97% when said plainly and >= 85% when
+    "probably" (issue 30 found labels on 43%, the detector's names taking them out). Measured: 0.725, 0.993
+    (139 photos) and 1.0 (6; the harder views of `assistant bench calibration` are where its levels were set)."""
+    from assistant.announce.announcer import ranked_by_name
+    from assistant.announce.phrasing import said_labels
+    from assistant.config import Config
+
+    a = Config().announce
+    spoken = [lb.spoken for lb in int8.labels]
+    labelled = plain = plain_right = probably = probably_right = 0
+    for image, truth, _ in imagenet_dev:
+        labels = said_labels(ranked_by_name(int8.detect(image, 10)), a.enter_score)
+        if not labels:
+            continue
+        labelled += 1
+        right = labels[0].name == spoken[truth]
+        if labels[0].score >= a.sure_score:
+            plain, plain_right = plain + 1, plain_right + right
+        else:
+            probably, probably_right = probably + 1, probably_right + right
+    assert labelled / len(imagenet_dev) >= 0.60, labelled
+    assert plain_right / plain >= 0.97 and probably_right / probably >= 0.85, (plain_right, plain, probably_right,
+                                                                                 probably)

@@ -36,14 +36,21 @@ def page_path(tmp_path_factory):
 
 
 def test_receipts_keep_word_boundaries(reader, dev_dir):
+    from assistant.vision.textnoise import text_lines
+
     ocr_dir = dev_dir / "ocr-dev"
-    score = Score()
+    score, said = Score(), Score()
     # Every other receipt, 16 of 32 (the suite's time): measured CER 0.029 and word recall 0.946 on these,
     # 0.033 and 0.946 on all 32, 0.037 and 0.946 on the other 16.
     for item in ground_truth(ocr_dir, "sroie")[::2]:
-        score.add(reader.read(read_image(ocr_dir / item["file"])).text, item["text"])
+        lines = reader.read(read_image(ocr_dir / item["file"])).spoken_lines
+        score.add("\n".join(lines), item["text"])
+        said.add("\n".join(text_lines(lines, ("en",))), item["text"])
     assert score.cer <= CER_FLOOR, f"CER {score.cer:.3f}"
     assert score.word_recall >= WORD_RECALL_FLOOR, f"word recall {score.word_recall:.3f}"
+    # What describe and live would say of them, noise left out (`vision.textnoise`, issue 30): measured
+    # 0.935 on all 32 (the lines left out: "MR. D.I.Y. (M) SDN BHD", "QTY RM RM", "RSK", "B.I.G.").
+    assert said.word_recall >= 0.90 and score.word_recall - said.word_recall <= 0.02, said.word_recall
 
 
 def test_a_page_is_read_line_by_line_in_order(reader, page_path):

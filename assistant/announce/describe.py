@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 
 from assistant.announce.phrasing import who_words
 from assistant.announce.positions import HOURS, THIRDS, where
@@ -60,6 +60,24 @@ def salience(det: Detection, width: float) -> float:
     return det.score * math.sqrt(share) * middle
 
 
+def salient_kinds(things: Iterable[Detection], width: float, limit: int = MAX_THINGS) -> list[str]:
+    """The names of the `limit` most salient kinds of `things`, most salient first (a kind by its most
+    salient thing): what there is room to say, in describe and live alike."""
+    best: dict[str, float] = defaultdict(float)
+    for d in things:
+        best[d.name] = max(best[d.name], salience(d, width))
+    return sorted(best, key=lambda n: -best[n])[:limit]
+
+
+def most_salient(found: Sequence[Detection], width: float, limit: int = MAX_THINGS) -> list[Detection]:
+    """What there is room for, in the order it is said: the people first, then the things of the `limit`
+    most salient kinds (`salient_kinds`), a kind's things together: the live announcements' order."""
+    people = [d for d in found if d.category == "person"]
+    kinds = salient_kinds((d for d in found if d.category != "person"), width, limit)
+    return people + sorted((d for d in found if d.name in kinds and d.category != "person"),
+                           key=lambda d: (kinds.index(d.name), -salience(d, width)))
+
+
 def people_sentence(people: Sequence[Detection], width: float, style: str = "thirds") -> str:
     """'A person on the left.', 'Two people ahead.', 'Three people: two ahead, one on the right.',
     'About twelve people.'; '' for nobody. People known by name first: 'Anna ahead and probably Ben on
@@ -105,33 +123,37 @@ def by_place(name: str, things: str, wheres: list[str], style: str) -> str:
 def things_sentence(things: Sequence[Detection], width: float, style: str = "thirds", limit: int = MAX_THINGS) -> str:
     """At most `limit` kinds of thing, the most salient, by where they are: 'A TV on the left, a table and
     two chairs ahead.'; a kind in several places in a sentence of its own (`_apart`); '' for none."""
-    best: dict[str, float] = defaultdict(float)
-    for d in things:
-        best[d.name] = max(best[d.name], salience(d, width))
-    chosen = sorted(best, key=lambda n: -best[n])[:limit]
+    chosen = salient_kinds(things, width, limit)
     wheres: dict[str, list[str]] = defaultdict(list)
     for d in things:
         if d.name in chosen and d.box is not None:
             wheres[d.name].append(where(d.box, width, style))
+    unsure = {d.name for d in things if not d.sure} - {d.name for d in things if d.sure}
     parts = []
     for w in _order(style):  # the kinds all in one place, by place: "a table and two chairs ahead"
         names = [n for n in chosen if set(wheres[n]) == {w}]
         if names:
-            parts.append(_("{things} {where}").format(things=listed([a_thing(n, len(wheres[n])) for n in names]),
-                                                      where=placed(w)))
+            parts.append(_("{things} {where}").format(
+                things=listed([_surely(a_thing(n, len(wheres[n])), n not in unsure) for n in names]),
+                where=placed(w)))
     together = sentence(", ".join(parts)) + "." if parts else ""
-    apart = [_apart(n, wheres[n], style) for n in chosen if len(set(wheres[n])) > 1]
+    apart = [_apart(n, wheres[n], style, n not in unsure) for n in chosen if len(set(wheres[n])) > 1]
     return " ".join(p for p in (together, *apart) if p)
 
 
-def _apart(name: str, wheres: list[str], style: str) -> str:
+def _apart(name: str, wheres: list[str], style: str, sure: bool = True) -> str:
     """A kind in several places: 'Two bottles: one ahead, one on the right.'; more than a few, where they are
     without counting each place: '27 chairs on the left, ahead and on the right.'"""
-    things = a_thing(name, len(wheres))
+    things = _surely(a_thing(name, len(wheres)), sure)
     if len(wheres) <= CROWD:
         return by_place(name, things, wheres, style)
     places = [placed(w) for w in _order(style) if w in wheres]
     return sentence(_("{things} {where}.").format(things=things, where=listed(places)))
+
+
+def _surely(things: str, sure: bool) -> str:
+    """'a remote', or 'probably a remote' for a kind `vision.verify` is not sure of (a plain word is a promise)."""
+    return things if sure else _("probably {things}").format(things=things)
 
 
 def describe_found(found: Sequence[Detection], width: float, style: str = "thirds") -> str:
@@ -149,3 +171,12 @@ def unsaid_labels(labels: Iterable[Detection], found: Sequence[Detection]) -> li
     words = {w for d in found for w in same_words(d.name)} | {d.name for d in found}
     kinds = {d.category for d in found}
     return [lb for lb in labels if lb.name not in words and SUBSUMED.get(lb.category, "") not in kinds]
+
+
+def labels_to_say(labels: Iterable[Detection], found: Sequence[Detection], covered: Set[str]) -> list[Detection]:
+    """The classifier's labels for what the detectors have no name for (`covered`: every name of their kinds,
+    `Detectors.vocabulary`) and that are no sort of what they named (`unsaid_labels`): describe and
+    describe-now, as the live scene channel. A thing of their kinds comes with a box, a place and
+    `vision.verify`'s judgement; the same thing said again under another word ("a desk", then "probably a
+    dining table") would be one thing said twice, or a phantom the verified detectors left out."""
+    return [lb for lb in unsaid_labels(labels, found) if lb.name not in covered]

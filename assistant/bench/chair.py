@@ -9,6 +9,11 @@ before an animal is that animal, not a person. Scores, summed over photos:
 - CHAIR-i: things named that are in neither the photo's boxes nor any caption (phantoms), over all named;
 - CHAIR-s: descriptions with at least one phantom, over all descriptions.
 A person is scored the same way, each caption against the other four (`person_scores`).
+
+Counts (`Vocabulary.counts`, `count_right`): a thing said with a count ("a pizza", "two chairs", "About
+fifteen people") is counted right when the count is within reason of the photo's boxes of that class: the
+count lies between the boxes of at least `COUNTED_SHARE` of the photo and all of them, give or take
+nothing up to three, one from four to twelve, and a fifth of it past that (a crowd said "about").
 """
 
 from __future__ import annotations
@@ -28,6 +33,11 @@ IRREGULAR = {"people": "person", "men": "man", "women": "woman", "children": "ch
              "police": "police", "scissors": "scissors", "series": "series", "species": "species",
              "dishes": "dish", "boxes": "box", "watches": "watch", "brushes": "brush", "toothbrushes": "toothbrush",
              "wolves": "wolf", "loaves": "loaf", "calves": "calf", "shelves": "shelf", "leaves": "leaf"}
+NUMBERS = {w: i for i, w in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                                        "ten", "eleven", "twelve"))}
+NUMBERS.update({"a": 1, "an": 1, "another": 1, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+                "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100})
+COUNTED_SHARE = 0.005  # a box this share of the photo or more is one a person would count
 ANIMALS = ("bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe")
 NOT_PEOPLE = ("baby", "adult", "mother", "father")  # before an animal word: that animal
 
@@ -54,24 +64,47 @@ class Vocabulary:
 
     def things(self, sentence: str) -> set[str]:
         """The COCO classes a sentence names."""
+        return {cls for cls, _start in self._named(sentence)}
+
+    def _named(self, sentence: str) -> list[tuple[str, int]]:
+        """Each COCO class named, with the index of the word its name starts at (words as `WORD` splits)."""
         tokens = [singular(w) for w in WORD.findall(sentence.lower())]
-        found: set[str] = set()
+        found: list[tuple[str, int]] = []
         i = 0
         while i < len(tokens):
             pair = (tokens[i], tokens[i + 1]) if i + 1 < len(tokens) else None
             if pair is not None and pair in self.pairs:
-                found.add(self.pairs[pair])
+                found.append((self.pairs[pair], i))
                 i += 2
                 continue
             if pair is not None and tokens[i] in NOT_PEOPLE and tokens[i + 1] in self.words \
                     and self.words[tokens[i + 1]] in ANIMALS:
-                found.add(self.words[tokens[i + 1]])
+                found.append((self.words[tokens[i + 1]], i))
                 i += 2
                 continue
             if tokens[i] in self.words:
-                found.add(self.words[tokens[i]])
+                found.append((self.words[tokens[i]], i))
             i += 1
         return found
+
+    def counts(self, sentence: str) -> list[tuple[str, int, bool]]:
+        """(class, count, about) for each thing a sentence counts: "two chairs" (2), "a TV" (1), "13 books",
+        "About fifteen people" (15, about). A name with no count before it ("broccoli", "a pair of skis")
+        is not counted."""
+        words = re.findall(r"[a-z]+|\d+", sentence.lower())
+        letters = [w for w in words if not w.isdigit()]
+        # `_named` indexes words of letters only: map each back to its place among all words.
+        where = [i for i, w in enumerate(words) if not w.isdigit()]
+        out = []
+        for cls, start in self._named(" ".join(letters)):
+            k = where[start] - 1
+            if k < 0:
+                continue
+            before = words[k]
+            n = int(before) if before.isdigit() else NUMBERS.get(before)
+            if n is not None and n > 0:
+                out.append((cls, n, k > 0 and words[k - 1] == "about"))
+        return out
 
 
 def vocabulary(synonyms: Path, extra: Iterable[tuple[str, str]] = ()) -> Vocabulary:
@@ -96,16 +129,38 @@ def vocabulary(synonyms: Path, extra: Iterable[tuple[str, str]] = ()) -> Vocabul
     return Vocabulary(words, pairs)
 
 
+# The classifier's names that `objects.csv` lists with a COCO thing (not said again beside it) but that name
+# another thing: a street sign is not a stop sign, a Dutch oven is a pot, a quilt lies on a bed, an iPod is
+# not a phone. Counted as those COCO things, a person writing "street signs" would name a stop sign.
+NOT_THE_THING = frozenset({"street sign", "Dutch oven", "quilt", "iPod"})
+
+
 def assistant_words() -> list[tuple[str, str]]:
-    """The assistant's own names for COCO things: spoken names, plurals and the classifier's names for them."""
+    """The assistant's own names for COCO things: spoken names, plurals and the classifier's names for them
+    (less `NOT_THE_THING`)."""
     from assistant.vision.things import THINGS
 
     out = []
     for thing in THINGS:
         if thing.coco:
             out += [(thing.spoken, thing.coco), (thing.plural, thing.coco)]
-            out += [(also, thing.coco) for also in thing.also]
+            out += [(also, thing.coco) for also in thing.also if also not in NOT_THE_THING]
     return out
+
+
+def count_error(said: int, about: bool, boxes: Sequence[float]) -> int:
+    """How a count said compares with a class's boxes (`boxes`: each one's share of the photo): 0 when it
+    is within reason (between the boxes a person would count, `COUNTED_SHARE` and up, and all of them, give
+    or take nothing up to three, one from four to twelve, a fifth past that or when said "about"), 1 when
+    it is too high, -1 too low."""
+    low, high = sum(b >= COUNTED_SHARE for b in boxes), len(boxes)
+    slack = 0 if said <= 3 and not about else 1 if said <= 12 and not about else max(1, round(said / 5))
+    return 1 if said > high + slack else -1 if said < low - slack else 0
+
+
+def count_right(said: int, about: bool, boxes: Sequence[float]) -> bool:
+    """Whether a count said is within reason of a class's boxes (`count_error` 0)."""
+    return bool(boxes) and count_error(said, about, boxes) == 0
 
 
 @dataclass(frozen=True)

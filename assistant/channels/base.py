@@ -25,6 +25,7 @@ import numpy as np
 
 from assistant.common import Action, Mode, Say
 from assistant.config import Config
+from assistant.vision.verify import RULES, Rules
 
 if TYPE_CHECKING:  # the composition root's types: `app` imports the channels, never the other way round
     from assistant.app import Models
@@ -43,7 +44,8 @@ class Context:
     """What channels are built with: the settings, the loaded models (`app.Models`), the services channels
     share (`shared.Services`: the text view, the guide, the people taught, the people finder, what is looked
     for, what is in view), the clock, the newest camera frame or None, whether text is being read out now,
-    the stop event, and where pages read are kept."""
+    the stop event, where pages read are kept, and the rules of what is said at all (`vision.verify.Rules`:
+    the objects, scene and text channels'; the benchmark hands in others, row by row)."""
 
     config: Config
     models: Models
@@ -53,6 +55,7 @@ class Context:
     is_reading: Callable[[], bool] = lambda: False
     stop: threading.Event = field(default_factory=threading.Event)
     save_dir: Path | None = None
+    rules: Rules = RULES
 
 
 class Channel:

@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 import cv2
 import numpy as np
 
-from assistant.announce.describe import describe_found
+from assistant.announce.describe import describe_found, most_salient
 from assistant.announce.phrasing import arrival, departure, named_departure, people_arrival, who_words
 from assistant.announce.positions import where
 from assistant.announce.tracker import ObjectTracker, Track
@@ -42,6 +42,7 @@ from assistant.vision.merge import FACE, Hit, centre_in, merge
 from assistant.vision.naming import Namer, News
 from assistant.vision.people import Naming, name_found
 from assistant.vision.things import plural_of
+from assistant.vision.verify import LiveCheck
 
 # Mean difference (grey levels) of 32 x 24 thumbnails from the one at the last run that makes a new view:
 # the demo clip's hand shake stays within 3.9 of a scene's first frame, its scene cuts are 50 and more.
@@ -83,6 +84,11 @@ class ObjectsChannel(Channel):
         self.people = ctx.services.people
         self.namer = Namer(self.people)
         self.faces: list[Face] = []  # the faces of the last step
+        # What is said at all, and how (`vision.verify`); without a classifier, without a second look.
+        self.check = LiveCheck(getattr(ctx.models, "classifier", None), ctx.rules)
+        # Tracks that came with more than there was room to say (`most_salient`): tracked, so not said later
+        # as new, and not said as gone either.
+        self.unsaid: set[int] = set()
 
     def _where(self, det: Detection) -> str:
         assert det.box is not None
@@ -99,7 +105,8 @@ class ObjectsChannel(Channel):
             self.hits = self.detector.by_source(frame, self.slow)
             self.coco_at, self.view, still = now, view, True
         self.faces = self.detector.faces(frame)
-        found = merge({**self.hits, FACE: self.detector.hits(FACE, frame)})
+        found = self.check.live(merge({**self.hits, FACE: self.detector.hits(FACE, frame)}), self.hits, frame,
+                                self.coco_at)  # `vision.verify`: only what is sure is announced
         if still:
             return found
         return [d for d in found if d.source == FACE or (d.category == "person" and d.box is not None
@@ -114,8 +121,10 @@ class ObjectsChannel(Channel):
         else:
             seen, self.hits, self.coco_at, self.view, self.faces = [], {}, -math.inf, None, []
         born, gone = self.tracker.update(seen, self.width)
+        gone = [t for t in gone if t.id not in self.unsaid]  # not said as come: not said as gone
         gone_names = {t.id: self.namer.told.get(t.id) for t in gone}
         self.namer.keep({t.id for t in self.tracker.tracks})
+        self.unsaid &= {t.id for t in self.tracker.tracks}
         now_seen = {id(d) for d in seen}
         persons = {t.id: t.detection.box for t in self.tracker.present()
                    if id(t.detection) in now_seen and t.detection.category == "person" and t.detection.box}
@@ -133,11 +142,15 @@ class ObjectsChannel(Channel):
         return says
 
     def _arrivals(self, born: list[Track]) -> list[Say]:
+        """What has just come, said as describe-now says it: the people first, then the things of the five
+        most salient kinds (`most_salient`); the rest is tracked and not said."""
         says: list[Say] = []
         by_name: dict[str, list[Track]] = defaultdict(list)
-        for track in born:
+        order = {id(d): i for i, d in enumerate(most_salient([t.detection for t in born], self.width))}
+        self.unsaid |= {t.id for t in born if id(t.detection) not in order}
+        for track in sorted((t for t in born if id(t.detection) in order), key=lambda t: order[id(t.detection)]):
             by_name[track.name].append(track)
-        for name, tracks in by_name.items():
+        for name, tracks in by_name.items():  # in `most_salient`'s order
             tracks = sorted(tracks, key=lambda t: t.detection.box[0])  # type: ignore[index]
             known = [t for t in tracks if t.id in self.namer.names]
             if known:
@@ -147,7 +160,8 @@ class ObjectsChannel(Channel):
                 says += [Say(text, Priority.NEXT, Kind.LABEL, name, about=name)
                          for text in people_arrival(named, others)]
                 continue
-            already = sum(1 for t in self.tracker.present() if t.name == name and t not in tracks)
+            already = sum(1 for t in self.tracker.present()
+                          if t.name == name and t not in tracks and t.id not in self.unsaid)
             wheres = [self._where(t.detection) for t in tracks]
             says += [Say(text, Priority.NEXT, Kind.LABEL, name, about=name)
                      for text in arrival(name, plural_of(name), wheres, already)]
@@ -190,13 +204,16 @@ class ObjectsChannel(Channel):
         if frame is not None and self.detector is not None and not (still and found):
             self.width = float(frame.shape[1])
             seen, faces = self.detector.look(frame)
+            seen = self.check.once(frame, seen, self.detector.by_source(frame))  # `vision.verify`
             found = name_found(frame, seen, faces, self.people)
         self.in_view.described = tuple(found)
         return describe_found(found, self.width, self.style)
 
     def reset(self) -> None:
         self.tracker.reset()
+        self.check.reset()
         self.namer.keep(set())
+        self.unsaid = set()
         self.hits, self.coco_at, self.view = {}, -math.inf, None
         self.in_view.present = ()
 

@@ -9,7 +9,7 @@ from typing import ClassVar
 import numpy as np
 
 from assistant.announce.announcer import Announcer, ranked_by_name
-from assistant.announce.describe import unsaid_labels
+from assistant.announce.describe import labels_to_say, unsaid_labels
 from assistant.announce.phrasing import labels_part, nothing
 from assistant.channels.base import Channel, Context, Lane
 from assistant.common import Kind, Mode, Priority, Say
@@ -31,6 +31,7 @@ class SceneChannel(Channel):
         self.ctx = ctx
         self.classifier = ctx.models.classifier
         self.in_view = ctx.services.in_view  # what the objects channel says, with where it is
+        self.rules = ctx.rules
         self.rate = ctx.config.vision.classify_rate
         self.floor, self.sure = a.enter_score, a.sure_score
         self.announcer = Announcer(a.enter_score, a.exit_score, a.sure_score, a.hits_needed, a.window,
@@ -54,7 +55,10 @@ class SceneChannel(Channel):
         if not present and frame is not None:
             present = ranked_by_name(self.classifier.detect(frame, 10))
         objects = self.in_view.described  # named by the objects channel, whose part comes first
-        labels = labels_part(unsaid_labels(present, objects), self.floor, self.sure)
+        # Only what the objects channel cannot name (`vision.verify` judged what it can).
+        unsaid = labels_to_say(present, objects, self.in_view.covered) if self.rules.unnamed_labels \
+            else unsaid_labels(present, objects)
+        labels = labels_part(unsaid, self.floor, self.sure)
         return "" if objects and labels == nothing() else labels
 
     def reset(self) -> None:

@@ -15,6 +15,7 @@ from assistant.channels.base import Channel, Context, Lane
 from assistant.common import Action, Earcon, Kind, Mode, Priority, Say
 from assistant.i18n import N_, _
 from assistant.vision.codes import CodeFinder
+from assistant.vision.textnoise import is_text, text_lines
 
 FRESH = 0.5  # seconds: an answer about the text in view uses a read no older than this
 
@@ -39,15 +40,17 @@ class TextChannel(Channel):
                                    clock=ctx.clock)
         self.codes: CodeFinder | None = None  # made on the first R (on the slow lane, as OpenCV's wants)
         self.marked_at = float("-inf")  # the last read made elsewhere that the tracker counts as read
+        self.noise = ctx.rules.text_noise  # noise is not said (`vision.textnoise`)
 
     def step(self, frame: np.ndarray, now: float) -> list[Say]:
         if self.view.published_at > self.marked_at:  # text read out by R or as a page
             self.marked_at = self.view.published_at
             self.tracker.read_elsewhere(self.view.published)
         result = self.view.read(frame)
-        if any(ln.score >= self.tracker.min_score for ln in result.lines):
+        read = [(ln.text, ln.score) for ln in result.lines if not self.noise or is_text(ln.text)]
+        if any(score >= self.tracker.min_score for _text, score in read):
             self.last_text_at = now
-        new_lines = self.tracker.update((ln.text, ln.score) for ln in result.lines)
+        new_lines = self.tracker.update(read)
         if not new_lines:
             return []
         # One utterance per run: lines read together are not dropped one by one as stale.
@@ -76,11 +79,11 @@ class TextChannel(Channel):
         """The text in view now: the live read when it is at most `FRESH` seconds old, else a read of
         `frame` made now (quiet and scene modes have no live read)."""
         latest, at = self.view.latest, self.view.latest_at
-        if latest is not None and now - at <= FRESH:
-            return text_part(latest.spoken_lines)
-        if frame is None:
-            return ""
-        return text_part(self.ctx.models.describe_reader.read(frame).spoken_lines)
+        if latest is None or now - at > FRESH:
+            if frame is None:
+                return ""
+            latest = self.ctx.models.describe_reader.read(frame)
+        return text_part(text_lines(latest.spoken_lines) if self.noise else latest.spoken_lines)
 
     def reset(self) -> None:
         """A new mode: the text already read is not read again when it is still in view (see `pause`)."""

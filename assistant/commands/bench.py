@@ -23,6 +23,7 @@ BENCHES = {
     "faces": "assistant.bench.faces",
     "find": "assistant.bench.find",
     "listen": "assistant.bench.listen",
+    "describe": "assistant.bench.describe",
 }
 
 

@@ -14,7 +14,8 @@ class Detection:
     class it is (`coco`, as COCO spells it: "tv", "dining table"), or None when it is none of them. A person
     whose face was looked at has `face_distance`, the descriptor distance to the nearest person taught (None:
     no usable face, or nobody taught), and `who`, that person's name when it is said (`who_sure`: plainly,
-    else "probably"); see `vision.people`."""
+    else "probably"); see `vision.people`. `sure`: a thing to be said plainly, else "probably" (`vision.verify`
+    decides; what it has not judged is sure)."""
 
     name: str
     score: float
@@ -25,6 +26,7 @@ class Detection:
     who: str | None = None
     who_sure: bool = False
     face_distance: float | None = None
+    sure: bool = True
 
 
 def iou(a: Box, b: Box) -> float:
