@@ -402,30 +402,29 @@ def test_no_framing_guidance_without_text_really_read(models, live_loop, clock):
     assert "Region-based segmentation" in page.speech.last.text
 
 
-def test_describe_in_quiet_mode_answers_about_the_view_now_not_an_earlier_one(models):
+def test_describe_in_quiet_mode_answers_about_the_view_now_not_an_earlier_one(models, clock):
     """Text read in scene-and-text mode, then quiet mode and a cup of coffee in view: describe says the
     cup and no text (it used to answer "Text: ..." from the earlier page)."""
     loaded, _ = models
-    now = [0.0]
     said: list[tuple[str, str]] = []
     speech = Speech(TextSynth(), RecordingSink(), on_start=lambda u: said.append((u.tag, u.text)))
-    live = build_live(Config(), VideoFileSource(clip_path()), speech, models=loaded, clock=lambda: now[0])
+    live = build_live(Config(), VideoFileSource(clip_path()), speech, models=loaded, clock=clock)
     page = scene_image("page")
     for _ in range(3):
-        now[0] += 0.5
-        live.grabber.newest = (now[0], 1, page)
+        clock.advance(0.5)
+        live.grabber.newest = (clock.now, 1, page)
         live.step_slow(page)
-    assert live.channels["text"].describe(page, now[0]).startswith("Text: Region-based segmentation.")
+    assert live.channels["text"].describe(page, clock.now).startswith("Text: Region-based segmentation.")
     live.set_mode(Mode.QUIET)
     coffee = scene_image("coffee")
-    now[0] += 2.0
-    live.grabber.newest = (now[0], 2, coffee)
+    clock.advance(2.0)
+    live.grabber.newest = (clock.now, 2, coffee)
     live.handle(__import__("assistant.keys", fromlist=["Action"]).Action.DESCRIBE)
     assert speech.wait_idle(10)
     speech.close()
     answer = [t for k, t in said if k == "describe"][-1]
     assert answer == "A cup ahead. Espresso.", answer
-    now[0] += 1.0  # and with no fresh picture at all, nothing is made up about it
+    clock.advance(1.0)  # and with no fresh picture at all, nothing is made up about it
     assert live.fresh_frame() is None
 
 
