@@ -41,42 +41,49 @@ class Language:
     scripts: tuple[str, ...] = ()  # the scripts its voice says beside Latin (first words of Unicode letter names)
     tags: tuple[str, ...] = ()  # other codes a voice of it is listed under ("nb" and "nn" for Norwegian)
     numbers: NumberWords | None = None  # its number words; None: numbers are left as digits for its voice
+    word_list: bool = False  # pyspellchecker's list of its words tells its text from OCR noise (vision.textnoise)
 
 
 def _row(code: str, name: str, identified: bool, decimal_comma: bool, scripts: tuple[str, ...] = (),
-         tags: tuple[str, ...] = (), **said: Any) -> Language:
+         tags: tuple[str, ...] = (), word_list: bool = False, **said: Any) -> Language:
     """A record; `said`, when given, are the number words that are the language's own (`numberwords.words`)."""
     return Language(code, name, identified, decimal_comma, scripts, tags,
-                    numberwords.words(code, decimal_comma, **said) if said else None)
+                    numberwords.words(code, decimal_comma, **said) if said else None, word_list)
 
 
 ROWS = (
-    _row("en", "English", True, False, point="point", fraction_as_number=False, percent="percent", plus="plus",
+    _row("en", "English", True, False, word_list=True,
+         point="point", fraction_as_number=False, percent="percent", plus="plus",
          times="times", number_sign="number", hash="hash", digit_count="a number of {} digits",
          digit_count_gender="", cents=" {n} {sub}", minus="minus", version="version", dot="point", price_zero="oh",
          degree=("degree", "degrees")),
-    _row("fr", "French", True, True, point="virgule", fraction_as_number=True, percent="pour cent", plus="plus",
+    _row("fr", "French", True, True, word_list=True,
+         point="virgule", fraction_as_number=True, percent="pour cent", plus="plus",
          times="fois", number_sign="numéro", hash="dièse", digit_count="un nombre de {} chiffres",
          digit_count_gender="m", cents=" {n}", of="de", elide=True, zero_singular=True, minus="moins",
          version="version", dot="point", price_zero="zéro", degree=("degré", "degrés"),
          forms=("phone pairs", "ordinal suffix", "hour mark")),
-    _row("de", "German", True, True, point="Komma", fraction_as_number=False, percent="Prozent", plus="plus",
+    _row("de", "German", True, True, word_list=True,
+         point="Komma", fraction_as_number=False, percent="Prozent", plus="plus",
          times="mal", number_sign="Nummer", hash="Raute", digit_count="eine Zahl mit {} Ziffern",
          digit_count_gender="f", cents=" {n}", minus="minus", version="Version", dot="Punkt", price_zero="null",
          degree=("Grad", "Grad"), forms=("Uhr", "day and month"), day_endings=GERMAN_DAY_ENDINGS),
-    _row("es", "Spanish", True, True, point="coma", fraction_as_number=True, percent="por ciento", plus="más",
+    _row("es", "Spanish", True, True, word_list=True,
+         point="coma", fraction_as_number=True, percent="por ciento", plus="más",
          times="por", number_sign="número", hash="almohadilla", digit_count="un número de {} cifras",
          digit_count_gender="f", cents=" con {n}", of="de", minus="menos", version="versión", dot="punto",
          price_zero="", degree=("grado", "grados"), forms=("ordinal mark", "hour mark")),
-    _row("it", "Italian", True, True, point="virgola", fraction_as_number=True, percent="per cento", plus="più",
+    _row("it", "Italian", True, True, word_list=True,
+         point="virgola", fraction_as_number=True, percent="per cento", plus="più",
          times="per", number_sign="numero", hash="cancelletto", digit_count="un numero di {} cifre",
          digit_count_gender="f", cents=" e {n}", of="di", minus="meno", version="versione", dot="punto",
          price_zero="", degree=("grado", "gradi"), forms=("ordinal mark", "hour mark")),
-    _row("pt", "Portuguese", True, True, point="vírgula", fraction_as_number=True, percent="por cento",
+    _row("pt", "Portuguese", True, True, word_list=True,
+         point="vírgula", fraction_as_number=True, percent="por cento",
          plus="mais", times="vezes", number_sign="número", hash="cardinal", digit_count="um número de {} algarismos",
          digit_count_gender="m", cents=" e {n}", of="de", minus="menos", version="versão", dot="ponto",
          price_zero="", degree=("grau", "graus"), forms=("ordinal mark", "hour mark")),
-    _row("nl", "Dutch", True, True),
+    _row("nl", "Dutch", True, True, word_list=True),
     _row("sv", "Swedish", True, True),
     _row("da", "Danish", True, True),
     _row("no", "Norwegian", True, True, tags=("nb", "nn")),

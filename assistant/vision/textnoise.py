@@ -27,13 +27,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from assistant.i18n import language
+from assistant.languages import ROWS
 
 log = logging.getLogger(__name__)
 
 MIN_WORD = 3
 MIN_NAME = 4
 MIN_SEEN = 3
-LIST_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")  # the lists pyspellchecker ships that we read
+LIST_LANGUAGES = tuple(row.code for row in ROWS if row.word_list)  # the lists of pyspellchecker's that are read
 LETTERS = re.compile(r"[^\W\d_]+")
 NUMBER = re.compile(r"\d{2,}|[$€£¥₹]\s?\d|\d\s?[$€£¥₹]")
 REPEATED = re.compile(r"(.)\1\1")
