@@ -122,10 +122,13 @@ def test_a_stranger_taking_annas_place_is_announced_as_a_person_and_never_called
     swapped = live.now
     live.show(frames[STRANGER], 6.0)
     live.act(Action.DESCRIBE)
-    assert live.words("label:person") == ["Anna, ahead.", "Anna has gone.", "A person, ahead."], live.said
+    # The stranger's photo also holds a woman out of focus on the left, a real person found since issue 30's
+    # levels: she is announced too, so the stranger ahead is "another person".
+    ahead = [text for text in live.words("label:person") if "left" not in text]
+    assert ahead == ["Anna, ahead.", "Anna has gone.", "Another person, ahead."], live.said
     [described] = live.words("describe")
-    assert "Anna" not in described and "person" in described.lower(), described
-    assert [at for at, tag, text in live.said if text == "A person, ahead."][0] - swapped <= 1.0  # at once
+    assert "Anna" not in described and "people" in described.lower(), described
+    assert [at for at, tag, text in live.said if text == "Another person, ahead."][0] - swapped <= 1.0  # at once
 
 
 def test_anna_stepping_into_a_strangers_place_is_named(dev_dir, frames, loop):
