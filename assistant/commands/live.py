@@ -43,7 +43,7 @@ def _live(args: argparse.Namespace, config: Config, source_spec: str, fps: float
         transcript.write(item)
 
     speech = app.open_speech(config, getattr(args, "wav", None), on_start=started,
-                             realtime=getattr(args, "wav_realtime", None))
+                             realtime=getattr(args, "wav_realtime", None), phrases=True)
     try:
         try:
             models = app.load_models(config)

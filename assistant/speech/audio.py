@@ -384,6 +384,17 @@ def find_tick(level: float) -> np.ndarray:
     return out.astype(np.float32)
 
 
+def pock(freq: float, seconds: float, volume: float = 0.18) -> np.ndarray:
+    """A soft, short tone: a sine and a little of its octave, 3 ms attack, decaying within `seconds` (a
+    struck sound, quieter than the others: it comes often, just before words)."""
+    n = int(SAMPLE_RATE * seconds)
+    t = np.arange(n) / SAMPLE_RATE
+    envelope = np.exp(-t / (seconds / 3)) * np.minimum(1.0, t / 0.003)
+    envelope[-int(0.005 * SAMPLE_RATE):] *= np.linspace(1, 0, int(0.005 * SAMPLE_RATE))  # ends at silence
+    return ((np.sin(2 * np.pi * freq * t) + 0.2 * np.sin(4 * np.pi * freq * t)) * envelope * volume).astype(
+        np.float32)
+
+
 def _gap() -> np.ndarray:
     return np.zeros(int(0.03 * SAMPLE_RATE), dtype=np.float32)
 
@@ -399,7 +410,6 @@ def _join(*parts: np.ndarray) -> np.ndarray:
 # Each earcon's recipe, from the level (0..1; only the light tone uses it) to its samples.
 EARCONS: dict[Earcon, Callable[[float], np.ndarray]] = {
     Earcon.MODE: lambda level: _join(tone(523, 0.08), tone(784, 0.1)),
-    Earcon.TEXT: lambda level: _join(tone(1047, 0.05), tone(1047, 0.05), tone(1319, 0.06)),
     Earcon.CAMERA_LOST: lambda level: _join(tone(660, 0.12), tone(440, 0.12), tone(330, 0.18)),
     Earcon.CAMERA_BACK: lambda level: _join(tone(330, 0.1), tone(440, 0.1), tone(660, 0.14)),
     # Pitch from 220 Hz in the dark to 880 Hz in bright light; long enough to join into one sound.
@@ -414,6 +424,10 @@ EARCONS: dict[Earcon, Callable[[float], np.ndarray]] = {
     Earcon.GUIDANCE_DARK: lambda level: tone(200, 0.25),
     Earcon.GUIDANCE_NO_PAGE: lambda level: _join(tone(262, 0.12), tone(262, 0.12)),
     Earcon.FIND_TICK: find_tick,  # pitch: how high the thing looked for is in the view
+    # A new person, thing or text in view, just before its words: short (the words wait for it) and soft.
+    Earcon.PERSON: lambda level: np.concatenate([pock(659, 0.035), pock(880, 0.045)]),  # two notes, rising
+    Earcon.THING: lambda level: pock(784, 0.06),
+    Earcon.TEXT: lambda level: np.concatenate([pock(1047, 0.03), pock(1047, 0.03), pock(1319, 0.04)]),  # three, high
 }
 if set(EARCONS) != set(Earcon):  # checked at import: an earcon without a recipe must not reach run time
     raise ImportError(f"earcons without a recipe: {set(Earcon) - set(EARCONS)}")
@@ -422,3 +436,16 @@ if set(EARCONS) != set(Earcon):  # checked at import: an earcon without a recipe
 def earcon(name: Earcon, level: float = 0.5) -> np.ndarray:
     """The samples of one earcon."""
     return EARCONS[name](level)
+
+
+LEAD_KEPT = 0.01  # seconds of a voice's leading silence kept before its first sound (no click at the onset)
+SILENT = 0.01  # a sample quieter than this is silence
+
+
+def without_lead(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    """`samples` with their leading silence cut to `LEAD_KEPT` (a neural voice starts with 30 to 100 ms of
+    it: the first word comes that much sooner). Nothing audible is cut; silence stays silence."""
+    loud = np.flatnonzero(np.abs(samples) > SILENT)
+    if not len(loud):
+        return samples
+    return samples[max(0, int(loud[0]) - int(LEAD_KEPT * sample_rate)):]
