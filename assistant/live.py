@@ -102,6 +102,7 @@ class LiveAssistant:
         # What each lane's channels last saw, replaced whole by that lane's thread (read by the speech thread).
         self._seen: dict[Lane, dict[str, float]] = {Lane.FAST: {}, Lane.SLOW: {}}
         self.slow_thread: threading.Thread | None = None
+        self._fast_onsets = Onsets()  # the first frame of a new view (`channels.pace`), on the loop thread
         self._handlers = self._table()
 
     # --- from any thread ---------------------------------------------------------------------
@@ -352,9 +353,13 @@ class LiveAssistant:
         return False
 
     def step_fast(self, captured: float, frame: np.ndarray) -> None:
-        """Step the fast channels that are due on one frame (on the loop thread)."""
+        """Step the fast channels that are due on one frame, every one of them on the first frame of a new
+        view (on the loop thread)."""
         if self.usable(frame):
-            self._step_lane(Lane.FAST, frame, captured)
+            view = thumbnail(frame)
+            new_view = self._fast_onsets.new(view)
+            self._fast_onsets.seen(view, new_view)
+            self._step_lane(Lane.FAST, frame, captured, new_view)
 
     def _step_lane(self, lane: Lane, frame: np.ndarray, at: float | None = None, new_view: bool = False) -> None:
         """Step the due channels of `lane` on one frame (all of them on a `new_view`), saying what each
@@ -400,7 +405,7 @@ class LiveAssistant:
         period = 1.0 / max(0.1, self.config.vision.ocr_rate)
         next_at = time.monotonic()
         trim_at = time.monotonic() + TRIM_EVERY
-        onsets, offered, view = Onsets(), -1, None
+        onsets, offered, view = Onsets(again=True), -1, None
         while not self.stop_event.is_set():
             if time.monotonic() >= trim_at:
                 memory.give_back()

@@ -266,34 +266,36 @@ def test_text_read_never_comes_from_nor_goes_to_the_cache(piper, tmp_path, monke
 
 
 # --- the objects channel's pace ------------------------------------------------------------------------------
-def test_the_objects_channel_looks_at_its_rate_and_at_once_when_a_still_view_changes():
-    from assistant.channels.pace import Pace
+def test_a_new_view_is_looked_at_on_its_first_frame_and_the_slow_lane_on_the_next_too():
+    from assistant.channels.pace import Onsets
 
-    still, other = np.zeros((24, 32), np.float32), np.full((24, 32), 100, np.float32)
-    for fps in (1, 10, 15, 30):
-        pace = Pace(0.2, 1.0, 3.0)
-        jitter = np.random.default_rng(fps).uniform(-0.15, 0.15, size=20 * fps) / fps
-        looks = sum(pace.look(still, i / fps + jitter[i]) for i in range(20 * fps))
-        assert abs(looks - min(5, fps) * 20) <= 0.1 * min(5, fps) * 20, (fps, looks)
-    pace = Pace(0.2, 1.0, 3.0)
-    assert pace.look(still, 0.0) and not pace.look(still, 0.1)
-    assert pace.look(other, 0.13)  # a change: at once, not at 0.2
-    assert not pace.look(other, 0.2) and pace.look(np.full((24, 32), 200, np.float32), 0.3)
-    assert not pace.look(still, 0.35)  # moving: at its rate only
+    still, other, third = (np.full((24, 32), v, np.float32) for v in (0, 100, 200))
+    fast, slow = Onsets(), Onsets(again=True)
+    said = []
+    for view in [still] * 3 + [other] * 3 + [third, still, other, third, still] + [still] * 3:
+        said.append((fast.new(view), slow.new(view)))
+        fast.seen(view, said[-1][0])
+        slow.seen(view, said[-1][1])
+    assert [f for f, _ in said] == [False] * 3 + [True, False, False] + [True] + [False] * 7
+    assert [s for _, s in said] == [False] * 3 + [True, True, False] + [True, True] + [False] * 6
+    # a view that never settles is looked at by the channels at their own rates only (none out of turn)
 
 
-def test_the_slow_detectors_run_at_once_on_a_new_view_confirm_it_and_keep_to_their_budget():
-    from assistant.channels.pace import Pace
+def test_the_objects_channel_steps_on_the_first_frame_of_a_new_view_not_at_its_next_turn(dev_dir):
+    from assistant.app import build_live, load_models
 
-    pace = Pace(0.2, 1.0, 3.0)
-    assert pace.run(still=False, since=float("inf"), now=0.0)  # a new view: at once
-    assert pace.run(still=False, since=0.4, now=0.4)  # another, soon after a quiet spell: at once too
-    assert not pace.run(still=False, since=0.2, now=0.6)  # the budget is spent
-    assert not pace.run(still=True, since=0.5, now=1.1)
-    assert pace.run(still=True, since=1.0, now=1.6)  # the new view held: once more, to confirm it
-    assert not pace.run(still=True, since=1.4, now=3.0) and pace.run(still=True, since=3.0, now=4.6)  # refresh
-    runs = sum(pace.run(still=False, since=0.1, now=10 + i / 10) for i in range(100))  # 10 s, never still
-    assert runs <= 12
+    photo = cv2.resize(cv2.imread(str(dev_dir / "coco-dev" / "train2017_000000000034.jpg")), (640, 480))
+    grey = np.full((480, 640, 3), 128, np.uint8)
+    now = [0.0]
+    speech, sink, started = speaking(TextSynth())
+    live = build_live(Config(), None, speech, models=load_models(Config()), clock=lambda: now[0])
+    said: list[tuple[float, str]] = []
+    live.speak = lambda says, at=None: said.extend((now[0], s.text) for s in says)  # type: ignore[method-assign]
+    for i, frame in enumerate([grey] * 11 + [photo] * 5):  # at 10 fps the channel steps every other frame:
+        now[0] = i / 10  # the photo's first frame (1.1 s) is not one of its turns
+        live.step_fast(now[0], frame)
+    speech.close()
+    assert said and said[0] == (1.1, "A zebra, ahead."), said
 
 
 def test_a_thing_two_full_looks_missed_is_gone_and_a_face_keeps_a_person():

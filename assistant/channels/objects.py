@@ -5,8 +5,8 @@ left.", "Three bottles."); parts of a person never.
 Live, within the loop's CPU budget, the detector runs at two speeds: the face detector on every step (6 ms:
 a person who comes close is said at once); CenterNet and the SSD (80 and 13 ms) when the view has changed
 since their last run, at once as long as `vision.coco_rate` a second allows, and at least every
-`vision.coco_refresh` seconds (`channels.pace`: a step comes at once, too, when a still view changes). Their
-hits are carried between runs: while the view is as it was at their last run, what they found is seen
+`vision.coco_refresh` seconds (`pace.SlowRuns`; the loop steps the channel at once when a still view
+changes). Their hits are carried between runs: while the view is as it was at their last run, what they found is seen
 again; while it is changing, only faces are (and the people they found, when a face is seen in them), and
 the tracker drops a thing two runs in a row missed. Every step's answer is the merged detector's
 (`vision.merge`): the same levels, one name per thing, faces standing for people, no parts.
@@ -33,7 +33,7 @@ from assistant.announce.phrasing import arrival, departure, named_departure, peo
 from assistant.announce.positions import where
 from assistant.announce.tracker import ObjectTracker, Track
 from assistant.channels.base import Channel, Context, Lane
-from assistant.channels.pace import VIEW_CHANGE, Pace, thumbnail
+from assistant.channels.pace import VIEW_CHANGE, SlowRuns, thumbnail
 from assistant.common import Earcon, Kind, Mode, Priority, Say
 from assistant.i18n import N_
 from assistant.vision import scene
@@ -43,8 +43,6 @@ from assistant.vision.merge import FACE, Hit, centre_in, merge
 from assistant.vision.naming import Namer, News
 from assistant.vision.people import Naming, name_found
 from assistant.vision.things import PERSON, plural_of
-
-EVERY_FRAME = 60.0  # the steps a second asked of the loop: every frame is offered, `Pace` says which are looked at
 
 
 def arrival_tone(name: str) -> Earcon:
@@ -67,11 +65,11 @@ class ObjectsChannel(Channel):
             self.in_view.covered = frozenset(self.detector.vocabulary)
         # The sources run when the view changes (the face detector runs on every step).
         self.slow = [name for name in self.detector.sources if name != FACE] if self.detector is not None else []
-        self.rate = EVERY_FRAME
+        self.rate = ctx.config.vision.detect_rate
         self.style, self.say_gone = a.positions, a.say_gone
         self.coco_every = 1.0 / ctx.config.vision.coco_rate
         self.coco_refresh = ctx.config.vision.coco_refresh
-        self.pace = Pace(1.0 / ctx.config.vision.detect_rate, self.coco_every, self.coco_refresh)
+        self.runs = SlowRuns(self.coco_every, self.coco_refresh)
         # A COCO hit is at its fitted level already: one run makes it real. Faces, every step, need two. A
         # thing is gone when two COCO runs in a row have missed it.
         self.tracker = ObjectTracker(absent_seconds=max(a.absent_seconds, 2.5 * self.coco_every), clock=ctx.clock,
@@ -88,13 +86,13 @@ class ObjectsChannel(Channel):
         assert det.box is not None
         return where(det.box, self.width, self.style)
 
-    def sightings(self, frame: np.ndarray, view: np.ndarray, now: float) -> list[Detection]:
-        """What is seen in this frame (`view`: its thumbnail): faces every time; things when CenterNet and
-        the SSD run, or while the view is as it was when they last ran; a person they found, when a face is
-        seen in them."""
+    def sightings(self, frame: np.ndarray, now: float) -> list[Detection]:
+        """What is seen in this frame: faces every time; things when CenterNet and the SSD run, or while the
+        view is as it was when they last ran; a person they found, when a face is seen in them."""
         assert self.detector is not None  # `step` does not look without it
+        view = thumbnail(frame)
         still = self.view is not None and float(np.abs(view - self.view).mean()) <= VIEW_CHANGE
-        if self.pace.run(still, now - self.coco_at, now):
+        if self.runs.due(still, now - self.coco_at, now):
             self.hits = self.detector.by_source(frame, self.slow)
             self.coco_at, self.view, still = now, view, True
         self.faces = self.detector.faces(frame)
@@ -107,15 +105,12 @@ class ObjectsChannel(Channel):
     def step(self, frame: np.ndarray, now: float) -> list[Say]:
         if self.detector is None:
             return []
-        view = thumbnail(frame)
-        if not self.pace.look(view, now):
-            return []
         self.width = float(frame.shape[1])
         if scene.measure(frame).trustworthy:
-            seen = self.sightings(frame, view, now)
+            seen = self.sightings(frame, now)
         else:
             seen, self.hits, self.coco_at, self.view, self.faces = [], {}, -math.inf, None, []
-            self.pace.forget()
+            self.runs.forget()
         born, gone = self.tracker.update(seen, self.width, looked=self.coco_at == now)
         gone_names = {t.id: self.namer.told.get(t.id) for t in gone}
         self.namer.keep({t.id for t in self.tracker.tracks})
@@ -201,7 +196,7 @@ class ObjectsChannel(Channel):
         self.tracker.reset()
         self.namer.keep(set())
         self.hits, self.coco_at, self.view = {}, -math.inf, None
-        self.pace.forget()
+        self.runs.forget()
         self.in_view.present = ()
 
     def seen(self) -> dict[str, float]:
