@@ -213,6 +213,14 @@ class RecordingSink(BufferedSink):
     def first_sound_after(self, t: float) -> float | None:
         return next((p.at for p in self.played if p.at >= t), None)
 
+    def first_words_after(self, t: float, tone: Earcon | None = None) -> float | None:
+        """When the words of an utterance that began to play at `t` were first heard: after its `tone`, when
+        one was played first (`Utterance.toned`)."""
+        sound = self.first_sound_after(t)
+        if sound is None or tone is None:
+            return sound
+        return self.first_sound_after(sound + len(earcon(tone)) / SAMPLE_RATE - BLOCK / SAMPLE_RATE / 2)
+
     def last_sound(self) -> float | None:
         """When the last audible block finished playing."""
         return self.played[-1].at + self.played[-1].samples / SAMPLE_RATE if self.played else None
