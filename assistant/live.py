@@ -358,7 +358,7 @@ class LiveAssistant:
         if self.usable(frame):
             view = thumbnail(frame)
             new_view = self._fast_onsets.new(view)
-            self._fast_onsets.seen(view, new_view)
+            self._fast_onsets.seen(view)
             self._step_lane(Lane.FAST, frame, captured, new_view)
 
     def _step_lane(self, lane: Lane, frame: np.ndarray, at: float | None = None, new_view: bool = False) -> None:
@@ -401,11 +401,12 @@ class LiveAssistant:
 
     def _slow_worker(self) -> None:
         """Steps the slow lane at `ocr_rate`, at once for a request, and out of turn for a new view: its first
-        frame and the next (`pace.Onsets`: text in view is read out once read the same way twice)."""
+        frame, and the next when a channel looks again (`Channel.looks_again`: text is read out once read the
+        same way twice)."""
         period = 1.0 / max(0.1, self.config.vision.ocr_rate)
         next_at = time.monotonic()
         trim_at = time.monotonic() + TRIM_EVERY
-        onsets, offered, view = Onsets(again=True), -1, None
+        onsets, offered, view, again = Onsets(), -1, None, False
         while not self.stop_event.is_set():
             if time.monotonic() >= trim_at:
                 memory.give_back()
@@ -415,17 +416,19 @@ class LiveAssistant:
             if self.stop_event.is_set():
                 return
             item = self.grabber.newest
-            new_view = False
+            onset = out_of_turn = False
             if item is not None and item[1] != offered:  # a frame not offered yet: a new view?
                 offered, view = item[1], thumbnail(item[2])
-                new_view = onsets.new(view)
-            if not woken and not new_view and time.monotonic() < next_at:
+                onset = onsets.new(view)
+                out_of_turn, again = onset or again, False
+            if not woken and not out_of_turn and time.monotonic() < next_at:
                 continue
-            if not woken or new_view:  # a request is handled at once; the channels keep their own rate
-                next_at = max(next_at + period, time.monotonic()) if not new_view else time.monotonic() + period
+            if not woken or out_of_turn:  # a request is handled at once; the channels keep their own rate
+                next_at = max(next_at + period, time.monotonic()) if not out_of_turn else time.monotonic() + period
             if view is not None:
-                onsets.seen(view, new_view)
-            self.step_slow(item[2] if item is not None else None, new_view)
+                onsets.seen(view)
+            self.step_slow(item[2] if item is not None else None, out_of_turn)
+            again = onset and any(c.looks_again() for c in self.active(Lane.SLOW))
 
     def run(self, max_seconds: float | None = None) -> int:
         """Until quit, Ctrl+C, the end of a file source, or `max_seconds`."""

@@ -265,20 +265,62 @@ def test_text_read_never_comes_from_nor_goes_to_the_cache(piper, tmp_path, monke
         speech.close()
 
 
+@pytest.fixture(scope="module")
+def models_and_piper():
+    from assistant.app import load_models
+
+    return load_models(Config()), None
+
+
 # --- the objects channel's pace ------------------------------------------------------------------------------
-def test_a_new_view_is_looked_at_on_its_first_frame_and_the_slow_lane_on_the_next_too():
+def test_a_new_view_is_its_first_frame_after_a_still_one():
     from assistant.channels.pace import Onsets
 
     still, other, third = (np.full((24, 32), v, np.float32) for v in (0, 100, 200))
-    fast, slow = Onsets(), Onsets(again=True)
-    said = []
+    onsets = Onsets()
+    new = []
     for view in [still] * 3 + [other] * 3 + [third, still, other, third, still] + [still] * 3:
-        said.append((fast.new(view), slow.new(view)))
-        fast.seen(view, said[-1][0])
-        slow.seen(view, said[-1][1])
-    assert [f for f, _ in said] == [False] * 3 + [True, False, False] + [True] + [False] * 7
-    assert [s for _, s in said] == [False] * 3 + [True, True, False] + [True, True] + [False] * 6
-    # a view that never settles is looked at by the channels at their own rates only (none out of turn)
+        new.append(onsets.new(view))
+        onsets.seen(view)
+    # a view that never settles is left to the channels' own rates (nothing out of turn)
+    assert new == [False] * 3 + [True, False, False] + [True] + [False] * 7
+
+
+def test_a_page_is_read_on_its_first_frame_and_again_on_the_next_not_at_the_next_turns(models_and_piper):
+    """The live loop in real time with OCR twice a second... here once every two seconds, so that a turn
+    cannot pass for what comes out of turn: a page after a grey view is read at once, and read again at once
+    to confirm it; then it is read out."""
+    from assistant.app import build_live
+    from assistant.bench.firstwords import Slideshow
+    from assistant.bench.loop import TimedGrabber
+    from assistant.build.demo import scene_image
+    from assistant.channels.text import TextChannel
+
+    models, _piper = models_and_piper
+    config = replace(Config(), vision=replace(Config().vision, ocr_rate=0.5))
+    steps: list[tuple[float, float, bool]] = []
+    real = TextChannel.step
+
+    def step(self, frame, now):
+        started = time.monotonic()
+        out = real(self, frame, now)
+        steps.append((started, time.monotonic(), bool(out)))
+        return out
+
+    speech, sink, started = speaking(TextSynth())
+    source = Slideshow([scene_image("page")])
+    live = build_live(config, source, speech, models=models, fps=10.0, grabber_type=TimedGrabber)
+    TextChannel.step = step  # type: ignore[method-assign]
+    try:
+        live.grabber.start()
+        live.run(max_seconds=10)
+    finally:
+        TextChannel.step = real  # type: ignore[method-assign]
+        speech.close()
+    shown = live.grabber.captured[source.arrivals[0]]
+    on_page = [s for s in steps if s[0] >= shown - 0.01]
+    assert on_page[0][0] - shown < 0.25  # its first frame, not up to two seconds later
+    assert on_page[1][0] - on_page[0][1] < 0.3 and on_page[1][2]  # again at once: and then read out
 
 
 def test_the_objects_channel_steps_on_the_first_frame_of_a_new_view_not_at_its_next_turn(dev_dir):

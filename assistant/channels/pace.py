@@ -2,8 +2,9 @@
 
 `Onsets` finds the first frame of a change after a still view (a person stepping in, the camera turned to a
 page): the loop steps each lane's channels on it at once, out of turn, so that a new thing is not kept
-waiting for a channel's next step; the slow lane (text) also on the frame after it, since text is read out
-once read the same way twice. While the view goes on changing, the channels keep their own rates.
+waiting for a channel's next step (the slow lane also on the frame after it when a channel asks to look
+again: text is read out once read the same way twice). While the view goes on changing, the channels keep
+their own rates.
 
 `SlowRuns` says when the objects channel's slow detectors (CenterNet and the SSD, 80 and 13 ms) run: at once
 on a new view as long as their budget allows (`coco_rate` a second on average, two at once after a quiet
@@ -35,25 +36,22 @@ def differs(view: np.ndarray, other: np.ndarray | None) -> bool:
 
 
 class Onsets:
-    """The frames a lane looks at out of turn: the first frame of a change after a still view, and with
-    `again` the next new frame after it too. Thread contract: one thread (the lane's)."""
+    """The first frame of a change after a still view, among the frames a lane is offered. Thread contract:
+    one thread (the lane's)."""
 
-    def __init__(self, again: bool = False) -> None:
-        self.twice = again
+    def __init__(self) -> None:
         self.looked: np.ndarray | None = None  # the thumbnail of the frame last looked at
         self.previous: np.ndarray | None = None  # of the last frame offered
         self.moving = False  # the last frame offered differed from the one before it
-        self.again = False  # the frame looked at was a new view's first: the next is looked at too
 
     def new(self, view: np.ndarray) -> bool:
-        """Whether the frame (its thumbnail `view`, offered once) is looked at now, out of turn."""
+        """Whether the frame (its thumbnail `view`, offered once) is the first of a new view."""
         onset = self.looked is not None and differs(view, self.looked) and not self.moving
         self.moving, self.previous = self.previous is not None and differs(view, self.previous), view
-        return onset or self.again
+        return onset
 
-    def seen(self, view: np.ndarray, out_of_turn: bool) -> None:
-        """The lane looked at this frame (`out_of_turn`: because `new` said so)."""
-        self.again = self.twice and out_of_turn and not self.again
+    def seen(self, view: np.ndarray) -> None:
+        """The lane looked at this frame."""
         self.looked = view
 
 

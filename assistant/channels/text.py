@@ -39,6 +39,7 @@ class TextChannel(Channel):
                                    clock=ctx.clock)
         self.codes: CodeFinder | None = None  # made on the first R (on the slow lane, as OpenCV's wants)
         self.marked_at = float("-inf")  # the last read made elsewhere that the tracker counts as read
+        self.waiting = False  # the last read has lines read once only: they are read out at the next read
 
     def step(self, frame: np.ndarray, now: float) -> list[Say]:
         if self.view.published_at > self.marked_at:  # text read out by R or as a page
@@ -48,6 +49,8 @@ class TextChannel(Channel):
         if any(ln.score >= self.tracker.min_score for ln in result.lines):
             self.last_text_at = now
         new_lines = self.tracker.update((ln.text, ln.score) for ln in result.lines)
+        self.waiting = any(ln.score >= self.tracker.min_score and len(ln.text.strip()) >= self.tracker.min_chars
+                           and not self.tracker.known(ln.text) for ln in result.lines)
         if not new_lines:
             return []
         # One utterance per run: lines read together are not dropped one by one as stale.
@@ -82,9 +85,13 @@ class TextChannel(Channel):
             return ""
         return text_part(self.ctx.models.describe_reader.read(frame).spoken_lines)
 
+    def looks_again(self) -> bool:
+        return self.waiting
+
     def reset(self) -> None:
         """A new mode: the text already read is not read again when it is still in view (see `pause`)."""
         self.tracker.pause()
+        self.waiting = False
 
     def seen(self) -> dict[str, float]:
         return {"text": self.last_text_at} if self.last_text_at is not None else {}
