@@ -21,7 +21,6 @@ from assistant import memory
 from assistant.capture.images import ImageError, check_frame
 from assistant.capture.sources import Grabber
 from assistant.channels.base import Channel, Lane
-from assistant.channels.pace import Onsets, thumbnail
 from assistant.common import MODE_CYCLE, Action, Earcon, Kind, Mode, Priority, Say
 from assistant.config import Config
 from assistant.i18n import N_, _, decimal
@@ -30,6 +29,7 @@ from assistant.keys import MOMENTARY, TOGGLES, TYPED, help_text
 from assistant.reading import Review
 from assistant.speech.queue import Speech
 from assistant.vision import scene
+from assistant.vision.pace import Onsets, thumbnail
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ class LiveAssistant:
         # What each lane's channels last saw, replaced whole by that lane's thread (read by the speech thread).
         self._seen: dict[Lane, dict[str, float]] = {Lane.FAST: {}, Lane.SLOW: {}}
         self.slow_thread: threading.Thread | None = None
-        self._fast_onsets = Onsets()  # the first frame of a new view (`channels.pace`), on the loop thread
+        self._fast_onsets = Onsets()  # the first frame of a new view (`vision.pace`), on the loop thread
         self._handlers = self._table()
 
     # --- from any thread ---------------------------------------------------------------------

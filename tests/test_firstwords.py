@@ -274,7 +274,7 @@ def models_and_piper():
 
 # --- the objects channel's pace ------------------------------------------------------------------------------
 def test_a_new_view_is_its_first_frame_after_a_still_one():
-    from assistant.channels.pace import Onsets
+    from assistant.vision.pace import Onsets
 
     still, other, third = (np.full((24, 32), v, np.float32) for v in (0, 100, 200))
     onsets = Onsets()

@@ -5,7 +5,7 @@ left.", "Three bottles."); parts of a person never.
 Live, within the loop's CPU budget, the detector runs at two speeds: the face detector on every step (6 ms:
 a person who comes close is said at once); CenterNet and the SSD (80 and 13 ms) when the view has changed
 since their last run, at once as long as `vision.coco_rate` a second allows, and at least every
-`vision.coco_refresh` seconds (`pace.SlowRuns`; the loop steps the channel at once when a still view
+`vision.coco_refresh` seconds (`vision.pace.SlowRuns`; the loop steps the channel at once when a still view
 changes). Their hits are carried between runs: while the view is as it was at their last run, what they found is seen
 again; while it is changing, only faces are (and the people they found, when a face is seen in them), and
 the tracker drops a thing two runs in a row missed. Every step's answer is the merged detector's
@@ -33,7 +33,6 @@ from assistant.announce.phrasing import arrival, departure, named_departure, peo
 from assistant.announce.positions import where
 from assistant.announce.tracker import ObjectTracker, Track
 from assistant.channels.base import Channel, Context, Lane
-from assistant.channels.pace import VIEW_CHANGE, SlowRuns, thumbnail
 from assistant.common import Earcon, Kind, Mode, Priority, Say
 from assistant.i18n import N_
 from assistant.vision import scene
@@ -41,6 +40,7 @@ from assistant.vision.detection import Detection
 from assistant.vision.faces import Face
 from assistant.vision.merge import FACE, Hit, centre_in, merge
 from assistant.vision.naming import Namer, News
+from assistant.vision.pace import VIEW_CHANGE, SlowRuns, thumbnail
 from assistant.vision.people import Naming, name_found
 from assistant.vision.things import PERSON, plural_of
 
