@@ -6,10 +6,10 @@ Live, within the loop's CPU budget, the detector runs at two speeds: the face de
 a person who comes close is said at once); CenterNet and the SSD (80 and 13 ms) when the view has changed
 since their last run, at once as long as `vision.coco_rate` a second allows, and at least every
 `vision.coco_refresh` seconds (`vision.pace.SlowRuns`; the loop steps the channel at once when a still view
-changes). Their hits are carried between runs: while the view is as it was at their last run, what they found is seen
-again; while it is changing, only faces are (and the people they found, when a face is seen in them), and
-the tracker drops a thing two runs in a row missed. Every step's answer is the merged detector's
-(`vision.merge`): the same levels, one name per thing, faces standing for people, no parts.
+changes). Their hits are carried between runs: while the view is as it was at their last run, what they
+found is seen again; while it is changing, only faces are (and the people they found, when a face is seen
+in them), and the tracker drops a thing two runs in a row missed. Every step's answer is the merged
+detector's (`vision.merge`): the same levels, one name per thing, faces standing for people, no parts.
 
 A person the user taught is said by name where "a person" was ("Anna, ahead.", "Anna and two other
 people.", "Anna has gone."): the faces of tracked people are looked at (`vision.naming`) when they are new,
