@@ -336,8 +336,14 @@ def test_the_objects_channel_steps_on_the_first_frame_of_a_new_view_not_at_its_n
     for i, frame in enumerate([grey] * 11 + [photo] * 5):  # at 10 fps the channel steps every other frame:
         now[0] = i / 10  # the photo's first frame (1.1 s) is not one of its turns
         live.step_fast(now[0], frame)
+    answer = live.describe_now()[0].text
     speech.close()
     assert said and said[0] == (1.1, "A zebra, ahead."), said
+    # What it said, and the describe answer's first sentence, are among the phrases the cache makes ahead.
+    from assistant.announce.often import often_said, said_names
+
+    cached = often_said(said_names(), "thirds")
+    assert "A zebra, ahead." in cached and answer.startswith("A zebra ahead.") and "A zebra ahead." in cached
 
 
 def test_a_thing_two_full_looks_missed_is_gone_and_a_face_keeps_a_person():
