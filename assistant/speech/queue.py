@@ -10,10 +10,12 @@ a chunk. A voice that speaks itself (a speech service, `speaker.Speaker`) is giv
 told to cancel it the moment the utterance is cut or its subject leaves the view; should the service go
 away, the next back-end says so once, then that piece and the rest.
 
-The first words come as soon as they can: a phrase the phrase cache holds (`speech.phrases`: the arrivals of
-people and things, made ahead in the user's voice and rate) is played from it, not synthesized; a voice's
-leading silence is cut. The tone of a new thing in view (a person, a thing, text) is played just before
-its words, when the queue comes to them (never over other words), at most once a second.
+The first words come as soon as they can: a phrase the phrase cache holds (`speech.phrases`: the phrases
+said most, made ahead in the user's voice and rate) is played from it, not synthesized; another's first
+clause is synthesized alone and heard while the rest is made (a neural voice takes twice as long for "A dog,
+ahead." as for "A dog,"); a voice's leading silence is cut. The tone of a new thing in view (a person, a
+thing, text) is played just before its words, when the queue comes to them (never over other words), at
+most once a second.
 """
 
 from __future__ import annotations
