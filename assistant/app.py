@@ -253,6 +253,7 @@ def open_speech(config: Config, wav: Path | None = None, rate: float | None = No
                     "voice.", config.speech.engine)
         config = replace(config, speech=replace(config.speech, engine=after(config.speech.engine)))
     voices, notices = open_voices(config)
+    assert voices.first is not None  # made: only a dry run names the voice without making it
     speech = Speech(voices.first, open_sink(wav, realtime), config.speech.rate if rate is None else rate,
                     config.speech.volume, config.speech.stale_seconds, on_start=on_start, voices=voices,
                     phrases=phrase_cache(config) if phrases else None)
@@ -302,6 +303,7 @@ def build_live(config: Config, source: FrameSource | None, speech: Speech, *, mo
     from assistant.capture.sources import Grabber, NoSource
     from assistant.common import READING
     from assistant.keys import Preview
+    from assistant.listening import Listening
     from assistant.live import LiveAssistant
 
     stop = stop or threading.Event()
@@ -321,6 +323,9 @@ def build_live(config: Config, source: FrameSource | None, speech: Speech, *, mo
                               is_reading=is_reading, stop=stop, save_dir=save_dir)
     live = LiveAssistant(config, grabber, speech, channels, stop, clock)
     grabber.on_event = live.on_grabber_event
+    # Voice commands: the recogniser is loaded when first spoken to (listening always: at start).
+    live.listening = Listening(lambda: models.recogniser, speech, live.inbox.put, stop, config.listen.always,
+                               loaded=lambda: models.loaded("recogniser"))
     if preview:
         live.preview = Preview(live.command)
     return live

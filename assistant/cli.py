@@ -11,11 +11,10 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from assistant import __version__, cliwords, exits, i18n, textout
 from assistant.common import Mode
-from assistant.config import Config, ConfigError, _read_toml, default_path, load, shown
+from assistant.config import Config, ConfigError, TomlValue, _read_toml, default_path, load, shown
 from assistant.i18n import _, p_
 from assistant.registry import load_class
 
@@ -47,8 +46,8 @@ HANDLERS: dict[str, str] = {
 
 def _common(parser: argparse.ArgumentParser, top: bool = False) -> None:
     # Sub-commands leave these unset unless given, so flags before the sub-command are not overwritten.
-    count: Any = 0 if top else argparse.SUPPRESS
-    path: Any = None if top else argparse.SUPPRESS
+    count: int | str = 0 if top else argparse.SUPPRESS
+    path: str | None = None if top else argparse.SUPPRESS
     parser.add_argument("-v", "--verbose", action="count", default=count, help=_("more logging on stderr"))
     parser.add_argument("-q", "--quiet", action="count", default=count, help=_("less logging on stderr"))
     parser.add_argument("--config", type=Path, default=path, metavar=p_("metavar", "FILE"),
@@ -94,6 +93,9 @@ def _source_args(parser: argparse.ArgumentParser) -> None:
                         help=_("stop after this many seconds"))
     parser.add_argument("--find", metavar=p_("metavar", "NAME"),
                         help=_("look for NAME from the start, as G does: a thing, a word, a code"))
+    parser.add_argument("--listen", action="store_true", default=None,
+                        help=_('listen all the time for voice commands said after "assistant" (without it: V, then '
+                               'the command)'))
 
 
 def _voice_engine_args(parser: argparse.ArgumentParser) -> None:
@@ -231,7 +233,7 @@ def _as_itself(record: logging.LogRecord) -> bool:
     return True
 
 
-def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
+def overrides_from(args: argparse.Namespace) -> dict[str, dict[str, TomlValue]]:
     """CLI flags that map onto settings, as a TOML-shaped dict."""
     mapping = {
         "language": ("speech", "language"),
@@ -240,8 +242,9 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
         "mode": ("announce", "mode"),
         "voice": ("speech", "voice"),
         "model": ("vision", "model"),
+        "listen": ("listen", "always"),
     }
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, dict[str, TomlValue]] = {}
     for attr, (section, key) in mapping.items():
         value = getattr(args, attr, None)
         if value is not None:
@@ -329,7 +332,8 @@ def first_language(argv: list[str]) -> str:
     except ConfigError:  # no config file, or one that cannot be read: its error comes later, when it is loaded
         speech = None
     configured = speech.get("language") if isinstance(speech, dict) else None
-    return user_language(configured if configured in LANGUAGES else "")
+    # Only a string can be a language's code (an array there is unhashable: its error comes when it is loaded).
+    return user_language(configured if isinstance(configured, str) and configured in LANGUAGES else "")
 
 
 def _flag_values(argv: list[str], names: tuple[str, ...]) -> dict[str, str]:

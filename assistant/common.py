@@ -67,6 +67,8 @@ class Earcon(str, Enum):
     FIND_TICK = "find-tick"  # what is looked for is in view: pitch follows its height (level 0 bottom .. 1 top)
     PERSON = "person"  # a person came into view (their words follow)
     THING = "thing"  # a thing came into view (its words follow)
+    LISTEN = "listen"  # the microphone listens now: say the command
+    HEARD = "heard"  # the microphone has stopped listening: the command is being made out
 
 
 class Mode(str, Enum):
@@ -108,7 +110,7 @@ MODE_CYCLE = (Mode.BOTH, Mode.SCENE, Mode.TEXT, Mode.QUIET)  # the order the M k
 
 
 class Action(str, Enum):
-    """What a key (or a stdin word, or a spoken command) asks for. The key table (`keys.KEYS`) binds each
+    """What a key (or a stdin word, or a spoken command: `listening`) asks for. The key table (`keys.KEYS`) binds each
     to its keys and words; the loop, or the channel that declares it (`Channel.actions`), does it."""
 
     DESCRIBE = "describe"
@@ -134,6 +136,9 @@ class Action(str, Enum):
     CODES = "codes"
     LOCATE = "locate"
     LEARN = "learn"
+    WHO = "who"  # who the people in view are
+    FORGET = "forget"  # forget a person taught (their face)
+    LISTEN = "listen"  # push to talk: the command is spoken
     HELP = "help"
     QUIT = "quit"
 

@@ -14,16 +14,21 @@ import math
 import re
 import sys
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import TYPE_CHECKING, TypeAlias, TypeVar, get_type_hints
 
 from assistant import i18n
 from assistant.i18n import _
 from assistant.paths import FileProblem, read_limited, xdg_base
 from assistant.textout import FORMAT_CHARACTERS, SURROGATES, plain
 from assistant.vision.confidence import PROBABLY, SURE
+
+if TYPE_CHECKING:
+    import datetime
+
+    from _typeshed import DataclassInstance
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -34,6 +39,12 @@ else:  # pragma: no cover - exercised only on 3.10
 MAX_CONFIG_BYTES = 1_000_000  # a config file is a few hundred bytes; larger ones are refused unread
 MAX_SHOWN = 60  # characters of a wrong value shown in a message
 
+T = TypeVar("T")
+Section = TypeVar("Section", bound="DataclassInstance")
+# A value as a TOML file (or a flag, as `cli.overrides_from` puts it) gives it, before it is checked.
+TomlValue: TypeAlias = ("str | int | float | bool | datetime.datetime | datetime.date | datetime.time"
+                        " | list[TomlValue] | dict[str, TomlValue]")
+
 
 class ConfigError(ValueError):
     """A configuration file or flag that cannot be used; the message names the key and the file. The file's
@@ -43,7 +54,7 @@ class ConfigError(ValueError):
         return plain(super().__str__())
 
 
-def shown(value: Any) -> str:
+def shown(value: object) -> str:
     """A wrong value as a message shows it: short, whatever it is (a number of 5,000 digits, a string of a
     megabyte, an array nested a thousand deep)."""
     if isinstance(value, bool) or value is None:
@@ -59,8 +70,8 @@ def shown(value: Any) -> str:
     return _("a table") if isinstance(value, dict) else _("a value of type {type}").format(type=type(value).__name__)
 
 
-def setting(default: Any, doc: str, choices: Callable[[], Iterable[str]] | None = None,
-            bounds: tuple[float, float] | None = None, keys: Callable[[], Iterable[str]] | None = None) -> Any:
+def setting(default: T, doc: str, choices: Callable[[], Iterable[str]] | None = None,
+            bounds: tuple[float, float] | None = None, keys: Callable[[], Iterable[str]] | None = None) -> T:
     """A dataclass field with a one-line doc; `choices` lists the allowed values of a setting that names
     a choice (read lazily from its registry or enum, so listing them costs nothing until a value is set);
     `bounds` is the range a number must lie in (both ends allowed); `keys`, the keys a table may have."""
@@ -204,6 +215,14 @@ class SpeechConfig:
 
 
 @dataclass(frozen=True)
+class ListenConfig:
+    """Voice commands."""
+
+    always: bool = setting(False, "Listen all the time for voice commands said after the wake word \"assistant\" "
+                           "(\"assistant, read this\"); else only after V.")
+
+
+@dataclass(frozen=True)
 class Config:
     """All settings."""
 
@@ -211,6 +230,7 @@ class Config:
     vision: VisionConfig = field(default_factory=VisionConfig)
     announce: AnnounceConfig = field(default_factory=AnnounceConfig)
     speech: SpeechConfig = field(default_factory=SpeechConfig)
+    listen: ListenConfig = field(default_factory=ListenConfig)
 
 
 def default_path() -> Path:
@@ -218,7 +238,7 @@ def default_path() -> Path:
     return xdg_base("XDG_CONFIG_HOME", ".config") / "assistant" / "config.toml"
 
 
-def _coerce(value: Any, kind: Any, where: str) -> Any:
+def _coerce(value: TomlValue, kind: object, where: str) -> TomlValue:
     if kind is bool:
         if isinstance(value, bool):
             return value
@@ -244,7 +264,7 @@ def _coerce(value: Any, kind: Any, where: str) -> Any:
         where=where, expected=type_name, type=type(value).__name__, value=shown(value)))
 
 
-def _check_choice(value: Any, choices: Callable[[], Iterable[str]] | None, where: str) -> None:
+def _check_choice(value: TomlValue, choices: Callable[[], Iterable[str]] | None, where: str) -> None:
     if choices is None:
         return
     if isinstance(value, dict):  # a table: each of its values is one of the choices
@@ -268,7 +288,7 @@ def _check_choice(value: Any, choices: Callable[[], Iterable[str]] | None, where
         raise ConfigError(message.format(where=where, value=shown(value), choices=", ".join(repr(a) for a in listed)))
 
 
-def _check_keys(value: Any, keys: Callable[[], Iterable[str]] | None, where: str) -> None:
+def _check_keys(value: TomlValue, keys: Callable[[], Iterable[str]] | None, where: str) -> None:
     """Each key of the table `value` is one of `keys` (a language's code in [speech.voices]): a key that is
     not would be kept and never used, without a word."""
     if keys is None or not isinstance(value, dict):
@@ -285,7 +305,7 @@ def _check_keys(value: Any, keys: Callable[[], Iterable[str]] | None, where: str
                                           codes=", ".join(allowed)))
 
 
-def _check_bounds(value: Any, bounds: tuple[float, float] | None, where: str) -> None:
+def _check_bounds(value: TomlValue, bounds: tuple[float, float] | None, where: str) -> None:
     if bounds is None:
         return
     low, high = bounds
@@ -294,10 +314,10 @@ def _check_bounds(value: Any, bounds: tuple[float, float] | None, where: str) ->
             where=where, value=shown(value), low=f"{low:g}", high=f"{high:g}"))
 
 
-def _merge(section: Any, values: dict[str, Any], where: str) -> Any:
+def _merge(section: Section, values: Mapping[str, TomlValue], where: str) -> Section:
     hints = get_type_hints(type(section))
     fields = {f.name: f for f in dataclasses.fields(section)}
-    changes: dict[str, Any] = {}
+    changes: dict[str, TomlValue] = {}
     for key, value in values.items():
         if key not in fields:
             raise ConfigError(_("{where}: unknown key").format(where=f"{where}.{key}"))
@@ -305,22 +325,27 @@ def _merge(section: Any, values: dict[str, Any], where: str) -> Any:
         _check_keys(changes[key], fields[key].metadata.get("keys"), f"{where}.{key}")
         _check_choice(changes[key], fields[key].metadata.get("choices"), f"{where}.{key}")
         _check_bounds(changes[key], fields[key].metadata.get("bounds"), f"{where}.{key}")
+    return _replaced(section, changes)
+
+
+def _replaced(section: Section, changes: Mapping[str, object]) -> Section:
+    """`dataclasses.replace`, with values already checked against the fields they go to."""
     return dataclasses.replace(section, **changes)
 
 
-def apply(config: Config, data: dict[str, Any], source: str) -> Config:
+def apply(config: Config, data: Mapping[str, TomlValue], source: str) -> Config:
     """Return `config` with the values of a TOML-shaped dict laid over it."""
-    sections: dict[str, Any] = {}
+    sections: dict[str, object] = {}
     for name, values in data.items():
         if name not in {f.name for f in dataclasses.fields(config)}:
             raise ConfigError(_("{source}: unknown section [{name}]").format(source=source, name=name))
         if not isinstance(values, dict):
             raise ConfigError(_("{source}: [{name}] must be a table").format(source=source, name=name))
         sections[name] = _merge(getattr(config, name), values, f"{source}: {name}")
-    return dataclasses.replace(config, **sections)
+    return _replaced(config, sections)
 
 
-def load(path: Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+def load(path: Path | None = None, overrides: Mapping[str, TomlValue] | None = None) -> Config:
     """Code defaults, then the TOML file (if it exists, or if named), then CLI overrides."""
     config = Config()
     named = path is not None
@@ -336,7 +361,7 @@ def load(path: Path | None = None, overrides: dict[str, Any] | None = None) -> C
     return config
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path) -> dict[str, TomlValue]:
     """The TOML file at `path`: a regular file of at most `MAX_CONFIG_BYTES` (a FIFO, a device or a link to
     /dev/zero is refused unread), UTF-8, not nested deeper than the parser can go."""
     try:
@@ -376,7 +401,7 @@ def _toml_escape(m: re.Match[str]) -> str:
     return _TOML_ESCAPES.get(ch) or (f"\\u{ord(ch):04X}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08X}")
 
 
-def _toml_value(value: Any) -> str:
+def _toml_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):

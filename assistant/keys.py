@@ -85,6 +85,12 @@ KEYS: tuple[Key, ...] = (
     Key("n", "N", ("n",), ("learn",), Action.LEARN, "learn a face",
         "type the person's name and Enter: the largest face in view is learned, only when you ask; on stdin: "
         "learn NAME"),
+    Key("w", "W", ("w",), ("who",), Action.WHO, "who is this", "the people in view you taught, by name"),
+    Key("x", "X", ("x",), ("forget",), Action.FORGET, "forget a face",
+        "type the person's name and Enter: the face learned under that name is forgotten; on stdin: forget NAME"),
+    Key("v", "V", ("v",), ("listen",), Action.LISTEN, "speak a command",
+        "after the tone, say a command (\"read this\", \"find my keys\"); with --listen, no key: say "
+        "\"assistant\" and the command"),
     Key("h", "H", ("h", "?"), ("help",), Action.HELP, "these keys", "say the keys"),
     Key("q", "Q", ("q",), ("quit",), Action.QUIT, "quit", "Ctrl+C works too"),
 )
@@ -126,6 +132,9 @@ SAID: dict[Action, str] = {
     Action.FIND: N_('F, find.'),
     Action.LOCATE: N_('G, look for something.'),
     Action.LEARN: N_('N, learn a face.'),
+    Action.WHO: N_('W, who is this.'),
+    Action.FORGET: N_('X, forget a face.'),
+    Action.LISTEN: N_('V, speak a command.'),
     Action.HELP: N_('H, these keys.'),
     Action.QUIT: N_('Q, quit.'),
 }
@@ -143,7 +152,8 @@ def help_text() -> str:
 MOMENTARY = frozenset({Action.FASTER, Action.SLOWER, Action.LOUDER, Action.QUIETER, Action.NEXT_LINE,
                        Action.PREVIOUS_LINE, Action.NEXT_WORD, Action.PREVIOUS_WORD, Action.SPELL, Action.TOP})
 # stdin words that take the rest of their line as an argument ("find total"), and the action they post.
-WITH_ARGUMENT: dict[str, Action] = {"find": Action.FIND, "locate": Action.LOCATE, "learn": Action.LEARN}
+WITH_ARGUMENT: dict[str, Action] = {"find": Action.FIND, "locate": Action.LOCATE, "learn": Action.LEARN,
+                                    "forget": Action.FORGET}
 
 
 @dataclass(frozen=True)
@@ -163,6 +173,8 @@ TYPED: dict[Action, Typed] = {
                          N_("Look for what? Type locate and a name on one line."), N_("Not looking for anything.")),
     Action.LEARN: Typed(N_("Whose face? Type the name, then Enter."),
                         N_("Whose face? Type learn and the name on one line."), N_("No face learned.")),
+    Action.FORGET: Typed(N_("Forget whose face? Type the name, then Enter."),
+                         N_("Forget whose face? Type forget and the name on one line."), N_("No face forgotten.")),
 }
 if set(TYPED) != set(WITH_ARGUMENT.values()):  # checked at import: a typed word has its stdin form, and back
     raise ImportError(f"typed actions and stdin words differ: {set(TYPED) ^ set(WITH_ARGUMENT.values())}")

@@ -13,7 +13,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +30,9 @@ from assistant.reading import Review
 from assistant.speech.queue import Speech
 from assistant.vision import scene
 from assistant.vision.pace import Onsets, thumbnail
+
+if TYPE_CHECKING:
+    from assistant.listening import Listening
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +56,7 @@ OVER_SPEECH = frozenset({Kind.FIND})
 LOOP_ACTIONS = frozenset({
     Action.NEXT_LINE, Action.PREVIOUS_LINE, Action.NEXT_WORD, Action.PREVIOUS_WORD, Action.SPELL, Action.TOP,
     Action.PAUSE, Action.FIND, Action.STOP, Action.DESCRIBE, Action.REPEAT, Action.MODE, Action.HELP, Action.QUIT,
-    Action.FASTER, Action.SLOWER, Action.LOUDER, Action.QUIETER})
+    Action.FASTER, Action.SLOWER, Action.LOUDER, Action.QUIETER, Action.LISTEN})
 CAMERA_EARCONS = {"camera-lost": Earcon.CAMERA_LOST, "camera-back": Earcon.CAMERA_BACK}
 CAMERA_WORDS = {  # what the grabber reports (see `capture.sources.Grabber`), and from what -> what is said
     ("camera-lost", "camera"): N_("Camera lost. Trying to reconnect."),
@@ -99,6 +102,7 @@ class LiveAssistant:
         self.interrupted = False  # quit or Ctrl+C, rather than the end of a file source
         self.ctrl_c = False
         self.preview: Callable[[np.ndarray], None] | None = None
+        self.listening: Listening | None = None  # voice commands (`listening`): started and joined by `run`
         # What each lane's channels last saw, replaced whole by that lane's thread (read by the speech thread).
         self._seen: dict[Lane, dict[str, float]] = {Lane.FAST: {}, Lane.SLOW: {}}
         self.slow_thread: threading.Thread | None = None
@@ -217,7 +221,8 @@ class LiveAssistant:
             Action.FIND: self._find, Action.STOP: plain(self._stop),
             Action.DESCRIBE: plain(partial(self.guarded, "describe", N_("Could not describe the picture."),
                                            self.describe_now)),
-            Action.REPEAT: plain(lambda: self.speech.repeat()), Action.MODE: plain(self._next_mode),
+            Action.REPEAT: plain(lambda: self.speech.repeat()), Action.MODE: self._mode,
+            Action.LISTEN: plain(self._listen),
             Action.HELP: plain(lambda: self.speech.say(help_text(), Priority.NOW, Kind.HELP)),
             Action.QUIT: plain(self._quit),
         }
@@ -279,6 +284,19 @@ class LiveAssistant:
 
     def _toggle(self, mode: Mode) -> None:
         self.set_mode(mode if self.mode is not mode else Mode.BOTH)
+
+    def _mode(self, name: str | None) -> None:
+        """M: the next mode; a mode named (a voice command: "scene mode"): that mode, whichever it is now."""
+        if name:
+            self.set_mode(Mode(name))
+        else:
+            self._next_mode()
+
+    def _listen(self) -> None:
+        if self.listening is None:
+            self.speech.say(_("That is not available here."), Priority.NOW, Kind.ERROR)
+        else:
+            self.listening.push()
 
     def _next_mode(self) -> None:
         self.set_mode(MODE_CYCLE[(MODE_CYCLE.index(self.mode) + 1) % len(MODE_CYCLE)]
@@ -435,6 +453,8 @@ class LiveAssistant:
         memory.limit_arenas()
         self.slow_thread = threading.Thread(target=self._slow_worker, name="slow", daemon=True)
         self.slow_thread.start()
+        if self.listening is not None:
+            self.listening.start()
         started = time.monotonic()
         try:
             while not self.stop_event.is_set():
@@ -457,6 +477,8 @@ class LiveAssistant:
             self._wake_slow.set()
             # Wait for a model run in flight: leaving while onnxruntime works on another thread aborts.
             self.slow_thread.join(timeout=SHUTDOWN_WAIT)
+            if self.listening is not None:
+                self.listening.close(SHUTDOWN_WAIT)
             self.grabber.join(timeout=1.0)
         return 130 if self.ctrl_c else 0
 

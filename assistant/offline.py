@@ -11,9 +11,9 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 
 class NetworkAccessError(RuntimeError):
@@ -21,21 +21,21 @@ class NetworkAccessError(RuntimeError):
 
 
 class _GuardedSocket(socket.socket):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: object, **kwargs: object) -> None:
         raise NetworkAccessError(f"socket creation blocked by the offline guard: socket{args!r}")
 
 
 class _LocalSocket(socket.socket):
     """A Unix-domain socket only: it cannot leave the machine (the speech service's)."""
 
-    def __init__(self, family: Any = -1, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, family: int = -1, *args: Any, **kwargs: Any) -> None:  # socket.socket's, passed on
         if family != socket.AF_UNIX:
             raise NetworkAccessError(f"socket creation blocked by the offline guard: socket{(family, *args)!r}")
         super().__init__(family, *args, **kwargs)
 
 
-def _refuse(name: str):  # type: ignore[no-untyped-def]
-    def refuse(*args: Any, **kwargs: Any) -> Any:
+def _refuse(name: str) -> Callable[..., NoReturn]:
+    def refuse(*args: object, **kwargs: object) -> NoReturn:
         raise NetworkAccessError(f"{name}{args!r} blocked by the offline guard")
 
     return refuse

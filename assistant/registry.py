@@ -13,11 +13,14 @@ import importlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def load_class(spec: str) -> Any:
-    """The object named by "package.module:Name"; ImportError when its module cannot be imported."""
+    """The object named by "package.module:Name"; ImportError when its module cannot be imported. Its type is
+    not known here: its registry's `Contract` checks what it has."""
     module_name, _, attr = spec.partition(":")
     return getattr(importlib.import_module(module_name), attr)
 
@@ -33,18 +36,18 @@ class Contract:
 
     what: str
     required: tuple[str, ...]
-    optional: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+    optional: dict[str, Callable[[Any], object]] = field(default_factory=dict)
 
-    def lacks(self, entry: Any) -> list[str]:
+    def lacks(self, entry: object) -> list[str]:
         """The required members `entry` (a class or an instance) does not have."""
         return [name for name in self.required if not hasattr(entry, name)]
 
-    def check(self, entry: Any, spec: str) -> None:
+    def check(self, entry: object, spec: str) -> None:
         missing = self.lacks(entry)
         if missing:
             raise ContractError(f"The {self.what} {spec} has no {', '.join(missing)}: see docs/developers.md.")
 
-    def conform(self, entry: Any, spec: str) -> Any:
+    def conform(self, entry: T, spec: str) -> T:
         """`entry` (an instance), checked, with the defaults of the optional members it lacks."""
         self.check(entry, spec)
         for name, default in self.optional.items():
@@ -53,7 +56,7 @@ class Contract:
         return entry
 
 
-def construct(cls: Any, *args: Any, **options: Any) -> Any:
+def construct(cls: Callable[..., T], *args: object, **options: object) -> T:
     """`cls(*args, **options)`, leaving out the options its constructor does not take (an entry written
     before an option existed still loads)."""
     try:

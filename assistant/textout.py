@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 # ESC [ ... final (CSI); ESC ] ... BEL or ESC \ (OSC); ESC P/X/^/_ ... ESC \ (DCS, SOS, PM, APC); ESC and one
 # character. A string sequence counts only when it is terminated within 512 characters.
@@ -61,7 +60,7 @@ def _json_escape(m: re.Match[str]) -> str:
     return f"\\u{ord(m.group()):04x}"
 
 
-def json_line(obj: Any) -> str:
+def json_line(obj: object) -> str:
     """One JSON object on one line, non-ASCII text as is but every character a terminal obeys or hides escaped
     (json escapes C0; DEL, C1, line separators and format characters are escaped here). A byte that was not
     UTF-8 (a file name's) is written `\\xNN` inside the string, so the line is valid UTF-8 and valid JSON."""

@@ -46,11 +46,17 @@ spec="."
 stamp=".venv/.assistant-installed-${EXTRAS:-run}"
 # Every package at the version the test suite passed with (constraints.txt; scripts/update-constraints.sh
 # moves them forward), so the next machine installs what passed here.
+# pip's note that a package index configured on this machine (a local mirror) does not hold a package is not
+# a failure: it is left out; everything else pip says is shown.
+quiet_pip() {
+  .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt "$@" \
+    2> >(grep -v "^WARNING: Location '.*' is ignored: it is neither a file nor a directory\.$" >&2)
+}
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
   echo "Installing the assistant and its dependencies into .venv"
   export PYTHONWARNINGS=ignore  # the build back-end's notes on editable installs are not for the user
-  .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e "$spec"
+  quiet_pip pip
+  quiet_pip -e "$spec"
   touch "$stamp"
 fi
 

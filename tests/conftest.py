@@ -1,19 +1,29 @@
-"""Shared fixtures. Every test runs under the offline guard: a socket opened anywhere fails the build."""
+"""Shared fixtures. Every test runs under the offline guard: a socket opened anywhere fails the build.
+
+`clock` (a fake clock the test moves on) and `live_loop` (the live loop as `assistant run` builds it, on a
+fake camera and that clock, speaking into a fake sound card) are the fakes of tests/harness.py."""
 
 from __future__ import annotations
 
 import csv
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
+from harness import Clock, LiveLoop
 
 from assistant.capture.images import read_image
 from assistant.offline import no_network
 from assistant.paths import dev_data_dir
+
+if TYPE_CHECKING:
+    from assistant.app import Models
+    from assistant.capture.sources import FrameSource
+    from assistant.config import Config
 
 # The tests expect the assistant's own words in English, whatever the machine's locale (the language tests
 # choose theirs); child processes inherit this.
@@ -176,3 +186,27 @@ def speech_service(sound_server) -> Iterator:
     finally:
         client.close()
     yield sound_server
+
+
+# --- the fake clock and the live loop (tests/harness.py) -------------------------------------------------
+@pytest.fixture
+def clock() -> Clock:
+    """A fake clock at 0.0."""
+    return Clock()
+
+
+@pytest.fixture
+def live_loop(clock: Clock) -> Iterator[Callable[..., LiveLoop]]:
+    """`live_loop(models, config=None, source=None, **options)` -> a `LiveLoop` (the options as its own, and
+    `build_live`'s: fps, stop, save_dir, grabber_type) on the `clock` fixture, or on `clock=`; every one
+    made is closed after the test."""
+    made: list[LiveLoop] = []
+
+    def make(models: Models | None = None, config: Config | None = None, source: FrameSource | None = None,
+             **options: Any) -> LiveLoop:
+        made.append(LiveLoop(models, options.pop("clock", clock), config, source, **options))
+        return made[-1]
+
+    yield make
+    for loop in made:
+        loop.close(wait=False)

@@ -7,24 +7,15 @@ from assistant.announce.phrasing import label_sentence
 from assistant.vision.detection import Detection
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def feed(announcer: Announcer, clock: Clock, frames: list[list[tuple[str, float]]], dt: float = 0.1) -> list[str]:
+def feed(announcer: Announcer, clock, frames: list[list[tuple[str, float]]], dt: float = 0.1) -> list[str]:
     said = []
     for labels in frames:
         said += [a.text for a in announcer.update([Detection(n, s) for n, s in labels])]
-        clock.now += dt
+        clock.advance(dt)
     return said
 
 
-def test_announced_once_after_n_of_m_hits_then_quiet_while_present():
-    clock = Clock()
+def test_announced_once_after_n_of_m_hits_then_quiet_while_present(clock):
     a = Announcer(clock=clock)
     said = feed(a, clock, [[("dog", 0.9)]] * 2)
     assert said == []
@@ -32,15 +23,13 @@ def test_announced_once_after_n_of_m_hits_then_quiet_while_present():
     assert said == ["A dog."]
 
 
-def test_single_frame_flicker_is_never_announced():
-    clock = Clock()
+def test_single_frame_flicker_is_never_announced(clock):
     a = Announcer(clock=clock)
     frames = [[("cat", 0.9)], [], [], [("cat", 0.9)], [], [], [("cat", 0.8)], []]
     assert feed(a, clock, frames * 3) == []
 
 
-def test_same_spoken_name_merges_and_confidence_is_honest():
-    clock = Clock()
+def test_same_spoken_name_merges_and_confidence_is_honest(clock):
     a = Announcer(clock=clock)
     breeds = [("dog", 0.2), ("dog", 0.15), ("cat", 0.05)]  # two breeds: 0.35 together
     assert feed(a, clock, [breeds] * 5) == ["Probably a dog."]
@@ -48,14 +37,12 @@ def test_same_spoken_name_merges_and_confidence_is_honest():
     assert label_sentence("umbrella", 0.5, 0.7) == "Probably an umbrella."
 
 
-def test_below_the_floor_nothing_is_said():
-    clock = Clock()
+def test_below_the_floor_nothing_is_said(clock):
     a = Announcer(clock=clock)
     assert feed(a, clock, [[("laptop", 0.25)]] * 30) == []
 
 
-def test_again_only_after_absent_for_the_cooldown():
-    clock = Clock()
+def test_again_only_after_absent_for_the_cooldown(clock):
     a = Announcer(absent_seconds=1.0, cooldown_seconds=5.0, clock=clock)
     assert feed(a, clock, [[("cup", 0.9)]] * 5) == ["A cup."]
     assert feed(a, clock, [[]] * 20) == []  # gone for 2 s: absent, but not for the cooldown yet
@@ -64,8 +51,7 @@ def test_again_only_after_absent_for_the_cooldown():
     assert feed(a, clock, [[("cup", 0.9)]] * 5) == ["A cup."]
 
 
-def test_describe_lists_what_is_present_best_first():
-    clock = Clock()
+def test_describe_lists_what_is_present_best_first(clock):
     a = Announcer(clock=clock)
     feed(a, clock, [[("cup", 0.9), ("laptop", 0.5)]] * 5)
     assert [d.name for d in a.present()] == ["cup", "laptop"]
@@ -87,22 +73,21 @@ def test_arrivals_departures_and_groups_are_phrased_as_a_listener_expects():
     assert describe_sentence([], [], "It is dark.", 0.3, 0.7) == "Nothing I recognise. It is dark."
 
 
-def test_debounce_is_by_time_so_it_works_from_1_to_30_frames_per_second():
+def test_debounce_is_by_time_so_it_works_from_1_to_30_frames_per_second(clock):
     for fps, frames_to_say in ((1, 2), (2, 3), (10, 3), (30, 3)):
-        clock = Clock()
+        clock.now = 0.0
         a = Announcer(clock=clock)
         said = []
         for _ in range(10):
             said.append([x.text for x in a.update([Detection("fridge", 0.98)])])
-            clock.now += 1 / fps
+            clock.advance(1 / fps)
         assert said.index(["A fridge."]) == frames_to_say - 1, (fps, said)
-    clock = Clock()  # flicker at 1 frame per second: one frame in two is not enough
+    clock.now = 0.0  # flicker at 1 frame per second: one frame in two is not enough
     a = Announcer(clock=clock)
     assert feed(a, clock, [[("cat", 0.9)], [], [], [("cat", 0.9)], []] * 4, dt=1.0) == []
 
 
-def test_the_cooldown_restarts_when_something_else_was_said_in_between():
-    clock = Clock()
+def test_the_cooldown_restarts_when_something_else_was_said_in_between(clock):
     a = Announcer(absent_seconds=1.0, cooldown_seconds=15.0, clock=clock)
     assert feed(a, clock, [[("fridge", 0.98)]] * 5) == ["A fridge."]
     assert feed(a, clock, [[]] * 20) == []

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from assistant.cli import main
 
 
@@ -27,6 +29,7 @@ def test_classifier_bench_prints_every_variant_and_the_ratios(capsys):
     assert re.search(r"Target: lite0-int8 at 224 on 1 thread <= 6 ms: [\d.]+ ms \((met|not met)\)", out, re.I)
 
 
+@pytest.mark.slow
 def test_speech_bench_prints_each_back_end(capsys):
     assert main(["bench", "speech", "--frames", "3"]) == 0
     out = capsys.readouterr().out
@@ -35,6 +38,7 @@ def test_speech_bench_prints_each_back_end(capsys):
         assert 0 < first <= worst < 5000 and 0 < rtf < 2 and 0 <= stop <= stop_max < 1000
 
 
+@pytest.mark.slow
 def test_loop_bench_prints_every_measure(capsys):
     assert main(["bench", "loop"]) == 0
     out = capsys.readouterr().out
@@ -48,6 +52,7 @@ def test_loop_bench_prints_every_measure(capsys):
     assert row(out, "chelsea ")[-1] == "A cat, ahead."
 
 
+@pytest.mark.slow
 def test_document_bench_times_page_in_view_to_first_word(capsys):
     assert main(["bench", "document", "--frames", "1"]) == 0
     out = capsys.readouterr().out
@@ -55,6 +60,7 @@ def test_document_bench_times_page_in_view_to_first_word(capsys):
     assert int(row(out, "lines read")[0]) >= 5
 
 
+@pytest.mark.slow
 def test_soak_bench_samples_memory_while_reading_receipts(capsys):
     assert main(["bench", "soak", "--frames", "10"]) == 0
     out = capsys.readouterr().out

@@ -74,24 +74,16 @@ def scripted_run(models, language: str) -> list[tuple[str, str]]:
     """The demo clip on a fake clock, five frames a second, with keys pressed along the way (mode, help,
     describe in every scene, colour, an unknown key): what was said, (kind, text)."""
     import cv2
+    from harness import Clock, LiveLoop
 
-    from assistant.app import build_live
-    from assistant.capture.sources import VideoFileSource
-    from assistant.config import Config
     from assistant.demo import clip_path
     from assistant.speech.audio import NullSink
-    from assistant.speech.queue import Speech
-    from assistant.speech.synth import TextSynth
 
     i18n.use(language)
+    clock = Clock()
+    loop = LiveLoop(models, clock, sink=NullSink(), fps=5.0)
     try:
         models.reader.cache = type(models.reader.cache)()
-        now = [0.0]
-        said: list[tuple[str, str]] = []
-        speech = Speech(TextSynth(), NullSink(), on_start=lambda u: said.append((u.tag.split(":")[0], u.text)))
-        live = build_live(Config(), VideoFileSource(clip_path()), speech, models=models, fps=5.0,
-                          clock=lambda: now[0])
-        live.grabber.newest = None
         cap = cv2.VideoCapture(str(clip_path()))
         keys = {0: "m", 4: "m", 8: "m", 12: "m", 16: "h", 32: "z", 60: "c"}
         for index in range(10_000):
@@ -100,23 +92,16 @@ def scripted_run(models, language: str) -> list[tuple[str, str]]:
                 break
             if index % 4:  # 2.5 frames a second: the words, not the vision, are under test
                 continue
-            now[0] = index / 10.0
-            live.grabber.newest = (now[0], index, frame)
-            live.grabber.clock = lambda: now[0]
-            live.step_fast(now[0], frame)
-            if index % 10 == 0:
-                live.step_slow(frame)
+            clock.now = index / 10.0
+            loop.step(frame, slow=index % 10 == 0)
             key = keys.get(index, " " if index % 40 == 20 else None)
             if key:
-                live.command(key)
-                live.process_events()
-                speech.wait_idle(10)
-        live.command("q")
-        live.process_events()
-        assert speech.wait_idle(10)
-        speech.close()
-        return said
+                loop.press(key)
+        loop.press("q")
+        loop.close()
+        return [(h.kind, h.text) for h in loop.said]
     finally:
+        loop.close(wait=False)
         i18n.use("en")
 
 

@@ -103,6 +103,7 @@ def test_logging_goes_to_stderr_not_stdout(capsys):
     assert "a log line" in captured.err and "a log line" not in captured.out
 
 
+@pytest.mark.slow
 def test_run_without_a_camera_says_so_in_one_sentence_and_turns_to_the_demo(capsys):
     # These machines have no camera: index 9 never opens here.
     assert main(["run", "--camera", "9", "--demo-if-no-camera", "--voice-engine", "text", "--max-seconds", "2"]) == 0

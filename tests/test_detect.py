@@ -163,20 +163,11 @@ def test_positions_by_thirds_and_by_the_clock():
         "on the left", "ahead", "on the right", "at 1 o'clock"]
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def person(x: float, source: str = "ssd") -> Detection:
     return Detection("person", 0.8, "person", (x, 100.0, x + 100.0, 400.0), source)
 
 
-def test_tracker_needs_hits_in_time_keeps_a_person_who_stays_and_releases_one_who_left():
-    clock = Clock()
+def test_tracker_needs_hits_in_time_keeps_a_person_who_stays_and_releases_one_who_left(clock):
     tracker = ObjectTracker(hits_needed=2, window=1.0, absent_seconds=2.0, clock=clock)
     born, gone = tracker.update([person(100)], 640)
     assert born == [] and gone == []
@@ -197,8 +188,7 @@ def test_tracker_needs_hits_in_time_keeps_a_person_who_stays_and_releases_one_wh
     assert born == [] and [t.detection.box[0] for t in gone] == [505]
 
 
-def test_tracker_takes_one_run_of_a_seldom_detector_as_real():
-    clock = Clock()
+def test_tracker_takes_one_run_of_a_seldom_detector_as_real(clock):
     tracker = ObjectTracker(clock=clock, hits_by_source={"coco": 1})
     born, _ = tracker.update([person(100, "face")], 640)
     assert born == []
@@ -206,18 +196,14 @@ def test_tracker_takes_one_run_of_a_seldom_detector_as_real():
     assert [t.detection.box[0] for t in born] == [400]
 
 
-def test_live_a_person_arrives_another_joins_and_with_say_gone_their_leaving_is_said(detector):
+def test_live_a_person_arrives_another_joins_and_with_say_gone_their_leaving_is_said(detector, live_loop):
     """The objects channel in the live pipeline, on a fake clock at 10 frames per second: the astronaut comes
     into view, a second astronaut (mirrored, on the other side) joins, then both leave."""
     from dataclasses import replace
 
-    from assistant.app import Models, build_live
+    from assistant.app import Models
     from assistant.build.demo import scene_image
-    from assistant.capture.sources import FolderSource
     from assistant.config import Config
-    from assistant.speech.audio import RecordingSink
-    from assistant.speech.queue import Speech
-    from assistant.speech.synth import TextSynth
     from assistant.vision.classifier import Classifier
     from assistant.vision.ocr import RapidReader
 
@@ -227,26 +213,20 @@ def test_live_a_person_arrives_another_joins_and_with_say_gone_their_leaving_is_
     one[:, :320] = cv2.resize(astronaut, (320, 480))
     two = one.copy()
     two[:, 320:] = cv2.resize(astronaut[:, ::-1], (320, 480))
-    frames = [empty] * 10 + [one] * 20 + [two] * 20 + [empty] * 40
     config = Config()
     config = replace(config, announce=replace(config.announce, say_gone=True, mode="scene"))
-    now = [0.0]
-    said: list[str] = []
-    speech = Speech(TextSynth(), RecordingSink(), on_start=lambda u: said.append(u.text))
     models = Models(config, classifier=Classifier(), reader=RapidReader(), detector=detector)
-    live = build_live(config, FolderSource(__import__("pathlib").Path(".")), speech, models=models,
-                      clock=lambda: now[0])
-    for i, frame in enumerate(frames):
-        now[0] = i / 10
-        live.step_fast(now[0], frame)
-    assert speech.wait_idle(10)
-    speech.close()
-    people = [t for t in said if "person" in t or "people" in t]
+    loop = live_loop(models, config)
+    loop.step(empty)
+    for frame, seconds in ((empty, 0.9), (one, 2.0), (two, 2.0), (empty, 4.0)):
+        loop.show(frame, seconds)
+    loop.close()
+    people = [t for t in loop.texts() if "person" in t or "people" in t]
     assert people == ["A person, on the left.", "Another person, on the right.", "The person on the left has gone.",
-                      "The person on the right has gone."], said
+                      "The person on the right has gone."], loop.said
 
 
-def test_live_the_big_models_run_when_the_view_changes_and_now_and_then_when_it_does_not(count_runs):
+def test_live_the_big_models_run_when_the_view_changes_and_now_and_then_when_it_does_not(clock, count_runs):
     """The objects channel at 5 steps a second on a fake clock, each step on a new frame as a camera gives
     them: a still view costs CenterNet and the SSD every 3 s and its things are said once; a new view is
     looked at on the next step; a view that never stops changing costs them at most once a second; the face
@@ -257,24 +237,23 @@ def test_live_the_big_models_run_when_the_view_changes_and_now_and_then_when_it_
     from assistant.channels.objects import ObjectsChannel
     from assistant.config import Config
 
-    now = [0.0]
     detectors = Detectors()
     runs = count_runs(detectors)
-    channel = ObjectsChannel(channel_context(Config(), Models(Config(), detector=detectors), clock=lambda: now[0]))
+    channel = ObjectsChannel(channel_context(Config(), Models(Config(), detector=detectors), clock=clock))
     coffee, chelsea = scene_image("coffee"), scene_image("chelsea")
 
     def show(frames: list[np.ndarray]) -> list[str]:
         said = []
         for frame in frames:
-            said += [s.text for s in channel.step(frame.copy(), now[0])]
-            now[0] = round(now[0] + 0.2, 6)
+            said += [s.text for s in channel.step(frame.copy(), clock.now)]
+            clock.advance(0.2)
         return said
 
     assert show([coffee] * 50) == ["A cup, ahead."]  # 10 s
     slow = [name for name in detectors.sources if name != "face"]  # CenterNet and the SSD, and any other
     assert runs == {**dict.fromkeys(slow, 4), "face": 50} == detectors.runs  # the slow ones at 0, 3, 6 and 9 s
     assert show([chelsea]) == ["A cat, ahead."] and runs == {**dict.fromkeys(slow, 5), "face": 51}
-    assert "cup" not in channel.describe(chelsea, now[0]) and "A cat ahead." in channel.describe(chelsea, now[0])
+    assert "cup" not in channel.describe(chelsea, clock.now) and "A cat ahead." in channel.describe(chelsea, clock.now)
     before = runs.copy()
     show([coffee, chelsea] * 15)  # 6 s of a view that never settles
     assert all(runs[name] - before[name] <= 6 for name in slow) and runs == detectors.runs

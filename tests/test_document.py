@@ -145,12 +145,10 @@ def test_read_document_cli_says_how_many_lines(page, tmp_path, capsys):
     assert out[0] == "Region-based segmentation" and out[-1].endswith(" lines read.")
 
 
-def test_document_mode_guides_then_reads_the_page_and_keeps_it(page, tmp_path):
-    from assistant.app import build_live
+@pytest.mark.slow
+def test_document_mode_guides_then_reads_the_page_and_keeps_it(page, tmp_path, live_loop):
     from assistant.capture.sources import FolderSource
-    from assistant.config import Config
     from assistant.speech.audio import RecordingSink
-    from assistant.speech.queue import Speech
     from assistant.speech.synth import PiperSynth
 
     frames = tmp_path / "frames"
@@ -160,26 +158,26 @@ def test_document_mode_guides_then_reads_the_page_and_keeps_it(page, tmp_path):
     for i in range(40, 300):  # whole, for as long as a loaded machine may take to read it
         cv2.imwrite(str(frames / f"{i:03d}.png"), on_table(page, 0.85))
     stop = threading.Event()
-    said: list[tuple[float, str, str]] = []
     fast = threading.Event()  # once the page is being read, the fake sound card plays it ten times faster
     sink = RecordingSink(sleep=lambda s: time.sleep(s / 10 if fast.is_set() else s))
-    speech = Speech(PiperSynth(), sink, on_start=lambda u: said.append((time.monotonic(), u.kind, u.text)))
-    live = build_live(Config(), FolderSource(frames), speech, fps=10.0, stop=stop, save_dir=tmp_path / "saved")
+    loop = live_loop(None, source=FolderSource(frames), clock=time.monotonic, synth=PiperSynth(), sink=sink,
+                     fps=10.0, stop=stop, save_dir=tmp_path / "saved")
+    live = loop.live
     assert live.grabber.start()
     live.command("d")
     runner = threading.Thread(target=live.run, kwargs={"max_seconds": 40})
     runner.start()
     deadline = time.monotonic() + 40
-    while not any(k == "document" for _, k, _ in said) and time.monotonic() < deadline:
+    while not loop.words("document") and time.monotonic() < deadline:
         time.sleep(0.05)
     stop.set()  # the page is being read: no more frames are needed
     fast.set()
     runner.join(15)
-    speech.wait_idle(60)
-    speech.close()
-    texts = [(k, t) for _, k, t in said]
+    assert loop.speech.wait_idle(60)
+    loop.close()
+    texts = [(h.kind, h.text) for h in loop.said]
     assert ("guidance", "Text cut off on the left, move the camera left.") in texts
-    document = [t for k, t in texts if k == "document"]
+    document = loop.words("document")
     assert document[0].endswith("lines read.")  # then the page, line by line
     lines = [t for t in document[1:] if t != "Some words were unclear."]
     assert int(document[0].split()[-3]) == len(lines)
@@ -207,22 +205,14 @@ def receipt_at(name: str, near: bool) -> np.ndarray:
 
 @pytest.mark.skipif(not DEV.exists(), reason="../shared/data is not beside this checkout")
 @pytest.mark.parametrize("name", ["sroie_100.jpg", "sroie_040.jpg"])
-def test_a_page_too_far_away_says_move_closer_and_that_words_were_unclear(name, tmp_path):
+def test_a_page_too_far_away_says_move_closer_and_that_words_were_unclear(name, live_loop):
     from assistant.announce.notices import UNCLEAR
-    from assistant.app import build_live, load_models
-    from assistant.capture.sources import FolderSource
+    from assistant.app import load_models
     from assistant.config import Config
-    from assistant.speech.audio import NullSink
-    from assistant.speech.queue import Speech
-    from assistant.speech.synth import TextSynth
 
-    cv2.imwrite(str(tmp_path / "000.png"), receipt_at(name, near=True))
-    speech = Speech(TextSynth(), NullSink())
-    live = build_live(Config(), FolderSource(tmp_path), speech, models=load_models(Config()))
-    channel = live.channels["document"]
+    channel = live_loop(load_models(Config())).live.channels["document"]
     far = channel.read(receipt_at(name, near=False))[0]
     near = channel.read(receipt_at(name, near=True))[0]
-    speech.close()
     assert far.lead.startswith("Move closer.") and far.after == UNCLEAR
     assert not near.lead.startswith("Move closer.") and near.after == "" and near.lead.endswith("lines read.")
 

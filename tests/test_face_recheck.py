@@ -7,7 +7,7 @@ data folder (XDG_DATA_HOME), never the user's."""
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +15,12 @@ import cv2
 import numpy as np
 import pytest
 
-from assistant.app import build_live, load_models
+from assistant.app import load_models
 from assistant.capture.images import read_image
 from assistant.cli import main
 from assistant.config import load
 from assistant.keys import Action
 from assistant.offline import no_network
-from assistant.speech.audio import RecordingSink
-from assistant.speech.queue import Speech
-from assistant.speech.synth import TextSynth
 
 TAUGHT, ANNA, STRANGER = "img1.jpg", "img11.jpg", "img16.jpg"  # person01 (twice, other days); person03
 FPS = 5.0
@@ -57,50 +54,15 @@ def frames(models, dev_dir) -> dict[str, np.ndarray]:
     return {name: placed(models, dev_dir, name) for name in (ANNA, STRANGER)}
 
 
-class Shown:
-    """A fake grabber: the newest frame is whatever the test shows, at the test's clock."""
+def hand_held(seed: int = 28) -> Callable[[np.ndarray], np.ndarray]:
+    """A hand-held camera's view of a frame: a pixel or two of shake, sensor noise."""
+    shake = np.random.default_rng(seed)
 
-    def __init__(self, source: Any, fps: float, stop: threading.Event, reopen_seconds: float, clock: Any) -> None:
-        self.clock, self.newest, self.on_event = clock, None, None
-
-
-class Loop:
-    """The live loop (every channel, as `assistant run` builds it) on a fake camera and clock, at `FPS`
-    frames a second, each frame a hand-held camera's (a pixel or two of shake, sensor noise); what is said,
-    in order, and when find ticks."""
-
-    def __init__(self, models: Any, say_gone: bool = True) -> None:
-        self.now = 0.0
-        self.said: list[tuple[float, str, str]] = []
-        self.ticks: list[float] = []
-        self.speech = Speech(TextSynth(), RecordingSink(),
-                             on_start=lambda u: self.said.append((self.now, u.tag, u.text)))
-        overlay = self.speech.overlay
-        self.speech.overlay = lambda *a, **k: self.ticks.append(self.now) or overlay(*a, **k)  # type: ignore
-        config = load(None, {"announce": {"say_gone": say_gone}})
-        self.live = build_live(config, None, self.speech, models=models, clock=lambda: self.now, grabber_type=Shown)
-        self.shake = np.random.default_rng(28)
-
-    def show(self, frame: np.ndarray, seconds: float) -> None:
-        for _ in range(round(seconds * FPS)):
-            self.now = round(self.now + 1 / FPS, 3)
-            dx, dy = self.shake.integers(-2, 3, 2)
-            seen = np.roll(frame, (int(dy), int(dx)), axis=(0, 1)).astype(np.int16)
-            seen = np.clip(seen + self.shake.normal(0, 2.0, seen.shape), 0, 255).astype(np.uint8)
-            self.live.grabber.newest = (self.now, 0, seen)
-            self.live.process_events()
-            self.live.step_fast(self.now, seen)
-            assert self.speech.wait_idle(10)
-
-    def press(self, action: Action, word: str | None = None) -> None:
-        self.live.handle(action, word)
-        assert self.speech.wait_idle(10)
-
-    def words(self, *tags: str, since: float = 0.0) -> list[str]:
-        return [text for at, tag, text in self.said if tag in tags and at >= since]
-
-    def close(self) -> None:
-        self.speech.close()
+    def seen(frame: np.ndarray) -> np.ndarray:
+        dx, dy = shake.integers(-2, 3, 2)
+        moved = np.roll(frame, (int(dy), int(dx)), axis=(0, 1)).astype(np.int16)
+        return np.clip(moved + shake.normal(0, 2.0, moved.shape), 0, 255).astype(np.uint8)
+    return seen
 
 
 def teach_anna(dev_dir: Path) -> None:
@@ -108,16 +70,13 @@ def teach_anna(dev_dir: Path) -> None:
 
 
 @pytest.fixture
-def loop(models):
-    made: list[Loop] = []
-
-    def make(say_gone: bool = True) -> Loop:
-        made.append(Loop(models, say_gone))
-        return made[-1]
-
-    yield make
-    for each in made:
-        each.close()
+def loop(models, live_loop):
+    """The live loop (every channel, as `assistant run` builds it) on a fake hand-held camera and clock, at
+    `FPS` frames a second, what was said settled after each frame."""
+    def make(say_gone: bool = True):
+        config = load(None, {"announce": {"say_gone": say_gone}})
+        return live_loop(models, config, fps=FPS, camera=hand_held(), settle=True)
+    return make
 
 
 def test_the_appearance_of_a_face_box_tells_another_face_from_the_same_one_moved(models, dev_dir):
@@ -165,7 +124,7 @@ def test_a_stranger_taking_annas_place_is_announced_as_a_person_and_never_called
     live.show(frames[ANNA], 4.0)
     swapped = live.now
     live.show(frames[STRANGER], 6.0)
-    live.press(Action.DESCRIBE)
+    live.act(Action.DESCRIBE)
     assert live.words("label:person") == ["Anna, ahead.", "Anna has gone.", "A person, ahead."], live.said
     [described] = live.words("describe")
     assert "Anna" not in described and "person" in described.lower(), described
@@ -177,7 +136,7 @@ def test_anna_stepping_into_a_strangers_place_is_named(dev_dir, frames, loop):
     live = loop(say_gone=False)
     live.show(frames[STRANGER], 6.0)  # past the first few looks at a stranger
     live.show(frames[ANNA], 3.0)
-    live.press(Action.DESCRIBE)
+    live.act(Action.DESCRIBE)
     assert live.words("label:person") == ["A person, ahead.", "Anna, ahead."], live.said
     assert live.words("describe")[0].startswith("Anna ahead."), live.said
 
@@ -185,7 +144,7 @@ def test_anna_stepping_into_a_strangers_place_is_named(dev_dir, frames, loop):
 def test_find_does_not_lead_to_the_stranger_who_took_annas_place(dev_dir, frames, loop):
     teach_anna(dev_dir)
     live = loop()
-    live.press(Action.LOCATE, "anna")
+    live.act(Action.LOCATE, "anna")
     live.show(frames[ANNA], 3.0)
     assert len(live.ticks) >= 5  # led to her
     swapped = live.now
@@ -199,14 +158,14 @@ def test_find_does_not_lead_to_the_stranger_who_took_annas_place(dev_dir, frames
 def test_someone_forgotten_while_in_view_is_not_named_a_moment_later_nor_found(dev_dir, frames, loop):
     teach_anna(dev_dir)
     live = loop()
-    live.press(Action.LOCATE, "anna")
+    live.act(Action.LOCATE, "anna")
     live.show(frames[ANNA], 3.0)
-    live.press(Action.DESCRIBE)
+    live.act(Action.DESCRIBE)
     assert live.words("describe")[0].startswith("Anna ahead."), live.said
     assert main(["faces", "forget", "Anna"]) == 0  # as from another terminal while the assistant runs
     forgotten = live.now
     live.show(frames[ANNA], 3.0)
-    live.press(Action.DESCRIBE)
+    live.act(Action.DESCRIBE)
     described = live.words("describe")[-1]
     assert "Anna" not in described and "person" in described.lower(), described
     assert not [t for t in live.ticks if t > forgotten + 3.0]  # find no longer leads to her
@@ -223,7 +182,7 @@ def test_a_person_who_stays_is_looked_at_again_every_few_seconds_not_on_every_fr
     runs: list[float] = []
     describe = models.describer.describe
     monkeypatch.setattr(models.describer, "describe", lambda chip: runs.append(live.now) or describe(chip))
-    live.press(Action.LOCATE, "anna")
+    live.act(Action.LOCATE, "anna")
     live.show(frames[ANNA], 20.0)
     assert len(live.ticks) >= 50  # found all along
     # Each of the two: a few first looks, then one every few seconds.

@@ -222,7 +222,7 @@ class StillCamera:
         self.clock, self.newest = clock, None
 
 
-def test_n_teaches_the_largest_face_and_the_loop_names_it_once_and_says_it_has_gone(dev_dir, data_home):
+def test_n_teaches_the_largest_face_and_the_loop_names_it_once_and_says_it_has_gone(dev_dir, data_home, clock):
     from assistant.app import Models, channel_context
     from assistant.channels import CHANNELS, CONTRACT
     from assistant.config import load
@@ -233,24 +233,23 @@ def test_n_teaches_the_largest_face_and_the_loop_names_it_once_and_says_it_has_g
     from assistant.speech.synth import TextSynth
     from assistant.vision.detectors import Detectors
 
-    now = [0.0]
     config = load(None, {"announce": {"say_gone": True}})
     models = Models(config, detector=Detectors(1), describer=FaceDescriber(1))
-    ctx = channel_context(config, models, clock=lambda: now[0])
+    ctx = channel_context(config, models, clock=clock)
     channels = [CONTRACT.conform(load_class(CHANNELS[n])(ctx), n) for n in ("objects", "faces")]
     said: list[tuple[str, str]] = []
     speech = Speech(TextSynth(), RecordingSink(), on_start=lambda u: said.append((u.tag, u.text)))
-    camera = StillCamera(lambda: now[0])
-    live = LiveAssistant(config, camera, speech, channels, threading.Event(), lambda: now[0])  # type: ignore[arg-type]
+    camera = StillCamera(clock)
+    live = LiveAssistant(config, camera, speech, channels, threading.Event(), clock)  # type: ignore[arg-type]
     empty = np.full((480, 640, 3), 128, np.uint8)
     empty[::8] = 0  # a grey room with lines: sharp, lit, nobody
 
     def show(frame, seconds):
         for _ in range(round(seconds * 5)):
-            now[0] += 0.2
-            camera.newest = (now[0], 0, frame)
+            clock.advance(0.2)
+            camera.newest = (clock.now, 0, frame)
             live.process_events()
-            live.step_fast(now[0], frame)
+            live.step_fast(clock.now, frame)
             assert speech.wait_idle(10)
 
     show(empty, 0.4)
@@ -258,7 +257,7 @@ def test_n_teaches_the_largest_face_and_the_loop_names_it_once_and_says_it_has_g
     show(empty, 0.4)
     teach = read_image(portrait(dev_dir, ANNA[0]))
     small = cv2.resize(teach, None, fx=0.03, fy=0.03, interpolation=cv2.INTER_AREA)
-    camera.newest = (now[0], 0, cv2.copyMakeBorder(small, 200, 200, 300, 300, cv2.BORDER_CONSTANT))
+    camera.newest = (clock.now, 0, cv2.copyMakeBorder(small, 200, 200, 300, 300, cv2.BORDER_CONSTANT))
     live.command("learn Anna")
     live.process_events()
     live.command("learn Anna")

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from assistant.common import Say
 from assistant.config import Config
@@ -43,19 +44,19 @@ class Failing:
         raise RuntimeError("broken every frame")
 
 
-def test_a_step_that_fails_every_frame_logs_its_traceback_once(caplog):
-    now = [0.0]
-    live = LiveAssistant(Config(), None, None, [], threading.Event(), clock=lambda: now[0])  # type: ignore[arg-type]
+def test_a_step_that_fails_every_frame_logs_its_traceback_once(caplog, clock):
+    live = LiveAssistant(Config(), None, None, [], threading.Event(), clock=clock)  # type: ignore[arg-type]
     live.speech = type("Silent", (), {"say": lambda *a, **k: True})()
     channel = Failing()
     with caplog.at_level(logging.DEBUG):
         for _ in range(50):
-            now[0] += 0.1
-            live.attempt(channel.name, channel.failure, lambda: channel.step(np.zeros(1), now[0]))
+            clock.advance(0.1)
+            live.attempt(channel.name, channel.failure, lambda: channel.step(np.zeros(1), clock.now))
     assert caplog.text.count("Traceback") == 1
     assert caplog.text.count("failed again") == 49
 
 
+@pytest.mark.slow
 def test_log_lines_show_outside_text_only_as_itself(tmp_path):
     name = tmp_path / "photo\nWARNING fake: the battery is empty\x1b[2J.png"
     name.write_bytes(b"not an image at all")

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 import pytest
 
-from assistant.app import build_live, channel_context, load_models
+from assistant.app import channel_context, load_models
 from assistant.bench import find as bench_find
 from assistant.bench import pans
 from assistant.capture.images import read_image
@@ -27,8 +27,6 @@ from assistant.config import Config
 from assistant.keys import Action
 from assistant.offline import no_network
 from assistant.speech.audio import SAMPLE_RATE, WavSink, earcon
-from assistant.speech.queue import Speech
-from assistant.speech.synth import TextSynth
 from assistant.vision.targets import Kind as TargetKind
 from assistant.vision.targets import Placement, resolve, text_in, words_of
 
@@ -122,75 +120,63 @@ def test_the_lead_ticks_says_close_once_stops_and_says_not_in_view_once_until_se
     assert [w for _, w in heard if w != "tick"] == ["Cup, ahead, close.", "Not in view."]  # seen between: again
 
 
-def _channel(models, now: list[float]) -> FindChannel:
-    return FindChannel(channel_context(Config(), models, clock=lambda: now[0]))
-
-
-def _steps(channel: FindChannel, frame: np.ndarray, now: list[float], seconds: float) -> list:
+def _steps(channel: FindChannel, frame: np.ndarray, clock, seconds: float) -> list:
     says = []
     for _ in range(round(seconds * 10)):
-        says += [(now[0], s) for s in channel.step(frame.copy(), now[0])]  # a camera's frames are new arrays
-        now[0] = round(now[0] + 0.1, 3)
+        says += [(clock.now, s) for s in channel.step(frame.copy(), clock.now)]  # a camera's frames are new arrays
+        clock.advance(0.1)
     return says
 
 
-def test_the_channel_leads_to_the_cup_on_its_side_and_says_when_it_is_ahead_and_close(models, coco_dir):
+def test_the_channel_leads_to_the_cup_on_its_side_and_says_when_it_is_ahead_and_close(clock, models, coco_dir):
     photo = read_image(coco_dir / CUP_PHOTO)
-    now = [0.0]
-    channel = _channel(models, now)
+    channel = FindChannel(channel_context(Config(), models, clock=clock))
     assert [s.text for s in channel.request(Action.LOCATE, "mugs", None, 0.0)] == ["Looking for cup."]
-    ticks = [s for _, s in _steps(channel, photo, now, 1.0) if s.earcon is Earcon.FIND_TICK]
+    ticks = [s for _, s in _steps(channel, photo, clock, 1.0) if s.earcon is Earcon.FIND_TICK]
     assert ticks and all(s.pan > 0.3 and s.level < 0.5 for s in ticks)  # on the right, low: below the centre
-    mirrored = [s for _, s in _steps(channel, cv2.flip(photo, 1), now, 1.0) if s.earcon is Earcon.FIND_TICK]
+    mirrored = [s for _, s in _steps(channel, cv2.flip(photo, 1), clock, 1.0) if s.earcon is Earcon.FIND_TICK]
     assert mirrored and all(s.pan < -0.3 for s in mirrored)
     close = photo[170:400, 325:625]  # held up to the camera: centred, a third of the view
-    words = [s.text for _, s in _steps(channel, close, now, 2.0) if s.text]
+    words = [s.text for _, s in _steps(channel, close, clock, 2.0) if s.text]
     assert words == ["Cup, ahead, close."]
-    assert channel.request(Action.STOP, "", None, now[0]) == [] and _steps(channel, photo, now, 1.0) == []
+    assert channel.request(Action.STOP, "", None, clock.now) == [] and _steps(channel, photo, clock, 1.0) == []
 
 
-def test_where_it_is_not_nothing_ticks_and_not_in_view_is_said_once(models, coco_dir):
-    now = [0.0]
-    channel = _channel(models, now)
+def test_where_it_is_not_nothing_ticks_and_not_in_view_is_said_once(clock, models, coco_dir):
+    channel = FindChannel(channel_context(Config(), models, clock=clock))
     channel.request(Action.LOCATE, "cup", None, 0.0)
-    said = [(t, s.text) for t, s in _steps(channel, read_image(coco_dir / NO_CUP), now, 5.0)]
+    said = [(t, s.text) for t, s in _steps(channel, read_image(coco_dir / NO_CUP), clock, 5.0)]
     assert said == [(3.0, "Not in view.")]
 
 
-def test_words_on_a_receipt_are_found_with_the_live_reader_in_a_mode_without_live_text(models, dev_dir):
+def test_words_on_a_receipt_are_found_with_the_live_reader_in_a_mode_without_live_text(clock, models, dev_dir):
     receipt = read_image(dev_dir / "ocr-dev" / "sroie_000.jpg")  # "TAN WOON YANN" at the top, "THANK YOU" low
-    now = [0.0]
-    ctx = channel_context(Config(), models, clock=lambda: now[0])
+    ctx = channel_context(Config(), models, clock=clock)
     fast, slow = FindChannel(ctx), FindTextChannel(ctx)
     levels = {}
     for words in ("thank you", "tan woon"):
-        assert fast.request(Action.LOCATE, words, None, now[0])[0].text.startswith(f"Looking for the words {words}.")
+        assert fast.request(Action.LOCATE, words, None, clock.now)[0].text.startswith(f"Looking for the words {words}.")
         frame = receipt.copy()
-        slow.step(frame, now[0])  # the slow lane reads (it would not in scene mode)
-        now[0] += 0.1
-        levels[words] = [s.level for s in fast.step(frame, now[0]) if s.earcon is Earcon.FIND_TICK]
+        slow.step(frame, clock.now)  # the slow lane reads (it would not in scene mode)
+        clock.advance(0.1)
+        levels[words] = [s.level for s in fast.step(frame, clock.now) if s.earcon is Earcon.FIND_TICK]
     assert levels["thank you"][0] < 0.25 and levels["tan woon"][0] > 0.75
 
 
 def test_live_g_then_a_name_ticks_in_stereo_over_speech_s_stops_and_one_detector_run_serves_two_channels(
-        models, coco_dir, tmp_path, monkeypatch, count_runs):
+        models, coco_dir, tmp_path, live_loop, clock, count_runs):
     photo = read_image(coco_dir / CUP_PHOTO)
-    now = [0.0]
-    spoken: list[str] = []
-    speech = Speech(TextSynth(), WavSink(tmp_path / "find.wav"), on_start=lambda u: spoken.append(u.text))
-    live = build_live(Config(), None, speech, models=models, clock=lambda: now[0])
+    loop = live_loop(models, sink=WavSink(tmp_path / "find.wav"))
+    live, ticks = loop.live, loop.ticks
     runs = count_runs(models.detector)
-    ticks = []
-    overlay = speech.overlay
-    monkeypatch.setattr(speech, "overlay", lambda *a, **k: ticks.append(now[0]) or overlay(*a, **k))
     per_frame = []
 
     def frames(seconds: float) -> None:
         for _ in range(round(seconds * 10)):
             before = runs.copy()
-            live.step_fast(now[0], photo.copy())
+            loop.step(photo.copy())
             per_frame.append(runs - before)
-            now[0] = round(now[0] + 0.1, 3)
+            clock.advance(0.1)
 
     live.handle(Action.LOCATE, None)
     live.handle(Action.LOCATE, "cup")
@@ -201,12 +187,12 @@ def test_live_g_then_a_name_ticks_in_stereo_over_speech_s_stops_and_one_detector
     assert runs == {**{name: 20 for name in models.detector.sources if name != "face"}, "face": 10}, runs
     assert all(n <= 1 for frame in per_frame for n in frame.values()), per_frame
     live.handle(Action.STOP)
-    stopped_at, count = now[0], len(ticks)
+    stopped_at, count = clock.now, len(ticks)
     frames(1.0)
     assert count >= 5 and len(ticks) == count and all(t < stopped_at for t in ticks)
     live.handle(Action.LOCATE, "knife")
-    speech.wait_idle(5)
-    speech.close()
+    loop.close()
+    spoken = loop.texts()
     assert "Looking for cup." in spoken and spoken[-1] == "Looking for knife."
     with wave.open(str(tmp_path / "find.wav")) as wav:
         assert wav.getnchannels() == 2
@@ -216,29 +202,26 @@ def test_live_g_then_a_name_ticks_in_stereo_over_speech_s_stops_and_one_detector
 
 
 def test_live_objects_faces_and_find_run_each_model_once_a_frame_whatever_asks(models, dev_dir, tmp_path,
-                                                                             monkeypatch, count_runs):
+                                                                             monkeypatch, count_runs, live_loop,
+                                                                             clock):
     """The objects, faces and find channels all active on one loop: a face being learned (N), then a person
     looked for (G person: CenterNet, the SSD and BlazeFace), then the person just taught (G Anna: BlazeFace
     and her face). Each model runs at most once a frame, whichever channels ask (BlazeFace used to run once
     for each of them); counted at the models' own sessions."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # nobody taught but Anna, here
     portrait = read_image(dev_dir / "faces-dev" / "img1.jpg")
-    now = [0.0]
-    spoken: list[str] = []
-    speech = Speech(TextSynth(), WavSink(tmp_path / "all.wav"), on_start=lambda u: spoken.append(u.text))
-    live = build_live(Config(), None, speech, models=models, clock=lambda: now[0])
+    loop = live_loop(models, sink=WavSink(tmp_path / "all.wav"))
+    live = loop.live
     assert {"objects", "faces", "find"} <= set(live.channels) and live.mode in live.channels["objects"].modes
     runs = count_runs(models.detector)
     per_frame = []
 
     def frames(seconds: float) -> None:
         for _ in range(round(seconds * 10)):
-            frame = portrait.copy()  # a camera's frames are new arrays
-            live.grabber.newest = (now[0], 0, frame)
             before = runs.copy()
-            live.step_fast(now[0], frame)
+            loop.step(portrait.copy())  # a camera's frames are new arrays
             per_frame.append(runs - before)
-            now[0] = round(now[0] + 0.1, 3)
+            clock.advance(0.1)
 
     frames(0.1)
     live.handle(Action.LEARN, "Anna")
@@ -246,8 +229,8 @@ def test_live_objects_faces_and_find_run_each_model_once_a_frame_whatever_asks(m
     frames(3.0)
     live.handle(Action.LOCATE, "Anna")
     frames(1.0)
-    speech.wait_idle(5)
-    speech.close()
+    loop.close()
+    spoken = loop.texts()
     assert "Anna is saved." in spoken and "Looking for person." in spoken and "Looking for Anna." in spoken, spoken
     assert all(n <= 1 for frame in per_frame for n in frame.values()), per_frame
     # BlazeFace on every frame; the others while a person is looked for, and for the objects channel on the first
@@ -284,15 +267,11 @@ def test_the_targets_hold_with_levels_fitted_without_the_photos_judged(coco_phot
     assert bench_find.find_score(*held_out, share=1.0).found < score.found
 
 
-def test_a_camera_turning_at_30_degrees_a_second_is_led_to_the_cup(models, coco_dir, tmp_path):
+def test_a_camera_turning_at_30_degrees_a_second_is_led_to_the_cup(models, coco_dir, tmp_path, live_loop):
     (pan,) = [p for p in pans.pans(coco_dir) if p.file == CUP_PHOTO and p.cls == "cup"]
-    clock = [0.0]
-    speech = Speech(TextSynth(), WavSink(tmp_path / "turn.wav"))
-    try:
-        live = build_live(Config(), None, speech, models=models, clock=lambda: clock[0])
-        run = pans.simulate(live, clock, coco_dir, pan, 30.0)
-    finally:
-        speech.close()
+    turned = [0.0]  # the clock `bench.pans` moves: a list's first item
+    loop = live_loop(models, sink=WavSink(tmp_path / "turn.wav"), clock=lambda: turned[0])
+    run = pans.simulate(loop.live, turned, coco_dir, pan, 30.0)
     right, judged = pans.sign_right(run)
     assert judged >= 3 and right == judged
     assert pans.first_tick_after(run, 0.5) is not None and not [t for t, _, _ in run.ticks if pan.inside(t) == 0]
@@ -300,6 +279,7 @@ def test_a_camera_turning_at_30_degrees_a_second_is_led_to_the_cup(models, coco_
     assert [w for _, w in run.words] == ["Looking for cup.", "Cup, ahead, close."]
 
 
+@pytest.mark.slow
 def test_demo_with_find_leads_to_the_cup_in_stereo(tmp_path):
     wav = tmp_path / "demo.wav"
     done = subprocess.run([sys.executable, "-m", "assistant", "demo", "--find", "cup", "--voice-engine", "text",
@@ -412,26 +392,24 @@ def test_find_says_where_in_words_in_the_users_language_and_the_numbers_only_in_
                              "a la izquierda, de tamaño mediano.") and not any(ch.isdigit() for ch in people)
 
 
-def test_g_then_a_word_and_locate_find_a_cup_in_the_users_language_live(models, coco_dir, language):
+def test_g_then_a_word_and_locate_find_a_cup_in_the_users_language_live(models, coco_dir, language, live_loop,
+                                                                         clock):
     from assistant.speech.audio import NullSink
 
     photo = read_image(coco_dir / CUP_PHOTO)
     for code, keys, words in (("fr", ["g", *"tasse", "\n"], "Je cherche une tasse."),
                               ("de", ["locate Tasse"], "Gesucht: eine Tasse.")):
         language(code)
-        now = [0.0]
-        spoken: list[str] = []
-        speech = Speech(TextSynth(), NullSink(), on_start=lambda u: spoken.append(u.text))
-        live = build_live(Config(), None, speech, models=models, clock=lambda: now[0])
-        for key in keys:
-            live.command(key)
-        live.process_events()
+        clock.now = 0.0
+        loop = live_loop(models, sink=NullSink())
+        loop.press(*keys, wait=False)
         ticks = []
         for _ in range(10):
-            ticks += [s for s in live.channels["find"].step(photo.copy(), now[0]) if s.earcon is Earcon.FIND_TICK]
-            now[0] = round(now[0] + 0.1, 3)
-        assert speech.wait_idle(10)
-        speech.close()
+            ticks += [s for s in loop.live.channels["find"].step(photo.copy(), clock.now)
+                      if s.earcon is Earcon.FIND_TICK]
+            clock.advance(0.1)
+        loop.close()
+        spoken = loop.texts()
         assert words in spoken and ticks and all(s.pan > 0.3 for s in ticks), (spoken, ticks)
 
 
@@ -446,18 +424,14 @@ def test_a_name_of_a_thousand_fillers_is_read_in_linear_time():
     assert time.perf_counter() - started < 2.0
 
 
-def test_a_name_of_punctuation_only_gets_an_answer_live_and_on_the_command_line(models, capsys):
+def test_a_name_of_punctuation_only_gets_an_answer_live_and_on_the_command_line(models, capsys, live_loop):
     from assistant.speech.audio import NullSink
 
-    spoken: list[str] = []
-    speech = Speech(TextSynth(), NullSink(), on_start=lambda u: spoken.append(u.text))
-    live = build_live(Config(), None, speech, models=models, clock=lambda: 0.0)
+    loop = live_loop(models, sink=NullSink())
     for keys in (["locate ..."], ["g", "?", "!", "\n"]):  # a stdin line; G, then punctuation typed
-        for key in keys:
-            live.command(key)
-        live.process_events()
-        assert speech.wait_idle(10)
-    speech.close()
+        loop.press(*keys)
+    loop.close()
+    spoken = loop.texts()
     assert spoken.count("Give a name to look for: a thing, a word, or code.") == 2, spoken
     assert main(["find", "¿?!", "x.jpg"]) == 2
     assert capsys.readouterr().err.strip() == "Give a name to look for: a thing, a word, or code."

@@ -282,6 +282,7 @@ def _signals_reach_the_main_thread() -> bool:
     return any("SIGTERM" in p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["SIGINT", "SIGTERM", "SIGHUP"])
 def test_a_signal_while_the_system_voice_speaks_leaves_no_audio_behind(tmp_path, name):
     if name != "SIGINT" and not _signals_reach_the_main_thread():

@@ -152,6 +152,17 @@ def test_a_voice_for_a_language_that_is_not_one_gets_a_clear_sentence(tmp_path, 
     assert main(["--config", str(config), "say", "hi", "--voice-engine", "text"]) == 0
 
 
+@pytest.mark.parametrize("value, shown", [('["fr"]', "list an array"), ('{ code = "fr" }', "dict a table")])
+def test_a_language_that_is_an_array_or_a_table_is_a_configuration_error(tmp_path, capsys, value, shown):
+    """Was a traceback ("unhashable type: 'list'") while the language of the assistant's own words was worked
+    out, before the file was checked."""
+    config = tmp_path / "config.toml"
+    config.write_text(f"[speech]\nlanguage = {value}\n", encoding="utf-8")
+    assert main(["--config", str(config), "say", "hi", "--voice-engine", "text"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"Configuration error: {config}: speech.language: expected str, got {shown}")
+
+
 @pytest.mark.parametrize("errors", ["strict", "surrogateescape"])  # a UTF-8 locale's stdin; the C locale's
 def test_say_skips_a_line_of_stdin_that_is_not_utf8_in_one_sentence(errors):
     done = subprocess.run([sys.executable, "-m", "assistant", "say", "-", "--dry-run"], input=b"first\ncaf\xe9\nlast\n",

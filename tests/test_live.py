@@ -14,6 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from harness import LiveLoop
 
 from assistant.app import build_live, load_models, with_camera
 from assistant.build.demo import scene_image
@@ -37,23 +38,15 @@ def models():
         return load_models(Config()), PiperSynth()
 
 
-def make_live(models, source, fps, synth=None, **speech_kwargs):
+def make_live(models, source, fps, synth=None):
+    """The live loop on `source` in real time, started; what was said is (time, tag, text)."""
     loaded, piper = models
     stop = threading.Event()
-    sink = RecordingSink()
-    said: list[tuple[float, str, str]] = []
-    toned: list[str] = []  # the utterances a tone came just before
-
-    def started(u: Utterance) -> None:
-        said.append((time.monotonic(), u.tag, u.text))
-        if u.tone is not None:
-            toned.append(u.text)
-
-    speech = Speech(synth or piper, sink, on_start=started, **speech_kwargs)
-    live = build_live(with_camera(Config(), reopen_seconds=0.3), source, speech, models=loaded, fps=fps, stop=stop)
-    live.toned = toned
-    assert live.grabber.start()
-    return live, speech, sink, said, stop
+    loop = LiveLoop(loaded, time.monotonic, with_camera(Config(), reopen_seconds=0.3), source, synth=synth or piper,
+                    fps=fps, stop=stop)
+    loop.live.toned = loop.toned  # the utterances a tone came just before
+    assert loop.live.grabber.start()
+    return loop.live, loop.speech, loop.sink, loop.said, stop
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +62,7 @@ def demo_run(models):
     return live, said
 
 
+@pytest.mark.slow
 def test_each_object_in_the_clip_is_announced_once(demo_run):
     live, said = demo_run
     labels = [text for _, kind, text in said if kind.startswith("label")]
@@ -78,6 +72,7 @@ def test_each_object_in_the_clip_is_announced_once(demo_run):
     assert all("cat" not in text for text in labels if text != "A cat, ahead.")  # the classifier's cat: not again
 
 
+@pytest.mark.slow
 def test_the_page_is_read_once(demo_run):
     live, said = demo_run
     texts = [text for _, kind, text in said if kind == "text"]
@@ -88,6 +83,7 @@ def test_the_page_is_read_once(demo_run):
     assert live.grabber.stats.grabbed == 280  # every frame of the 28 s clip
 
 
+@pytest.mark.slow
 def test_describe_now_cuts_off_what_was_playing(models, tmp_path):
     for i in range(40):
         cv2.imwrite(str(tmp_path / f"{i:03d}.jpg"), scene_image("coffee"))
@@ -150,6 +146,7 @@ class FlakyCamera:
         return None
 
 
+@pytest.mark.slow
 def test_a_lost_camera_is_reported_once_and_its_return_too(models):
     camera = FlakyCamera(scene_image("chelsea"), good=15, lost_seconds=1.0)
     live, speech, sink, said, stop = make_live(models, camera, fps=10.0)
@@ -163,6 +160,7 @@ def test_a_lost_camera_is_reported_once_and_its_return_too(models):
     assert [e for _, e in live.events if e.startswith("camera")] == ["camera-lost", "camera-back"]
 
 
+@pytest.mark.slow
 def test_keys_change_mode_rate_and_say_help(models, tmp_path):
     cv2.imwrite(str(tmp_path / "000.jpg"), scene_image("coffee"))
     live, speech, sink, said, stop = make_live(models, FolderSource(tmp_path), fps=10.0)
@@ -194,6 +192,7 @@ def test_keys_change_mode_rate_and_say_help(models, tmp_path):
         speech.close()
 
 
+@pytest.mark.slow
 def test_ctrl_c_ends_cleanly_in_under_a_second(tmp_path):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen([sys.executable, "-m", "assistant", "demo", "--voice-engine", "text"],
@@ -261,43 +260,43 @@ def test_preview_without_a_display_stays_off(monkeypatch, caplog):
     assert not preview.on and "No display for the preview window" in caplog.text
 
 
-def test_the_clip_on_a_fake_clock_announces_each_thing_once_and_a_corrupt_frame_is_survived(models):
+def test_the_clip_on_a_fake_clock_announces_each_thing_once_and_a_corrupt_frame_is_survived(models, live_loop,
+                                                                                             clock):
     """No threads: the clip's frames are fed in order at their own (fake) times, classifier at 10 per second
     and OCR at 2 per second as in the live loop, so the decisions are the same on any machine."""
     loaded, _ = models
     loaded.reader.cache = type(loaded.reader.cache)()
-    now = [0.0]
-    said: list[tuple[str, str]] = []
-    speech = Speech(TextSynth(), RecordingSink(), on_start=lambda u: said.append((u.tag, u.text)))
-    live = build_live(Config(), VideoFileSource(clip_path()), speech, models=loaded, fps=10.0, clock=lambda: now[0])
+    loop = live_loop(loaded, fps=10.0)
+    live = loop.live
     cap = cv2.VideoCapture(str(clip_path()))
     index = 0
     while True:
         ok, frame = cap.read()
         if not ok:
             break
-        now[0] = index / 10.0
+        clock.now = index / 10.0
         # An empty frame and a tiny one stand in for two of the clip's: logged, and the loop goes on.
-        live.step_fast(now[0], np.zeros((0, 0, 3), np.uint8) if index == 42 else frame)
+        live.step_fast(clock.now, np.zeros((0, 0, 3), np.uint8) if index == 42 else frame)
         if index % 5 == 0:
             live.step_slow(np.zeros((2, 2, 3), np.uint8) if index == 45 else frame)
         index += 1
-    assert speech.wait_idle(10)
-    speech.close()
-    labels = [t for k, t in said if k.startswith("label")]
+    loop.close()
+    said = [(h.tag, h.text) for h in loop.said]
+    labels = loop.words("label")
     # The COCO detector names the motorcycle (the classifier's "moped" was never sure enough), the bottle on
     # the shelf behind it, and a cardboard box on that shelf it takes for a book.
     assert labels == ["A cat, ahead.", "A cup, ahead.", "Espresso.", "A motorcycle, ahead.", "A bottle, ahead.",
                       "A book, on the right.", "A person, ahead.", "Three cups."], labels
-    texts = [t for k, t in said if k == "text"]
+    texts = loop.words("text")
     assert len(texts) == 1 and texts[0].startswith("Region-based segmentation")
     # Guidance only for text really read: none for the astronaut, the table or the dark room (it was "Move
     # back." twice and "More light needed." before text had to be recognised for it).
-    assert [t for k, t in said if k.startswith("guidance")] == [], said
-    assert [t for k, t in said if k == "error"] == ["The camera gave an empty picture."]  # said once for both
+    assert loop.words("guidance") == [], said
+    assert loop.words("error") == ["The camera gave an empty picture."]  # said once for both
     assert live.ticks["scene"] == index - 1 and live.ticks["text"] == (index + 4) // 5 - 1
 
 
+@pytest.mark.slow
 def test_keys_pressed_as_fast_as_possible_from_another_thread_kill_no_thread(models, monkeypatch, caplog):
     """For 10 s a thread presses every key but quit as fast as it can while the loop runs the real clip:
     no thread raises, no step fails, and every worker is still alive at the end."""
@@ -343,7 +342,8 @@ def test_keys_pressed_as_fast_as_possible_from_another_thread_kill_no_thread(mod
     assert len(modes) >= 4 and "mode:Scene and text mode." in modes, modes
 
 
-def test_guidance_as_tones_in_document_mode_plays_the_tone_and_the_worker_lives_on(models, tmp_path):
+@pytest.mark.slow
+def test_guidance_as_tones_in_document_mode_plays_the_tone_and_the_worker_lives_on(models, tmp_path, live_loop):
     """`announce.guidance = "tones"` with no page in view: the no-page advice is a tone, not a crash."""
     from dataclasses import replace
 
@@ -353,19 +353,18 @@ def test_guidance_as_tones_in_document_mode_plays_the_tone_and_the_worker_lives_
     grey = np.full((480, 640, 3), 128, np.uint8)
     for i in range(30):
         cv2.imwrite(str(tmp_path / f"{i:03d}.png"), grey)
-    said: list[str] = []
-    speech = Speech(TextSynth(), RecordingSink(), on_start=lambda u: said.append(u.text))
-    live = build_live(config, FolderSource(tmp_path), speech, models=loaded, fps=10.0)
+    loop = live_loop(loaded, config, FolderSource(tmp_path), clock=time.monotonic, fps=10.0)
+    live = loop.live
     assert live.grabber.start()
     live.run(max_seconds=3)
-    assert speech.wait_idle(5)
-    speech.close()
+    loop.close()
+    said = loop.texts()
     assert "[guidance-no-page tone]" in said
     assert "No page found. Hold the page in front of the camera." not in said
     assert live.ticks["document"] >= 3  # stepped on, tick after tick
 
 
-def test_no_framing_guidance_without_text_really_read(models):
+def test_no_framing_guidance_without_text_really_read(models, live_loop, clock):
     """A wall, a table top, a lawn or an empty sheet (scikit-image's real photos of brick, gravel and grass;
     a blank sheet with sensor noise) and photos of things without text: no "Move back." or any other framing
     advice, in text mode or in document mode. A page next to them does get read."""
@@ -385,25 +384,21 @@ def test_no_framing_guidance_without_text_really_read(models):
     loaded, _ = models
     for mode in ("text", "document"):
         config = replace(Config(), announce=replace(Config().announce, mode=mode))
-        now = [0.0]
-        said: list[tuple[str, str]] = []
-        speech = Speech(TextSynth(), RecordingSink(), on_start=lambda u: said.append((u.tag, u.text)))
-        live = build_live(config, VideoFileSource(clip_path()), speech, models=loaded, clock=lambda: now[0])
+        clock.now = 0.0
+        loop = live_loop(loaded, config)
         for image in blank:
             for _ in range(4):
-                now[0] += 0.5
-                live.step_slow(image)
-        assert speech.wait_idle(10)
-        speech.close()
-        advice = [t for k, t in said if k.startswith("guidance") and not k.endswith("no-page")]
+                clock.advance(0.5)
+                loop.live.step_slow(image)
+        loop.close()
+        advice = [h.text for h in loop.said if h.kind == "guidance" and not h.tag.endswith("no-page")]
         assert advice == [], (mode, advice)
-    page = Speech(TextSynth(), RecordingSink())
-    live = build_live(Config(), VideoFileSource(clip_path()), page, models=loaded, clock=lambda: now[0])
+    page = live_loop(loaded)
     for _ in range(3):
-        now[0] += 0.5
-        live.step_slow(scene_image("page"))
-    assert page.wait_idle(10) and page.last is not None and "Region-based segmentation" in page.last.text
-    page.close()
+        clock.advance(0.5)
+        page.live.step_slow(scene_image("page"))
+    assert page.speech.wait_idle(10) and page.speech.last is not None
+    assert "Region-based segmentation" in page.speech.last.text
 
 
 def test_describe_in_quiet_mode_answers_about_the_view_now_not_an_earlier_one(models):
@@ -433,7 +428,9 @@ def test_describe_in_quiet_mode_answers_about_the_view_now_not_an_earlier_one(mo
     assert live.fresh_frame() is None
 
 
-def test_nothing_about_a_thing_is_heard_long_after_it_left_and_nothing_is_lost_silently(models, tmp_path):
+@pytest.mark.slow
+def test_nothing_about_a_thing_is_heard_long_after_it_left_and_nothing_is_lost_silently(models, tmp_path,
+                                                                                          live_loop):
     """Scenes change every 1.5 s at real time while the neural voice speaks slowly into a fake sound card
     that plays at real speed: every word about a thing ends at most 1.5 s after the thing left the view,
     and every utterance queued was either spoken or dropped with its reason counted."""
@@ -449,9 +446,10 @@ def test_nothing_about_a_thing_is_heard_long_after_it_left_and_nothing_is_lost_s
             index += 1
     loaded, piper = models
     ended: list[tuple[float, Utterance, bool]] = []
-    sink = RecordingSink()
-    speech = Speech(piper, sink, rate=0.6, on_end=lambda u, done: ended.append((time.monotonic(), u, done)))
-    live = build_live(Config(), FolderSource(tmp_path), speech, models=loaded, fps=10.0, grabber_type=TimedGrabber)
+    slowly = {"rate": 0.6, "on_end": lambda u, done: ended.append((time.monotonic(), u, done))}
+    loop = live_loop(loaded, None, FolderSource(tmp_path), clock=time.monotonic, synth=piper, speech=slowly,
+                     fps=10.0, grabber_type=TimedGrabber)
+    live, speech = loop.live, loop.speech
     assert live.grabber.start()
     live.run(max_seconds=20)
     assert speech.wait_idle(20)
@@ -470,17 +468,16 @@ def test_nothing_about_a_thing_is_heard_long_after_it_left_and_nothing_is_lost_s
     assert s.queued == s.spoken + s.dropped_stale + s.dropped_gone + s.dropped_cut, s
 
 
-def test_a_tone_is_never_played_without_its_words():
+def test_a_tone_is_never_played_without_its_words(clock):
     from assistant.common import Earcon, Kind
     from assistant.speech.synth import TextSynth
 
-    now = [0.0]
     sink = RecordingSink()
-    speech = Speech(TextSynth(), sink, stale_seconds=1.0, clock=lambda: now[0])
+    speech = Speech(TextSynth(), sink, stale_seconds=1.0, clock=clock)
     played = sink.seconds_played()
     with speech._cond:  # queue while the thread is waiting, then let the item go stale before it is taken
         speech._put(Utterance("Stale text.", Priority.NORMAL, Kind.TEXT, 0.0, 0, None, "", Earcon.TEXT))
-        now[0] = 5.0
+        clock.now = 5.0
     assert speech.wait_idle(5)
     speech.say("Gone.", Priority.NEXT, Kind.LABEL, "cat", tone=Earcon.TEXT, still_true=lambda: False)
     assert speech.wait_idle(5)
@@ -520,6 +517,7 @@ def _run_demo(*extra: str, stdin: str = "", timeout: float = 120) -> subprocess.
                           text=True, timeout=timeout)
 
 
+@pytest.mark.slow
 def test_goodbye_is_heard_whole_before_the_program_ends_and_realtime_wav_keeps_the_silences(tmp_path):
     import wave
 
@@ -549,6 +547,7 @@ def test_goodbye_is_heard_whole_before_the_program_ends_and_realtime_wav_keeps_t
     assert len(samples) - voiced[-1] >= 0.1 * SAMPLE_RATE
 
 
+@pytest.mark.slow
 def test_transcript_starts_a_new_file_unless_append(tmp_path):
     transcript = tmp_path / "said.jsonl"
     for extra in ((), (), ("--append",)):

@@ -43,14 +43,13 @@ def channel_rates() -> set[float]:
 
 @pytest.mark.parametrize("fps", [1, 10, 15, 30])
 @pytest.mark.parametrize("rate", sorted(channel_rates() | {2.0, 8.0, 10.0}))
-def test_a_channel_steps_at_its_rate_or_the_frame_rate(fps, rate):
-    now = [0.0]
+def test_a_channel_steps_at_its_rate_or_the_frame_rate(fps, rate, clock):
     channel = Counting(rate)
-    live = LiveAssistant(Config(), None, None, [channel], threading.Event(), clock=lambda: now[0])  # type: ignore[arg-type]
+    live = LiveAssistant(Config(), None, None, [channel], threading.Event(), clock=clock)  # type: ignore[arg-type]
     frame = np.zeros((4, 4, 3), np.uint8)
     jitter = np.random.default_rng(fps).uniform(-0.15, 0.15, size=20 * fps) / fps
     for i in range(20 * fps):  # 20 seconds of frames
-        now[0] = i / fps + jitter[i]
+        clock.now = i / fps + jitter[i]
         live._step_lane(Lane.FAST, frame)
     expected = min(rate, fps) * 20
     assert abs(channel.steps - expected) <= 0.1 * expected, (channel.steps, expected)

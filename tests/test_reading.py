@@ -9,8 +9,7 @@ import time
 
 import pytest
 
-from assistant.app import build_live, load_models
-from assistant.capture.sources import FolderSource
+from assistant.app import load_models
 from assistant.common import Kind, Priority, Say
 from assistant.config import Config
 from assistant.keys import SEQUENCES, KeyReader
@@ -90,6 +89,7 @@ def piper():
     return PiperSynth()
 
 
+@pytest.mark.slow
 def test_pause_keeps_the_place_and_resume_goes_on_from_that_line(piper):
     fast = threading.Event()  # the sound card at real speed until the pause is checked, then ten times faster
     said: list[Utterance] = []
@@ -111,71 +111,48 @@ def test_pause_keeps_the_place_and_resume_goes_on_from_that_line(piper):
     assert texts(said) == RECEIPT[:3] + RECEIPT[2:]  # the third line again, then on to the end
 
 
-def test_rate_and_volume_keys_do_not_cut_reading_off_and_dot_repeats_content(piper, tmp_path):
-    import cv2
-    import numpy as np
-
-    cv2.imwrite(str(tmp_path / "000.png"), np.full((240, 320, 3), 128, np.uint8))
-    speech, said = heard(piper, speed=5.0)
-    stop = threading.Event()
-    live = build_live(Config(), FolderSource(tmp_path), speech, models=load_models(Config()), stop=stop)
+@pytest.mark.slow
+def test_rate_and_volume_keys_do_not_cut_reading_off_and_dot_repeats_content(piper, live_loop):
+    five_times = RecordingSink(sleep=lambda s: time.sleep(s / 5.0))  # a sound card five times faster than real time
+    loop = live_loop(load_models(Config()), clock=time.monotonic, synth=piper, sink=five_times)
+    live, speech = loop.live, loop.speech
     live.speak([Say("\n".join(RECEIPT), Priority.NOW, Kind.READ)])
     deadline = time.monotonic() + 20
-    while len(said) < 2 and time.monotonic() < deadline:
+    while len(loop.said) < 2 and time.monotonic() < deadline:
         time.sleep(0.01)
     rate, volume = speech.rate, speech.volume
-    assert speech.busy and len(said) < len(RECEIPT)  # the keys come while it reads
-    for key in ("+", "+", "/"):
-        live.command(key)
-    live.process_events()
+    assert speech.busy and len(loop.said) < len(RECEIPT)  # the keys come while it reads
+    loop.press("+", "+", "/", wait=False)
     assert speech.rate == pytest.approx(rate * 1.44, rel=0.01) and speech.volume == pytest.approx(volume - 0.1)
     assert speech.wait_idle(60)
-    assert texts(said) == RECEIPT  # every line, nothing cut off, no "Faster." in between
+    assert loop.texts() == RECEIPT  # every line, nothing cut off, no "Faster." in between
     assert speech.stats.dropped_cut == 0
-    live.command("+")
-    live.process_events()
-    speech.wait_idle(10)
-    assert texts(said)[-1] == "Rate 1.7."  # silent: the new rate in words
-    live.command(".")
-    live.process_events()
-    speech.wait_idle(10)
-    assert texts(said)[-1] == RECEIPT[-1]  # content, never the control word
+    loop.press("+")
+    assert loop.texts()[-1] == "Rate 1.7."  # silent: the new rate in words
+    loop.press(".")
+    assert loop.texts()[-1] == RECEIPT[-1]  # content, never the control word
     for _ in range(12):
-        live.command("+")
-        live.process_events()
+        loop.press("+", wait=False)
     assert speech.rate == 4.0  # fast listeners: up to four times
-    stop.set()
-    speech.close()
 
 
-def test_unknown_keys_say_so_once_in_a_while_and_find_takes_a_typed_word(tmp_path):
-    import cv2
-    import numpy as np
-
-    cv2.imwrite(str(tmp_path / "000.png"), np.full((240, 320, 3), 128, np.uint8))
-    speech, said = heard()
-    now = [100.0]
-    stop = threading.Event()
-    live = build_live(Config(), FolderSource(tmp_path), speech, models=load_models(Config()), stop=stop,
-                      clock=lambda: now[0])
+def test_unknown_keys_say_so_once_in_a_while_and_find_takes_a_typed_word(live_loop, clock):
+    clock.now = 100.0
+    loop = live_loop(load_models(Config()))
+    live = loop.live
     live.review.load(RECEIPT, Kind.READ, say_all=False)
     for key in ("z", "z", "Z"):
         live.command(key)
-    speech.wait_idle(10)
-    now[0] += 5
+    loop.speech.wait_idle(10)
+    clock.advance(5)
     live.command("z")
-    speech.wait_idle(10)
+    loop.speech.wait_idle(10)
     for key in ("f", "t", "e", "x", "\x7f", "a", "\n"):  # F, "tea" typed with a correction, Enter
-        live.command(key)
-        live.process_events()
-        speech.wait_idle(10)
+        loop.press(key)
     for key in ("find total", "<down>"):  # a stdin line, then the down arrow
-        live.command(key)
-        live.process_events()
-        speech.wait_idle(10)
-    stop.set()
-    speech.close()
-    said_texts = texts(said)
+        loop.press(key)
+    loop.close()
+    said_texts = loop.texts()
     assert said_texts.count("Unknown key. Press H for the keys.") == 2
     assert said_texts[-4:] == ["Find. Type a word, then Enter.", "ICED TEA 3.50", "TOTAL RM 16.43",
                                "THANK YOU PLEASE COME AGAIN"]

@@ -52,16 +52,19 @@ def receipt(tmp_path_factory) -> Path:
 
 
 # --- 1. offline, from outside Python ---------------------------------------------------------------------
+@pytest.mark.slow
 def test_demo_read_listen_and_say_open_no_internet_socket_and_write_no_telemetry(tmp_path, receipt):
     """onnxruntime's own threads looked up its telemetry host 9 s and 15 s after start: the demo runs 20 s
-    under strace (past both), with every thread followed."""
+    under strace (past both), with every thread followed, listening always (the sound system is asked for a
+    microphone); `listen` runs the recogniser."""
     from assistant.offline import internet_sockets
 
     env = empty_home(tmp_path)
     spoken = tmp_path / "stop.wav"
     subprocess.run(["espeak-ng", "-w", str(spoken), "stop"], check=True, timeout=60)
     for argv, timeout in (
-        (["demo", "--voice-engine", "piper", "--wav", str(tmp_path / "demo.wav"), "--max-seconds", "20"], 120),
+        (["demo", "--listen", "--voice-engine", "piper", "--wav", str(tmp_path / "demo.wav"), "--max-seconds", "20"],
+         120),
         (["read", str(receipt)], 60),
         (["listen", str(spoken)], 60),
         (["say", "--voice-engine", "piper", "Nothing here goes to the network.", "--wav", str(tmp_path / "s.wav")], 60),
@@ -72,6 +75,7 @@ def test_demo_read_listen_and_say_open_no_internet_socket_and_write_no_telemetry
     assert not (tmp_path / "home" / ".cache" / "Microsoft").exists()
 
 
+@pytest.mark.slow
 def test_speaking_through_the_speech_service_opens_no_internet_socket(speech_service, tmp_path):
     """`--voice-engine speech-dispatcher` talks to the service over its Unix socket only: strace, following
     every thread, sees no internet socket, and the words are heard on the sound server."""
@@ -156,6 +160,7 @@ def test_the_system_voice_speaks_long_sentences_and_leaves_no_audio_behind(tmp_p
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_transcripts_recordings_and_saved_pages_are_private(tmp_path):
     from assistant.channels.document import DocumentChannel
 
@@ -271,6 +276,7 @@ def test_a_check_that_crashes_reports_itself_and_the_others_still_run(capsys, mo
 
 
 # --- 5. clean exits --------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_quitting_while_reading_never_aborts(tmp_path, receipt):
     """Six times: forty R presses, then Q, while receipts are in view. It used to abort ("terminate called
     without an active exception") in 5 runs of 6: six clean runs would come by chance once in 46,000."""
@@ -287,6 +293,7 @@ def test_quitting_while_reading_never_aborts(tmp_path, receipt):
         assert done.stdout.splitlines()[-1] == "Goodbye.", done.stdout[-300:]
 
 
+@pytest.mark.slow
 def test_closed_stdin_leaves_the_keys_off_and_the_loop_running(tmp_path):
     done = subprocess.run([sys.executable, "-m", "assistant", "demo", "--voice-engine", "text", "--max-seconds", "3"],
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, cwd=ROOT,
@@ -310,6 +317,7 @@ def test_escape_sequences_never_reach_the_terminal_and_json_keeps_them_escaped(t
     assert json.loads(out)["file"] == str(evil)
 
 
+@pytest.mark.slow
 def test_a_video_that_ends_or_breaks_says_so_once(tmp_path):
     from assistant.demo import clip_path
 

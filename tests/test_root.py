@@ -78,17 +78,15 @@ def test_find_a_thing_with_nobody_taught_loads_no_face_model(monkeypatch, tmp_pa
     assert made == []
 
 
-def test_the_describe_answer_is_the_same_live_and_for_a_still_image(monkeypatch, tmp_path, capsys):
+def test_the_describe_answer_is_the_same_live_and_for_a_still_image(monkeypatch, tmp_path, capsys, live_loop):
     """Built once, by the channels: space in the live loop on a frame, and `assistant describe` on the
     same picture as a file, say the same."""
     import cv2
 
-    from assistant.app import Still, build_live, load_models
+    from assistant.app import Still, load_models
     from assistant.build.demo import scene_image
     from assistant.config import Config
     from assistant.speech.audio import NullSink
-    from assistant.speech.queue import Speech
-    from assistant.speech.synth import TextSynth
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     image = scene_image("coffee")
@@ -96,15 +94,11 @@ def test_the_describe_answer_is_the_same_live_and_for_a_still_image(monkeypatch,
     cv2.imwrite(str(path), image)
     assert main(["describe", str(path)]) == 0
     said_by_command = capsys.readouterr().out.strip()
-    speech = Speech(TextSynth(), NullSink())
-    try:
-        models = load_models(Config())
-        models._loaded["describe_reader"] = models.document_reader  # a still image's reader, as `describe`'s
-        live = build_live(Config(), None, speech, models=models, clock=lambda: 0.0)
-        live.grabber.newest = (live.grabber.clock(), 0, image)
-        [answer] = live.describe_now()
-    finally:
-        speech.close()
+    models = load_models(Config())
+    models._loaded["describe_reader"] = models.document_reader  # a still image's reader, as `describe`'s
+    live = live_loop(models, sink=NullSink()).live
+    live.grabber.newest = (live.grabber.clock(), 0, image)
+    [answer] = live.describe_now()
     assert answer.text == said_by_command == Still(Config()).describe(image).text
     assert said_by_command.startswith("A cup ahead.")
 

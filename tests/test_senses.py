@@ -190,22 +190,15 @@ def test_codes_json_contract(tmp_path, capsys, monkeypatch):
 
 
 # --- in the live loop -----------------------------------------------------------------------------
-def live_on(tmp_path, frames, models, synth=None):
-    from assistant.app import build_live
+def live_on(live_loop, tmp_path, frames, models):
+    """The live loop in real time on a camera that shows `frames` at 10 a second, started."""
     from assistant.capture.sources import FolderSource
-    from assistant.config import Config
-    from assistant.speech.audio import RecordingSink
-    from assistant.speech.queue import Speech
-    from assistant.speech.synth import TextSynth
 
     for i, frame in enumerate(frames):
         cv2.imwrite(str(tmp_path / f"{i:03d}.png"), frame)
-    said = []
-    speech = Speech(synth or TextSynth(), RecordingSink(), on_start=said.append)
-    stop = threading.Event()
-    live = build_live(Config(), FolderSource(tmp_path), speech, models=models, fps=10.0, stop=stop)
-    assert live.grabber.start()
-    return live, speech, said, stop
+    loop = live_loop(models, source=FolderSource(tmp_path), clock=time.monotonic, fps=10.0)
+    assert loop.live.grabber.start()
+    return loop
 
 
 @pytest.fixture(scope="module")
@@ -216,46 +209,47 @@ def models():
     return load_models(Config())
 
 
-def test_codes_mode_says_a_code_once_while_in_view_and_beeps_for_one_too_far(tmp_path, models):
+@pytest.mark.slow
+def test_codes_mode_says_a_code_once_while_in_view_and_beeps_for_one_too_far(tmp_path, models, live_loop):
     frames = [paste(photo("coffee"), ean13(EAN), 0.3)] * 10  # too far to read: beeps
     frames += [paste(photo("coffee"), qr("https://example.com/x"), 0.4)] * 20
-    live, speech, said, stop = live_on(tmp_path, frames, models)
-    live.command("b")
-    runner = threading.Thread(target=live.run, kwargs={"max_seconds": 4})
+    loop = live_on(live_loop, tmp_path, frames, models)
+    loop.live.command("b")
+    runner = threading.Thread(target=loop.live.run, kwargs={"max_seconds": 4})
     runner.start()
     runner.join(10)
-    speech.wait_idle(10)
-    speech.close()
-    texts = [u.text for u in said]
+    loop.close()
+    texts = loop.texts()
     assert texts[0].startswith("Codes mode.")
     assert texts.count("Web address: example dot com, x.") == 1
     beeps = [i for i, t in enumerate(texts) if t == "[code-beep tone]"]
     assert beeps and beeps[0] < texts.index("Web address: example dot com, x.")
 
 
-def test_light_mode_plays_the_tone_until_s_and_c_says_the_colour(tmp_path, models):
+@pytest.mark.slow
+def test_light_mode_plays_the_tone_until_s_and_c_says_the_colour(tmp_path, models, live_loop):
     red = np.zeros((480, 640, 3), np.uint8)
     red[:] = (30, 30, 200)
-    live, speech, said, stop = live_on(tmp_path, [red] * 40, models)
+    loop = live_on(live_loop, tmp_path, [red] * 40, models)
+    live = loop.live
     live.command("l")
     runner = threading.Thread(target=live.run, kwargs={"max_seconds": 4})
     runner.start()
     time.sleep(1.5)
-    tones = sum(u.text == "[light tone]" for u in said)
+    tones = loop.texts().count("[light tone]")
     live.command("s")
     time.sleep(1.0)
-    after = sum(u.text == "[light tone]" for u in said)
+    after = loop.texts().count("[light tone]")
     live.command("c")
     time.sleep(0.5)
     live.command(" ")
     runner.join(10)
-    speech.wait_idle(10)
-    speech.close()
-    texts = [u.text for u in said]
+    loop.close()
+    texts = loop.texts()
     assert texts[0].startswith("Light mode.")
     assert tones >= 3 and after - tones <= 1  # at most the one already on its way
-    assert [u.text for u in said if u.kind is Kind.COLOUR] == ["Mostly red."]  # the C key
-    [described] = [u.text for u in said if u.kind is Kind.DESCRIBE]
+    assert loop.words(Kind.COLOUR.value) == ["Mostly red."]  # the C key
+    [described] = loop.words(Kind.DESCRIBE.value)
     assert "Mostly red." in described  # describe-now mentions a colour that clearly fills the view
     assert "[code" not in " ".join(texts)
 

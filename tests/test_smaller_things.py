@@ -131,24 +131,23 @@ def test_a_wifi_code_is_announced_by_its_network_and_r_reads_its_password_spelle
 
 
 # --- text not read twice ------------------------------------------------------------------------------------
-def test_text_read_before_a_mode_change_or_by_r_is_not_read_again(models):
-    now = [0.0]
+def test_text_read_before_a_mode_change_or_by_r_is_not_read_again(models, clock):
     frame = sign("EMERGENCY EXIT")
 
     def run(channel: TextChannel, seconds: float) -> list[str]:
         said = []
         for _ in range(int(seconds * 2)):  # the OCR's two reads a second
-            said += [s.text for s in channel.step(frame, now[0])]
-            now[0] += 0.5
+            said += [s.text for s in channel.step(frame, clock.now)]
+            clock.advance(0.5)
         return said
 
-    channel = TextChannel(channel_context(Config(), models, clock=lambda: now[0]))
+    channel = TextChannel(channel_context(Config(), models, clock=clock))
     assert run(channel, 2.0) == ["EMERGENCY EXIT"]
     channel.reset()  # to codes mode, for longer than a line takes to be read again (text_repeat_seconds)
-    now[0] += 60
+    clock.advance(60)
     channel.reset()  # and back to scene and text, the sign still in view
     assert run(channel, 3.0) == []
-    channel = TextChannel(channel_context(Config(), models, clock=lambda: now[0]))
+    channel = TextChannel(channel_context(Config(), models, clock=clock))
     assert [s.kind for s in channel.read_all(frame)] == [Kind.READ]  # R read it
     assert run(channel, 3.0) == []
 

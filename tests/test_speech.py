@@ -90,6 +90,7 @@ def wait_for_sound(sink: RecordingSink, timeout: float = 10.0) -> None:
     assert sink.played, "nothing was played"
 
 
+@pytest.mark.slow
 def test_now_cuts_off_what_is_playing_and_clears_the_queue(piper):
     speech, sink, started = speaking(piper)
     try:
@@ -106,9 +107,9 @@ def test_now_cuts_off_what_is_playing_and_clears_the_queue(piper):
         speech.close()
 
 
-def test_stale_normal_items_are_dropped_and_duplicates_collapse(piper):
-    now = [0.0]
-    speech, sink, started = speaking(piper, clock=lambda: now[0], stale_seconds=4.0)
+@pytest.mark.slow
+def test_stale_normal_items_are_dropped_and_duplicates_collapse(piper, clock):
+    speech, sink, started = speaking(piper, clock=clock, stale_seconds=4.0)
     try:
         speech.say("The first thing to say, which takes a little while.")
         while not started:
@@ -116,7 +117,7 @@ def test_stale_normal_items_are_dropped_and_duplicates_collapse(piper):
         assert speech.say("Probably a cat.") is True
         assert speech.say("Probably a cat.") is False  # identical and still waiting
         speech.say("Important.", Priority.NEXT)
-        now[0] = 10.0  # the cat has waited too long by the time its turn comes
+        clock.now = 10.0  # the cat has waited too long by the time its turn comes
         assert speech.wait_idle(15)
         assert started == ["The first thing to say, which takes a little while.", "Important."]
         assert speech.stats.dropped_stale == 1 and speech.stats.dropped_duplicate == 1
@@ -124,6 +125,7 @@ def test_stale_normal_items_are_dropped_and_duplicates_collapse(piper):
         speech.close()
 
 
+@pytest.mark.slow
 def test_stop_silences_within_50_ms_and_repeat_says_it_again(piper):
     speech, sink, started = speaking(piper)
     try:
@@ -143,6 +145,7 @@ def test_stop_silences_within_50_ms_and_repeat_says_it_again(piper):
         speech.close()
 
 
+@pytest.mark.slow
 def test_a_failing_voice_does_not_kill_the_speech_thread(piper, monkeypatch, caplog):
     speech, sink, started = speaking(piper)
     real = piper.synthesize
@@ -194,6 +197,7 @@ def test_a_dropped_in_voice_is_listed(tmp_path, monkeypatch, capsys):
     assert synth.info.name == "my-voice"
 
 
+@pytest.mark.slow
 def test_voice_rate_and_volume_change_while_running(piper):
     speech, sink, started = speaking(piper)
     try:

@@ -100,6 +100,7 @@ def spoken_as(sent: list[tuple]) -> list[tuple[str, str]]:
 
 
 # --- every voice and tone, heard on a real sound server ----------------------------------------------------
+@pytest.mark.slow
 def test_the_voices_the_earcons_and_finds_stereo_ticks_are_heard_on_a_real_sound_server(sound_server):
     """Through ALSA's pulse plugin, as on a desktop: the neural voice, the system voice, the speech service
     (started by the assistant where no screen reader runs), an earcon, and find's ticks panned hard left, then
@@ -152,6 +153,7 @@ def test_the_voices_the_earcons_and_finds_stereo_ticks_are_heard_on_a_real_sound
 
 
 # --- speaking through Speech Dispatcher ----------------------------------------------------------------------
+@pytest.mark.slow
 def test_its_words_are_heard_and_a_stop_silences_them_within_200_ms(service):
     """`s` (and Escape) stop the queue; the service is told to cancel at once, and its voice falls silent in
     the recording within 200 ms."""
@@ -175,6 +177,7 @@ def test_its_words_are_heard_and_a_stop_silences_them_within_200_ms(service):
     assert silent is not None and silent - stopped < 0.2, silent - stopped
 
 
+@pytest.mark.slow
 def test_a_thing_gone_from_view_is_not_said_on(service):
     """The never-stale rule through the service: the piece is cancelled as soon as what it is about has left."""
     recorder = service.record()
@@ -196,6 +199,7 @@ def test_a_thing_gone_from_view_is_not_said_on(service):
     assert silent is not None and silent - left < 0.2, silent - left
 
 
+@pytest.mark.slow
 def test_the_rate_and_volume_keys_move_the_services_voice(service):
     """From the service's own rate and volume: twice as fast is heard in less time, half the volume softer;
     each goes to the service on its scale (espeak-ng's words a minute; loudness)."""
@@ -224,6 +228,7 @@ def test_the_rate_and_volume_keys_move_the_services_voice(service):
     assert loudness[1] < 0.7 * loudness[0], loudness
 
 
+@pytest.mark.slow
 def test_each_kind_goes_at_its_priority_and_a_screen_reader_comes_first(service):
     """Warnings at `message`: a screen reader's `text` waits for them. Live words at `text`: the screen
     reader's cuts them. Answers to keys at `notification`: dropped while the screen reader speaks."""
@@ -270,6 +275,7 @@ def test_each_kind_goes_at_its_priority_and_a_screen_reader_comes_first(service)
         reader.close()
 
 
+@pytest.mark.slow
 def test_each_piece_goes_in_its_own_language(service):
     """Text read in French goes to the service as French, named first in the user's language; the
     assistant's own words in the service's own language tag (its voice kept); a page line given its
@@ -295,6 +301,7 @@ def test_each_piece_goes_in_its_own_language(service):
         ("en-US", "German."), ("de", "Ein Satz auf Deutsch."), ("en-US", "A person.")]
 
 
+@pytest.mark.slow
 def test_earcons_still_play_through_the_assistants_own_audio(service):
     """A tone before the words, and a find tick over them, go to the assistant's sink; the words to the service."""
     sink = RecordingSink()
@@ -314,6 +321,7 @@ def test_earcons_still_play_through_the_assistants_own_audio(service):
     assert sink.last_sound() > words  # the tick, over them
 
 
+@pytest.mark.slow
 def test_the_service_going_away_is_said_once_and_the_own_voice_says_the_utterance(service, monkeypatch):
     """Speech Dispatcher ends mid-sentence (killed): the assistant says so once, in its own voice, and that
     voice says the whole utterance; what follows is said by it too, without the notice again."""
@@ -349,6 +357,7 @@ def test_the_service_going_away_is_said_once_and_the_own_voice_says_the_utteranc
     assert isinstance(speech.synth, PiperSynth)
 
 
+@pytest.mark.slow
 def test_voices_and_check_tell_of_the_service_when_it_runs(service, capsys, monkeypatch, tmp_path):
     from assistant.cli import main
     from assistant.commands.check import check_speech_service

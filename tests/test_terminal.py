@@ -92,6 +92,7 @@ def three_photos(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_q_leaves_the_terminal_as_it_was_found_ten_times_in_ten():
     args = ["demo", "--voice-engine", "text", "--max-seconds", "40"]
     with ThreadPoolExecutor(3) as pool:
@@ -102,6 +103,7 @@ def test_q_leaves_the_terminal_as_it_was_found_ten_times_in_ten():
         assert after == before, out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how, status", [("SIGINT", 130), ("SIGTERM", 143), ("SIGHUP", 129), ("wait", 0),
                                          ("fault", 1)])
 def test_every_other_way_out_leaves_the_terminal_as_it_was_found(how, status, three_photos):
@@ -115,6 +117,7 @@ def test_every_other_way_out_leaves_the_terminal_as_it_was_found(how, status, th
         assert b"End of the images." in out
 
 
+@pytest.mark.slow
 def test_kill_int_stops_a_live_loop_started_in_the_background_like_ctrl_c():
     """`script -qec "assistant demo" /dev/null & ... kill -INT PID`: a shell without job control starts a
     job with SIGINT ignored, and Python keeps it so; the live loop, which owns its terminal's keys, takes

@@ -5,33 +5,23 @@ from __future__ import annotations
 from assistant.announce.texttracker import TextTracker
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_a_line_is_read_once_after_two_consistent_reads():
-    clock = Clock()
+def test_a_line_is_read_once_after_two_consistent_reads(clock):
     tracker = TextTracker(clock=clock)
     assert tracker.update([("EXIT", 0.9)]) == []
     clock.now = 0.5
     assert tracker.update([("EXIT", 0.95)]) == ["EXIT"]
     for _ in range(10):
-        clock.now += 0.5
+        clock.advance(0.5)
         assert tracker.update([("EXIT", 0.9)]) == []
 
 
-def test_similar_reads_count_together_and_the_best_read_is_spoken():
-    tracker = TextTracker(clock=Clock())
+def test_similar_reads_count_together_and_the_best_read_is_spoken(clock):
+    tracker = TextTracker(clock=clock)
     tracker.update([("Platfrm 2", 0.7)])
     assert tracker.update([("Platform 2", 0.93)]) == ["Platform 2"]
 
 
-def test_flickering_partial_reads_are_never_spoken():
-    clock = Clock()
+def test_flickering_partial_reads_are_never_spoken(clock):
     tracker = TextTracker(clock=clock)
     spoken = []
     for i, text in enumerate(["No", "", "Pha", "", "Ph#r", "", "Xy", ""]):
@@ -41,8 +31,7 @@ def test_flickering_partial_reads_are_never_spoken():
     assert spoken == []
 
 
-def test_a_line_may_be_read_again_after_it_has_left_for_a_while():
-    clock = Clock()
+def test_a_line_may_be_read_again_after_it_has_left_for_a_while(clock):
     tracker = TextTracker(repeat_after=10.0, clock=clock)
     tracker.update([("Bus stop", 0.9)])
     assert tracker.update([("Bus stop", 0.9)]) == ["Bus stop"]
@@ -56,12 +45,11 @@ def test_a_line_may_be_read_again_after_it_has_left_for_a_while():
     assert tracker.update([("Bus stop", 0.9)]) == ["Bus stop"]
 
 
-def test_a_real_held_still_sequence_reads_each_line_once(dev_dir):
+def test_a_real_held_still_sequence_reads_each_line_once(clock, dev_dir):
     from assistant.bench.ocrdata import camera_frames, held_still
     from assistant.vision.ocr import RapidReader
 
     reader = RapidReader(reuse=True)
-    clock = Clock()
     tracker = TextTracker(clock=clock)
     spoken: list[str] = []
     scene = camera_frames(dev_dir / "ocr-dev", 1)[0]

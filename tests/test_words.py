@@ -142,16 +142,15 @@ def german():
     i18n.use("en")
 
 
-def test_framing_guidance_is_said_in_the_users_language(german):
+def test_framing_guidance_is_said_in_the_users_language(german, clock):
     """Was: "More light needed." to a German user, in speech and in document mode."""
     from assistant.announce.guide import Guide
     from assistant.common import GuidanceStyle
 
-    now = [0.0]
-    guide = Guide(GuidanceStyle.SPEECH, lambda: False, lambda: now[0])
+    guide = Guide(GuidanceStyle.SPEECH, lambda: False, clock)
     said = []
     for code in Code:
-        now[0] += 10.0
+        clock.advance(10.0)
         said += [(say.text, say.subject) for say in guide(code)]
     english = [str(notices.GUIDANCE[code]) for code in Code]
     assert [subject for _text, subject in said] == [code.value for code in Code]

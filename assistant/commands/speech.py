@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import sys
-from typing import Any
+from collections.abc import Iterable
 
 from assistant import i18n
 from assistant.app import open_speech
@@ -14,7 +14,7 @@ from assistant.i18n import N_, _
 from assistant.paths import FileProblem
 from assistant.speech.audio import NullSink
 from assistant.speech.speaker import is_speaker
-from assistant.speech.synth import voices_iter
+from assistant.speech.synth import VoiceInfo, voices_iter
 from assistant.textout import plain
 from assistant.transcript import print_utterance
 
@@ -32,7 +32,7 @@ def _texts(args: argparse.Namespace) -> tuple[list[tuple[int | None, str]], int]
     return _decoded_lines(raw, sys.stdin.encoding or "utf-8")
 
 
-def _decoded_lines(raw: Any, encoding: str) -> tuple[list[tuple[int | None, str]], int]:
+def _decoded_lines(raw: Iterable[bytes], encoding: str) -> tuple[list[tuple[int | None, str]], int]:
     """Each line of the byte stream `raw` in `encoding` (the terminal's, UTF-8 almost everywhere), numbered;
     a line that is not text in it is said in one sentence on stderr and skipped, never half read as escapes
     ("caf\\xe9") or ended in a traceback. The count of those skipped."""
@@ -124,7 +124,7 @@ def cmd_voices(args: argparse.Namespace, config: Config) -> int:
     from assistant.speech.voices import choose, language_name
 
     catalogue = list(voices_iter())
-    groups: dict[str, list[Any]] = {}
+    groups: dict[str, list[VoiceInfo]] = {}
     for v in catalogue + service_voices():
         code = v.language.split(",")[0].strip().lower().replace("_", "-").split("-")[0] or "-"
         groups.setdefault(BY_TAG.get(code, code), []).append(v)

@@ -20,6 +20,7 @@ from assistant.vision.manifest import ModelError
 
 if TYPE_CHECKING:
     from assistant.speech.queue import Speech
+    from assistant.vision.classifier import Label
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def cmd_classify(args: argparse.Namespace, config: Config) -> int:
     return images.status
 
 
-def own_name(label: Any, twice: set[str]) -> str:
+def own_name(label: Label, twice: set[str]) -> str:
     """A class by its own name, not the name it is said by (that is shared: "dog" for 118 breeds, "cat" for
     five); ImageNet gives two classes each of two names ("crane": the bird and the machine; "maillot"),
     and those come with their index."""

@@ -2,7 +2,9 @@
 
 `Microphone.record_until_silence()` listens from the moment it is called: it waits for speech, and returns
 once the speaker has been quiet for 0.7 s (or at `max_seconds`), the speech cut out with a little silence
-either side, at 16 kHz. The device is opened at 16 kHz when it can be, else at its own rate (the audio is
+either side, at 16 kHz. `Microphone.next_utterance()` is the same for always-on listening: it waits for
+speech as long as it takes (keeping only the fraction of a second that goes before speech), and returns
+at most `max_seconds` of it. The device is opened at 16 kHz when it can be, else at its own rate (the audio is
 brought to 16 kHz after). What is recorded lives in memory only, for one command.
 
 The stream is made by `open_stream(rate, blocksize)` (sounddevice's `InputStream` by default), so a test can
@@ -21,7 +23,7 @@ import numpy as np
 
 from assistant.i18n import _
 from assistant.listen.sound import RATE, to_16k
-from assistant.listen.vad import WINDOW, Endpoint, Vad
+from assistant.listen.vad import END_SILENCE_WINDOWS, PAD_WINDOWS, WINDOW, Endpoint, Vad
 
 log = logging.getLogger(__name__)
 
@@ -109,14 +111,25 @@ class Microphone:
     def record_until_silence(self, max_seconds: float = MAX_SECONDS,
                              stop: threading.Event | None = None) -> np.ndarray:
         """What is said from now, as 16 kHz float32 mono; empty when nothing was said within `max_seconds`."""
+        return self._record(max_seconds, stop, wait=False)
+
+    def next_utterance(self, stop: threading.Event, max_seconds: float = MAX_SECONDS) -> np.ndarray:
+        """The next thing said, however long it takes to come (until `stop` is set: then empty), as 16 kHz
+        float32 mono; at most `max_seconds` of speech. While nobody speaks, only the last fraction of a second
+        is kept (the padding that goes before speech)."""
+        return self._record(max_seconds, stop, wait=True)
+
+    def _record(self, max_seconds: float, stop: threading.Event | None, wait: bool) -> np.ndarray:
         block = max(1, int(round(WINDOW * self.rate / RATE)))  # one VAD window (32 ms) a read
+        keep = (PAD_WINDOWS + 2) * WINDOW * self.rate // RATE  # samples kept before speech, waiting for it
+        reads = int(max_seconds * self.rate / block)  # not waiting: the most blocks read
+        longest = int(max_seconds * RATE / WINDOW)  # waiting: the most windows from the start of speech
         stream_vad, endpoint = self.vad.stream(), Endpoint()
         blocks: list[np.ndarray] = []
+        dropped = 0  # samples (at the device's rate) no longer kept, before `blocks`
         try:
             with self.open_stream(self.rate, block) as stream:
-                for _block in range(int(max_seconds * self.rate / block)):
-                    if stop is not None and stop.is_set():
-                        break
+                while not (stop is not None and stop.is_set()) and (wait or len(blocks) < reads):
                     data, overflowed = stream.read(block)
                     if overflowed:
                         log.info("The microphone's buffer overflowed: a few milliseconds were lost.")
@@ -126,6 +139,16 @@ class Microphone:
                         endpoint.add(p)
                     if endpoint.ended:
                         break
+                    if not wait:
+                        continue
+                    if endpoint.start is not None and endpoint.count - endpoint.start >= longest and endpoint.started:
+                        break  # speech as long as a command may be: what was said so far
+                    if endpoint.start is not None and not endpoint.started and (
+                            endpoint.quiet >= END_SILENCE_WINDOWS or endpoint.count - endpoint.start >= longest):
+                        endpoint = Endpoint(count=endpoint.count)  # a click or a cough, then no speech
+                    if endpoint.start is None:
+                        while len(blocks) > 1 and sum(map(len, blocks)) - len(blocks[0]) >= keep:
+                            dropped += len(blocks.pop(0))
         except MicrophoneError:
             raise
         except Exception as exc:  # PortAudioError and whatever a driver raises: one sentence, the loop goes on
@@ -135,4 +158,5 @@ class Microphone:
         if span is None or not blocks:
             return np.zeros(0, np.float32)
         audio = to_16k(np.concatenate(blocks), self.rate)
-        return audio[span[0]:span[1]]
+        offset = int(round(dropped * RATE / self.rate))
+        return audio[max(0, span[0] - offset):max(0, span[1] - offset)]

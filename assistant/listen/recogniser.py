@@ -52,12 +52,14 @@ THREADS = 2  # the recogniser runs only when spoken to: both cores answer sooner
 @dataclass(frozen=True)
 class Heard:
     """What one utterance held: the words (`text`, "" when there were none, or none for the assistant), the
-    command (None when they are none), what it names (`argument`), and the time it took (`ms`)."""
+    command (None when they are none), what it names (`argument`), the time it took (`ms`), and, listening
+    always, whether it started with the wake word (`woken`: "Assistant." alone is woken, with no command)."""
 
     text: str
     command: Command | None
     argument: str | None
     ms: float
+    woken: bool = False
 
     @property
     def confirm(self) -> bool:
@@ -116,18 +118,23 @@ class Recogniser:
         `wake`: always-on listening, where only words after the wake word are for the assistant; the others
         are dropped unread (`text` is then "")."""
         started = time.perf_counter()
-        plain, hinted = self.transcribe(to_16k(audio, rate))
+        plain, hinted = self.transcribe(to_16k(audio, rate), wake)
+        woken = False
         if wake:
-            plain = Transcript(self.matcher.wake(plain.text) or "")
-            hinted = Transcript(self.matcher.wake(hinted.text) or "")
+            after = self.matcher.wake(plain.text), self.matcher.wake(hinted.text)
+            woken = any(rest is not None for rest in after)
+            plain, hinted = (Transcript(rest or "", t.logprob, t.no_speech) for rest, t in zip(after, (plain, hinted)))
         text, match = decide(self.matcher, plain, hinted)
-        log.info("Voice command heard: %s", match.command.value if match else "none")
+        if woken or not wake:  # listening always, what is not for the assistant leaves no trace
+            log.info("Voice command heard: %s", match.command.value if match else "none")
         ms = (time.perf_counter() - started) * 1000
-        return Heard(text, match.command if match else None, match.argument if match else None, ms)
+        return Heard(text, match.command if match else None, match.argument if match else None, ms, woken)
 
-    def transcribe(self, audio: np.ndarray) -> tuple[Transcript, Transcript]:
+    def transcribe(self, audio: np.ndarray, wake: bool = False) -> tuple[Transcript, Transcript]:
         """The words in 16 kHz mono `audio`, decoded as they are and with the commands in mind; empty when
-        the voice-activity detector finds no speech in it (or Whisper is sure there is none)."""
+        the voice-activity detector finds no speech in it (or Whisper is sure there is none). `wake`: words
+        that do not start with the wake word are not decoded again (always on, most of what is heard is
+        for someone else: half the work)."""
         span = speech_span(self.vad.probabilities(audio))
         if span is None:
             return Transcript(""), Transcript("")
@@ -137,6 +144,8 @@ class Recogniser:
         plain = self._decode(encoded, self.prompt)
         if plain.no_speech > NO_SPEECH and plain.logprob < LOW_LOGPROB:
             return Transcript(""), Transcript("")
+        if wake and self.matcher.wake(plain.text) is None:
+            return plain, Transcript("")
         return plain, self._decode(encoded, self.hint + self.prompt)
 
     def _decode(self, encoded: Any, prompt: list[str]) -> Transcript:

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Protocol
 
 import numpy as np
 
@@ -155,7 +155,7 @@ class SoundDeviceSink(BufferedSink):
         device = sd.query_devices(kind="output")
         self.channels = 2 if int(device["max_output_channels"]) >= 2 else 1
 
-        def callback(outdata: np.ndarray, count: int, _time: Any, _status: Any) -> None:
+        def callback(outdata: np.ndarray, count: int, _time: object, _status: object) -> None:
             outdata[:] = self.pull(count)
 
         self.stream = sd.OutputStream(samplerate=SAMPLE_RATE, channels=self.channels, dtype="float32",
@@ -234,7 +234,7 @@ class RecordingSink(BufferedSink):
         super().close()
 
 
-def open_wav(path: Path) -> tuple[Any, wave.Wave_write]:
+def open_wav(path: Path) -> tuple[IO[bytes], wave.Wave_write]:
     """A private (0600) stereo 16-bit WAV file at the sinks' sample rate, and the file object under it."""
     from assistant.paths import private_open
 
@@ -436,6 +436,9 @@ EARCONS: dict[Earcon, Callable[[float], np.ndarray]] = {
     Earcon.PERSON: lambda level: np.concatenate([pock(659, 0.035), pock(880, 0.045)]),  # two notes, rising
     Earcon.THING: lambda level: pock(784, 0.06),
     Earcon.TEXT: lambda level: np.concatenate([pock(1047, 0.03), pock(1047, 0.03), pock(1319, 0.04)]),  # three, high
+    # An octave up: speak now; an octave down: the microphone has stopped listening (voice commands).
+    Earcon.LISTEN: lambda level: _join(tone(880, 0.06), tone(1760, 0.09)),
+    Earcon.HEARD: lambda level: _join(tone(1760, 0.06), tone(880, 0.09)),
 }
 if set(EARCONS) != set(Earcon):  # checked at import: an earcon without a recipe must not reach run time
     raise ImportError(f"earcons without a recipe: {set(Earcon) - set(EARCONS)}")

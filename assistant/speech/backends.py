@@ -8,8 +8,6 @@ does) and add one line.
 
 from __future__ import annotations
 
-from typing import Any
-
 from assistant.registry import Contract
 
 BACKENDS: dict[str, str] = {
@@ -35,7 +33,7 @@ SPEAKER = Contract("speaking back-end", ("name", "speak", "wait", "cancel"),
                     "speaks": lambda speaker: lambda language: True})
 
 
-def contract_of(entry: Any) -> Contract:
+def contract_of(entry: object) -> Contract:
     """The contract a back-end (class or instance) is held to: a speaker's when it has `speak` (as
     `speaker.is_speaker` tells, which this registry cannot import: the speaker imports the synthesizers, which
     read this registry), else a synthesizer's."""

@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable
 from enum import Enum
-from typing import Any, ClassVar, Protocol
+from typing import ClassVar, Protocol
 
 from assistant.common import Kind
 from assistant.i18n import N_
@@ -126,7 +126,7 @@ def parts(text: str, limit: int = SERVICE_CHARS) -> list[str]:
     return out
 
 
-def say_through(speaker: Any, text: str, language: str, urgency: Urgency, rate: float, volume: float,
+def say_through(speaker: Speaker, text: str, language: str, urgency: Urgency, rate: float, volume: float,
                 abandoned: Callable[[], bool], clock: Callable[[], float] = time.monotonic) -> bool:
     """Say one message through `speaker` and wait until it is said; True when it was heard to its end.
     `abandoned` is asked every `POLL` seconds (stopped, cut, or what it is about gone from view): then the
@@ -152,6 +152,6 @@ def say_through(speaker: Any, text: str, language: str, urgency: Urgency, rate: 
             return False
 
 
-def is_speaker(voice: Any) -> bool:
+def is_speaker(voice: object) -> bool:
     """True for a back-end that speaks itself (a `Speaker`), False for one that gives samples."""
     return callable(getattr(voice, "speak", None))

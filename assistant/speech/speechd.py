@@ -19,8 +19,10 @@ import os
 import queue
 import shutil
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any, ClassVar
 
 from assistant.speech.speaker import Heard, ServiceGone, Urgency
@@ -60,7 +62,7 @@ def running(environ: dict[str, str] | None = None) -> bool:
     return path is not None and path.is_socket()
 
 
-def bindings() -> Any:
+def bindings() -> ModuleType:
     """The `speechd` module; SynthError naming what installs it when it is not there."""
     try:
         import speechd
@@ -72,7 +74,8 @@ def bindings() -> Any:
 
 def connect(component: str, autospawn: bool) -> Any:
     """A connection to the service over its Unix socket (started first when `autospawn` and it is not
-    running); SynthError saying why when there is none."""
+    running): the bindings' `SSIPClient`, which has no type information; SynthError saying why when there is
+    none."""
     speechd = bindings()
     path = socket_path()
     if path is None:
@@ -86,7 +89,7 @@ def connect(component: str, autospawn: bool) -> Any:
         raise SynthError(f"Speech Dispatcher cannot be reached ({exc.__class__.__name__}: {exc}).") from exc
 
 
-def listed_voices(found: Any, module: str) -> list[VoiceInfo]:
+def listed_voices(found: Iterable[tuple[object, object, object]], module: str) -> list[VoiceInfo]:
     """The voices the service listed (name, language, variant) for its voice module `module`, each once
     (espeak-ng lists every voice again with each of its variants: thirteen thousand)."""
     return [VoiceInfo(str(name), ENGINE, str(language or "?"), module or "service", 0)
@@ -134,7 +137,7 @@ class SpeechDispatcher:
         self._watcher: threading.Thread | None = None
         self._events: queue.Queue[tuple[int, str]] = queue.Queue()
         self._current = -1  # the service's number for the piece being said
-        self._sent: dict[str, Any] = {}  # what the connection is set to: language, voice, priority, rate, volume
+        self._sent: dict[str, object] = {}  # what the connection is set to: language, voice, priority, rate, volume
         self._languages: set[str] | None = None
         self._speechd = bindings()
         self.client = connect("speech", autospawn=True)  # the service is started if need be, as its clients do
@@ -176,14 +179,14 @@ class SpeechDispatcher:
         self._watcher = threading.Thread(target=unblock, name="speechd-watch", daemon=True)
         self._watcher.start()
 
-    def _event(self, message: int, client: int, kind: str, **_: Any) -> None:
+    def _event(self, message: int, client: int, kind: str, **_: object) -> None:
         self._events.put((message, kind))
 
     @property
     def alive(self) -> bool:
         return self.client is not None and (self._reader is None or self._reader.is_alive())
 
-    def _command(self, method: str, *args: Any) -> Any:
+    def _command(self, method: str, *args: object) -> Any:
         """One command to the service; ServiceGone when it is no longer there to answer."""
         if not self.alive:
             raise ServiceGone("the connection to Speech Dispatcher is closed")
@@ -196,7 +199,7 @@ class SpeechDispatcher:
                 raise ServiceGone("Speech Dispatcher went away") from exc
             raise
 
-    def _set(self, what: str, value: Any, method: str) -> None:
+    def _set(self, what: str, value: object, method: str) -> None:
         """Send a setting only when it changes: each is one round trip."""
         if self._sent.get(what) != value:
             self._command(method, value)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 from assistant.i18n import _
 from assistant.languages import IDENTIFIED, LANGUAGES, record, scripts
@@ -29,7 +29,12 @@ from assistant.speech.identify import LanguageId
 from assistant.speech.spoken import OTHER_SCRIPT, said, spoken
 from assistant.textout import printable
 
+if TYPE_CHECKING:
+    from assistant.speech.speaker import Speaker
+    from assistant.speech.synth import Synthesizer, VoiceInfo
+
 log = logging.getLogger(__name__)
+Voice: TypeAlias = "Synthesizer | Speaker"  # a voice that gives samples, or a service that speaks itself
 
 
 def language_name(code: str) -> str:
@@ -59,7 +64,7 @@ def speaks(info_language: str, code: str) -> bool:
     return any(part.strip().lower().replace("_", "-").split("-")[0] in wanted for part in info_language.split(","))
 
 
-def choose(code: str, chosen: dict[str, str], catalogue: Iterable[Any]) -> VoiceChoice | None:
+def choose(code: str, chosen: dict[str, str], catalogue: Iterable[VoiceInfo]) -> VoiceChoice | None:
     """The voice for language `code`: the one `chosen` names, else the neural voice for English, else the
     first system voice that speaks it (one whose region is the language's own first: fr-fr before fr-be)."""
     voices = list(catalogue)
@@ -83,20 +88,20 @@ class Voices:
     """The voices of one speech queue. Thread contract: `synth` and `plan` on the speech thread (they make
     voices); `languages_of` from any thread; `close` once, at the end."""
 
-    def __init__(self, first: Any, language: str, chosen: dict[str, str] | None = None,
-                 identify: LanguageId | None = None, threads: int = 1, catalogue: Iterable[Any] | None = None,
+    def __init__(self, first: Voice | None, language: str, chosen: dict[str, str] | None = None,
+                 identify: LanguageId | None = None, threads: int = 1, catalogue: Iterable[VoiceInfo] | None = None,
                  first_name: str = "") -> None:
         """`first` is the user's voice, already made (None where nothing is spoken: a dry run, which needs
         only the voices' names; `first_name` then names it)."""
         self.user, self.first, self.identify, self.threads = language, first, identify, threads
         self.chosen = dict(chosen or {})
         self._catalogue = list(catalogue) if catalogue is not None else None
-        self._synths: dict[str, Any] = {language: first} if first is not None else {}
+        self._synths: dict[str, Voice | None] = {language: first} if first is not None else {}
         self._names: dict[str, str] = {language: first_name or getattr(first, "voice_name", "")
                                        or getattr(first, "name", "")}
 
     @property
-    def catalogue(self) -> list[Any]:
+    def catalogue(self) -> list[VoiceInfo]:
         if self._catalogue is None:
             from assistant.speech.synth import voices_iter
 
@@ -110,8 +115,8 @@ class Voices:
 
         return is_speaker(self.first)
 
-    def synth(self, language: str) -> Any:
-        """The voice that says `language` (the user's voice where none here speaks it)."""
+    def synth(self, language: str) -> Voice | None:
+        """The voice that says `language` (the user's voice where none here speaks it; None in a dry run)."""
         if self.service:
             return self.first
         if language not in self._synths:
@@ -132,12 +137,12 @@ class Voices:
         if language == self.user:
             return True
         if self.service:
-            return bool(self.first.speaks(language))
+            return bool(cast("Speaker", self.first).speaks(language))
         if language in self._synths:
             return self._synths[language] is not self.first
         return choose(language, self.chosen, self.catalogue) is not None
 
-    def _make(self, code: str) -> tuple[Any, str]:
+    def _make(self, code: str) -> tuple[Voice | None, str]:
         from assistant.speech.synth import SynthError, load_synth
 
         choice = choose(code, self.chosen, self.catalogue)
@@ -150,7 +155,7 @@ class Voices:
         log.info("No voice speaks %s here: it is read by your voice.", record(code).name)
         return self.first, self._names[self.user]
 
-    def stand_in(self, gone: Any, voice: Any) -> None:
+    def stand_in(self, gone: object, voice: Voice) -> None:
         """`voice` (made) is the user's voice from now on, in place of `gone` (a speech service that went away)."""
         self._synths = {code: synth for code, synth in self._synths.items() if synth is not gone}
         self._names = {code: name for code, name in self._names.items() if code in self._synths}
@@ -219,7 +224,7 @@ class Voices:
         return out, heard
 
     def close(self) -> None:
-        for synth in {id(s): s for s in self._synths.values() if s is not self.first}.values():
+        for synth in {id(s): s for s in self._synths.values() if s is not None and s is not self.first}.values():
             try:
                 synth.close()
             except Exception:  # a voice that fails to close must not keep the others open

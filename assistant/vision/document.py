@@ -10,13 +10,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
 from assistant.vision import framing, scene
 from assistant.vision.ocr import TextReader, TextResult, warp_to_rect
+
+if TYPE_CHECKING:
+    from assistant.vision.orientation import PageOrientation
 
 MIN_PAGE_AREA = 0.015  # of the frame: a small page far away is still found, to say "Move closer."
 CORNER_MARGIN = 0.01  # a corner closer than this (of the side) to the frame edge is not in view
@@ -193,7 +196,7 @@ def covers_text(page: np.ndarray, quads: list[np.ndarray], tolerance: float = 4.
                for q in quads for x, y in q)
 
 
-def read_document(frame: np.ndarray, reader: TextReader, orientation: Any = None) -> DocumentResult:
+def read_document(frame: np.ndarray, reader: TextReader, orientation: PageOrientation | None = None) -> DocumentResult:
     """Find the page, straighten it when it is tilted, turn it upright (with `orientation`, a
     `PageOrientation`, when given), and read it whole.
 

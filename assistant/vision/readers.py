@@ -8,9 +8,12 @@ against `CONTRACT` and passes it only the constructor options it takes.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from assistant.registry import Contract, construct
+
+if TYPE_CHECKING:
+    from assistant.vision.ocr import TextReader
 
 log = logging.getLogger(__name__)
 
@@ -24,14 +27,14 @@ CONTRACT = Contract("OCR engine", ("name", "is_available", "read"))
 
 
 def load_reader(name: str, max_side: int, min_score: float, threads: int, reuse: bool = False,
-                model: str = "ppocrv5") -> Any:
+                model: str = "ppocrv5") -> TextReader:
     """The named back-end (`model`: which text models it runs, where it has a choice); when it cannot run
     here, the default, with one log line saying why. Raises `OcrUnavailable` only when the default cannot
     run either."""
     from assistant.registry import ContractError, load_class
     from assistant.vision.ocr import OcrUnavailable
 
-    def make(engine: str) -> Any:
+    def make(engine: str) -> TextReader:
         cls = load_class(READERS[engine])
         CONTRACT.check(cls, READERS[engine])
         return construct(cls, max_side, min_score, threads, reuse=reuse, model=model)
