@@ -43,6 +43,10 @@ def test_loop_bench_prints_every_measure(capsys):
     assert main(["bench", "loop"]) == 0
     out = capsys.readouterr().out
     assert 0 < float(row(out, "new object -> first audio, median ms")[0]) < 5000
+    # The page's line kept as it was (issue 31.2); the first word (after the tone) beside each first audio.
+    for label in ("new page of text -> first audio, ms", "new object -> first word, median ms",
+                  "new page of text -> first word, ms"):
+        assert 0 < float(row(out, label)[0]) < 5000, label
     assert 0 < float(row(out, "describe key -> first audio, median ms")[0]) < 3000
     assert 5 < float(row(out, "CPU, % of one core")[0]) < 200
     assert 100 < float(row(out, "peak memory, MB")[0]) < 3000

@@ -42,12 +42,12 @@ from assistant.vision.merge import FACE, Hit, centre_in, merge
 from assistant.vision.naming import Namer, News
 from assistant.vision.pace import VIEW_CHANGE, SlowRuns, thumbnail
 from assistant.vision.people import Naming, name_found
-from assistant.vision.things import PERSON, plural_of
+from assistant.vision.things import plural_of
 
 
-def arrival_tone(name: str) -> Earcon:
+def arrival_tone(track: Track) -> Earcon:
     """The tone just before the words of something that came into view: a person's, or a thing's."""
-    return Earcon.PERSON if name == PERSON.spoken else Earcon.THING
+    return Earcon.PERSON if track.detection.category == "person" else Earcon.THING
 
 
 class ObjectsChannel(Channel):
@@ -142,12 +142,12 @@ class ObjectsChannel(Channel):
                 named = [(who_words(m.name, m.naming is Naming.SURE), self._where(t.detection))
                          for t in known for m in (self.namer.names[t.id],)]
                 others = [self._where(t.detection) for t in tracks if t not in known]
-                says += [Say(text, Priority.NEXT, Kind.LABEL, name, arrival_tone(name), about=name)
+                says += [Say(text, Priority.NEXT, Kind.LABEL, name, arrival_tone(tracks[0]), about=name)
                          for text in people_arrival(named, others)]
                 continue
             already = sum(1 for t in self.tracker.present() if t.name == name and t not in tracks)
             wheres = [self._where(t.detection) for t in tracks]
-            says += [Say(text, Priority.NEXT, Kind.LABEL, name, arrival_tone(name), about=name)
+            says += [Say(text, Priority.NEXT, Kind.LABEL, name, arrival_tone(tracks[0]), about=name)
                      for text in arrival(name, plural_of(name), wheres, already)]
         return says
 

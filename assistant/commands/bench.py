@@ -27,11 +27,18 @@ BENCHES = {
     "listen": "assistant.bench.listen",
     "first-words": "assistant.bench.firstwords",
 }
-TAKES_IMAGES = frozenset({"first-words"})  # the benchmarks given photos (and --json) on the command line
+# What a benchmark takes past --frames, by its argument's name; any other given is a mistake, said at once.
+TAKES: dict[str, frozenset[str]] = {
+    "first-words": frozenset({"images", "json"}),
+}
+ARGUMENTS = ("images", "json")
+if set().union(*TAKES.values()) - set(ARGUMENTS) or set(TAKES) - set(BENCHES):  # checked at import
+    raise ImportError("bench: TAKES names an argument or a benchmark there is not")
 
 
 def cmd_bench(args: argparse.Namespace, config: Config) -> int:
-    if args.what not in TAKES_IMAGES and (getattr(args, "images", None) or getattr(args, "json", False)):
+    given = {name for name in ARGUMENTS if getattr(args, name, None)}
+    if given - TAKES.get(args.what, frozenset()):
         print(_("`assistant bench {what}` takes no photos and no --json.").format(what=args.what), file=sys.stderr)
         return 2
     module = importlib.import_module(BENCHES[args.what])
