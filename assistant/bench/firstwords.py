@@ -24,7 +24,7 @@ import numpy as np
 
 from assistant.app import Models, build_live, load_models, phrase_cache
 from assistant.bench.loop import TimedGrabber
-from assistant.bench.timing import table
+from assistant.bench.timing import phrases_ready, table
 from assistant.build.demo import SIZE
 from assistant.capture.images import ImageError, read_image
 from assistant.common import Kind
@@ -36,7 +36,6 @@ from assistant.speech.synth import PiperSynth
 FPS, EMPTY_SECONDS, SHOWN_SECONDS = 10.0, 2.0, 3.0
 GREY = 128  # the empty view between photos: nothing in it to say
 ABOUT_VIEW = frozenset({Kind.LABEL, Kind.TEXT})  # what is said about something that came into view
-CACHE_WAIT = 900.0  # seconds the phrase cache may take to build before the timed runs (once per voice and rate)
 
 
 class Slideshow:
@@ -121,8 +120,8 @@ def show(config: Config, models: Models, synth: PiperSynth, photos: list[np.ndar
     started: list[tuple[float, Utterance]] = []
     speech = Speech(synth, sink, config.speech.rate, on_start=lambda u: started.append((time.monotonic(), u)),
                     phrases=phrase_cache(config) if ours else None)
-    if ours and not speech.phrases_ready(CACHE_WAIT):
-        print("The phrase cache is not ready: ours runs without it.")
+    if ours:
+        phrases_ready(speech)
     source = Slideshow(photos)
     live = build_live(config, source, speech, models=models, fps=FPS, stop=stop, grabber_type=TimedGrabber)
     cpu0, wall0 = time.process_time(), time.monotonic()

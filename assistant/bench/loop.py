@@ -14,8 +14,8 @@ from typing import Any, cast
 
 import numpy as np
 
-from assistant.app import build_live
-from assistant.bench.timing import table
+from assistant.app import build_live, phrase_cache
+from assistant.bench.timing import phrases_ready, table
 from assistant.capture.sources import Grabber, VideoFileSource
 from assistant.common import Kind
 from assistant.config import Config
@@ -55,7 +55,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     ended: list[tuple[float, Utterance]] = []
     speech = Speech(PiperSynth(config.speech.voice, config.vision.threads), sink,
                     on_start=lambda u: started.append((time.monotonic(), u)),
-                    on_end=lambda u, _done: ended.append((time.monotonic(), u)))
+                    on_end=lambda u, _done: ended.append((time.monotonic(), u)), phrases=phrase_cache(config))
+    phrases_ready(speech)  # as `assistant run` speaks (app.open_speech)
     live = build_live(config, VideoFileSource(clip_path()), speech, fps=FPS, stop=stop, grabber_type=TimedGrabber)
     grabber = cast(TimedGrabber, live.grabber)
     presses: list[float] = []
