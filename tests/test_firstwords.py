@@ -337,13 +337,14 @@ def test_a_page_is_read_on_its_first_frame_and_again_on_the_next_not_at_the_next
     from assistant.channels.text import TextChannel
 
     config = replace(Config(), vision=replace(Config().vision, ocr_rate=0.5))
-    steps: list[tuple[float, float, bool]] = []
+    steps: list[tuple[float, float, bool]] = []  # the reads of the page: started, ended, lines read out
     real = TextChannel.step
 
     def step(self, frame, now):
         started = time.monotonic()
         out = real(self, frame, now)
-        steps.append((started, time.monotonic(), bool(out)))
+        if frame.min() != frame.max():  # the page, not the grey view (under load a read may start late on it)
+            steps.append((started, time.monotonic(), bool(out)))
         return out
 
     source = Slideshow([scene_image("page")])
@@ -353,7 +354,7 @@ def test_a_page_is_read_on_its_first_frame_and_again_on_the_next_not_at_the_next
     loop.live.grabber.start()
     loop.live.run(max_seconds=10)
     shown = loop.live.grabber.captured[source.arrivals[0]]
-    on_page = [s for s in steps if s[0] >= shown - 0.01]
+    on_page = steps
     assert on_page[0][0] - shown < 0.25  # its first frame, not up to two seconds later
     assert on_page[1][0] - on_page[0][1] < 0.3 and on_page[1][2]  # again at once: and then read out
     assert loop.speech.wait_idle(10)
