@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from assistant.channels.shared import Services
     from assistant.listen.recogniser import Recogniser
     from assistant.live import LiveAssistant
+    from assistant.speech.phrases import PhraseCache
     from assistant.speech.queue import Speech, Utterance
     from assistant.speech.voices import Voices
     from assistant.vision.classifier import Classifier
@@ -227,11 +228,22 @@ def channel_context(config: Config, models: Models | None = None, **context: obj
     return Context(config, models, services, **context)  # type: ignore[arg-type]
 
 
+def phrase_cache(config: Config) -> PhraseCache:
+    """The live assistant's phrase cache: the arrivals of people and of the things the detector names, in the
+    places the user has them said (`announce.often`), kept in the user's cache folder."""
+    from assistant.announce.often import often_said, said_names
+    from assistant.speech.phrases import PhraseCache
+
+    return PhraseCache(often_said(said_names(), config.announce.positions))
+
+
 def open_speech(config: Config, wav: Path | None = None, rate: float | None = None,
-                on_start: Callable[[Utterance], None] | None = None, realtime: Path | None = None) -> Speech:
+                on_start: Callable[[Utterance], None] | None = None, realtime: Path | None = None,
+                phrases: bool = False) -> Speech:
     """The speech queue on the configured voice (falling back down the back-ends), playing to the sound
-    card, or into `wav` (back to back), or into `realtime` (as a listener hears it, silences included).
-    The fallback notices are said first."""
+    card, or into `wav` (back to back), or into `realtime` (as a listener hears it, silences included);
+    with `phrases`, the phrase cache of the live assistant (`phrase_cache`). The fallback notices are said
+    first."""
     from assistant.speech.audio import open_sink
     from assistant.speech.backends import SERVICES, after
     from assistant.speech.queue import Speech
@@ -244,7 +256,8 @@ def open_speech(config: Config, wav: Path | None = None, rate: float | None = No
     voices, notices = open_voices(config)
     assert voices.first is not None  # made: only a dry run names the voice without making it
     speech = Speech(voices.first, open_sink(wav, realtime), config.speech.rate if rate is None else rate,
-                    config.speech.volume, config.speech.stale_seconds, on_start=on_start, voices=voices)
+                    config.speech.volume, config.speech.stale_seconds, on_start=on_start, voices=voices,
+                    phrases=phrase_cache(config) if phrases else None)
     for notice in notices:
         speech.say(notice)
     return speech

@@ -189,9 +189,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("bench", _("Benchmarks: ours against a baseline, side by side."))
     _choice(p, "what", list(BENCHES), p_("metavar", "BENCHMARK"))
     p.add_argument("--frames", type=int, default=0, metavar="N", help=_("frames or runs to time (0: the default)"))
-    p.add_argument("folder", nargs="?", type=Path, metavar=p_("metavar", "FOLDER"),
-                   help=_("describe: a captions set (default: coco-captions-dev)"))
-    p.add_argument("--json", action="store_true", help=_("describe: the figures as one JSON object"))
+    p.add_argument("images", nargs="*", type=Path, metavar=p_("metavar", "PATH"),
+                   help=_("first-words: the photos to show, one after another; describe: a captions set "
+                          "(default: coco-captions-dev)"))
+    p.add_argument("--json", action="store_true", help=_("first-words, describe: the figures as JSON, last"))
     p = add("check", _("Check that everything the assistant needs is here."))
     p.add_argument("--no-camera", action="store_true", help=_("skip opening the camera"))
     p = add("config", _("Show the effective settings or where they are read from."))

@@ -65,6 +65,8 @@ class Earcon(str, Enum):
     GUIDANCE_DARK = "guidance-dark"
     GUIDANCE_NO_PAGE = "guidance-no-page"
     FIND_TICK = "find-tick"  # what is looked for is in view: pitch follows its height (level 0 bottom .. 1 top)
+    PERSON = "person"  # a person came into view (their words follow)
+    THING = "thing"  # a thing came into view (its words follow)
     LISTEN = "listen"  # the microphone listens now: say the command
     HEARD = "heard"  # the microphone has stopped listening: the command is being made out
 

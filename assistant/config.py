@@ -209,7 +209,8 @@ class SpeechConfig:
                                      keys=_language_codes)
     rate: float = setting(1.0, "Speaking rate as a multiplier of the voice's normal speed.", bounds=(0.25, 4))
     volume: float = setting(1.0, "Volume from 0.0 to 1.0.", bounds=(0, 1))
-    earcons: bool = setting(True, "Play short tones for mode changes, text found and a lost camera.")
+    earcons: bool = setting(True, "Play short tones for mode changes, a lost camera, and a new person, thing or text "
+                            "just before its words.")
     stale_seconds: float = setting(4.0, "Queued normal-priority speech older than this is dropped.", bounds=(0.1, 600))
 
 

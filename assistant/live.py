@@ -29,6 +29,7 @@ from assistant.keys import MOMENTARY, TOGGLES, TYPED, help_text
 from assistant.reading import Review
 from assistant.speech.queue import Speech
 from assistant.vision import scene
+from assistant.vision.pace import Onsets, thumbnail
 
 if TYPE_CHECKING:
     from assistant.listening import Listening
@@ -46,6 +47,7 @@ RATE_STEP = 1.2
 VOLUME_RANGE = (0.1, 1.0)
 VOLUME_STEP = 0.1
 SHUTDOWN_WAIT = 10.0  # seconds to wait for a model run in flight when quitting
+SLOW_POLL = 0.03  # seconds between looks at the newest frame by the slow lane, for a new view
 # Tones played at once over whatever is being said, never queued behind it: a find tick that waited for a
 # sentence to end would lead the hand to where the thing was.
 OVER_SPEECH = frozenset({Kind.FIND})
@@ -104,6 +106,7 @@ class LiveAssistant:
         # What each lane's channels last saw, replaced whole by that lane's thread (read by the speech thread).
         self._seen: dict[Lane, dict[str, float]] = {Lane.FAST: {}, Lane.SLOW: {}}
         self.slow_thread: threading.Thread | None = None
+        self._fast_onsets = Onsets()  # the first frame of a new view (`vision.pace`), on the loop thread
         self._handlers = self._table()
 
     # --- from any thread ---------------------------------------------------------------------
@@ -184,17 +187,18 @@ class LiveAssistant:
         mode = self.mode
         return [c for c in self.channels.values() if c.lane is lane and mode in c.modes]
 
-    def _due(self, channel: Channel, now: float) -> bool:
+    def _due(self, channel: Channel, now: float, new_view: bool = False) -> bool:
         """Whether the channel steps on the frame seen at `now`: it steps min(its rate, the frame rate) times
         a second. Each frame earns it `rate` x (the time since its last frame) of a step; it steps once it has
         three quarters of one (so frames that come at its own rate, with jitter, are each stepped) and owes
-        at most two (after a slow stretch it does not race to catch up)."""
+        at most two (after a slow stretch it does not race to catch up). A `new_view` is stepped at once
+        (the step is counted: the next comes later)."""
         name = channel.name
         last = self._last_offered.get(name)
         credit = 1.0 if last is None else min(2.0, self._credit[name] + (now - last) * max(0.1, channel.rate))
         self._last_offered[name] = now
-        due = credit >= 0.75
-        self._credit[name] = credit - 1.0 if due else credit
+        due = credit >= 0.75 or new_view
+        self._credit[name] = max(-1.0, credit - 1.0) if due else credit
         return due
 
     def handle(self, action: Action, arg: str | None = None) -> None:
@@ -367,25 +371,32 @@ class LiveAssistant:
         return False
 
     def step_fast(self, captured: float, frame: np.ndarray) -> None:
-        """Step the fast channels that are due on one frame (on the loop thread)."""
+        """Step the fast channels that are due on one frame, every one of them on the first frame of a new
+        view (on the loop thread)."""
         if self.usable(frame):
-            self._step_lane(Lane.FAST, frame, captured)
+            view = thumbnail(frame)
+            new_view = self._fast_onsets.new(view)
+            self._fast_onsets.seen(view)
+            self._step_lane(Lane.FAST, frame, captured, new_view)
 
-    def _step_lane(self, lane: Lane, frame: np.ndarray, at: float | None = None) -> None:
-        """Step the due channels of `lane` on one frame, then say what they returned (on the lane's thread)."""
+    def _step_lane(self, lane: Lane, frame: np.ndarray, at: float | None = None, new_view: bool = False) -> None:
+        """Step the due channels of `lane` on one frame (all of them on a `new_view`), saying what each
+        returns as soon as it returns it (a new person is not kept waiting for the classifier's step; on the
+        lane's thread)."""
         now = self.clock()
-        says: list[Say] = []
         for channel in self.active(lane):
-            if self._due(channel, now):
+            if self._due(channel, now, new_view):
                 self.ticks[channel.name] += 1
-                says += self.attempt(channel.name, channel.failure, partial(channel.step, frame, now))
-        self._publish_seen(lane)  # first: what is said about a thing is checked against it
-        self.speak(says, at)
+                says = self.attempt(channel.name, channel.failure, partial(channel.step, frame, now))
+                if says:
+                    self._publish_seen(lane)  # first: what is said about a thing is checked against it
+                    self.speak(says, at)
+        self._publish_seen(lane)
 
     # --- the slow thread -----------------------------------------------------------------------
-    def step_slow(self, frame: np.ndarray | None) -> None:
+    def step_slow(self, frame: np.ndarray | None, new_view: bool = False) -> None:
         """Handle the requests posted to the slow thread (a reset after a mode change, R), then step the slow
-        channels that are due (on the slow thread)."""
+        channels that are due, every one of them on a `new_view` (on the slow thread)."""
         if self._reset_slow.is_set():
             self._reset_slow.clear()
             for channel in self.channels.values():
@@ -397,7 +408,7 @@ class LiveAssistant:
             channel = self.channels[name]
             self.guarded(name, channel.failure, partial(channel.request, action, word, shown, at))
         if frame is not None and self.usable(frame):
-            self._step_lane(Lane.SLOW, frame)
+            self._step_lane(Lane.SLOW, frame, new_view=new_view)
 
     def _publish_seen(self, lane: Lane) -> None:
         seen: dict[str, float] = {}
@@ -407,21 +418,35 @@ class LiveAssistant:
         self._seen[lane] = seen
 
     def _slow_worker(self) -> None:
+        """Steps the slow lane at `ocr_rate`, at once for a request, and out of turn for a new view: its first
+        frame, and the next when a channel looks again (`Channel.looks_again`: text is read out once read the
+        same way twice)."""
         period = 1.0 / max(0.1, self.config.vision.ocr_rate)
         next_at = time.monotonic()
         trim_at = time.monotonic() + TRIM_EVERY
+        onsets, offered, view, again = Onsets(), -1, None, False
         while not self.stop_event.is_set():
             if time.monotonic() >= trim_at:
                 memory.give_back()
                 trim_at = time.monotonic() + TRIM_EVERY
-            woken = self._wake_slow.wait(max(0.0, next_at - time.monotonic()))
+            woken = self._wake_slow.wait(max(0.0, min(next_at - time.monotonic(), SLOW_POLL)))
             self._wake_slow.clear()
             if self.stop_event.is_set():
                 return
-            if not woken:  # a request is handled at once; the channels keep their own rate
-                next_at = max(next_at + period, time.monotonic())  # a slow read is not followed by a full wait
             item = self.grabber.newest
-            self.step_slow(item[2] if item is not None else None)
+            onset = out_of_turn = False
+            if item is not None and item[1] != offered:  # a frame not offered yet: a new view?
+                offered, view = item[1], thumbnail(item[2])
+                onset = onsets.new(view)
+                out_of_turn, again = onset or again, False
+            if not woken and not out_of_turn and time.monotonic() < next_at:
+                continue
+            if not woken or out_of_turn:  # a request is handled at once; the channels keep their own rate
+                next_at = max(next_at + period, time.monotonic()) if not out_of_turn else time.monotonic() + period
+            if view is not None:
+                onsets.seen(view)
+            self.step_slow(item[2] if item is not None else None, out_of_turn)
+            again = onset and any(c.looks_again() for c in self.active(Lane.SLOW))
 
     def run(self, max_seconds: float | None = None) -> int:
         """Until quit, Ctrl+C, the end of a file source, or `max_seconds`."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
 for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
     os.environ.pop(_name, None)
 os.environ["LANG"] = "C.UTF-8"
+# The phrase cache (`speech.phrases`) of the live runs tests start goes to a folder of this run's, never to the
+# user's cache folder; child processes inherit it.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="assistant-test-cache-")
 
 # The longest test files, longest first (as measured): `make test` hands out files in
 # collection order (--no-loadscope-reorder), so the long ones start first and the short ones fill the gaps

@@ -57,6 +57,10 @@ class TextTracker:
                 out.append(best)
         return out
 
+    def known(self, text: str) -> bool:
+        """Whether a line like `text` has been read out (and is still held as read)."""
+        return any(similar(a.text, text) for a in self.announced)
+
     def resume(self) -> float:
         """The time now, the time paused (if it was) added to what was read: it is not time out of view."""
         now = self.clock()

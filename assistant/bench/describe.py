@@ -245,7 +245,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     from assistant.vision.manifest import ModelError
     from assistant.vision.ocr import OcrUnavailable
 
-    folder = Path(getattr(args, "folder", None) or dev_data_dir() / "coco-captions-dev")
+    given = list(getattr(args, "images", None) or [])
+    folder = Path(given[0] if given else dev_data_dir() / "coco-captions-dev")
     if not (folder / "captions.jsonl").exists():
         print(f"No captions set at {folder} (captions.jsonl, gt.jsonl, synonyms.txt); this benchmark needs one.")
         return 1

@@ -14,8 +14,8 @@ from typing import Any, cast
 
 import numpy as np
 
-from assistant.app import build_live
-from assistant.bench.timing import table
+from assistant.app import build_live, phrase_cache
+from assistant.bench.timing import phrases_ready, table
 from assistant.capture.sources import Grabber, VideoFileSource
 from assistant.common import Kind
 from assistant.config import Config
@@ -55,7 +55,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     ended: list[tuple[float, Utterance]] = []
     speech = Speech(PiperSynth(config.speech.voice, config.vision.threads), sink,
                     on_start=lambda u: started.append((time.monotonic(), u)),
-                    on_end=lambda u, _done: ended.append((time.monotonic(), u)))
+                    on_end=lambda u, _done: ended.append((time.monotonic(), u)), phrases=phrase_cache(config))
+    phrases_ready(speech)  # as `assistant run` speaks (app.open_speech)
     live = build_live(config, VideoFileSource(clip_path()), speech, fps=FPS, stop=stop, grabber_type=TimedGrabber)
     grabber = cast(TimedGrabber, live.grabber)
     presses: list[float] = []
@@ -79,6 +80,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     rows: list[list[str]] = []
     to_audio: list[float] = []
     text_ms: list[float] = []
+    words_ms: dict[bool, list[float]] = {False: [], True: []}  # the first word (after any tone): things, text
     for scene in scene_list():
         first_frame = grabber.captured.get(int(round(scene["start"] * FPS)) + 1)
         expect = scene["expect"]
@@ -94,6 +96,9 @@ def run(args: argparse.Namespace, config: Config) -> int:
             continue
         ms = (sound - first_frame) * 1000
         (text_ms if expect == "text" else to_audio).append(ms)
+        words = sink.first_words_after(said[0], said[1].toned) if said else None
+        if words is not None:
+            words_ms[expect == "text"].append((words - first_frame) * 1000)
         rows.append([scene["name"], expect, f"{ms:.0f}", said[1].text.splitlines()[0] if said else ""])
     describe_ms = []
     for pressed in presses:
@@ -112,6 +117,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
         ["new object -> first audio, median ms", f"{statistics.median(to_audio):.0f}" if to_audio else "-",
          "<= 800"],
         ["new page of text -> first audio, ms", f"{statistics.median(text_ms):.0f}" if text_ms else "-", ""],
+        ["new object -> first word, median ms", f"{statistics.median(words_ms[False]):.0f}" if words_ms[False]
+         else "-", ""],
+        ["new page of text -> first word, ms", f"{statistics.median(words_ms[True]):.0f}" if words_ms[True] else "-",
+         "<= 600"],
         ["describe key -> first audio, median ms", f"{statistics.median(describe_ms):.0f}" if describe_ms else "-",
          "<= 400"],
         ["CPU, % of one core", f"{100 * cpu / wall:.0f}", "<= 60"],

@@ -17,9 +17,9 @@ from typing import cast
 
 import cv2
 
-from assistant.app import build_live
+from assistant.app import build_live, phrase_cache
 from assistant.bench.loop import TimedGrabber
-from assistant.bench.timing import table
+from assistant.bench.timing import phrases_ready, table
 from assistant.build.demo import SIZE
 from assistant.capture.images import read_image
 from assistant.capture.sources import FolderSource
@@ -52,7 +52,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     sink = RecordingSink()
     started: list[tuple[float, Utterance]] = []
     speech = Speech(PiperSynth(config.speech.voice, config.vision.threads), sink,
-                    on_start=lambda u: started.append((time.monotonic(), u)))
+                    on_start=lambda u: started.append((time.monotonic(), u)), phrases=phrase_cache(config))
+    phrases_ready(speech)  # as `assistant run` speaks (app.open_speech)
     arrivals: list[int] = []  # frame numbers (1-based) where a person comes into view
     with tempfile.TemporaryDirectory(prefix="assistant-people-") as tmp:
         index = 0

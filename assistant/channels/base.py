@@ -93,6 +93,11 @@ class Channel:
         says of a thing is dropped if the thing has left the view before it is said. Nothing, by default."""
         return {}
 
+    def looks_again(self) -> bool:
+        """Whether its last step saw something it says only once it has seen it again (text read once), so
+        that the next frame of a new view is stepped at once rather than at its next turn. No, by default."""
+        return False
+
     def request(self, action: Action, word: str, frame: np.ndarray | None, now: float) -> list[Say]:
         """One of its `actions`: the key pressed (with the word typed after it, for a key that asks for one;
         else ""), and the newest frame (None when there is no fresh one). On its lane's thread."""

@@ -4,11 +4,12 @@ left.", "Three bottles."); parts of a person never.
 
 Live, within the loop's CPU budget, the detector runs at two speeds: the face detector on every step (6 ms:
 a person who comes close is said at once); CenterNet and the SSD (80 and 13 ms) when the view has changed
-since their last run, at most `vision.coco_rate` times a second, and at least every `vision.coco_refresh` seconds. Their
-hits are carried between runs: while the view is as it was at their last run, what they found is seen
-again; while it is changing, only faces are (and the people they found, when a face is seen in them), and
-the tracker drops a thing two runs in a row missed. Every step's answer is the merged detector's
-(`vision.merge`): the same levels, one name per thing, faces standing for people, no parts.
+since their last run, at once as long as `vision.coco_rate` a second allows, and at least every
+`vision.coco_refresh` seconds (`vision.pace.SlowRuns`; the loop steps the channel at once when a still view
+changes). Their hits are carried between runs: while the view is as it was at their last run, what they
+found is seen again; while it is changing, only faces are (and the people they found, when a face is seen
+in them), and the tracker drops a thing two runs in a row missed. Every step's answer is the merged
+detector's (`vision.merge`): the same levels, one name per thing, faces standing for people, no parts.
 
 A person the user taught is said by name where "a person" was ("Anna, ahead.", "Anna and two other
 people.", "Anna has gone."): the faces of tracked people are looked at (`vision.naming`) when they are new,
@@ -25,7 +26,6 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import Any, ClassVar
 
-import cv2
 import numpy as np
 
 from assistant.announce.describe import describe_found, most_salient
@@ -33,25 +33,22 @@ from assistant.announce.phrasing import arrival, departure, named_departure, peo
 from assistant.announce.positions import where
 from assistant.announce.tracker import ObjectTracker, Track
 from assistant.channels.base import Channel, Context, Lane
-from assistant.common import Kind, Mode, Priority, Say
+from assistant.common import Earcon, Kind, Mode, Priority, Say
 from assistant.i18n import N_
 from assistant.vision import scene
 from assistant.vision.detection import Detection
 from assistant.vision.faces import Face
 from assistant.vision.merge import FACE, Hit, centre_in, merge
 from assistant.vision.naming import Namer, News
+from assistant.vision.pace import VIEW_CHANGE, SlowRuns, thumbnail
 from assistant.vision.people import Naming, name_found
 from assistant.vision.things import plural_of
 from assistant.vision.verify import LiveCheck
 
-# Mean difference (grey levels) of 32 x 24 thumbnails from the one at the last run that makes a new view:
-# the demo clip's hand shake stays within 3.9 of a scene's first frame, its scene cuts are 50 and more.
-VIEW_CHANGE = 8.0
 
-
-def thumbnail(frame: np.ndarray) -> np.ndarray:
-    grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) if frame.ndim == 3 else frame
-    return cv2.resize(grey, (32, 24), interpolation=cv2.INTER_AREA).astype(np.float32)
+def arrival_tone(track: Track) -> Earcon:
+    """The tone just before the words of something that came into view: a person's, or a thing's."""
+    return Earcon.PERSON if track.detection.category == "person" else Earcon.THING
 
 
 class ObjectsChannel(Channel):
@@ -73,6 +70,7 @@ class ObjectsChannel(Channel):
         self.style, self.say_gone = a.positions, a.say_gone
         self.coco_every = 1.0 / ctx.config.vision.coco_rate
         self.coco_refresh = ctx.config.vision.coco_refresh
+        self.runs = SlowRuns(self.coco_every, self.coco_refresh)
         # A COCO hit is at its fitted level already: one run makes it real. Faces, every step, need two. A
         # thing is gone when two COCO runs in a row have missed it.
         self.tracker = ObjectTracker(absent_seconds=max(a.absent_seconds, 2.5 * self.coco_every), clock=ctx.clock,
@@ -99,9 +97,8 @@ class ObjectsChannel(Channel):
         view is as it was when they last ran; a person they found, when a face is seen in them."""
         assert self.detector is not None  # `step` does not look without it
         view = thumbnail(frame)
-        since = now - self.coco_at
         still = self.view is not None and float(np.abs(view - self.view).mean()) <= VIEW_CHANGE
-        if (not still and since >= self.coco_every) or since >= self.coco_refresh:
+        if self.runs.due(still, now - self.coco_at, now):
             self.hits = self.detector.by_source(frame, self.slow)
             self.coco_at, self.view, still = now, view, True
         self.faces = self.detector.faces(frame)
@@ -120,7 +117,8 @@ class ObjectsChannel(Channel):
             seen = self.sightings(frame, now)
         else:
             seen, self.hits, self.coco_at, self.view, self.faces = [], {}, -math.inf, None, []
-        born, gone = self.tracker.update(seen, self.width)
+            self.runs.forget()
+        born, gone = self.tracker.update(seen, self.width, looked=self.coco_at == now)
         gone = [t for t in gone if t.id not in self.unsaid]  # not said as come: not said as gone
         gone_names = {t.id: self.namer.told.get(t.id) for t in gone}
         self.namer.keep({t.id for t in self.tracker.tracks})
@@ -157,13 +155,13 @@ class ObjectsChannel(Channel):
                 named = [(who_words(m.name, m.naming is Naming.SURE), self._where(t.detection))
                          for t in known for m in (self.namer.names[t.id],)]
                 others = [self._where(t.detection) for t in tracks if t not in known]
-                says += [Say(text, Priority.NEXT, Kind.LABEL, name, about=name)
+                says += [Say(text, Priority.NEXT, Kind.LABEL, name, arrival_tone(tracks[0]), about=name)
                          for text in people_arrival(named, others)]
                 continue
             already = sum(1 for t in self.tracker.present()
                           if t.name == name and t not in tracks and t.id not in self.unsaid)
             wheres = [self._where(t.detection) for t in tracks]
-            says += [Say(text, Priority.NEXT, Kind.LABEL, name, about=name)
+            says += [Say(text, Priority.NEXT, Kind.LABEL, name, arrival_tone(tracks[0]), about=name)
                      for text in arrival(name, plural_of(name), wheres, already)]
         return says
 
@@ -215,6 +213,7 @@ class ObjectsChannel(Channel):
         self.namer.keep(set())
         self.unsaid = set()
         self.hits, self.coco_at, self.view = {}, -math.inf, None
+        self.runs.forget()
         self.in_view.present = ()
 
     def seen(self) -> dict[str, float]:

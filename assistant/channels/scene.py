@@ -12,7 +12,7 @@ from assistant.announce.announcer import Announcer, ranked_by_name
 from assistant.announce.describe import labels_to_say, unsaid_labels
 from assistant.announce.phrasing import labels_part, nothing
 from assistant.channels.base import Channel, Context, Lane
-from assistant.common import Kind, Mode, Priority, Say
+from assistant.common import Earcon, Kind, Mode, Priority, Say
 from assistant.i18n import N_
 from assistant.vision import scene
 from assistant.vision.detection import Detection
@@ -45,7 +45,8 @@ class SceneChannel(Channel):
         kinds = self.announcer.categories
         keep = {d.name for d in unsaid_labels([Detection(a.name, a.score, kinds.get(a.name, "")) for a in anns],
                                               self.in_view.present)}
-        return [Say(a.text, Priority.NEXT, Kind.LABEL, a.name, about=a.name) for a in anns if a.name in keep]
+        return [Say(a.text, Priority.NEXT, Kind.LABEL, a.name, Earcon.THING, about=a.name) for a in anns
+                if a.name in keep]
 
     def describe(self, frame: np.ndarray | None, now: float) -> str:
         if frame is not None and not scene.measure(frame).trustworthy:

@@ -41,6 +41,7 @@ class TextChannel(Channel):
         self.codes: CodeFinder | None = None  # made on the first R (on the slow lane, as OpenCV's wants)
         self.marked_at = float("-inf")  # the last read made elsewhere that the tracker counts as read
         self.noise = ctx.rules.text_noise  # noise is not said (`vision.textnoise`)
+        self.waiting = False  # the last read has lines read once only: they are read out at the next read
 
     def step(self, frame: np.ndarray, now: float) -> list[Say]:
         if self.view.published_at > self.marked_at:  # text read out by R or as a page
@@ -51,6 +52,8 @@ class TextChannel(Channel):
         if any(score >= self.tracker.min_score for _text, score in read):
             self.last_text_at = now
         new_lines = self.tracker.update(read)
+        self.waiting = any(score >= self.tracker.min_score and len(text.strip()) >= self.tracker.min_chars
+                           and not self.tracker.known(text) for text, score in read)
         if not new_lines:
             return []
         # One utterance per run: lines read together are not dropped one by one as stale.
@@ -85,9 +88,13 @@ class TextChannel(Channel):
             latest = self.ctx.models.describe_reader.read(frame)
         return text_part(text_lines(latest.spoken_lines) if self.noise else latest.spoken_lines)
 
+    def looks_again(self) -> bool:
+        return self.waiting
+
     def reset(self) -> None:
         """A new mode: the text already read is not read again when it is still in view (see `pause`)."""
         self.tracker.pause()
+        self.waiting = False
 
     def seen(self) -> dict[str, float]:
         return {"text": self.last_text_at} if self.last_text_at is not None else {}

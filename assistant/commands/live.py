@@ -46,7 +46,7 @@ def _live(args: argparse.Namespace, config: Config, source_spec: str, fps: float
         transcript.write(item)
 
     speech = app.open_speech(config, getattr(args, "wav", None), on_start=started,
-                             realtime=getattr(args, "wav_realtime", None))
+                             realtime=getattr(args, "wav_realtime", None), phrases=True)
     live: LiveAssistant | None = None
     try:
         try:

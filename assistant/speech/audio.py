@@ -213,6 +213,14 @@ class RecordingSink(BufferedSink):
     def first_sound_after(self, t: float) -> float | None:
         return next((p.at for p in self.played if p.at >= t), None)
 
+    def first_words_after(self, t: float, tone: Earcon | None = None) -> float | None:
+        """When the words of an utterance that began to play at `t` were first heard: after its `tone`, when
+        one was played first (`Utterance.toned`)."""
+        sound = self.first_sound_after(t)
+        if sound is None or tone is None:
+            return sound
+        return self.first_sound_after(sound + len(earcon(tone)) / SAMPLE_RATE - BLOCK / SAMPLE_RATE / 2)
+
     def last_sound(self) -> float | None:
         """When the last audible block finished playing."""
         return self.played[-1].at + self.played[-1].samples / SAMPLE_RATE if self.played else None
@@ -384,6 +392,17 @@ def find_tick(level: float) -> np.ndarray:
     return out.astype(np.float32)
 
 
+def pock(freq: float, seconds: float, volume: float = 0.18) -> np.ndarray:
+    """A soft, short tone: a sine and a little of its octave, 3 ms attack, decaying within `seconds` (a
+    struck sound, quieter than the others: it comes often, just before words)."""
+    n = int(SAMPLE_RATE * seconds)
+    t = np.arange(n) / SAMPLE_RATE
+    envelope = np.exp(-t / (seconds / 3)) * np.minimum(1.0, t / 0.003)
+    envelope[-int(0.005 * SAMPLE_RATE):] *= np.linspace(1, 0, int(0.005 * SAMPLE_RATE))  # ends at silence
+    return ((np.sin(2 * np.pi * freq * t) + 0.2 * np.sin(4 * np.pi * freq * t)) * envelope * volume).astype(
+        np.float32)
+
+
 def _gap() -> np.ndarray:
     return np.zeros(int(0.03 * SAMPLE_RATE), dtype=np.float32)
 
@@ -399,7 +418,6 @@ def _join(*parts: np.ndarray) -> np.ndarray:
 # Each earcon's recipe, from the level (0..1; only the light tone uses it) to its samples.
 EARCONS: dict[Earcon, Callable[[float], np.ndarray]] = {
     Earcon.MODE: lambda level: _join(tone(523, 0.08), tone(784, 0.1)),
-    Earcon.TEXT: lambda level: _join(tone(1047, 0.05), tone(1047, 0.05), tone(1319, 0.06)),
     Earcon.CAMERA_LOST: lambda level: _join(tone(660, 0.12), tone(440, 0.12), tone(330, 0.18)),
     Earcon.CAMERA_BACK: lambda level: _join(tone(330, 0.1), tone(440, 0.1), tone(660, 0.14)),
     # Pitch from 220 Hz in the dark to 880 Hz in bright light; long enough to join into one sound.
@@ -414,6 +432,10 @@ EARCONS: dict[Earcon, Callable[[float], np.ndarray]] = {
     Earcon.GUIDANCE_DARK: lambda level: tone(200, 0.25),
     Earcon.GUIDANCE_NO_PAGE: lambda level: _join(tone(262, 0.12), tone(262, 0.12)),
     Earcon.FIND_TICK: find_tick,  # pitch: how high the thing looked for is in the view
+    # A new person, thing or text in view, just before its words: short (the words wait for it) and soft.
+    Earcon.PERSON: lambda level: np.concatenate([pock(659, 0.035), pock(880, 0.045)]),  # two notes, rising
+    Earcon.THING: lambda level: pock(784, 0.06),
+    Earcon.TEXT: lambda level: np.concatenate([pock(1047, 0.03), pock(1047, 0.03), pock(1319, 0.04)]),  # three, high
     # An octave up: speak now; an octave down: the microphone has stopped listening (voice commands).
     Earcon.LISTEN: lambda level: _join(tone(880, 0.06), tone(1760, 0.09)),
     Earcon.HEARD: lambda level: _join(tone(1760, 0.06), tone(880, 0.09)),
@@ -425,3 +447,16 @@ if set(EARCONS) != set(Earcon):  # checked at import: an earcon without a recipe
 def earcon(name: Earcon, level: float = 0.5) -> np.ndarray:
     """The samples of one earcon."""
     return EARCONS[name](level)
+
+
+LEAD_KEPT = 0.01  # seconds of a voice's leading silence kept before its first sound (no click at the onset)
+SILENT = 0.01  # a sample quieter than this is silence
+
+
+def without_lead(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    """`samples` with their leading silence cut to `LEAD_KEPT` (a neural voice starts with 30 to 100 ms of
+    it: the first word comes that much sooner). Nothing audible is cut; silence stays silence."""
+    loud = np.flatnonzero(np.abs(samples) > SILENT)
+    if not len(loud):
+        return samples
+    return samples[max(0, int(loud[0]) - int(LEAD_KEPT * sample_rate)):]

@@ -9,6 +9,13 @@ the next chunk is synthesized while this one plays, and a stop cuts within
 a chunk. A voice that speaks itself (a speech service, `speaker.Speaker`) is given one piece at a time and
 told to cancel it the moment the utterance is cut or its subject leaves the view; should the service go
 away, the next back-end says so once, then that piece and the rest.
+
+The first words come as soon as they can: a phrase the phrase cache holds (`speech.phrases`: the phrases
+said most, made ahead in the user's voice and rate) is played from it, not synthesized; another's first
+clause is synthesized alone and heard while the rest is made (a neural voice takes twice as long for "A dog,
+ahead." as for "A dog,"); a voice's leading silence is cut. The tone of a new thing in view (a person, a
+thing, text) is played just before its words, when the queue comes to them (never over other words), at
+most once a second.
 """
 
 from __future__ import annotations
@@ -25,9 +32,10 @@ import numpy as np
 from assistant import i18n
 from assistant.common import Earcon, Kind, Priority
 from assistant.i18n import _
-from assistant.speech.audio import SAMPLE_RATE, AudioSink, earcon, panned
+from assistant.speech.audio import SAMPLE_RATE, AudioSink, earcon, panned, without_lead
+from assistant.speech.phrases import PhraseCache, VoiceKey, voice_key
 from assistant.speech.speaker import SERVICE_GONE, URGENCY, ServiceGone, Speaker, is_speaker, parts, say_through
-from assistant.speech.synth import Synthesizer, chunks
+from assistant.speech.synth import Synthesizer, chunks, first_clause
 from assistant.speech.voices import Piece, Voices
 
 log = logging.getLogger(__name__)
@@ -37,6 +45,8 @@ __all__ = ["Priority", "Speech", "SpeechStats", "Utterance"]
 
 NOT_REPEATED = frozenset({Kind.EARCON, Kind.CONTROL, Kind.MODE})  # `repeat()` says the last content, not these
 CONTENT = frozenset({Kind.TEXT, Kind.READ, Kind.DOCUMENT, Kind.CODE})  # text read: said in its own language
+FIRST_TONES = frozenset({Earcon.PERSON, Earcon.THING, Earcon.TEXT})  # a new thing in view: its tone, then its words
+TONE_GAP = 1.0  # seconds: at most one of the `FIRST_TONES` in this time (the words that follow still come)
 
 
 @dataclass
@@ -55,6 +65,7 @@ class Utterance:
     still_true: Callable[[], bool] | None = None  # about something in view: is it still there?
     started: Callable[[], None] | None = None  # called on the speech thread as it starts to play
     ended: Callable[[bool], None] | None = None  # called on the speech thread: heard to the end or not
+    toned: Earcon | None = None  # the tone played before the words (set on the speech thread when played)
 
     @property
     def tag(self) -> str:
@@ -82,7 +93,10 @@ class Speech:
     def __init__(self, synth: Synthesizer | Speaker, sink: AudioSink, rate: float = 1.0, volume: float = 1.0,
                  stale_seconds: float = 4.0, clock: Callable[[], float] = time.monotonic,
                  on_start: Callable[[Utterance], None] | None = None,
-                 on_end: Callable[[Utterance, bool], None] | None = None, voices: Voices | None = None) -> None:
+                 on_end: Callable[[Utterance, bool], None] | None = None, voices: Voices | None = None,
+                 phrases: PhraseCache | None = None) -> None:
+        """`phrases`: the phrase cache, which follows the user's voice and rate (None: every word is
+        synthesized when it is said)."""
         self.synth, self.sink = synth, sink
         # Without `voices`: `synth` for every language, no identification, the user's language as worked out at start.
         self.voices = voices or Voices(synth, i18n.language())
@@ -98,6 +112,10 @@ class Speech:
         self._cut = 0
         self._speaking: Utterance | None = None
         self._closed = False
+        self.phrases = phrases
+        self._key: VoiceKey | None = None  # the cache's key of the user's voice at the rate now
+        self._phrase_words: list[str] | None = None  # what the voice is given for each phrase of the cache
+        self._first_tone_at = float("-inf")
         self._thread = threading.Thread(target=self._run, name="speech", daemon=True)
         self._thread.start()
 
@@ -192,6 +210,15 @@ class Speech:
             speaking = self._speaking is not None and not self._cancelled(self._speaking)
             return bool(self._queue) or speaking or self.sink.pending() > 0
 
+    def phrases_ready(self, timeout: float) -> bool:
+        """Wait (at most `timeout` seconds) until the phrase cache holds the phrases of the voice and rate in
+        use; whether it does (False without a cache, or for a voice that needs none)."""
+        if self.phrases is None or voice_key(self.synth, self.rate, self.voices.user) is None:
+            return False
+        if self._phrase_words is not None:  # else the speech thread is pointing it at the voice as it starts
+            self._follow()  # a rate or voice changed since the last utterance
+        return self.phrases.ready(timeout)
+
     def wait_idle(self, timeout: float = 30.0) -> bool:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -207,6 +234,8 @@ class Speech:
             self._closed = True
             self._cond.notify()
         self._thread.join(timeout=2)
+        if self.phrases is not None:
+            self.phrases.close()
         try:
             self.synth.close()
             self.voices.close()
@@ -235,7 +264,24 @@ class Speech:
                 self._speaking = item
                 return item
 
+    def _follow(self) -> None:
+        """Point the phrase cache at the user's voice and rate now (a change of either is built afresh)."""
+        if self.phrases is None:
+            return
+        with self._cond:
+            synth, rate = self.synth, self.rate
+        key = voice_key(synth, rate, self.voices.user)
+        if key is not None and self._phrase_words is None:
+            self._phrase_words = [c for text in self.phrases.phrases
+                                  for piece in self.voices.plan(text, None, content=False) for c in chunks(piece.text)]
+        self._key = key
+        self.phrases.follow(key, self._phrase_words or [])
+
     def _run(self) -> None:
+        try:
+            self._follow()  # the phrases are looked for (and built) before the first words
+        except Exception:  # the cache is a help: without it, every word is synthesized
+            log.exception("The phrase cache could not follow the voice")
         while True:
             item = self._next()
             if item is None:
@@ -293,11 +339,14 @@ class Speech:
         if item.kind not in NOT_REPEATED:
             self.last = item
         self.stats.spoken += 1
+        if item.tone is not None and self._tone_due(item.tone):  # first: heard while the words are made
+            self._play(earcon(item.tone), SAMPLE_RATE)
+            item.toned = item.tone
         pieces = [] if item.audio is not None else self._pieces(item)
         if item.audio is not None:
             self._play(item.audio, SAMPLE_RATE)
-        if item.tone is not None:
-            self._play(earcon(item.tone), SAMPLE_RATE)
+        if pieces and self.phrases is not None:
+            self._follow()  # a rate key or another voice since the last utterance
         todo = list(pieces)
         while todo:
             piece = todo.pop(0)
@@ -313,17 +362,38 @@ class Speech:
                 return False
         return self._drained(item)
 
+    def _tone_due(self, tone: Earcon) -> bool:
+        """Whether `tone` is played: the tone of a new thing at most once every `TONE_GAP` seconds."""
+        if tone not in FIRST_TONES:
+            return True
+        now = self.clock()
+        if now - self._first_tone_at < TONE_GAP:
+            return False
+        self._first_tone_at = now
+        return True
+
     def _synthesized(self, synth: Synthesizer, item: Utterance, piece: Piece) -> bool:
         """One piece through a voice that gives samples, chunk by chunk into the sink (the next chunk is
-        synthesized while this one plays); False when the utterance was cut or its subject left the view."""
-        for chunk in chunks(piece.text):
+        synthesized while this one plays; a chunk the phrase cache holds is not synthesized; the first, when
+        it is not, is made a clause at a time; it starts without the voice's leading silence); False when
+        the utterance was cut or its subject left the view."""
+        phrases = self.phrases if synth is self.synth and item.kind not in CONTENT else None  # never text read
+        todo, first = chunks(piece.text), True
+        while todo:
+            chunk = todo.pop(0)
             if self._cancelled(item) or self._gone(item, started=True):
                 self.sink.clear()
                 return False
-            audio = synth.synthesize(chunk, self.rate, 1.0)
+            audio = phrases.lookup(self._key, chunk, synth.sample_rate) if phrases is not None else None
+            if audio is None:
+                if first:  # its first clause first: heard while the rest is made
+                    chunk, rest = first_clause(chunk)
+                    todo[:0] = [rest] if rest else []
+                audio = synth.synthesize(chunk, self.rate, 1.0)
             if self._cancelled(item):
                 return False
-            self._play(audio, synth.sample_rate)
+            self._play(without_lead(audio, synth.sample_rate) if first else audio, synth.sample_rate)
+            first = False
         return True
 
     def _through(self, speaker: Speaker, item: Utterance, piece: Piece) -> bool:

@@ -69,6 +69,14 @@ def chunks(text: str, limit: int = MAX_CHARS) -> list[str]:
     return out
 
 
+def first_clause(chunk: str) -> tuple[str, str]:
+    """`chunk` cut after its first clause ("Two cups," and "on the left."), so that a voice that works a
+    sentence at a time gives its first audio after a few words while the rest is made; (chunk, "") when it
+    is one clause."""
+    parts = CLAUSE_END.split(chunk, maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 and parts[0].strip() and parts[1].strip() else (chunk, "")
+
+
 class SynthError(RuntimeError):
     """A voice that cannot be used here; the message says why in one sentence."""
 
