@@ -40,9 +40,9 @@ def test_receipts_keep_word_boundaries(reader, dev_dir):
 
     ocr_dir = dev_dir / "ocr-dev"
     score, said = Score(), Score()
-    # Every other receipt, 16 of 32 (the suite's time): measured CER 0.029 and word recall 0.946 on these,
-    # 0.033 and 0.946 on all 32, 0.037 and 0.946 on the other 16.
-    for item in ground_truth(ocr_dir, "sroie")[::2]:
+    # Every fourth receipt, 8 of 32 (the suite's time; `assistant bench ocr` reads all 32): measured CER 0.019
+    # and word recall 0.953 on these, 0.037 and 0.940 on the 8 after each of them, 0.033 and 0.946 on all 32.
+    for item in ground_truth(ocr_dir, "sroie")[::4]:
         lines = reader.read(read_image(ocr_dir / item["file"])).spoken_lines
         score.add("\n".join(lines), item["text"])
         said.add("\n".join(text_lines(lines, ("en",))), item["text"])
