@@ -365,6 +365,27 @@ def test_guidance_as_tones_in_document_mode_plays_the_tone_and_the_worker_lives_
     assert live.ticks["document"] >= 3  # stepped on, tick after tick
 
 
+def test_framing_advice_waits_for_text_read_the_same_way_twice(models, clock, dev_dir):
+    """A receipt whose lines run off the left edge gets its advice on the second read that agrees, not on a
+    new view's first read: the advice would go before, and hold back, what came into view with it ("Move
+    back." said over a can's label kept "A dog, ahead." waiting 800 ms in bench first-words)."""
+    from assistant.app import channel_context
+    from assistant.capture.images import read_image
+    from assistant.channels.guidance import GuidanceChannel
+
+    loaded, _ = models
+    receipt = read_image(dev_dir / "ocr-dev" / "sroie_000.jpg")
+    cut = cv2.resize(receipt[: receipt.shape[0] // 3, receipt.shape[1] // 3:], (640, 480))
+    channel = GuidanceChannel(channel_context(Config(), loaded, clock=clock))
+    first = channel.step(cut, clock.advance(0.5))
+    assert first == [] and channel.looks_again()  # read once: the next frame is read at once
+    again = channel.step(cut, clock.advance(0.1))
+    assert [s.text for s in again] in (["Text cut off on the left, move the camera left."], ["Move back."])
+    assert not channel.looks_again()
+    # Another view's text, read once, is not advised on either.
+    assert channel.step(scene_image("page")[:, :200], clock.advance(5.0)) == []
+
+
 def test_no_framing_guidance_without_text_really_read(models, live_loop, clock):
     """A wall, a table top, a lawn or an empty sheet (scikit-image's real photos of brick, gravel and grass;
     a blank sheet with sensor noise) and photos of things without text: no "Move back." or any other framing

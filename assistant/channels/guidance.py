@@ -31,11 +31,22 @@ class GuidanceChannel(Channel):
         self.view, self.guide = ctx.services.text, ctx.services.guide
         self.rate = ctx.config.vision.ocr_rate
         self.min_score = ctx.config.vision.ocr_min_score
+        self.before: frozenset[str] = frozenset()  # what the last read read
+        self.waiting = False  # the last read read text the one before it had not: it waits for the next
 
     def step(self, frame: np.ndarray, now: float) -> list[Say]:
         result = self.view.read(frame)
-        # Only text really read (characters, with confidence) is guided towards: a blank wall or a table
-        # top that the detector takes for text is not.
-        boxes = [f.box for f in result.fragments if f.score >= self.min_score and recognised(f.text)]
+        # Only text really read is guided towards: characters, with confidence, read the same way twice in a
+        # row, as the text channel reads a line out (a blank wall or a table top that the detector takes for
+        # text is not; nor is a new view's first read, whose advice would come before, and hold back, what
+        # came into view: "Move back." said over a can's label kept "A dog, ahead." waiting 800 ms).
+        read = [f for f in result.fragments if f.score >= self.min_score and recognised(f.text)]
+        texts = frozenset(" ".join(f.text.split()).lower() for f in read)
+        boxes = [f.box for f in read if " ".join(f.text.split()).lower() in self.before]
+        self.before, self.waiting = texts, bool(texts - self.before)
         advice = framing.advise(boxes, frame.shape[1], frame.shape[0], scene.measure(frame)) if boxes else None
         return self.guide(advice)
+
+    def looks_again(self) -> bool:
+        """Text read once: the next frame is read at once, so that the advice is not late."""
+        return self.waiting
