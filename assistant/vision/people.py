@@ -26,7 +26,7 @@ import numpy as np
 
 from assistant.i18n import N_, _
 from assistant.vision import facestore, targets
-from assistant.vision.detection import Box, Detection
+from assistant.vision.detection import Box, Detection, area
 from assistant.vision.faceid import PROBABLY, SURE, FaceDescriber, align, eye_distance
 from assistant.vision.faces import Face
 from assistant.vision.facestore import FacesFileError, Problem, Saved
@@ -270,7 +270,7 @@ def faces_of(boxes: Sequence[Box | None], faces: Sequence[Face]) -> dict[int, Fa
 
 
 def _area(box: Box | None) -> float:
-    return 0.0 if box is None else (box[2] - box[0]) * (box[3] - box[1])
+    return 0.0 if box is None else area(box)
 
 
 def one_each(matches: dict[int, Match | None], held: Sequence[str] = ()) -> dict[int, Match | None]:

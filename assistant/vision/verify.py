@@ -36,7 +36,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.capture.images import ImageError
-from assistant.vision.detection import Box, Detection, iou
+from assistant.vision.detection import Box, Detection, area, intersection, iou
 from assistant.vision.merge import AGREE, FACE, SAME_THING_IOU, Hit, centre_in, one_each
 from assistant.vision.things import THINGS, Category, Part
 
@@ -106,7 +106,7 @@ def names_of(coco: str) -> frozenset[str]:
 
 
 def share(box: Box, width: float, height: float) -> float:
-    return max(0.0, (box[2] - box[0]) * (box[3] - box[1])) / max(1.0, width * height)
+    return max(0.0, area(box)) / max(1.0, width * height)
 
 
 def crop(frame: np.ndarray, box: Box) -> np.ndarray:
@@ -260,10 +260,8 @@ def _a_table(s: _Seen, said: Sequence[tuple[_Seen, bool | None]], rules: Rules) 
 
 def _inside(inner: Box, outer: Box) -> float:
     """The share of `inner`'s area that lies within `outer`."""
-    w = max(0.0, min(inner[2], outer[2]) - max(inner[0], outer[0]))
-    h = max(0.0, min(inner[3], outer[3]) - max(inner[1], outer[1]))
-    area = (inner[2] - inner[0]) * (inner[3] - inner[1])
-    return w * h / area if area > 0 else 0.0
+    size = area(inner)
+    return intersection(inner, outer) / size if size > 0 else 0.0
 
 
 def one_count(things: Sequence[Detection]) -> list[Detection]:
