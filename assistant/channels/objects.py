@@ -82,8 +82,8 @@ class ObjectsChannel(Channel):
         self.people = ctx.services.people
         self.namer = Namer(self.people)
         self.faces: list[Face] = []  # the faces of the last step
-        # What is said at all, and how (`vision.verify`); without a classifier, without a second look.
-        self.check = LiveCheck(getattr(ctx.models, "classifier", None), ctx.rules)
+        # What is said at all, and how (`vision.verify`), with the classifier's second look.
+        self.check = LiveCheck(ctx.models.classifier, ctx.rules)
         # Tracks that came with more than there was room to say (`most_salient`): tracked, so not said later
         # as new, and not said as gone either.
         self.unsaid: set[int] = set()

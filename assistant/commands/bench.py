@@ -28,19 +28,15 @@ BENCHES = {
     "describe": "assistant.bench.describe",
     "first-words": "assistant.bench.firstwords",
 }
-# What a benchmark takes past --frames, by its argument's name; any other given is a mistake, said at once.
-TAKES: dict[str, frozenset[str]] = {
-    "first-words": frozenset({"images", "json"}),
-    "describe": frozenset({"images", "json"}),  # a captions set's folder
-}
-ARGUMENTS = ("images", "json")
-if set().union(*TAKES.values()) - set(ARGUMENTS) or set(TAKES) - set(BENCHES):  # checked at import
-    raise ImportError("bench: TAKES names an argument or a benchmark there is not")
+# The benchmarks given paths (first-words: photos; describe: a captions set's folder) and --json on the command
+# line; any other given them is a mistake, said at once.
+TAKES_PATHS = frozenset({"first-words", "describe"})
+if TAKES_PATHS - set(BENCHES):  # checked at import
+    raise ImportError("bench: TAKES_PATHS names a benchmark there is not")
 
 
 def cmd_bench(args: argparse.Namespace, config: Config) -> int:
-    given = {name for name in ARGUMENTS if getattr(args, name, None)}
-    if given - TAKES.get(args.what, frozenset()):
+    if args.what not in TAKES_PATHS and (getattr(args, "images", None) or getattr(args, "json", False)):
         print(_("`assistant bench {what}` takes no photos and no --json.").format(what=args.what), file=sys.stderr)
         return 2
     module = importlib.import_module(BENCHES[args.what])
