@@ -40,9 +40,10 @@ class GuidanceChannel(Channel):
         # row, as the text channel reads a line out (a blank wall or a table top that the detector takes for
         # text is not; nor is a new view's first read, whose advice would come before, and hold back, what
         # came into view: "Move back." said over a can's label kept "A dog, ahead." waiting 800 ms).
-        read = [f for f in result.fragments if f.score >= self.min_score and recognised(f.text)]
-        texts = frozenset(" ".join(f.text.split()).lower() for f in read)
-        boxes = [f.box for f in read if " ".join(f.text.split()).lower() in self.before]
+        read = [(f.box, " ".join(f.text.split()).lower()) for f in result.fragments
+                if f.score >= self.min_score and recognised(f.text)]
+        boxes = [box for box, text in read if text in self.before]
+        texts = frozenset(text for _box, text in read)
         self.before, self.waiting = texts, bool(texts - self.before)
         advice = framing.advise(boxes, frame.shape[1], frame.shape[0], scene.measure(frame)) if boxes else None
         return self.guide(advice)
