@@ -34,7 +34,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -44,6 +44,9 @@ from assistant.capture.images import read_image
 from assistant.config import Config
 from assistant.paths import dev_data_dir
 from assistant.vision import textnoise, verify
+
+if TYPE_CHECKING:
+    from assistant.app import Described
 
 OFF = math.inf
 TARGETS = {"names_what_people_say": 0.78, "chair_i": 0.05, "chair_s": 0.08}
@@ -172,12 +175,12 @@ def is_real_text(line: str) -> bool:
                                      for w in textnoise.LETTERS.findall(line))
 
 
-def things_said(described: Any) -> str:
+def things_said(described: Described) -> str:
     """The parts of a describe answer that name things (`THINGS_PARTS`)."""
     return " ".join(described.part(name) for name in THINGS_PARTS)
 
 
-def score(tally: Tally, photo: chair.Photo, boxes: dict[str, list[float]], described: Any, read: Sequence[str],
+def score(tally: Tally, photo: chair.Photo, boxes: dict[str, list[float]], described: Described, read: Sequence[str],
           vocab: chair.Vocabulary) -> set[str]:
     """One answer into `tally`; the COCO things it named."""
     named = vocab.things(things_said(described))
