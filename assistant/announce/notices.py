@@ -6,8 +6,14 @@ back-end's name in `speech.backends.BACKENDS`, as `speech.synth.load_synth` repo
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from assistant.i18n import N_, _
+from assistant.vision.facestore import FacesFileError
 from assistant.vision.framing import Code
+
+if TYPE_CHECKING:
+    from assistant.vision.people import KnownPeople
 
 # How to move the camera so the text in view can be read, for each thing wrong with the framing.
 GUIDANCE: dict[Code, str] = {
@@ -47,3 +53,15 @@ def fallback_notice(backend: str) -> str:
     if backend in FALLBACKS:
         return _(FALLBACKS[backend])
     return _("Using the {voice} voice instead.").format(voice=backend)
+
+
+def forgotten(people: KnownPeople, name: str) -> tuple[bool, str]:
+    """Forget the face learned under `name` (a clean name, `facestore.clean_name`): whether it was forgotten,
+    and what is said of it. `assistant faces forget NAME` and X (or "forget NAME" said) in the live loop."""
+    try:
+        kept = people.forget(name)
+    except (FacesFileError, OSError) as exc:
+        return False, _("Nothing is forgotten. {why}").format(why=exc)
+    if kept is None:
+        return False, _("Nobody called {name} is known.").format(name=name)
+    return True, _("{name} is forgotten.").format(name=kept)

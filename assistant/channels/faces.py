@@ -25,6 +25,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from assistant.announce.notices import forgotten
 from assistant.announce.phrasing import people_arrival, who_words
 from assistant.announce.positions import where
 from assistant.channels.base import Channel, Context, Lane
@@ -130,13 +131,7 @@ class FacesChannel(Channel):
             return str(exc)
         if self.people is None:
             return _("Nobody is known by their face.")
-        try:
-            kept = self.people.forget(name)
-        except (FacesFileError, OSError) as exc:
-            return _("Nothing is forgotten. {why}").format(why=exc)
-        if kept is None:
-            return _("Nobody called {name} is known.").format(name=name)
-        return _("{name} is forgotten.").format(name=kept)
+        return forgotten(self.people, name)[1]
 
     def _learn(self, word: str, frame: np.ndarray | None, now: float) -> list[Say]:
         try:

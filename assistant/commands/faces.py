@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.announce.notices import forgotten
 from assistant.app import Models
 from assistant.config import Config
 from assistant.i18n import _, n_
@@ -126,13 +127,9 @@ def cmd_forget(args: argparse.Namespace, config: Config) -> int:
         if not args.name:
             _out(_("Name the person to forget, or use --all."), error=True)
             return 2
-        name = clean_name(args.name)
-        kept = people.forget(name)
-        if kept is not None:
-            _out(_("{name} is forgotten.").format(name=kept))
-            return 0
-        _out(_("Nobody called {name} is known.").format(name=name), error=True)
-        return 1
+        done, said = forgotten(people, clean_name(args.name))
+        _out(said, error=not done)
+        return 0 if done else 1
     except (FacesFileError, ValueError, OSError) as exc:
         _out(_("Nothing is forgotten. {why}").format(why=exc), error=True)
         return 1
