@@ -37,10 +37,14 @@ class TextTracker:
         self.announced: list[_Seen] = []
         self.paused_at: float | None = None
 
+    def counted(self, lines: Iterable[tuple[str, float]]) -> list[tuple[str, float]]:
+        """The (text, score) lines a run counts: confident enough, and long enough."""
+        return [(t.strip(), s) for t, s in lines if s >= self.min_score and len(t.strip()) >= self.min_chars]
+
     def update(self, lines: Iterable[tuple[str, float]]) -> list[str]:
         """Feed one OCR run's (text, score) lines; returns the lines to read out now, in the order given."""
         now = self.resume()
-        run = [(t.strip(), s) for t, s in lines if s >= self.min_score and len(t.strip()) >= self.min_chars]
+        run = self.counted(lines)
         self.runs.append(run)
         self.announced = [a for a in self.announced if now - a.last_seen < self.repeat_after]
         out: list[str] = []
@@ -56,6 +60,11 @@ class TextTracker:
                 self.announced.append(_Seen(best, best_score, now))
                 out.append(best)
         return out
+
+    def unread(self, lines: Iterable[tuple[str, float]]) -> bool:
+        """Whether a run's lines hold one it counts that has not been read out (read once, it waits for the
+        next run)."""
+        return any(not self.known(text) for text, _score in self.counted(lines))
 
     def known(self, text: str) -> bool:
         """Whether a line like `text` has been read out (and is still held as read)."""

@@ -52,8 +52,7 @@ class TextChannel(Channel):
         if any(score >= self.tracker.min_score for _text, score in read):
             self.last_text_at = now
         new_lines = self.tracker.update(read)
-        self.waiting = any(score >= self.tracker.min_score and len(text.strip()) >= self.tracker.min_chars
-                           and not self.tracker.known(text) for text, score in read)
+        self.waiting = self.tracker.unread(read)
         if not new_lines:
             return []
         # One utterance per run: lines read together are not dropped one by one as stale.
