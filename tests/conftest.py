@@ -184,7 +184,9 @@ def speech_service(sound_server) -> Iterator:
                                 autospawn=False)
     said = threading.Event()
     try:
-        client.speak("Ready.", callback=lambda kind, **_: said.set(), event_types=("end", "cancel"))
+        # Every event of the connection: a per-message callback is registered after the message is sent.
+        client._conn.set_callback(lambda message, sender, kind, **_: kind in ("end", "cancel") and said.set())  # noqa: SLF001
+        client.speak("Ready.")
         said.wait(15)
     finally:
         client.close()
