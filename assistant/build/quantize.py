@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,6 +37,11 @@ class _PerTensorNote(logging.Filter):
         return True
 
 
+_NOTE = _PerTensorNote()
+_quiet_lock = threading.Lock()
+_quieting = 0  # quantizations under way
+
+
 @contextmanager
 def quiet_notes() -> Iterator[None]:
     """While quantizing: onnxruntime's own log at errors only (its sessions warn, for the PP-OCR detector,
@@ -44,15 +50,20 @@ def quiet_notes() -> Iterator[None]:
     to the debug log. Every error still shows."""
     import onnxruntime as ort
 
-    note = _PerTensorNote()
-    root = logging.getLogger()
-    ort.set_default_logger_severity(ERROR)
-    root.addFilter(note)
+    global _quieting
+    with _quiet_lock:  # the build quantizes on two threads: quiet until the last of them is done
+        if _quieting == 0:
+            ort.set_default_logger_severity(ERROR)
+            logging.getLogger().addFilter(_NOTE)
+        _quieting += 1
     try:
         yield
     finally:
-        root.removeFilter(note)
-        ort.set_default_logger_severity(WARNING)
+        with _quiet_lock:
+            _quieting -= 1
+            if _quieting == 0:
+                logging.getLogger().removeFilter(_NOTE)
+                ort.set_default_logger_severity(WARNING)
 
 
 def quantize_static_qdq(source: Path, target: Path, inputs: Iterable[dict[str, np.ndarray]],
