@@ -48,10 +48,10 @@ stamp=".venv/.assistant-installed-${EXTRAS:-run}"
 # moves them forward), so the next machine installs what passed here.
 # pip's note that a package index configured on this machine (a local mirror) does not hold a package is not
 # a failure: it is left out; everything else pip says is shown.
-# --no-compile: Python writes the bytecode of the modules it imports as it first imports them, not all of them
-# now (8 s of a 29 s install).
+# pip writes every module's bytecode as it installs (8 s of a 29 s install): Python may not write it later
+# (PYTHONDONTWRITEBYTECODE), and without it every process of the test suite compiles what it imports (30 s).
 quiet_pip() {
-  .venv/bin/python -m pip install -q --disable-pip-version-check --no-compile -c constraints.txt "$@" \
+  .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt "$@" \
     2> >(grep -v "^WARNING: Location '.*' is ignored: it is neither a file nor a directory\.$" >&2)
 }
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
