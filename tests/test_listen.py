@@ -145,12 +145,14 @@ def test_always_on_listening_drops_what_does_not_start_with_the_wake_word(recogn
     ("de", "de", "beschreibe", Match(Command.DESCRIBE)),
     ("es", "es", "línea siguiente", Match(Command.NEXT_LINE)),
 ])
-def test_commands_that_only_a_beam_search_hears_are_heard(language, voice, said, command):
+def test_commands_that_only_a_beam_search_hears_are_heard(recogniser, language, voice, said, command):
     """espeak-ng's own voice of each language, in a quiet room: each decoded greedily (beam 1), as the
     recogniser first did, was no command; with a beam search of five it is the command said."""
-    from assistant.listen.recogniser import Recogniser
-
-    heard = Recogniser(language, threads=2).hear(*espeak(said, voice))
+    recogniser.use(language)
+    try:
+        heard = recogniser.hear(*espeak(said, voice))
+    finally:
+        recogniser.use("en")
     assert Match(heard.command, heard.argument) == command, heard.text
 
 
