@@ -278,14 +278,14 @@ def test_a_check_that_crashes_reports_itself_and_the_others_still_run(capsys, mo
 # --- 5. clean exits --------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_quitting_while_reading_never_aborts(tmp_path, receipt):
-    """Six times: forty R presses, then Q, while receipts are in view. It used to abort ("terminate called
-    without an active exception") in 5 runs of 6: six clean runs would come by chance once in 46,000."""
+    """Four times: forty R presses, then Q, while receipts are in view. It used to abort ("terminate called
+    without an active exception") in 5 runs of 6: four clean runs would come by chance once in 1,300."""
     frames = tmp_path / "frames"
     frames.mkdir()
     for i in range(30):
         shutil.copy(receipt, frames / f"{i:03d}.jpg")
     env = empty_home(tmp_path)
-    for attempt in range(6):
+    for attempt in range(4):
         done = cli("run", "--camera", str(frames), "--voice-engine", "piper", "--wav", str(tmp_path / "q.wav"),
                    stdin="r\n" * 40 + "q\n", env=env)
         assert done.returncode == 0, (attempt, done.returncode, done.stderr[-1500:])
