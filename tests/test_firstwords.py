@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import replace
 
 import cv2
@@ -20,7 +21,7 @@ from harness import Clock
 from assistant.cli import main
 from assistant.common import Earcon, Kind, Priority
 from assistant.config import Config
-from assistant.speech.audio import BLOCK, SAMPLE_RATE, RecordingSink, earcon
+from assistant.speech.audio import SAMPLE_RATE, RecordingSink, earcon
 from assistant.speech.phrases import PhraseCache, file_name, voice_key, wav_bytes, write_phrases
 from assistant.speech.queue import Speech, Utterance
 from assistant.speech.synth import PiperSynth, TextSynth
@@ -86,33 +87,35 @@ def speaking(synth, **kwargs):
     return speech, sink, started
 
 
-def words_at(sink: RecordingSink, tone_at: float, tone: Earcon) -> float | None:
-    """When the words after a tone that began at `tone_at` begin."""
-    return sink.first_sound_after(tone_at + len(earcon(tone)) / SAMPLE_RATE - BLOCK / SAMPLE_RATE / 2)
+@contextmanager
+def cached_speech(piper, tmp_path, monkeypatch):
+    """Speech on `piper` with the phrase cache of `PHRASES` made and ready: (speech, sink, started, cache, what
+    the voice is asked from then on); closed after."""
+    cache = PhraseCache(PHRASES, root=tmp_path, settle=0.0, build=in_process(piper))
+    speech, sink, started = speaking(piper, phrases=cache)
+    try:
+        assert speech.phrases_ready(60)
+        yield speech, sink, started, cache, counting(monkeypatch, piper)
+    finally:
+        speech.close()
 
 
 # --- the tone and the words ------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_the_tone_comes_first_at_once_and_the_cached_words_right_after_it(piper, tmp_path, monkeypatch):
-    cache = PhraseCache(PHRASES, root=tmp_path, settle=0.0, build=in_process(piper))
-    speech, sink, started = speaking(piper, phrases=cache)
-    try:
-        assert speech.phrases_ready(60)
-        asked = counting(monkeypatch, piper)
+    with cached_speech(piper, tmp_path, monkeypatch) as (speech, sink, started, cache, asked):
         said = time.monotonic()
         speech.say("A person, ahead.", Priority.NEXT, Kind.LABEL, "person", tone=Earcon.PERSON)
         assert speech.wait_idle(10)
         tone_at = sink.first_sound_after(said)
         assert tone_at is not None and tone_at - said <= 0.2  # the tone: within 200 ms
-        word = words_at(sink, tone_at, Earcon.PERSON)
+        word = sink.first_words_after(said, Earcon.PERSON)
         assert word is not None and word - said <= 0.35  # the words: within 350 ms, after the tone
         assert started[-1][1].toned is Earcon.PERSON
         assert asked == [] and cache.hits == 1  # from the cache: the voice was not asked
         speech.say("A dog, ahead.", Priority.NEXT, Kind.LABEL, "dog", tone=Earcon.THING)
         assert speech.wait_idle(10)
         assert asked == ["A dog,", "ahead."]  # not cached: its first clause first, heard while the rest is made
-    finally:
-        speech.close()
 
 
 def lead(samples: np.ndarray, rate: int = SAMPLE_RATE) -> float:
@@ -298,17 +301,11 @@ def test_the_cache_is_made_by_a_process_of_its_own_in_the_users_cache_folder(pip
 
 @pytest.mark.slow
 def test_text_read_never_comes_from_nor_goes_to_the_cache(piper, tmp_path, monkeypatch):
-    cache = PhraseCache(PHRASES, root=tmp_path, settle=0.0, build=in_process(piper))
-    speech, sink, started = speaking(piper, phrases=cache)
-    try:
-        assert speech.phrases_ready(60)
-        asked = counting(monkeypatch, piper)
+    with cached_speech(piper, tmp_path, monkeypatch) as (speech, _sink, _started, cache, asked):
         speech.say("A person, ahead.", Priority.NEXT, Kind.TEXT)  # the same words, read off a sign
         assert speech.wait_idle(10)
         assert asked == ["A person,", "ahead."] and cache.hits == 0
         assert len(list(tmp_path.rglob("*.wav"))) == 2  # nothing written but the phrases
-    finally:
-        speech.close()
 
 
 # --- the objects channel's pace ------------------------------------------------------------------------------

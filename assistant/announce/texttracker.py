@@ -49,7 +49,7 @@ class TextTracker:
         self.announced = [a for a in self.announced if now - a.last_seen < self.repeat_after]
         out: list[str] = []
         for text, _score in run:
-            known = next((a for a in self.announced if similar(a.text, text)), None)
+            known = self._read_out(text)
             if known is not None:
                 known.last_seen = now
                 continue
@@ -64,11 +64,11 @@ class TextTracker:
     def unread(self, lines: Iterable[tuple[str, float]]) -> bool:
         """Whether a run's lines hold one it counts that has not been read out (read once, it waits for the
         next run)."""
-        return any(not self.known(text) for text, _score in self.counted(lines))
+        return any(self._read_out(text) is None for text, _score in self.counted(lines))
 
-    def known(self, text: str) -> bool:
-        """Whether a line like `text` has been read out (and is still held as read)."""
-        return any(similar(a.text, text) for a in self.announced)
+    def _read_out(self, text: str) -> _Seen | None:
+        """The line like `text` that has been read out (and is still held as read), if any."""
+        return next((a for a in self.announced if similar(a.text, text)), None)
 
     def resume(self) -> float:
         """The time now, the time paused (if it was) added to what was read: it is not time out of view."""
@@ -86,7 +86,7 @@ class TextTracker:
         for text in (t.strip() for t in lines):
             if len(text) < self.min_chars:
                 continue
-            known = next((a for a in self.announced if similar(a.text, text)), None)
+            known = self._read_out(text)
             if known is not None:
                 known.last_seen = now
             else:

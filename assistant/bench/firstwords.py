@@ -11,7 +11,6 @@ With `--json` the last line is `{"photos": N, "first_sound_ms": {"median", "max"
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import threading
 import time
@@ -32,6 +31,7 @@ from assistant.config import Config
 from assistant.speech.audio import RecordingSink
 from assistant.speech.queue import Speech, SpeechStats, Utterance
 from assistant.speech.synth import PiperSynth
+from assistant.textout import json_line
 
 FPS, EMPTY_SECONDS, SHOWN_SECONDS = 10.0, 2.0, 3.0
 GREY = 128  # the empty view between photos: nothing in it to say
@@ -202,5 +202,5 @@ def run(args: argparse.Namespace, config: Config) -> int:
     print(table(["measure", "ours", "baseline (no phrase cache, no tone)", "baseline / ours", "target"],
                 summary(ours, base)))
     if getattr(args, "json", False):
-        print(json.dumps(figures(ours.heard)))
+        print(json_line(figures(ours.heard)))
     return 0

@@ -40,7 +40,7 @@ from assistant.vision.detection import Detection
 from assistant.vision.faces import Face
 from assistant.vision.merge import FACE, Hit, centre_in, merge
 from assistant.vision.naming import Namer, News
-from assistant.vision.pace import VIEW_CHANGE, SlowRuns, thumbnail
+from assistant.vision.pace import SlowRuns, differs, thumbnail
 from assistant.vision.people import Naming, name_found
 from assistant.vision.things import plural_of
 from assistant.vision.verify import LiveCheck
@@ -97,7 +97,7 @@ class ObjectsChannel(Channel):
         view is as it was when they last ran; a person they found, when a face is seen in them."""
         assert self.detector is not None  # `step` does not look without it
         view = thumbnail(frame)
-        still = self.view is not None and float(np.abs(view - self.view).mean()) <= VIEW_CHANGE
+        still = not differs(view, self.view)
         if self.runs.due(still, now - self.coco_at, now):
             self.hits = self.detector.by_source(frame, self.slow)
             self.coco_at, self.view, still = now, view, True
@@ -197,8 +197,7 @@ class ObjectsChannel(Channel):
         # The view as the last run saw it: what that run found (and the faces since). A new view, none held,
         # or a face changed since it was last looked at (or the people taught): the detector looks at this frame.
         found: list[Detection] = [self._known(t) for t in self.tracker.present() if t.last_seen >= self.coco_at]
-        still = (frame is not None and self.view is not None and self.namer.settled()
-                 and float(np.abs(thumbnail(frame) - self.view).mean()) <= VIEW_CHANGE)
+        still = frame is not None and self.namer.settled() and not differs(thumbnail(frame), self.view)
         if frame is not None and self.detector is not None and not (still and found):
             self.width = float(frame.shape[1])
             seen, faces = self.detector.look(frame)
