@@ -299,6 +299,26 @@ def test_the_cache_is_made_by_a_process_of_its_own_in_the_users_cache_folder(pip
         speech.close()
 
 
+def test_a_phrase_not_made_is_a_miss_and_a_damaged_one_is_removed_to_be_made_again(piper, tmp_path):
+    """The cache's own files, as the speech thread looks them up: one made (the voice's audio back), one not
+    made yet (a miss), one damaged (removed, so the build makes it again; the voice says it meanwhile)."""
+    cache = PhraseCache(PHRASES, root=tmp_path, settle=0.0)
+    key = voice_key(piper, 1.0, "en")
+    assert key is not None
+    folder = tmp_path / key.folder
+    folder.mkdir()
+    audio = np.sin(np.arange(2205) / 5).astype(np.float32) * 0.5
+    (folder / file_name(PHRASES[0])).write_bytes(wav_bytes(audio, piper.sample_rate))
+    damaged = folder / file_name(PHRASES[1])
+    damaged.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
+    made = cache.lookup(key, PHRASES[0], piper.sample_rate)
+    assert made is not None and np.abs(made - audio).max() < 1e-4 and cache.hits == 1
+    assert cache.lookup(key, "A cat, ahead.", piper.sample_rate) is None and cache.misses == 1
+    assert cache.lookup(key, PHRASES[1], piper.sample_rate) is None and not damaged.exists()
+    assert cache.misses == 1 and cache.hits == 1
+    assert cache.lookup(key, PHRASES[0], piper.sample_rate + 1) is None  # another rate: not this voice's
+
+
 @pytest.mark.slow
 def test_text_read_never_comes_from_nor_goes_to_the_cache(piper, tmp_path, monkeypatch):
     with cached_speech(piper, tmp_path, monkeypatch) as (speech, _sink, _started, cache, asked):

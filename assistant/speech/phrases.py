@@ -217,15 +217,11 @@ class PhraseCache:
         path = self.root / key.folder / file_name(words)
         try:
             samples, rate = wav_samples(read_limited(path, MAX_PHRASE_BYTES))
-        except OSError as exc:
-            if isinstance(exc.__cause__, FileNotFoundError):  # not made (yet)
+        except (OSError, ValueError) as exc:  # ValueError: damaged
+            if isinstance(exc, OSError) and isinstance(exc.__cause__, FileNotFoundError):  # not made (yet)
                 self.misses += 1
                 return None
-            log.warning("A cached phrase could not be read (%s); it is made again.", exc)
-            path.unlink(missing_ok=True)
-            return None
-        except ValueError as exc:  # damaged: the voice says it, and it is made anew
-            log.warning("A cached phrase could not be read (%s); it is made again.", exc)
+            log.warning("A cached phrase could not be read (%s); it is made again.", exc)  # the voice says it
             path.unlink(missing_ok=True)
             return None
         if rate != sample_rate:
