@@ -6,7 +6,8 @@ Per language and noise: commands heard right, heard as another command (wrong), 
 language's word for it) by ten speakers, heard as stop; single words that are no command taken as one;
 milliseconds a command (wall clock, and CPU). Then the issue's targets, and the resident memory of the
 assistant's models, its voice and the recogniser. The noise is made here: pink and brown noise, a room's
-hum and rumble, from a fixed seed. `--frames N`: N commands and N words a language (a quick run).
+hum and rumble, each clip's from a seed of its own. `--frames N`: N commands and N words a language (a
+quick run).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from assistant.listen.sound import RATE, parse_wav, to_16k
 from assistant.textout import json_line
 
 SNRS = (20.0, 10.0)
+SEED = 33
 LEAD = 0.5  # seconds of room noise before and after what is said
 M = Command.MODE
 # language -> (spoken text, command, argument); the first is that language's "stop"
@@ -232,15 +234,16 @@ def _row(outcomes: list[Outcome], label: str) -> list[object]:
 def run(args: argparse.Namespace, config: Config) -> int:
     before_mb, with_mb, models, speech, recogniser = _loaded(config)
     voices = Voices()
-    rng = np.random.default_rng(33)
     outcomes: list[Outcome] = []
-    for language in COMMANDS:
+    for number, language in enumerate(COMMANDS):
         recogniser.use(language)
-        for trial in trials(language, args.frames):
+        for n, trial in enumerate(trials(language, args.frames)):
             said = voices.say(trial.speaker, trial.text)
             if said is None:
                 continue
-            clip = in_noise(said, trial.snr, rng)
+            # Each clip's noise from its own seed: the same noise every run, whatever the clips before it
+            # (Piper's voice varies a little from run to run, and with it the length of its clips).
+            clip = in_noise(said, trial.snr, np.random.default_rng((SEED, number, n)))
             started, cpu = time.perf_counter(), time.process_time()
             heard = recogniser.hear(clip, RATE)
             outcomes.append(Outcome(trial, heard.command, heard.argument, (time.perf_counter() - started) * 1000,
