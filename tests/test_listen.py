@@ -178,6 +178,25 @@ def test_the_hinted_words_are_taken_only_when_sure_and_never_for_quit_or_forget(
     assert decide(en, Transcript("Window."), Transcript("Window.", sure)) == ("Window.", None)
 
 
+def test_a_stop_is_taken_from_less_sure_hinted_words_and_a_short_piece_of_a_word_is_no_command():
+    """What the bench's clips held: German "stopp" in noise heard as "So." as it is and "Stopp." hinted
+    (-1.03); "Bleistift" hinted as "Lies." (-0.52); "rivière" as "Aide." (-0.52)."""
+    from assistant.listen.recogniser import HINT_LOGPROB, STOP_LOGPROB, Transcript, decide
+
+    de, fr = Matcher("de"), Matcher("fr")
+    between = (STOP_LOGPROB + HINT_LOGPROB) / 2
+    assert decide(de, Transcript("So."), Transcript("Stopp.", between)) == ("Stopp.", Match(Command.STOP))
+    assert decide(de, Transcript("So."), Transcript("Stopp.", STOP_LOGPROB - 0.1)) == ("So.", None)
+    assert decide(de, Transcript("So."), Transcript("Lauter.", between)) == ("So.", None)  # only stop
+    # The plain words said another command: a less sure stop does not override it.
+    assert decide(de, Transcript("Lauter."), Transcript("Stopp.", between)) == ("Lauter.", Match(Command.LOUDER))
+    sure = HINT_LOGPROB + 0.2
+    assert decide(de, Transcript("Bleistift."), Transcript("Lies.", sure)) == ("Bleistift.", None)
+    assert decide(fr, Transcript("Il y a une vieille."), Transcript("Aide.", sure)) == ("Il y a une vieille.", None)
+    assert decide(de, Transcript("Lies."), Transcript("Lies.", sure)) == ("Lies.", Match(Command.READ))
+    assert decide(de, Transcript("Lied."), Transcript("Lies.", sure)) == ("Lies.", Match(Command.READ))
+
+
 # --- bad files -------------------------------------------------------------------------------------------
 def test_a_bad_wav_gets_one_sentence_and_the_others_are_still_heard(tmp_path, spoken, capsys):
     junk = tmp_path / "junk.wav"
