@@ -298,25 +298,25 @@ def test_live_on_a_run_of_photos_names_only_what_describe_would(captions_photos,
     still = app.Still(config, models)
     off = replace(verify.RULES, judged=False, unnamed_labels=False)
 
-    def announced(rules: verify.Rules) -> tuple[list[set[str]], list[set[str]]]:
-        loop = live_loop(models, config, fps=5.0, rules=rules, settle=True)
-        live_named, described = [], []
-        for photo in photos[::3]:
-            image = read_image(folder / photo.file)
-            since = clock.now
-            loop.show(image, 4.0)
-            live_named.append(vocab.things(" ".join(loop.words("label", since=since))))
-            described.append(vocab.things(things_said(still.describe(image))))
-        loop.close()
-        return live_named, described
+    shown = photos[::3]
 
-    live_named, described = announced(verify.RULES)
+    def announced(rules: verify.Rules) -> list[set[str]]:
+        loop = live_loop(models, config, fps=5.0, rules=rules, settle=True)
+        live_named = []
+        for photo in shown:
+            since = clock.now
+            loop.show(read_image(folder / photo.file), 4.0)
+            live_named.append(vocab.things(" ".join(loop.words("label", since=since))))
+        loop.close()
+        return live_named
+
+    described = [vocab.things(things_said(still.describe(read_image(folder / photo.file)))) for photo in shown]
     scores = Scores()
-    for photo, named, said in zip(photos[::3], live_named, described):
+    for photo, named, said in zip(shown, announced(verify.RULES), described, strict=True):
         assert named <= said, (photo.file, named, said)
         scores.add(named, photo.said_by(photo.captions), set(photo.boxes).union(*photo.captions))
     assert scores.named >= 20 and scores.chair_i <= 0.05 and scores.chair_s <= 0.08, scores.row()
     unjudged = Scores()
-    for photo, named in zip(photos[::3], announced(off)[0]):
+    for photo, named in zip(shown, announced(off), strict=True):
         unjudged.add(named, photo.said_by(photo.captions), set(photo.boxes).union(*photo.captions))
     assert unjudged.phantoms > scores.phantoms, (unjudged.row(), scores.row())
