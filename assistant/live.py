@@ -382,12 +382,15 @@ class LiveAssistant:
     def _step_lane(self, lane: Lane, frame: np.ndarray, at: float | None = None, new_view: bool = False) -> None:
         """Step the due channels of `lane` on one frame (all of them on a `new_view`), saying what each
         returns as soon as it returns it (a new person is not kept waiting for the classifier's step; on the
-        lane's thread)."""
+        lane's thread). The channels are told the frame's capture time `at` (the clock's time if not given):
+        a thing is seen when the camera saw it, so that what is said of it stops on time when the loop
+        lags behind the camera (a loaded machine)."""
         now = self.clock()
+        seen_at = now if at is None else min(at, now)
         for channel in self.active(lane):
             if self._due(channel, now, new_view):
                 self.ticks[channel.name] += 1
-                says = self.attempt(channel.name, channel.failure, partial(channel.step, frame, now))
+                says = self.attempt(channel.name, channel.failure, partial(channel.step, frame, seen_at))
                 if says:
                     self._publish_seen(lane)  # first: what is said about a thing is checked against it
                     self.speak(says, at)

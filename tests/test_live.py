@@ -260,6 +260,26 @@ def test_preview_without_a_display_stays_off(monkeypatch, caplog):
     assert not preview.on and "No display for the preview window" in caplog.text
 
 
+def test_a_thing_is_seen_when_the_camera_saw_it_not_when_a_lagging_loop_got_to_it(models, live_loop, clock):
+    """On a loaded machine the loop steps a frame some time after the camera took it. What is said of a thing
+    must stop `STILL_IN_VIEW` after the camera last saw it, not after the loop last looked at it: both the
+    classifier's labels and the detectors' things are stamped with the frame's capture time."""
+    from assistant.live import STILL_IN_VIEW
+
+    loaded, _ = models
+    loop = live_loop(loaded, fps=10.0)
+    lag = 0.6
+    for name, image in (("cat", scene_image("chelsea")), ("person", scene_image("astronaut"))):
+        clock.now += 10.0
+        taken = clock.now - lag
+        loop.live.step_fast(taken, image)  # taken `lag` seconds before the loop got to it
+        clock.now = taken + STILL_IN_VIEW - 0.1
+        assert loop.live.in_view(name)
+        clock.now = taken + STILL_IN_VIEW + 0.1  # the loop looked at it less than STILL_IN_VIEW ago
+        assert not loop.live.in_view(name)
+    loop.close()
+
+
 def test_the_clip_on_a_fake_clock_announces_each_thing_once_and_a_corrupt_frame_is_survived(models, live_loop,
                                                                                              clock):
     """No threads: the clip's frames are fed in order at their own (fake) times, classifier at 10 per second

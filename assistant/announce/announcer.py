@@ -82,9 +82,10 @@ class Announcer:
         interval = statistics.median(b - a for a, b in zip(times, times[1:])) or 1e-3
         return max(2, min(self.hits_needed, int(self.window / interval + 1e-6) + 1))
 
-    def update(self, detections: Iterable[Detection]) -> list[Announcement]:
-        """Feed one frame's detections; returns what to announce now, best first."""
-        now = self.clock()
+    def update(self, detections: Iterable[Detection], now: float | None = None) -> list[Announcement]:
+        """Feed one frame's detections (`now`: when the frame was seen, the clock's time if not given);
+        returns what to announce now, best first."""
+        now = self.clock() if now is None else now
         self.frame_times.append(now)
         detections = list(detections)
         scores = merge_by_name(detections)

@@ -48,11 +48,12 @@ class ObjectTracker:
         self.tracks: list[Track] = []
         self._ids = itertools.count(1)
 
-    def update(self, detections: list[Detection], width: float,
-               looked: bool = False) -> tuple[list[Track], list[Track]]:
-        """Feed one frame's detections (with boxes), `looked` when every detector ran on it; returns the
-        tracks that became real now, and the real tracks that are gone now."""
-        now = self.clock()
+    def update(self, detections: list[Detection], width: float, looked: bool = False,
+               now: float | None = None) -> tuple[list[Track], list[Track]]:
+        """Feed one frame's detections (with boxes), `looked` when every detector ran on it, `now` when the
+        frame was seen (the clock's time if not given); returns the tracks that became real now, and the real
+        tracks that are gone now."""
+        now = self.clock() if now is None else now
         free = list(self.tracks)
         for det in sorted(detections, key=lambda d: -d.score):
             if det.box is None:

@@ -118,7 +118,7 @@ class ObjectsChannel(Channel):
         else:
             seen, self.hits, self.coco_at, self.view, self.faces = [], {}, -math.inf, None, []
             self.runs.forget()
-        born, gone = self.tracker.update(seen, self.width, looked=self.coco_at == now)
+        born, gone = self.tracker.update(seen, self.width, looked=self.coco_at == now, now=now)
         gone = [t for t in gone if t.id not in self.unsaid]  # not said as come: not said as gone
         gone_names = {t.id: self.namer.told.get(t.id) for t in gone}
         self.namer.keep({t.id for t in self.tracker.tracks})

@@ -41,7 +41,7 @@ class SceneChannel(Channel):
         # NEXT: a new object is said as soon as what is playing ends, ahead of queued text.
         # Too dark or too blurred to trust a label: nothing is seen (and what was seen goes absent).
         seen = self.classifier.detect(frame, 10) if scene.measure(frame).trustworthy else []
-        anns = [a for a in self.announcer.update(seen) if a.name not in self.in_view.covered]
+        anns = [a for a in self.announcer.update(seen, now) if a.name not in self.in_view.covered]
         kinds = self.announcer.categories
         keep = {d.name for d in unsaid_labels([Detection(a.name, a.score, kinds.get(a.name, "")) for a in anns],
                                               self.in_view.present)}
