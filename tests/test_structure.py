@@ -4,6 +4,7 @@ and the tables that several modules share agree with each other."""
 from __future__ import annotations
 
 import ast
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -30,8 +31,10 @@ def _type_checking_lines(tree: ast.AST) -> set[int]:
     return lines
 
 
+@functools.cache
 def import_graph() -> dict[str, set[str]]:
-    """Module -> the package modules it imports, anywhere in it (lazy imports in functions too)."""
+    """Module -> the package modules it imports, anywhere in it (lazy imports in functions too); read once for
+    the tests of this file (none of them changes it)."""
     modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
