@@ -82,9 +82,10 @@ def test_soak_bench_samples_memory_while_reading_receipts(capsys):
 
 
 def test_memory_bench_measures_each_command_in_its_own_process(capsys):
-    assert main(["bench", "memory", "--frames", "300"]) == 0
+    # 30 characters: the neural voice loads and speaks them unpunctuated (the bench's 20,000 are its own run).
+    assert main(["bench", "memory", "--frames", "30"]) == 0
     out = capsys.readouterr().out
-    say = row(out, "say, 300 characters without punctuation, neural voice")
+    say = row(out, "say, 30 characters without punctuation, neural voice")
     assert 50 < float(say[0]) < 3000 and say[-1] == "ok"
     big = row(out, "classify a 20000 x 20000 PNG")
     assert 50 < float(big[0]) < 800 and big[-1].startswith("refused: big.png is too large to read (20000 x 20000")
@@ -97,7 +98,9 @@ def test_memory_bench_measures_each_command_in_its_own_process(capsys):
 
 
 def test_detector_bench_times_fp32_and_int8_and_scores_people(capsys):
-    assert main(["bench", "detector", "--frames", "12"]) == 0
+    # 5 photos, the fewest with a person in them (on 4, recall and precision are nan); the int8 CenterNet,
+    # when it is not built, is quantized on as many calibration views.
+    assert main(["bench", "detector", "--frames", "5"]) == 0
     out = capsys.readouterr().out
     fp32 = float(row(out, "SSD-MobileNetV2 Open Images, 300 x 300, fp32")[0])
     int8 = float(row(out, "SSD-MobileNetV2 Open Images, 300 x 300, int8 (used)")[0])

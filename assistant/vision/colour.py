@@ -10,6 +10,7 @@ bounded.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import cv2
 import numpy as np
@@ -48,7 +49,13 @@ def _lab(bgr: np.ndarray) -> np.ndarray:
 _REFS = [*NAMES.items(), *EXTRA]
 _REF_NAMES = sorted(NAMES)
 _REF_INDEX = np.array([_REF_NAMES.index(name) for name, _ in _REFS])
-_REF_LAB = _lab(np.array([[b, g, r] for _, (r, g, b) in _REFS], np.float32) / 255.0)
+
+
+@cache
+def _ref_lab() -> np.ndarray:
+    """The centres in CIELAB, made at the first colour asked: OpenCV builds its Lab tables at its first Lab
+    conversion (about 0.1 s of CPU), which every start of the live loop paid at import, colour asked or not."""
+    return _lab(np.array([[b, g, r] for _, (r, g, b) in _REFS], np.float32) / 255.0)
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,7 @@ def dominant(frame_bgr: np.ndarray, balance: bool = True) -> list[Colour]:
     if balance:
         centre = centre * white_balance(frame_bgr)
     lab = _lab(centre).reshape(-1, 3)
-    diff = lab[:, None, :] - _REF_LAB[None, :, :]
+    diff = lab[:, None, :] - _ref_lab()[None, :, :]
     dist = diff[..., 0] ** 2 + 0.8 * (diff[..., 1] ** 2 + diff[..., 2] ** 2)
     nearest = _REF_INDEX[dist.argmin(axis=1)]
     counts = np.bincount(nearest, minlength=len(_REF_NAMES)) / len(nearest)
