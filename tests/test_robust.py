@@ -91,6 +91,21 @@ def test_speaking_through_the_speech_service_opens_no_internet_socket(speech_ser
     assert recorder.stop().heard_between(start, time.monotonic()) > 0.5
 
 
+def test_the_trace_sees_an_internet_socket_of_a_thread_and_of_a_child_process():
+    """What the tests above rely on: the traced run's internet sockets are seen, from a thread of its own and
+    from a process it starts, and a Unix socket is not one."""
+    from assistant.offline import internet_sockets
+
+    code = ("import socket, subprocess, sys, threading; socket.socket(socket.AF_UNIX).close(); "
+            "t = threading.Thread(target=lambda: socket.socket(socket.AF_INET6).close()); t.start(); t.join(); "
+            "subprocess.run([sys.executable, '-c', 'import socket; socket.socket(socket.AF_INET).close()'])")
+    sockets, done = internet_sockets([sys.executable, "-c", code], 60)
+    assert done.returncode == 0, done.stderr
+    assert len([line for line in sockets if line.split()[1].startswith("socket(AF_INET6")]) == 1, sockets
+    assert len([line for line in sockets if line.split()[1].startswith("socket(AF_INET,")]) == 1, sockets
+    assert len({line.split()[0] for line in sockets if line.split()[1].startswith("socket(")}) == 2, sockets
+
+
 def test_check_proves_offline_from_outside_python(capsys):
     assert main(["check", "--no-camera"]) == 0
     out = capsys.readouterr().out
