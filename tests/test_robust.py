@@ -124,8 +124,9 @@ def test_text_is_chunked_before_any_voice_sees_it():
 
 
 def test_saying_long_text_without_punctuation_stays_small(tmp_path):
-    """A neural voice given 1,000 characters at once took 1.4 GB; chunked, 1,600 stay well under 800 MB."""
-    text = " ".join(["unpunctuated"] * 125)
+    """A neural voice given 1,000 characters at once took 1.4 GB (it still does: 1,424 MB with the chunks made
+    as long as the text); chunked, those 1,000 stay well under 800 MB."""
+    text = " ".join(["unpunctuated"] * 77)  # 1,001 characters, 55 seconds of speech
     peak, done = peak_mb("say", "--voice-engine", "piper", text, "--wav", str(tmp_path / "long.wav"))
     assert done.returncode == 0, done.stderr[-1000:]
     assert peak < 800, peak
