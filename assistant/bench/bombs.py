@@ -18,9 +18,9 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
 
 
-def png(path: Path, width: int, height: int) -> None:
-    """A valid grey PNG of any size, compressed a row at a time."""
-    packer = zlib.compressobj(9)
+def png(path: Path, width: int, height: int, level: int = 9) -> None:
+    """A valid grey PNG of any size, compressed a row at a time (at zlib's `level`: 9, the smallest file)."""
+    packer = zlib.compressobj(level)
     row = b"\x00" + b"\x80" * width
     body = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
     header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
