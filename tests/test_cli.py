@@ -130,7 +130,13 @@ def test_engine_flags_set_their_own_setting():
         parse(["say", "hi", "--voice-engine", "festival"])
 
 
-def test_check_reports_each_requirement(capsys):
+def test_check_reports_each_requirement(capsys, monkeypatch):
+    from assistant import offline
+
+    def internet_sockets(argv, timeout, env=None, stdin=""):  # traced for real by test_robust.py's check test
+        return [], subprocess.CompletedProcess(argv, 0, "", "")
+
+    monkeypatch.setattr(offline, "internet_sockets", internet_sockets)
     assert main(["check", "--no-camera"]) == 0
     out = capsys.readouterr().out
     for what in ("Python", "package onnxruntime", "onnxruntime providers", "model lite0-int8", "neural voice",
@@ -208,3 +214,22 @@ def test_language_is_a_global_option_that_sets_the_users_language(capsys):
         main(["--language", "xx", "say", "--dry-run", "x"])
     assert refused.value.code == 2
     assert "argument --language: 'xx' is not a language the assistant knows" in capsys.readouterr().err
+
+
+def test_a_kept_wheel_is_hashed_once_and_an_npm_tarball_by_both_its_hashes(monkeypatch):
+    """`check` hashes every kept package: a wheel has only PyPI's SHA-256, and its 220 MB were also put
+    through a SHA-512 nobody compared. An npm tarball is still held to both."""
+    import base64
+    import hashlib
+
+    from assistant.vision import manifest
+
+    data = [b"a package"]
+    sha256 = hashlib.sha256(data[0]).hexdigest()
+    npm = "sha512-" + base64.b64encode(hashlib.sha512(data[0]).digest()).decode("ascii")
+    made, sha512 = [], hashlib.sha512
+    monkeypatch.setattr(manifest.hashlib, "sha512", lambda *a: made.append(1) or sha512(*a))
+    assert manifest.Pin("x==1", "x.whl", sha256).matches(data) and made == []
+    assert not manifest.Pin("x==1", "x.whl", "0" * 64).matches(data)
+    assert manifest.Pin("@x/y@1", "y.tgz", sha256, npm).matches(data) and made == [1]
+    assert not manifest.Pin("@x/y@1", "y.tgz", sha256, npm[:-4] + "AAA=").matches(data)

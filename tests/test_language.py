@@ -6,9 +6,11 @@ voice."""
 from __future__ import annotations
 
 import ast
+import io
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -138,12 +140,19 @@ def test_each_language_is_said_by_its_own_voice_and_a_switch_is_named_once(ident
                                      "principale.")
 
 
-def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin, capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
+@pytest.fixture
+def run(capsys, monkeypatch) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """The command line, run in this process (its words are under test, not the process): stdin as bytes, as
+    a terminal or a pipe gives them."""
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8"))
+        status = main(list(args))
+        said = capsys.readouterr()
+        return subprocess.CompletedProcess(list(args), status, said.out, said.err)
+    return run
 
 
-def test_say_dry_run_json_gives_each_piece_its_language_and_voice():
+def test_say_dry_run_json_gives_each_piece_its_language_and_voice(run):
     lines = ["Bitte schließen Sie die Tür hinter sich, danke.", "Please close the door behind you, thank you."]
     done = run("--config", "/dev/null/none", "say", "--dry-run", "--json", "-", stdin="\n".join(lines) + "\n")
     assert done.returncode == 2  # a missing config named on the command line is an error, as ever
@@ -156,7 +165,7 @@ def test_say_dry_run_json_gives_each_piece_its_language_and_voice():
     assert plain.stdout.splitlines() == ["German.", lines[0]]  # only the words the voices get
 
 
-def test_dutch_numbers_are_left_to_the_dutch_voice():
+def test_dutch_numbers_are_left_to_the_dutch_voice(run):
     """Issue 29.4: Dutch has no number words here, and its prices were given to the Dutch voice in English
     ("Totaal twelve euros fifty cents"), whether Dutch was the user's language or text identified as Dutch.
     The digits go to espeak-ng's Dutch as written; a barcode only is cut into groups, each digit apart."""

@@ -212,6 +212,35 @@ def test_configuration_errors_are_in_the_language_the_config_file_names(language
     assert not english_heard(output, language, fragments(language), shared_words(), home), output
 
 
+@pytest.fixture(scope="module")
+def worked_once() -> dict[tuple, object]:
+    """What `check` works out the same in every language, by the first `check` of this file."""
+    return {}
+
+
+@pytest.fixture
+def check_once(worked_once, monkeypatch) -> None:
+    """The first `check` of this file traces its child and hashes the models and kept packages for real; the
+    others are handed those outcomes: the child runs with `-q` and prints nothing, and a hash is the same in
+    every language. Whether they are right is test_robust.py's, test_cli.py's and test_setup.py's to test;
+    the words each line says of them are this file's."""
+    from assistant import offline
+    from assistant.vision import manifest
+
+    def once(key: tuple, work):
+        if key not in worked_once:
+            worked_once[key] = work()
+        return worked_once[key]
+
+    trace, sha256_file, problem = offline.internet_sockets, manifest.sha256_file, manifest.Pin.problem
+    monkeypatch.setattr(offline, "internet_sockets", lambda argv, timeout, env=None, stdin="": once(
+        ("trace",), lambda: trace(argv, timeout, env, stdin)))
+    monkeypatch.setattr(manifest, "sha256_file", lambda path: once(("sha256", path), lambda: sha256_file(path)))
+    monkeypatch.setattr(manifest.Pin, "problem", lambda pin, path: once(("pin", pin, path),
+                                                                          lambda: problem(pin, path)))
+
+
+@pytest.mark.usefixtures("check_once")
 def test_check_says_its_lines_in_the_users_language(home, monkeypatch, capsys):
     fragments_ = {language: fragments(language) for language in LANGUAGES}
     shared = shared_words()
@@ -222,6 +251,7 @@ def test_check_says_its_lines_in_the_users_language(home, monkeypatch, capsys):
         assert not heard, f"{language}: {heard}"
 
 
+@pytest.mark.usefixtures("check_once")
 def test_both_ears_hear_english_on_the_same_runs(home, monkeypatch, capsys):
     """In English each of these runs is heard as English: the test above could fail."""
     shared, fragments_ = shared_words(), fragments("fr")
