@@ -53,6 +53,32 @@ def test_receipts_keep_word_boundaries(reader, dev_dir):
     assert said.word_recall >= 0.90 and score.word_recall - said.word_recall <= 0.02, said.word_recall
 
 
+def test_the_edit_distance_the_scores_use_is_the_textbook_one():
+    """`textdist.levenshtein` works a column at a time on bit sets; here against the table filled cell by cell."""
+    import random
+
+    from assistant.textdist import levenshtein
+
+    def by_cell(a: str, b: str) -> int:
+        previous = list(range(len(b) + 1))
+        for i, ca in enumerate(a, 1):
+            current = [i]
+            for j, cb in enumerate(b, 1):
+                current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+            previous = current
+        return previous[-1]
+
+    assert levenshtein("kitten", "sitting") == levenshtein("sitting", "kitten") == 3
+    assert levenshtein("", "abc") == levenshtein("abc", "") == 3 and levenshtein("", "") == 0
+    rng = random.Random(5)
+    for n in range(3000):
+        letters = "ab" if n % 2 else "abcé 1\n"
+        a, b = ("".join(rng.choice(letters) for _ in range(rng.randint(0, 14))) for _ in range(2))
+        assert levenshtein(a, b) == by_cell(a, b), (a, b)
+    long_a, long_b = ("".join(rng.choice("abcdefgh ") for _ in range(300)) for _ in range(2))
+    assert levenshtein(long_a, long_b) == by_cell(long_a, long_b)  # wider than a machine word
+
+
 def test_a_page_is_read_line_by_line_in_order(reader, page_path):
     lines = reader.read(read_image(page_path)).spoken_lines
     assert lines[:3] == ["Region-based segmentation", "Let us first determine markers of the coins and the",
