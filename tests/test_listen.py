@@ -85,12 +85,28 @@ def spoken(tmp_path_factory, piper) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def recogniser():
-    from assistant.listen.recogniser import Recogniser
+    """Loaded once. Each clip is transcribed once in each language: the same samples, language and listening
+    again get the words Whisper gave them (its decoding has no chance in it), so a clip that two tests hear
+    (a file `listen` reads, then `hear` on the same file) costs one transcription; the command in the words,
+    and the log, are worked out afresh each time."""
+    import hashlib
+
+    from assistant.listen.recogniser import Recogniser, Transcript
 
     try:
-        return Recogniser("en", threads=2)
+        loaded = Recogniser("en", threads=2)
     except ModelError as exc:
         pytest.fail(f"the recogniser is not built here ({exc}): run `assistant models build`")
+    transcribe, done = loaded.transcribe, {}
+
+    def once(audio: np.ndarray, wake: bool = False) -> tuple[Transcript, Transcript]:
+        key = (hashlib.sha256(np.ascontiguousarray(audio).data).hexdigest(), tuple(loaded.hint), loaded.language, wake)
+        if key not in done:
+            done[key] = transcribe(audio, wake)
+        return done[key]
+
+    loaded.transcribe = once
+    return loaded
 
 
 @pytest.fixture
