@@ -120,16 +120,16 @@ def _other_int8_kernels() -> RapidReader:
     return reader
 
 
-def test_the_page_reads_the_same_whatever_the_int8_kernels_and_sensor_noise(page):
+def test_the_page_reads_the_same_whatever_the_int8_kernels_and_sensor_noise(page, reader):
     """A faint line of scikit-image's page scored 0.50 +- 0.03 against the detector's 0.5 box cut when boxes
     were scored over their rectangle: on another CPU (or here, with unfused int8 kernels, or one grey level
     of noise) the straightened page lost it. Scored over the detected region, every line keeps a wide margin."""
     frame = on_table(page, 0.85)
     noisy = np.clip(frame.astype(np.int16) + np.random.default_rng(2).integers(-1, 2, frame.shape), 0, 255)
-    for reader, view in ((_other_int8_kernels(), frame), (RapidReader(max_side=1600), noisy.astype(np.uint8))):
-        document = read_document(view, reader)
+    for each, view in ((_other_int8_kernels(), frame), (reader, noisy.astype(np.uint8))):
+        document = read_document(view, each)
         same = Score()
-        same.add(document.text.text, reader.read(view).text)
+        same.add(document.text.text, each.read(view).text)
         assert same.word_recall >= 0.9 and document.line_count >= 7, document.text.text
 
 

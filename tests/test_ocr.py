@@ -132,12 +132,11 @@ def test_live_reader_rereads_only_lines_that_changed(dev_dir, monkeypatch):
     assert live.read(scenes[1]).text == other.text
 
 
-def test_each_use_gets_its_models_and_a_missing_model_falls_back_to_v5(monkeypatch, tmp_path, caplog):
-    from assistant.app import Models
+def test_each_use_gets_its_models_and_a_missing_model_falls_back_to_v5(reader, monkeypatch, tmp_path, caplog):
     from assistant.vision.ocr import RapidReader
 
     assert make_reader(Config(), reuse=True).model == "ppocrv6-tiny"  # live: fast
-    assert Models(Config()).document_reader.model == "ppocrv6-small"  # R, read, document: accurate
+    assert reader.model == "ppocrv6-small"  # R, read, document (`Models.document_reader`): accurate
     monkeypatch.setenv("ASSISTANT_MODELS_DIR", str(tmp_path))  # nothing built here
     reader = RapidReader(model="ppocrv6-small")
     assert reader.model == "ppocrv5" and "Reading with PP-OCRv5 meanwhile" in caplog.text
@@ -165,13 +164,12 @@ def test_read_json_gives_each_line_its_confidence(page_path, capsys):
     assert out["lines"] and all(0.5 <= line["score"] <= 1.0 for line in out["lines"])
 
 
-def test_cups_and_other_big_shapes_are_not_read_as_text():
+def test_cups_and_other_big_shapes_are_not_read_as_text(reader):
     from skimage import data
 
-    from assistant.app import Models
     from assistant.build.demo import scene_image
 
     coffee = cv2.cvtColor(data.coffee(), cv2.COLOR_RGB2BGR)
-    for reader in (make_reader(Config()), Models(Config()).document_reader):
-        assert reader.read(scene_image("table")).text == ""  # three cups were "8 8 8"
-        assert reader.read(coffee).text == ""  # the cup was "8"
+    for each in (make_reader(Config()), reader):  # live, and `Models.document_reader`
+        assert each.read(scene_image("table")).text == ""  # three cups were "8 8 8"
+        assert each.read(coffee).text == ""  # the cup was "8"
