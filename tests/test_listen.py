@@ -85,15 +85,47 @@ def spoken(tmp_path_factory, piper) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def recogniser():
-    from assistant.listen.recogniser import Recogniser
+    """Loaded once. Each clip is transcribed once in each language: the same samples, language and listening
+    again get the words Whisper gave them (its decoding has no chance in it), so a clip that two tests hear
+    (a file `listen` reads, then `hear` on the same file) costs one transcription; the command in the words,
+    and the log, are worked out afresh each time."""
+    import hashlib
+
+    from assistant.listen.recogniser import Recogniser, Transcript
 
     try:
-        return Recogniser("en", threads=2)
+        loaded = Recogniser("en", threads=2)
     except ModelError as exc:
         pytest.fail(f"the recogniser is not built here ({exc}): run `assistant models build`")
+    transcribe, done = loaded.transcribe, {}
+
+    def once(audio: np.ndarray, wake: bool = False) -> tuple[Transcript, Transcript]:
+        key = (hashlib.sha256(np.ascontiguousarray(audio).data).hexdigest(), tuple(loaded.hint), loaded.language, wake)
+        if key not in done:
+            done[key] = transcribe(audio, wake)
+        return done[key]
+
+    loaded.transcribe = once
+    return loaded
+
+
+@pytest.fixture
+def shared(recogniser, monkeypatch):
+    """`listen` runs on the recogniser above, put in the language the command asks for, rather than loading
+    its own (a second or so each time); back to English after."""
+    from assistant.listen import recogniser as module
+
+    def made(language: str = "en", *args: object, **kwargs: object) -> object:
+        recogniser.use(language)
+        return recogniser
+
+    monkeypatch.setattr(module, "Recogniser", made)
+    yield
+    recogniser.use("en")
 
 
 # --- the recogniser, for real ----------------------------------------------------------------------------
+@pytest.mark.usefixtures("shared")
 def test_listen_json_hears_commands_and_gives_null_for_what_is_none(spoken, capsys):
     files = [str(spoken[n]) for n in ("stop", "keys", "weather")]
     assert main(["listen", "--json", *files]) == 0
@@ -106,6 +138,7 @@ def test_listen_json_hears_commands_and_gives_null_for_what_is_none(spoken, caps
     assert weather["command"] is None and weather["argument"] is None and "weather" in weather["text"].lower()
 
 
+@pytest.mark.usefixtures("shared")
 def test_listen_says_one_line_each_in_the_users_language(spoken, capsys):
     assert main(["--language", "de", "listen", str(spoken["stopp"]), str(spoken["weather"])]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -214,6 +247,7 @@ def test_a_stop_in_room_noise_is_heard_from_the_hinted_words(recogniser, languag
 
 
 # --- bad files -------------------------------------------------------------------------------------------
+@pytest.mark.usefixtures("shared")
 def test_a_bad_wav_gets_one_sentence_and_the_others_are_still_heard(tmp_path, spoken, capsys):
     junk = tmp_path / "junk.wav"
     junk.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")

@@ -53,6 +53,32 @@ def test_receipts_keep_word_boundaries(reader, dev_dir):
     assert said.word_recall >= 0.90 and score.word_recall - said.word_recall <= 0.02, said.word_recall
 
 
+def test_the_edit_distance_the_scores_use_is_the_textbook_one():
+    """`textdist.levenshtein` works a column at a time on bit sets; here against the table filled cell by cell."""
+    import random
+
+    from assistant.textdist import levenshtein
+
+    def by_cell(a: str, b: str) -> int:
+        previous = list(range(len(b) + 1))
+        for i, ca in enumerate(a, 1):
+            current = [i]
+            for j, cb in enumerate(b, 1):
+                current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+            previous = current
+        return previous[-1]
+
+    assert levenshtein("kitten", "sitting") == levenshtein("sitting", "kitten") == 3
+    assert levenshtein("", "abc") == levenshtein("abc", "") == 3 and levenshtein("", "") == 0
+    rng = random.Random(5)
+    for n in range(3000):
+        letters = "ab" if n % 2 else "abcé 1\n"
+        a, b = ("".join(rng.choice(letters) for _ in range(rng.randint(0, 14))) for _ in range(2))
+        assert levenshtein(a, b) == by_cell(a, b), (a, b)
+    long_a, long_b = ("".join(rng.choice("abcdefgh ") for _ in range(300)) for _ in range(2))
+    assert levenshtein(long_a, long_b) == by_cell(long_a, long_b)  # wider than a machine word
+
+
 def test_a_page_is_read_line_by_line_in_order(reader, page_path):
     lines = reader.read(read_image(page_path)).spoken_lines
     assert lines[:3] == ["Region-based segmentation", "Let us first determine markers of the coins and the",
@@ -106,12 +132,11 @@ def test_live_reader_rereads_only_lines_that_changed(dev_dir, monkeypatch):
     assert live.read(scenes[1]).text == other.text
 
 
-def test_each_use_gets_its_models_and_a_missing_model_falls_back_to_v5(monkeypatch, tmp_path, caplog):
-    from assistant.app import Models
+def test_each_use_gets_its_models_and_a_missing_model_falls_back_to_v5(reader, monkeypatch, tmp_path, caplog):
     from assistant.vision.ocr import RapidReader
 
     assert make_reader(Config(), reuse=True).model == "ppocrv6-tiny"  # live: fast
-    assert Models(Config()).document_reader.model == "ppocrv6-small"  # R, read, document: accurate
+    assert reader.model == "ppocrv6-small"  # R, read, document (`Models.document_reader`): accurate
     monkeypatch.setenv("ASSISTANT_MODELS_DIR", str(tmp_path))  # nothing built here
     reader = RapidReader(model="ppocrv6-small")
     assert reader.model == "ppocrv5" and "Reading with PP-OCRv5 meanwhile" in caplog.text
@@ -139,13 +164,12 @@ def test_read_json_gives_each_line_its_confidence(page_path, capsys):
     assert out["lines"] and all(0.5 <= line["score"] <= 1.0 for line in out["lines"])
 
 
-def test_cups_and_other_big_shapes_are_not_read_as_text():
+def test_cups_and_other_big_shapes_are_not_read_as_text(reader):
     from skimage import data
 
-    from assistant.app import Models
     from assistant.build.demo import scene_image
 
     coffee = cv2.cvtColor(data.coffee(), cv2.COLOR_RGB2BGR)
-    for reader in (make_reader(Config()), Models(Config()).document_reader):
-        assert reader.read(scene_image("table")).text == ""  # three cups were "8 8 8"
-        assert reader.read(coffee).text == ""  # the cup was "8"
+    for each in (make_reader(Config()), reader):  # live, and `Models.document_reader`
+        assert each.read(scene_image("table")).text == ""  # three cups were "8 8 8"
+        assert each.read(coffee).text == ""  # the cup was "8"

@@ -89,6 +89,12 @@ def piper():
     return PiperSynth()
 
 
+@pytest.fixture(scope="module")
+def models():
+    """The live pipeline's models, loaded once for the live loops of this file."""
+    return load_models(Config())
+
+
 @pytest.mark.slow
 def test_pause_keeps_the_place_and_resume_goes_on_from_that_line(piper):
     fast = threading.Event()  # the sound card at real speed until the pause is checked, then ten times faster
@@ -112,9 +118,9 @@ def test_pause_keeps_the_place_and_resume_goes_on_from_that_line(piper):
 
 
 @pytest.mark.slow
-def test_rate_and_volume_keys_do_not_cut_reading_off_and_dot_repeats_content(piper, live_loop):
+def test_rate_and_volume_keys_do_not_cut_reading_off_and_dot_repeats_content(piper, live_loop, models):
     five_times = RecordingSink(sleep=lambda s: time.sleep(s / 5.0))  # a sound card five times faster than real time
-    loop = live_loop(load_models(Config()), clock=time.monotonic, synth=piper, sink=five_times)
+    loop = live_loop(models, clock=time.monotonic, synth=piper, sink=five_times)
     live, speech = loop.live, loop.speech
     live.speak([Say("\n".join(RECEIPT), Priority.NOW, Kind.READ)])
     deadline = time.monotonic() + 20
@@ -136,9 +142,9 @@ def test_rate_and_volume_keys_do_not_cut_reading_off_and_dot_repeats_content(pip
     assert speech.rate == 4.0  # fast listeners: up to four times
 
 
-def test_unknown_keys_say_so_once_in_a_while_and_find_takes_a_typed_word(live_loop, clock):
+def test_unknown_keys_say_so_once_in_a_while_and_find_takes_a_typed_word(live_loop, clock, models):
     clock.now = 100.0
-    loop = live_loop(load_models(Config()))
+    loop = live_loop(models)
     live = loop.live
     live.review.load(RECEIPT, Kind.READ, say_all=False)
     for key in ("z", "z", "Z"):

@@ -4,7 +4,8 @@ languages), in real time, in a quiet room. Only the hardware is faked: the micro
 detector and the recogniser are the real ones.
 
 Run as a script, it puts the fake card in place and runs the assistant's command line in this process:
-`python tests/voice_helper.py SAID.wav ... -- demo --listen ...` (each WAV file is said in turn).
+`python tests/voice_helper.py SAID.wav ... -- demo --listen ...` (each WAV file is said in turn), without the
+phrase cache (see `main`).
 """
 
 from __future__ import annotations
@@ -139,12 +140,17 @@ class SoundCard:
 
 
 def main(argv: list[str]) -> int:
-    """`SAID.wav ... -- ARGS`: the fake card, saying each file in turn; then `assistant ARGS` in this process."""
+    """`SAID.wav ... -- ARGS`: the fake card, saying each file in turn; then `assistant ARGS` in this process.
+    The phrase cache is left out (the voice says every phrase, as before its first build): its builder, a
+    process of its own, would spend the run making Piper audio of 785 phrases (6 CPU-seconds of a 10 s demo
+    run) for nothing the test looks at; tests/test_firstwords.py tests the cache."""
     import sounddevice
 
+    from assistant import app
     from assistant.cli import main as assistant
     from assistant.listen.sound import read_wav, to_16k
 
+    app.phrase_cache = lambda config: None  # type: ignore[assignment,return-value]
     split = argv.index("--")
     SoundCard(*(normalised(to_16k(*read_wav(Path(f)))) for f in argv[:split])).install(sounddevice)
     return assistant(argv[split + 1:])
