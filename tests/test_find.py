@@ -301,7 +301,7 @@ def test_a_camera_turning_at_30_degrees_a_second_is_led_to_the_cup(models, coco_
 def test_demo_with_find_leads_to_the_cup_in_stereo(tmp_path):
     wav = tmp_path / "demo.wav"
     done = subprocess.run([sys.executable, "-m", "assistant", "demo", "--find", "cup", "--voice-engine", "text",
-                           "--max-seconds", "12", "--wav", str(wav)], stdin=subprocess.DEVNULL, capture_output=True,
+                           "--max-seconds", "9", "--wav", str(wav)], stdin=subprocess.DEVNULL, capture_output=True,
                           text=True, timeout=120)
     lines = done.stdout.splitlines()
     assert done.returncode == 0 and lines[1] == "Looking for cup." and "Cup, ahead, close." in lines, done.stdout
