@@ -187,9 +187,9 @@ def fit_levels(photos: Sequence[Photo]) -> Levels:
     hits of its model's rows (the SSD's "Mug" and "Coffee cup" share the level of their cup)."""
     levels: Levels = {}
     present = [p.classes() for p in photos]  # once a photo, not once a class
-    tops: list[dict[tuple[Model, str | None], float]] = []  # each photo's best score by (model, COCO class)
+    tops: list[dict[tuple[str, str | None], float]] = []  # each photo's best score by (model, COCO class)
     for p in photos:
-        top: dict[tuple[Model, str | None], float] = {}
+        top: dict[tuple[str, str | None], float] = {}
         for h in (h for name, found in p.hits.items() if name != FACE for h in found):
             key = (h.thing.model, h.thing.coco)
             top[key] = max(top.get(key, h.score), h.score)
