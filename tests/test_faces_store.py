@@ -339,7 +339,8 @@ def test_learn_does_not_give_a_known_name_to_a_different_face(dev_dir, data_home
     assert said == ["Learning anna. Hold still.", "The name Anna is taken by someone whose face differs from this one: "
                     "nothing is saved. Teach this person under another name."]
     assert (data_home / facestore.FILE_NAME).read_bytes() == before
-    said = lesson(channel, lambda now: canvas([(tile(dev_dir, ANNA_AGAIN, 360, face_detector), 140, 60)]), "ANNA")
+    her = canvas([(tile(dev_dir, ANNA_AGAIN, 360, face_detector), 140, 60)])
+    said = lesson(channel, lambda now: her.copy(), "ANNA")  # a camera's frames are new arrays
     assert said[-1] == "Anna is saved." and kept(data_home) == {"Anna": 2}
 
 

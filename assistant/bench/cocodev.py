@@ -186,12 +186,19 @@ def fit_levels(photos: Sequence[Photo]) -> Levels:
     detector source whose hits have levels (the faces have none: `merge`, rule 4): a class's level from the
     hits of its model's rows (the SSD's "Mug" and "Coffee cup" share the level of their cup)."""
     levels: Levels = {}
+    present = [p.classes() for p in photos]  # once a photo, not once a class
+    tops: list[dict[tuple[str, str | None], float]] = []  # each photo's best score by (model, COCO class)
+    for p in photos:
+        top: dict[tuple[str, str | None], float] = {}
+        for h in (h for name, found in p.hits.items() if name != FACE for h in found):
+            key = (h.thing.model, h.thing.coco)
+            top[key] = max(top.get(key, h.score), h.score)
+        tops.append(top)
     for thing in THINGS:
         if thing.coco is None or thing.level == math.inf:
             continue
-        best = [max((h.score for name, found in p.hits.items() if name != FACE for h in found
-                     if h.thing.model == thing.model and h.thing.coco == thing.coco), default=0.0)
-                for p in photos if thing.coco not in p.classes()]
+        best = [top.get((thing.model, thing.coco), 0.0) for top, there in zip(tops, present)
+                if thing.coco not in there]
         levels[(thing.model, thing.label)] = _level(best, COCO_LEVELS if thing.model == Model.COCO else SSD_LEVELS)
     return levels
 

@@ -319,7 +319,10 @@ def find_things(target: Target, hits: Mapping[str, Sequence[Hit]], share: float 
     """The target among the detectors' hits (by source, as `Detectors.by_source` gives them): the merged
     answer, with the target's own hits from `share` of their level, and parts kept (a tie asked for, though
     someone wears it). A source's hits count only where the target `needs` it (finding runs it only then)."""
-    return things_found(target, merge({name: lowered(target, hits[name], share) for name in needs(target, hits)},
+    needed = {name: hits[name] for name in needs(target, hits)}
+    if not any(is_target(target, h.thing) for found in needed.values() for h in found):
+        return []  # the merge names each hit's own thing: with none of the target's, it cannot find it
+    return things_found(target, merge({name: lowered(target, found, share) for name, found in needed.items()},
                                       keep_parts=True))
 
 
