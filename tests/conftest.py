@@ -39,10 +39,10 @@ os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="assistant-test-cache-")
 # The longest test files, longest first (as measured): `make test` hands out files in
 # collection order (--no-loadscope-reorder), so the long ones start first and the short ones fill the gaps
 # at the end, rather than a long file starting last while the other workers have nothing left.
-LONGEST_FIRST = ("test_robust.py", "test_bench.py", "test_live.py", "test_voice.py", "test_firstwords.py",
-                 "test_find.py", "test_document.py", "test_verify.py", "test_modelbuild.py", "test_speechd.py",
-                 "test_terminal.py", "test_ocr.py", "test_speech.py", "test_detect.py", "test_face_recheck.py",
-                 "test_no_english.py")
+LONGEST_FIRST = ("test_voice.py", "test_live.py", "test_bench.py", "test_robust.py", "test_firstwords.py",
+                 "test_document.py", "test_find.py", "test_speechd.py", "test_catalogs.py", "test_modelbuild.py",
+                 "test_listen.py", "test_ocr.py", "test_terminal.py", "test_faces.py", "test_verify.py",
+                 "test_faces_store.py", "test_speech.py", "test_face_recheck.py")
 
 
 def pytest_configure(config: pytest.Config) -> None:
