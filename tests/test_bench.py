@@ -164,3 +164,52 @@ def test_describe_bench_prints_a_person_against_each_row_and_the_held_out_figure
     assert got["photos"] == 4 and len(got["rows"]) == 9 and len(got["halves"]) == 2
     assert {"names_what_people_say", "chair_i", "chair_s", "things_named", "counts_right", "text_noise_said",
             "real_text_said"} <= set(got["rows"][-1]) and set(got["person"]) == set(got["cross_validated"])
+
+
+def test_listen_bench_makes_its_trials_and_noise_and_judges_the_targets_as_the_issue_words_them():
+    """`bench listen` itself (a whole run is 96 clips or more through Whisper: too long for the suite): each
+    language's trials, ten speakers saying stop at each noise level; the noise at the level asked, the same
+    for the same seed; and the targets read off the outcomes (the worst row of stops, 97 words of 100 at each
+    level, the median, the memory), with the JSON keys other tools read."""
+    import numpy as np
+
+    from assistant.bench import listen
+
+    for language in listen.COMMANDS:
+        trials = list(listen.trials(language, 0))
+        for snr in listen.SNRS:
+            at = [t for t in trials if t.snr == snr]
+            stops = [t for t in at if t.kind == "stop"]
+            assert len({str(t.speaker) for t in stops}) == 10
+            assert {t.text for t in stops} == {listen.COMMANDS[language][0][0]}
+            assert len([t for t in at if t.kind == "command"]) == len(listen.COMMANDS[language])
+            assert [t.text for t in at if t.kind == "word"] == listen.WORDS[language]
+        assert len(list(listen.trials(language, 1))) == len(listen.SNRS) * 12
+    speech = np.sin(np.arange(8000) / 7).astype(np.float32)
+    clip = listen.in_noise(speech, 10.0, np.random.default_rng((listen.SEED, 0, 1)))
+    assert np.array_equal(clip, listen.in_noise(speech, 10.0, np.random.default_rng((listen.SEED, 0, 1))))
+    lead = int(listen.LEAD * listen.RATE)
+    noise, voiced = clip[:lead], clip[lead:lead + len(speech)] - 0.5 * speech / np.abs(speech).max()
+    level = 10 * np.log10(np.mean((0.5 * speech / np.abs(speech).max()) ** 2) / np.mean(noise ** 2))
+    assert 9.0 < level < 11.0 and abs(np.mean(voiced ** 2) / np.mean(noise ** 2) - 1) < 0.2
+
+    speaker = listen.speakers("es")[0]
+
+    def outcomes(language: str, snr: float, kind: str, heard: int, of: int, ms: float = 900.0):
+        """`of` outcomes, the first `heard` of them heard as stop (right for a stop, taken for a word)."""
+        trial = listen.Trial(language, snr, kind, "x", listen.Command.STOP if kind != "word" else None, None, speaker)
+        return [listen.Outcome(trial, listen.Command.STOP if i < heard else None, None, ms, 1000.0) for i in range(of)]
+
+    done = [*outcomes("en", 20.0, "stop", 10, 10), *outcomes("es", 10.0, "stop", 5, 10, 1600.0),
+            *outcomes("de", 10.0, "stop", 7, 10, 1600.0), *outcomes("en", 20.0, "command", 2, 3),
+            *outcomes("fr", 20.0, "word", 0, 97), *outcomes("fr", 20.0, "word", 3, 3),
+            *outcomes("fr", 10.0, "word", 0, 96), *outcomes("fr", 10.0, "word", 4, 4)]
+    lines, summary = listen._targets(done, 285.0, 498.0, 634.0)
+    assert lines[0].startswith('Target: "stop" heard as stop in >= 8 of 10: worst 5 of 10 (es, 10 dB) (not met)')
+    assert "97 of 100 at 20 dB (met)" in lines[1] and "96 of 100 at 10 dB (not met)" in lines[2]
+    assert "median <= 1.5 s a command on 2 cores: 1.60 s (not met" in lines[3] and "498 MB" in lines[4]
+    assert summary == {"commands": 3, "right": 2, "wrong": 0, "stop_worst_of_10": 5, "words": 200,
+                       "words_taken": 7, "median_ms": 1600.0, "rss_mb": 498.0, "rss_before_mb": 285.0,
+                       "rss_end_mb": 634.0}
+    assert listen._row(done[:10] + done[30:33], "en 20 dB") == ["en 20 dB", "2/3", "0/3", "10/10", "0/0", "900",
+                                                                 "1000"]
