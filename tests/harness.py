@@ -1,11 +1,15 @@
 """The fakes of the hardware edges the tests share: a clock the test moves on (`Clock`), and the live loop as
 `assistant run` builds it on a fake camera and that clock, speaking into a fake sound card (`LiveLoop`).
-conftest.py hands them out as the `clock` and `live_loop` fixtures; a module-scoped fixture may make its own."""
+conftest.py hands them out as the `clock` and `live_loop` fixtures; a module-scoped fixture may make its own.
+And `kept`: a model's answer to a picture, made once and given again for the same pixels."""
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -17,6 +21,39 @@ if TYPE_CHECKING:
     from assistant.speech.audio import AudioSink
     from assistant.speech.queue import Utterance
     from assistant.speech.synth import Synthesizer
+
+T = TypeVar("T")
+
+
+class Pixels:
+    """A picture's key by its pixels; the last picture's is kept while it is the same array (several models are
+    asked of each frame: one digest a frame, not one each; a frame is never changed once given, as
+    `Detectors` holds too)."""
+
+    def __init__(self) -> None:
+        self.last: tuple[weakref.ref[np.ndarray], tuple[bytes, tuple[int, ...]]] | None = None
+
+    def __call__(self, image: np.ndarray) -> tuple[bytes, tuple[int, ...]]:
+        if self.last is not None and self.last[0]() is image:
+            return self.last[1]
+        key = hashlib.sha1(np.ascontiguousarray(image), usedforsecurity=False).digest(), image.shape
+        self.last = weakref.ref(image), key
+        return key
+
+
+def kept(answer: Callable[..., T], pixels: Pixels | None = None) -> Callable[..., T]:
+    """`answer(image, ...)` run once for each picture (by its `pixels`) and arguments, and given again after
+    (a copy: a caller may change what it got). For a test that shows a model the same pictures many times and
+    looks at what is made of its answers, not at its runs: the models give the same answer to the same pixels."""
+    answers: dict[tuple[object, ...], T] = {}
+    key_of = pixels or Pixels()
+
+    def replay(image: np.ndarray, *args: object) -> T:
+        key = (key_of(image), args)
+        if key not in answers:
+            answers[key] = answer(image, *args)
+        return copy.copy(answers[key])
+    return replay
 
 
 class Clock:

@@ -3,15 +3,16 @@ moved, cut at each edge, shrunk, enlarged, blurred and darkened with OpenCV."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from harness import kept
 
 from assistant.announce.notices import guidance
 from assistant.bench.ocrdata import Score, ground_truth, on_table
@@ -234,14 +235,8 @@ class ReadOnce:
     scan pixel for pixel; a picture that differs by one pixel is read afresh."""
 
     def __init__(self, reader: RapidReader) -> None:
-        self.reader, self.done = reader, {}
+        self.read: Callable[[np.ndarray], TextResult] = kept(reader.read)
         self.detect = reader.detect
-
-    def read(self, image: np.ndarray) -> TextResult:
-        key = (image.shape, hashlib.sha256(np.ascontiguousarray(image).data).hexdigest())
-        if key not in self.done:
-            self.done[key] = self.reader.read(image)
-        return self.done[key]
 
 
 @pytest.mark.skipif(not DEV.exists(), reason="../shared/data is not beside this checkout")

@@ -5,7 +5,6 @@ dev photos with levels fitted without the photos judged; a virtual camera turnin
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from harness import kept
 
 from assistant.app import channel_context, load_models
 from assistant.bench import find as bench_find
@@ -127,14 +127,7 @@ def replayed(models, monkeypatch):
     and its answer replayed after: the channel's steps are on copies of a few photos, and what it says of
     them is the point, not the models' runs (the tests that count the runs do not use this)."""
     for source in models.detector.sources.values():
-        answers: dict[tuple[bytes, tuple[int, ...]], list] = {}
-
-        def hits(frame: np.ndarray, _answers: dict = answers, _hits=source.hits) -> list:
-            pixels = (hashlib.blake2b(np.ascontiguousarray(frame), digest_size=16).digest(), frame.shape)
-            if pixels not in _answers:
-                _answers[pixels] = _hits(frame)
-            return list(_answers[pixels])
-        monkeypatch.setattr(source, "hits", hits)
+        monkeypatch.setattr(source, "hits", kept(source.hits))
     return models
 
 

@@ -4,14 +4,12 @@ scored with CHAIR against what five people wrote about each."""
 
 from __future__ import annotations
 
-import hashlib
 import math
-import weakref
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
+from harness import Pixels, kept
 
 from assistant.announce.describe import describe_found
 from assistant.vision import verify
@@ -19,7 +17,6 @@ from assistant.vision.detection import Box, Detection
 from assistant.vision.things import COCO_THINGS
 
 FRAME = np.zeros((480, 640, 3), np.uint8)
-T = TypeVar("T")
 
 
 def thing(coco: str, score: float, box: Box, source: str = "coco") -> Detection:
@@ -180,34 +177,6 @@ def test_the_rules_are_off_when_set_so():
     weak = [thing("potted plant", 0.3, BIG)]
     assert [(d.name, d.sure) for d in verify.judge(weak, [], [], FRAME, looking(label("dog", 1.0)), off)] == [
         ("plant", False)]
-
-
-class Pixels:
-    """A picture's key by its pixels; the last frame's is kept while it is the same array (the face source and
-    the classifier are asked of each frame: one digest a frame, not two; a frame is never changed once
-    given, as `Detectors` holds too)."""
-
-    def __init__(self) -> None:
-        self.last: tuple[weakref.ref[np.ndarray], tuple[bytes, tuple[int, ...]]] | None = None
-
-    def __call__(self, image: np.ndarray) -> tuple[bytes, tuple[int, ...]]:
-        if self.last is not None and self.last[0]() is image:
-            return self.last[1]
-        key = hashlib.sha1(np.ascontiguousarray(image), usedforsecurity=False).digest(), image.shape
-        self.last = weakref.ref(image), key
-        return key
-
-
-def kept(answer: Callable[..., list[T]], pixels: Pixels) -> Callable[..., list[T]]:
-    """`answer(image, ...)` run once for each picture (by its `pixels`) and arguments, and replayed after."""
-    answers: dict[tuple[object, ...], list[T]] = {}
-
-    def replay(image: np.ndarray, *args: object) -> list[T]:
-        key = (pixels(image), args)
-        if key not in answers:
-            answers[key] = answer(image, *args)
-        return list(answers[key])
-    return replay
 
 
 @pytest.fixture(scope="module")
