@@ -77,10 +77,13 @@ class Replayed:
 
     def once(self, name: str, image: np.ndarray, *args: Any) -> Any:
         self.calls += 1
-        key = (name, _digest(image), args)
+        return self.keep((name, _digest(image), args), lambda: getattr(self.model, name)(image, *args))
+
+    def keep(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """What `make` gives, made the first time `key` is asked for within the photo."""
         if key not in self.kept:
             self.runs += 1
-            self.kept[key] = getattr(self.model, name)(image, *args)
+            self.kept[key] = make()
         return self.kept[key]
 
     def forget(self) -> None:
@@ -97,12 +100,12 @@ class ReplayedReader(Replayed):
         return self.once("read", image)
 
 
-class ReplayedParts:
+class ReplayedParts(Replayed):
     """The describe parts of the `SAME_PARTS` channels, kept per picture (by its pixels) within a photo: the
     first answer's channel makes it, the other answers' replay it (`share` hands them the keeping)."""
 
     def __init__(self) -> None:
-        self.kept: dict[tuple[Any, ...], str] = {}
+        super().__init__(None)
 
     def share(self, still: app.Still) -> None:
         for channel in still.channels:
@@ -113,14 +116,8 @@ class ReplayedParts:
         def replayed(frame: np.ndarray | None, now: float) -> str:
             if frame is None:
                 return describe(frame, now)
-            key = (name, _digest(frame), now)
-            if key not in self.kept:
-                self.kept[key] = describe(frame, now)
-            return self.kept[key]
+            return str(self.keep((name, _digest(frame), now), lambda: describe(frame, now)))
         return replayed
-
-    def forget(self) -> None:
-        self.kept.clear()
 
 
 class Counted:
