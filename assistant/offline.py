@@ -78,8 +78,7 @@ def internet_sockets(argv: list[str], timeout: float, env: dict[str, str] | None
         # --seccomp-bpf: the kernel stops the traced threads at network calls only, not at every system call
         # (the same calls are seen; the demo traced for 20 s took a sixth less CPU).
         done = subprocess.run([strace, "-f", "--seccomp-bpf", "-qq", "-e", "trace=network", "-o", trace, *argv],
-                              input=stdin,
-                              capture_output=True, text=True, timeout=timeout, env=env)
+                              input=stdin, capture_output=True, text=True, timeout=timeout, env=env)
         if not os.path.exists(trace):
             raise RuntimeError(f"strace could not trace: {done.stderr.strip()[:200]}")
         with open(trace, encoding="utf-8", errors="replace") as fh:
