@@ -57,6 +57,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: file order kept otherwise
 
 
+@pytest.fixture
+def untraced(monkeypatch):
+    """`check`'s offline check with its child run untraced, as if strace saw no internet socket: for tests of
+    the other lines of `check`; test_robust.py's `test_check_proves_offline_from_outside_python` traces it."""
+    import subprocess
+
+    from assistant import offline
+
+    def internet_sockets(argv, timeout, env=None, stdin=""):
+        return [], subprocess.CompletedProcess(argv, 0, "", "")
+
+    monkeypatch.setattr(offline, "internet_sockets", internet_sockets)
+
+
 @pytest.fixture(autouse=True)
 def offline():
     with no_network():

@@ -130,13 +130,8 @@ def test_engine_flags_set_their_own_setting():
         parse(["say", "hi", "--voice-engine", "festival"])
 
 
-def test_check_reports_each_requirement(capsys, monkeypatch):
-    from assistant import offline
-
-    def internet_sockets(argv, timeout, env=None, stdin=""):  # traced for real by test_robust.py's check test
-        return [], subprocess.CompletedProcess(argv, 0, "", "")
-
-    monkeypatch.setattr(offline, "internet_sockets", internet_sockets)
+@pytest.mark.usefixtures("untraced")
+def test_check_reports_each_requirement(capsys):
     assert main(["check", "--no-camera"]) == 0
     out = capsys.readouterr().out
     for what in ("Python", "package onnxruntime", "onnxruntime providers", "model lite0-int8", "neural voice",
